@@ -1,0 +1,356 @@
+#include "engine/cli/app.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sstream>
+
+#include "engine/cli/exit_code.h"
+#include "engine/graph/graph.h"
+#include "engine/platform/platform.h"
+#include "engine/policy/repository.h"
+#include "engine/report/formats.h"
+#include "engine/run/executor.h"
+#include "engine/util/strings.h"
+#include "resources/registry.h"
+#include "resources/system_backends.h"
+
+namespace plumb {
+namespace {
+
+constexpr int kDefaultLockTimeoutS = 60;
+
+struct Options {
+  std::string policy_path = ".";
+  std::vector<std::string> facts_files;
+  std::string root;
+  std::string state_dir;
+  std::string json_path;
+  std::string junit_path;
+  std::string output;
+  std::string type;
+  int lock_timeout_s = -1;
+  bool dry_run = false;
+  bool all = false;
+  int verbose = 0;
+  bool quiet = false;
+};
+
+std::string FormatUtc(std::chrono::system_clock::time_point t) {
+  auto days = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd(days);
+  std::chrono::hh_mm_ss hms(std::chrono::floor<std::chrono::milliseconds>(t - days));
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
+  return buf;
+}
+
+std::string NewRunId(std::chrono::system_clock::time_point t) {
+  std::string stamp = FormatUtc(t);
+  std::string compact;
+  for (char c : stamp.substr(0, 19))
+    if (c != '-' && c != ':') compact += c;
+  std::random_device rd;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%06x", rd() & 0xffffff);
+  return compact + "Z-" + suffix;
+}
+
+// Everything a command needs, built once from the options. No globals: main owns it all.
+class Session {
+ public:
+  explicit Session(const Options& o)
+      : opt_(o),
+        types_(CurrentPlatform()),
+        fs_(MakeSystemFileSystem()),
+        accounts_(MakeSystemAccountDb()),
+        processes_(MakeSystemProcessRunner()) {
+    auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
+    log_ = std::make_shared<spdlog::logger>("plumb", sink);
+    log_->set_pattern("plumb: %l: %v");
+    log_->set_level(o.quiet ? spdlog::level::err : o.verbose > 0 ? spdlog::level::debug : spdlog::level::info);
+    RegisterBuiltinTypes(types_);
+  }
+
+  spdlog::logger& log() { return *log_; }
+
+  // Loads facts, policies and the graph. On invalid input prints every diagnostic.
+  bool Load(bool need_graph) {
+    facts_ = CollectSystemFacts();
+    for (const auto& file : opt_.facts_files) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        diags_.Error({file, 0, 0}, "cannot read facts file");
+        continue;
+      }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      auto st = facts_.MergeToml(ss.str(), file);
+      if (!st) diags_.Error({file, 0, 0}, st.error().message);
+    }
+    repo_ = LoadRepository(opt_.policy_path, types_, diags_);
+    if (need_graph && !diags_.HasErrors()) graph_ = ResourceGraph::Build(repo_, diags_);
+    return !diags_.HasErrors();
+  }
+
+  // Prints diagnostics; a facts-file error already carries its own location in the message.
+  void PrintDiagnostics() {
+    for (const auto& d : diags_.Sorted()) {
+      if (d.where.line == 0 && StartsWith(d.message, d.where.path + ":")) {
+        std::fprintf(stderr, "%s\n", d.message.c_str());
+      } else {
+        std::fputs(Render(d, repo_.sources).c_str(), stderr);
+      }
+    }
+  }
+
+  std::string DiagnosticCounts() const {
+    size_t e = diags_.ErrorCount(), w = diags_.WarningCount();
+    std::string out = std::to_string(e) + (e == 1 ? " error" : " errors");
+    if (w) out += ", " + std::to_string(w) + (w == 1 ? " warning" : " warnings");
+    return out;
+  }
+
+  int Validate() {
+    bool ok = Load(true);
+    std::unique_ptr<RootPath> root;
+    std::optional<Backends> backends;
+    if (ok) ok = Prepare();
+    PrintDiagnostics();
+    if (!ok) {
+      log().error("{}", DiagnosticCounts());
+      return ToInt(ExitCode::kInvalidInput);
+    }
+    std::printf("plumb validate: %zu policies, %zu resources, %s\n", repo_.policies.size(), repo_.ResourceCount(),
+                diags_.WarningCount() ? DiagnosticCounts().c_str() : "no errors");
+    return ToInt(ExitCode::kCompliant);
+  }
+
+  int Graph() {
+    bool ok = Load(true);
+    PrintDiagnostics();
+    if (!ok) {
+      log().error("{}", DiagnosticCounts());
+      return ToInt(ExitCode::kInvalidInput);
+    }
+    std::string dot = graph_->ToDot();
+    if (opt_.output.empty() || opt_.output == "-") {
+      std::fputs(dot.c_str(), stdout);
+      return ToInt(ExitCode::kCompliant);
+    }
+    if (auto st = fs_->WriteAtomic(std::filesystem::absolute(opt_.output).string(), dot, {}); !st) {
+      log().error("{}", st.error().message);
+      return ToInt(ExitCode::kFailed);
+    }
+    return ToInt(ExitCode::kCompliant);
+  }
+
+  int FactsCommand() {
+    facts_ = CollectSystemFacts();
+    for (const auto& file : opt_.facts_files) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        log().error("cannot read facts file '{}'", file);
+        return ToInt(ExitCode::kInvalidInput);
+      }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      if (auto st = facts_.MergeToml(ss.str(), file); !st) {
+        std::fprintf(stderr, "%s\n", st.error().message.c_str());
+        return ToInt(ExitCode::kInvalidInput);
+      }
+    }
+    std::fputs(facts_.ToToml().c_str(), stdout);
+    return ToInt(ExitCode::kCompliant);
+  }
+
+  int Describe() {
+    if (opt_.type.empty()) {
+      for (const auto& name : types_.TypeNames()) {
+        std::printf("%-12s %s\n", name.c_str(), types_.FindSchema(name)->description.c_str());
+      }
+      return ToInt(ExitCode::kCompliant);
+    }
+    const TypeSchema* s = types_.FindSchema(opt_.type);
+    if (!s) {
+      log().error("unknown resource type {}{}", Quote(opt_.type), DidYouMean(opt_.type, types_.TypeNames()));
+      return ToInt(ExitCode::kUsage);
+    }
+    std::printf("%s: %s\n\nproperties:\n", s->name.c_str(), s->description.c_str());
+    for (const auto& p : s->properties) {
+      std::string kind = KindName(p.kind);
+      if (!p.allowed.empty()) kind = "one of " + Join(p.allowed, ", ");
+      std::printf("  %-12s %s%s — %s\n", p.name.c_str(), kind.c_str(),
+                  p.requirement == Requirement::kRequired ? ", required" : "", p.description.c_str());
+    }
+    std::printf("\ncommon keys: %s\n", Join(kCommonResourceKeys, ", ").c_str());
+    return ToInt(ExitCode::kCompliant);
+  }
+
+  int Run(RunKind kind) {
+    if (!opt_.root.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(opt_.root, ec)) {
+        log().error("--root '{}' is not a directory", opt_.root);
+        return ToInt(ExitCode::kUsage);
+      }
+    }
+    bool ok = Load(true) && Prepare();
+    PrintDiagnostics();
+    if (!ok) {
+      log().error("{}; nothing was changed", DiagnosticCounts());
+      return ToInt(ExitCode::kInvalidInput);
+    }
+
+    std::string state_dir = !opt_.state_dir.empty()          ? opt_.state_dir
+                            : !repo_.agent.state_dir.empty() ? repo_.agent.state_dir
+                                                             : DefaultStateDir();
+    int timeout_s = opt_.lock_timeout_s >= 0 ? opt_.lock_timeout_s : repo_.agent.lock_timeout_s.value_or(kDefaultLockTimeoutS);
+    auto lock = AcquireRunLock(state_dir, std::chrono::seconds(timeout_s));
+    if (!lock) {
+      log().error("{}", lock.error().message);
+      return ToInt(ExitCode::kBusy);
+    }
+
+    const std::atomic<int>& interrupt = InstallInterruptHandlers();
+    RunReport report;
+    auto wall_start = std::chrono::system_clock::now();
+    auto start = std::chrono::steady_clock::now();
+    report.run_id = NewRunId(wall_start);
+    report.kind = kind;
+    report.started_at = FormatUtc(wall_start);
+    report.facts = facts_;
+    report.policy_root = repo_.root;
+    report.revision = repo_.revision;
+    report.root = root_->confined() ? root_->root() : "/";
+    log().debug("run {}: {} resources, state folder {}", report.run_id, graph_->size(), state_dir);
+
+    ProgressStyle style = opt_.quiet ? ProgressStyle::kSilent
+                          : StderrIsTerminal() ? ProgressStyle::kInPlace
+                                               : ProgressStyle::kLines;
+    Progress progress(style, stderr, kind == RunKind::kApply ? "applying" : "testing");
+    RunOptions run{kind, repo_.agent.mode, &interrupt, &progress};
+    executor_->Run(run, report);
+    progress.Finish();
+    report.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    report.finished_at = FormatUtc(std::chrono::system_clock::now());
+
+    bool report_failed = false;
+    bool stdout_taken = opt_.json_path == "-" || opt_.junit_path == "-";
+    auto emit = [&](const std::string& path, const std::string& text) {
+      if (path.empty()) return;
+      if (path == "-") {
+        std::fputs(text.c_str(), stdout);
+        return;
+      }
+      if (auto st = fs_->WriteAtomic(std::filesystem::absolute(path).string(), text, {}); !st) {
+        log().error("cannot write report: {}", st.error().message);
+        report_failed = true;
+      }
+    };
+    emit(opt_.json_path, RenderJson(report));
+    emit(opt_.junit_path, RenderJunit(report));
+    if (stdout_taken) {
+      if (!opt_.quiet) std::fprintf(stderr, "%s\n", SummaryLine(report).c_str());
+    } else {
+      std::fputs(RenderConsole(report, opt_.all ? ConsoleDetail::kAll : ConsoleDetail::kChanges).c_str(), stdout);
+    }
+    std::fflush(stdout);
+    if (report.interruption == Interruption::kInterrupted)
+      log().warn("interrupted: finished the resource in flight and skipped the rest");
+    ExitCode code = report.Exit();
+    if (report_failed && code != ExitCode::kInterrupted) code = ExitCode::kFailed;
+    return ToInt(code);
+  }
+
+ private:
+  // Instantiates resources against the real backends; read-only.
+  bool Prepare() {
+    std::string root = opt_.root.empty() ? "" : std::filesystem::absolute(opt_.root).lexically_normal().string();
+    root_ = std::make_unique<RootPath>(root, *fs_);
+    backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_});
+    executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
+    return executor_->Prepare(diags_);
+  }
+
+  const Options& opt_;
+  std::shared_ptr<spdlog::logger> log_;
+  TypeRegistry types_;
+  std::unique_ptr<FileSystem> fs_;
+  std::unique_ptr<AccountDb> accounts_;
+  std::unique_ptr<ProcessRunner> processes_;
+  Diagnostics diags_;
+  Facts facts_;
+  Repository repo_;
+  std::optional<ResourceGraph> graph_;
+  std::unique_ptr<RootPath> root_;
+  std::optional<Backends> backends_;
+  std::unique_ptr<Executor> executor_;
+};
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  Options o;
+  CLI::App app{"plumb: configuration-as-code enforcement — test and converge a node against TOML policies"};
+  app.set_version_flag("--version", std::string("plumb ") + PLUMB_VERSION);
+  app.require_subcommand(1);
+  app.add_flag("-v,--verbose", o.verbose, "more diagnostics on stderr");
+  app.add_flag("-q,--quiet", o.quiet, "only errors on stderr");
+
+  auto policies = [&](CLI::App* c) {
+    c->add_option("policies", o.policy_path, "policy folder or file (default: .)");
+    c->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts");
+  };
+  auto run_options = [&](CLI::App* c) {
+    policies(c);
+    c->add_option("--root", o.root, "resolve file, directory and kv paths under this folder");
+    c->add_option("--state-dir", o.state_dir, "folder for the run lock (default: plumb.toml or /var/lib/plumb)");
+    c->add_option("--json", o.json_path, "write the JSON report to this file ('-' for stdout)");
+    c->add_option("--junit", o.junit_path, "write the JUnit XML report to this file ('-' for stdout)");
+    c->add_option("--lock-timeout", o.lock_timeout_s, "seconds to wait for another run (default 60)")
+        ->check(CLI::NonNegativeNumber);
+    c->add_flag("--all", o.all, "list compliant and not applicable resources too");
+  };
+
+  auto* validate = app.add_subcommand("validate", "check policies, schemas and the graph; change nothing");
+  policies(validate);
+  auto* test = app.add_subcommand("test", "report drift; change nothing");
+  run_options(test);
+  auto* apply = app.add_subcommand("apply", "converge what drifted, verify, refresh notified resources");
+  run_options(apply);
+  apply->add_flag("--dry-run", o.dry_run, "print what would change; change nothing");
+  auto* graph = app.add_subcommand("graph", "write the dependency graph as Graphviz DOT");
+  policies(graph);
+  graph->add_option("-o,--output", o.output, "write to this file instead of stdout");
+  auto* facts = app.add_subcommand("facts", "print the node's facts as TOML");
+  facts->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts");
+  auto* describe = app.add_subcommand("describe", "list resource types, or the properties of one");
+  describe->add_option("type", o.type, "resource type");
+  for (auto* c : {validate, test, apply, graph, facts, describe}) c->fallthrough();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : ToInt(ExitCode::kUsage);
+  }
+
+  Session s(o);
+  if (*validate) return s.Validate();
+  if (*test) return s.Run(RunKind::kTest);
+  if (*apply) return s.Run(o.dry_run ? RunKind::kDryRun : RunKind::kApply);
+  if (*graph) return s.Graph();
+  if (*facts) return s.FactsCommand();
+  return s.Describe();
+}
+
+}  // namespace plumb

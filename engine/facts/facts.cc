@@ -1,0 +1,89 @@
+#include "engine/facts/facts.h"
+
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace plumb {
+
+std::string FactToString(const FactValue& v) {
+  if (auto s = std::get_if<std::string>(&v)) return *s;
+  if (auto i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  return std::get<bool>(v) ? "true" : "false";
+}
+
+const FactValue* Facts::Find(const std::string& key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+std::string Facts::Get(const std::string& key) const {
+  const FactValue* v = Find(key);
+  return v ? FactToString(*v) : "";
+}
+
+namespace {
+
+Status Flatten(const toml::table& table, const std::string& prefix, const std::string& path,
+               std::map<std::string, FactValue>& out) {
+  for (auto&& [key, node] : table) {
+    std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    if (auto t = node.as_table()) {
+      auto st = Flatten(*t, name, path, out);
+      if (!st) return st;
+    } else if (auto s = node.as_string()) {
+      out[name] = s->get();
+    } else if (auto i = node.as_integer()) {
+      out[name] = i->get();
+    } else if (auto b = node.as_boolean()) {
+      out[name] = b->get();
+    } else {
+      auto src = node.source().begin;
+      return Error{path + ":" + std::to_string(src.line) + ":" + std::to_string(src.column) + ": fact '" + name +
+                   "' must be a string, integer or boolean"};
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status Facts::MergeToml(const std::string& text, const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    auto src = e.source().begin;
+    return Error{path + ":" + std::to_string(src.line) + ":" + std::to_string(src.column) + ": " +
+                 std::string(e.description())};
+  }
+  std::map<std::string, FactValue> parsed;
+  auto st = Flatten(table, "", path, parsed);
+  if (!st) return st;
+  for (auto& [k, v] : parsed) values_[k] = std::move(v);
+  return OkStatus();
+}
+
+std::string Facts::ToToml() const {
+  toml::table root;
+  for (const auto& [key, value] : values_) {
+    toml::table* t = &root;
+    size_t start = 0;
+    for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+      std::string part = key.substr(start, dot - start);
+      auto* child = (*t)[part].as_table();
+      if (!child) {
+        t->insert_or_assign(part, toml::table{});
+        child = (*t)[part].as_table();
+      }
+      t = child;
+      start = dot + 1;
+    }
+    std::string leaf = key.substr(start);
+    std::visit([&](const auto& v) { t->insert_or_assign(leaf, v); }, value);
+  }
+  std::ostringstream out;
+  out << root << "\n";
+  return out.str();
+}
+
+}  // namespace plumb

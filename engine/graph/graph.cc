@@ -1,0 +1,183 @@
+#include "engine/graph/graph.h"
+
+#include <algorithm>
+#include <queue>
+#include <unordered_map>
+
+#include "engine/util/strings.h"
+
+namespace plumb {
+
+const char* ToString(EdgeKind kind) {
+  switch (kind) {
+    case EdgeKind::kDependsOn: return "depends_on";
+    case EdgeKind::kAfter: return "after";
+    case EdgeKind::kNotify: return "notify";
+  }
+  return "";
+}
+
+std::string ResourceGraph::QualifiedId(VertexId v) const { return PolicyOf(v).id + "/" + SpecOf(v).id; }
+
+std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagnostics& diags) {
+  ResourceGraph rg;
+  rg.repo_ = &repo;
+  BoostGraph& g = rg.g_;
+  size_t errors_before = diags.ErrorCount();
+
+  std::unordered_map<std::string, VertexId> by_id;
+  by_id.reserve(repo.ResourceCount() * 2);
+  for (uint32_t p = 0; p < repo.policies.size(); ++p) {
+    const Policy& policy = repo.policies[p];
+    for (uint32_t r = 0; r < policy.resources.size(); ++r) {
+      VertexId v = boost::add_vertex(VertexData{VertexKind::kResource, p, r}, g);
+      by_id.emplace(policy.id + "/" + policy.resources[r].id, v);
+    }
+  }
+
+  auto resolve = [&](const Policy& policy, const Reference& ref, const char* key) -> std::optional<VertexId> {
+    std::string qualified = ref.text.find('/') == std::string::npos ? policy.id + "/" + ref.text : ref.text;
+    if (auto it = by_id.find(qualified); it != by_id.end()) return it->second;
+    // Suggest among the same policy's ids first; a qualified reference looks everywhere.
+    std::vector<std::string> candidates;
+    if (ref.text.find('/') == std::string::npos) {
+      for (const auto& r : policy.resources) candidates.push_back(r.id);
+    } else {
+      for (const auto& [id, v] : by_id) candidates.push_back(id);
+      std::sort(candidates.begin(), candidates.end());
+    }
+    diags.Error(ref.where, "unknown resource '" + ref.text + "' in " + key + DidYouMean(ref.text, candidates));
+    return std::nullopt;
+  };
+
+  VertexId v = 0;
+  for (const Policy& policy : repo.policies) {
+    for (const ResourceSpec& spec : policy.resources) {
+      for (const auto& ref : spec.depends_on)
+        if (auto u = resolve(policy, ref, "depends_on")) boost::add_edge(*u, v, EdgeData{EdgeKind::kDependsOn, &ref}, g);
+      for (const auto& ref : spec.after)
+        if (auto u = resolve(policy, ref, "after")) boost::add_edge(*u, v, EdgeData{EdgeKind::kAfter, &ref}, g);
+      for (const auto& ref : spec.notify)
+        if (auto t = resolve(policy, ref, "notify")) boost::add_edge(v, *t, EdgeData{EdgeKind::kNotify, &ref}, g);
+      ++v;
+    }
+  }
+  if (diags.ErrorCount() != errors_before) return std::nullopt;
+
+  // Kahn's algorithm with a min-heap on (policy rank by id, declaration index) for determinism.
+  std::vector<uint32_t> policy_rank(repo.policies.size());
+  {
+    std::vector<uint32_t> idx(repo.policies.size());
+    for (uint32_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) { return repo.policies[a].id < repo.policies[b].id; });
+    for (uint32_t i = 0; i < idx.size(); ++i) policy_rank[idx[i]] = i;
+  }
+  using Key = std::pair<uint64_t, VertexId>;
+  auto key = [&](VertexId x) { return (uint64_t{policy_rank[g[x].policy]} << 32) | g[x].resource; };
+  std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
+  size_t n = boost::num_vertices(g);
+  std::vector<size_t> indegree(n);
+  for (VertexId x = 0; x < n; ++x) {
+    indegree[x] = boost::in_degree(x, g);
+    if (indegree[x] == 0) ready.emplace(key(x), x);
+  }
+  rg.order_.reserve(n);
+  while (!ready.empty()) {
+    VertexId x = ready.top().second;
+    ready.pop();
+    rg.order_.push_back(x);
+    for (auto [e, end] = boost::out_edges(x, g); e != end; ++e) {
+      VertexId t = boost::target(*e, g);
+      if (--indegree[t] == 0) ready.emplace(key(t), t);
+    }
+  }
+  if (rg.order_.size() == n) return rg;
+
+  // Every vertex left has a predecessor left. Walking predecessors from one of them must revisit
+  // a vertex: that loop is a cycle. Report one per walk, in "runs after" direction.
+  std::vector<int> state(n, 0);  // 0 unseen, 1 on the current walk, 2 reported
+  std::vector<VertexId> leftovers;
+  for (VertexId x = 0; x < n; ++x)
+    if (indegree[x] > 0) leftovers.push_back(x);
+  std::sort(leftovers.begin(), leftovers.end(), [&](VertexId a, VertexId b) { return key(a) < key(b); });
+  for (VertexId start : leftovers) {
+    if (state[start] != 0) continue;
+    std::vector<VertexId> walk;
+    std::vector<const Reference*> refs;
+    VertexId x = start;
+    while (state[x] == 0) {
+      state[x] = 1;
+      walk.push_back(x);
+      // The predecessor still blocked with the smallest key, for a stable report.
+      std::optional<std::pair<uint64_t, std::pair<VertexId, const Reference*>>> best;
+      for (auto [e, end] = boost::in_edges(x, g); e != end; ++e) {
+        VertexId s = boost::source(*e, g);
+        if (indegree[s] == 0) continue;
+        auto candidate = std::make_pair(key(s), std::make_pair(s, g[*e].ref));
+        if (!best || candidate.first < best->first) best = candidate;
+      }
+      refs.push_back(best->second.second);
+      x = best->second.first;
+    }
+    if (state[x] == 1) {
+      auto pos = std::find(walk.begin(), walk.end(), x) - walk.begin();
+      std::vector<std::string> names;
+      for (size_t i = static_cast<size_t>(pos); i < walk.size(); ++i) names.push_back(rg.QualifiedId(walk[i]));
+      names.push_back(rg.QualifiedId(x));
+      diags.Error(refs[static_cast<size_t>(pos)]->where, "dependency cycle: " + Join(names, " -> "));
+    }
+    for (VertexId w : walk) state[w] = 2;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::pair<VertexId, EdgeKind>> ResourceGraph::Predecessors(VertexId v) const {
+  std::vector<std::pair<VertexId, EdgeKind>> out;
+  for (auto [e, end] = boost::in_edges(v, g_); e != end; ++e) out.emplace_back(boost::source(*e, g_), g_[*e].kind);
+  return out;
+}
+
+std::vector<VertexId> ResourceGraph::NotifyTargets(VertexId v) const {
+  std::vector<VertexId> out;
+  for (auto [e, end] = boost::out_edges(v, g_); e != end; ++e)
+    if (g_[*e].kind == EdgeKind::kNotify) out.push_back(boost::target(*e, g_));
+  return out;
+}
+
+namespace {
+std::string DotQuote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string ResourceGraph::ToDot() const {
+  std::string out = "digraph plumb {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n";
+  for (VertexId v : order_) {
+    const ResourceSpec& spec = SpecOf(v);
+    std::string style = spec.mode == ResourceMode::kAudit ? ", style=dashed" : "";
+    out += "  " + DotQuote(QualifiedId(v)) + " [label=" + DotQuote(QualifiedId(v) + "\n" + spec.type) + style + "];\n";
+  }
+  for (VertexId v : order_) {
+    std::vector<std::pair<std::string, EdgeKind>> edges;
+    for (auto [e, end] = boost::out_edges(v, g_); e != end; ++e)
+      edges.emplace_back(QualifiedId(boost::target(*e, g_)), g_[*e].kind);
+    std::sort(edges.begin(), edges.end());
+    for (const auto& [target, kind] : edges) {
+      const char* attrs = kind == EdgeKind::kDependsOn ? "" : kind == EdgeKind::kAfter ? " [style=dashed]"
+                                                                                      : " [color=blue, label=notify]";
+      out += "  " + DotQuote(QualifiedId(v)) + " -> " + DotQuote(target) + attrs + ";\n";
+    }
+  }
+  return out + "}\n";
+}
+
+}  // namespace plumb

@@ -1,0 +1,129 @@
+// Linux implementation of the engine's platform functions.
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <thread>
+#include <unistd.h>
+
+#include "engine/platform/platform.h"
+#include "engine/util/strings.h"
+
+namespace plumb {
+namespace {
+
+std::string ReadFirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return std::string(Trim(line));
+}
+
+// os-release values may be quoted.
+std::string Unquote(std::string_view v) {
+  v = Trim(v);
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+  return std::string(v);
+}
+
+std::atomic<int> g_interrupt{0};  // signal handlers can reach nothing but a global
+
+void OnSignal(int sig) { g_interrupt.store(sig); }
+
+class FlockRunLock : public RunLock {
+ public:
+  explicit FlockRunLock(int fd) : fd_(fd) {}
+  ~FlockRunLock() override { ::close(fd_); }  // closing releases the flock
+
+ private:
+  int fd_;
+};
+
+Status MakeDirs(const std::string& path) {
+  std::string partial;
+  for (size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || (path[i] == '/' && i > 0)) {
+      partial = path.substr(0, i);
+      if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
+        return Error{"cannot create state folder '" + partial + "': " + std::strerror(errno)};
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Platforms CurrentPlatform() { return Platforms::kLinux; }
+
+Facts CollectSystemFacts() {
+  Facts f;
+  f.Set("os", std::string("linux"));
+  std::ifstream release("/etc/os-release");
+  std::string line;
+  while (std::getline(release, line)) {
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(0, eq), value = Unquote(line.substr(eq + 1));
+    if (key == "ID") f.Set("distribution", value);
+    if (key == "VERSION_ID") f.Set("version", value);
+    if (key == "PRETTY_NAME") f.Set("os_name", value);
+  }
+  struct utsname u;
+  if (::uname(&u) == 0) {
+    f.Set("kernel", std::string(u.release));
+    f.Set("arch", std::string(u.machine));
+    f.Set("hostname", std::string(u.nodename));
+  }
+  std::string boot_id = ReadFirstLine("/proc/sys/kernel/random/boot_id");
+  if (!boot_id.empty()) f.Set("boot_id", boot_id);
+  return f;
+}
+
+std::string DefaultStateDir() { return "/var/lib/plumb"; }
+
+Result<std::unique_ptr<RunLock>> AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout) {
+  if (auto st = MakeDirs(state_dir); !st) return st.error();
+  std::string path = state_dir + "/plumb.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Error{"cannot open lock file '" + path + "': " + std::strerror(errno)};
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      int err = errno;
+      ::close(fd);
+      return Error{"cannot lock '" + path + "': " + std::strerror(err)};
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      std::string holder = ReadFirstLine(path);
+      ::close(fd);
+      auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
+      return Error{"another plumb run" + (holder.empty() ? std::string() : " (pid " + holder + ")") + " holds " +
+                   path + "; gave up after " + std::to_string(secs) + "s"};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // The pid is informational only (the flock is the lock), so a partial write is harmless.
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, pid.data(), pid.size(), 0);
+  return std::unique_ptr<RunLock>(new FlockRunLock(fd));
+}
+
+const std::atomic<int>& InstallInterruptHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocking wait returns so the run can wind down
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  return g_interrupt;
+}
+
+bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+}  // namespace plumb

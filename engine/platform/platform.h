@@ -1,0 +1,41 @@
+#pragma once
+/// The engine's OS touch points, implemented once per platform in engine/platform/<os>/ and
+/// picked by CMake. Everything here is small on purpose: the rest of the engine is portable.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "engine/facts/facts.h"
+#include "engine/policy/schema.h"
+#include "engine/util/result.h"
+
+namespace plumb {
+
+Platforms CurrentPlatform();
+
+/// os, distribution, version, hostname, kernel, arch, boot_id of the running system.
+Facts CollectSystemFacts();
+
+/// Where journals, locks and reports live when neither --state-dir nor plumb.toml says.
+std::string DefaultStateDir();
+
+/// Held for the duration of a run; releasing (destroying) it lets the next run start.
+class RunLock {
+ public:
+  virtual ~RunLock() = default;
+};
+
+/// Takes the state folder's run lock (creating the folder), waiting up to `timeout` for another
+/// run to finish. The error names the holder: "another plumb run (pid 42) holds <path>; ...".
+Result<std::unique_ptr<RunLock>> AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout);
+
+/// Installs SIGINT/SIGTERM handlers that only record the signal; the returned value is the last
+/// signal number received (0 = none). The executor polls it between resources.
+const std::atomic<int>& InstallInterruptHandlers();
+
+/// True when stderr is an interactive terminal (progress redraws in place).
+bool StderrIsTerminal();
+
+}  // namespace plumb

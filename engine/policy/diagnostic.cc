@@ -1,0 +1,64 @@
+#include "engine/policy/diagnostic.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace plumb {
+
+void SourceFiles::Add(const std::string& path, std::shared_ptr<const std::string> text) {
+  files_[path] = std::move(text);
+}
+
+std::string SourceFiles::Line(const std::string& path, uint32_t line) const {
+  auto it = files_.find(path);
+  if (it == files_.end() || line == 0) return "";
+  const std::string& text = *it->second;
+  size_t pos = 0;
+  for (uint32_t n = 1; n < line; ++n) {
+    pos = text.find('\n', pos);
+    if (pos == std::string::npos) return "";
+    ++pos;
+  }
+  size_t end = text.find('\n', pos);
+  std::string out = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+  if (!out.empty() && out.back() == '\r') out.pop_back();
+  return out;
+}
+
+void Diagnostics::Error(SourceLocation where, std::string message) {
+  list_.push_back({DiagnosticSeverity::kError, std::move(where), std::move(message)});
+  ++errors_;
+}
+
+void Diagnostics::Warning(SourceLocation where, std::string message) {
+  list_.push_back({DiagnosticSeverity::kWarning, std::move(where), std::move(message)});
+}
+
+std::vector<Diagnostic> Diagnostics::Sorted() const {
+  std::vector<Diagnostic> out = list_;
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.where.path, a.where.line, a.where.column) <
+           std::tie(b.where.path, b.where.line, b.where.column);
+  });
+  return out;
+}
+
+std::string Render(const Diagnostic& d, const SourceFiles& sources) {
+  std::string out = d.where.path;
+  if (d.where.line > 0) {
+    out += ":" + std::to_string(d.where.line) + ":" + std::to_string(std::max<uint32_t>(d.where.column, 1));
+  }
+  out += d.severity == DiagnosticSeverity::kWarning ? ": warning: " : ": ";
+  out += d.message + "\n";
+  std::string line = sources.Line(d.where.path, d.where.line);
+  if (d.where.line == 0 || line.empty()) return out;
+  // Tabs are kept so the caret lines up under the same bytes in a terminal.
+  std::string gutter = std::to_string(d.where.line);
+  out += " " + gutter + " | " + line + "\n";
+  std::string pad;
+  for (uint32_t i = 1; i < d.where.column && i - 1 < line.size(); ++i) pad += line[i - 1] == '\t' ? '\t' : ' ';
+  out += " " + std::string(gutter.size(), ' ') + " | " + pad + "^\n";
+  return out;
+}
+
+}  // namespace plumb

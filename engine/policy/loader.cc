@@ -1,0 +1,474 @@
+#include "engine/policy/loader.h"
+
+#include <map>
+#include <toml++/toml.h>
+
+#include "engine/util/strings.h"
+
+namespace plumb {
+
+const char* ToString(PolicySeverity s) {
+  switch (s) {
+    case PolicySeverity::kInfo: return "info";
+    case PolicySeverity::kLow: return "low";
+    case PolicySeverity::kMedium: return "medium";
+    case PolicySeverity::kHigh: return "high";
+    case PolicySeverity::kCritical: return "critical";
+  }
+  return "medium";
+}
+
+const char* ToString(ResourceMode m) { return m == ResourceMode::kAudit ? "audit" : "enforce"; }
+
+const Property* ResourceSpec::Find(std::string_view name) const {
+  for (const auto& p : properties)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+bool ResourceSpec::IsSensitive(std::string_view property) const {
+  for (const auto& s : sensitive)
+    if (s == property) return true;
+  return false;
+}
+
+bool IsValidId(std::string_view id) {
+  if (id.empty()) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (!alnum(id[0])) return false;
+  for (char c : id)
+    if (!alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  return true;
+}
+
+namespace {
+
+std::string TomlTypeName(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "nothing";
+  }
+}
+
+// Validation of one document. Holds the document path so every diagnostic gets a location.
+class PolicyReader {
+ public:
+  PolicyReader(const std::string& path, const SchemaLookup& schemas, Diagnostics& diags)
+      : path_(path), schemas_(schemas), diags_(diags) {}
+
+  SourceLocation At(const toml::source_region& r) const { return {path_, r.begin.line, r.begin.column}; }
+  SourceLocation At(const toml::node& n) const { return At(n.source()); }
+  SourceLocation At(const toml::key& k) const { return At(k.source()); }
+
+  void Error(SourceLocation where, std::string message) { diags_.Error(std::move(where), std::move(message)); }
+
+  std::optional<std::string> String(const toml::key& key, const toml::node& node) {
+    if (auto s = node.as_string()) return s->get();
+    Error(At(node), "'" + std::string(key.str()) + "' must be a string, got " + TomlTypeName(node));
+    return std::nullopt;
+  }
+
+  std::vector<std::string> Strings(const toml::key& key, const toml::node& node) {
+    std::vector<std::string> out;
+    const auto* arr = node.as_array();
+    if (!arr) {
+      Error(At(node), "'" + std::string(key.str()) + "' must be an array of strings, got " + TomlTypeName(node));
+      return out;
+    }
+    for (const auto& el : *arr) {
+      if (auto s = el.as_string()) {
+        out.push_back(s->get());
+      } else {
+        Error(At(el), "'" + std::string(key.str()) + "' must contain only strings, got " + TomlTypeName(el));
+      }
+    }
+    return out;
+  }
+
+  template <class Enum, size_t N>
+  std::optional<Enum> Choice(const toml::key& key, const toml::node& node,
+                             const std::pair<const char*, Enum> (&choices)[N]) {
+    auto s = String(key, node);
+    if (!s) return std::nullopt;
+    std::vector<std::string> names;
+    for (const auto& [name, value] : choices) {
+      if (*s == name) return value;
+      names.push_back(std::string("'") + name + "'");
+    }
+    std::vector<std::string> plain;
+    for (const auto& [name, value] : choices) plain.push_back(name);
+    Error(At(node), "'" + std::string(key.str()) + "' must be one of " + Join(names, ", ") + "; got " + Quote(*s) +
+                        DidYouMean(*s, plain));
+    return std::nullopt;
+  }
+
+  void ReadPolicyTable(const toml::table& t, Policy& p) {
+    static const std::vector<std::string> kKeys = {"id", "title", "description", "severity", "references", "tags"};
+    static constexpr std::pair<const char*, PolicySeverity> kSeverities[] = {
+        {"info", PolicySeverity::kInfo}, {"low", PolicySeverity::kLow}, {"medium", PolicySeverity::kMedium},
+        {"high", PolicySeverity::kHigh}, {"critical", PolicySeverity::kCritical}};
+    bool has_id = false;
+    for (auto&& [key, node] : t) {
+      std::string_view k = key.str();
+      if (k == "id") {
+        if (auto s = String(key, node)) {
+          has_id = true;
+          p.id = *s;
+          if (!IsValidId(*s))
+            Error(At(node), "invalid policy id " + Quote(*s) +
+                                ": use letters, digits, '.', '_' and '-', starting with a letter or digit");
+        }
+      } else if (k == "title") {
+        if (auto s = String(key, node)) p.title = *s;
+      } else if (k == "description") {
+        if (auto s = String(key, node)) p.description = *s;
+      } else if (k == "severity") {
+        if (auto v = Choice(key, node, kSeverities)) p.severity = *v;
+      } else if (k == "references") {
+        p.references = Strings(key, node);
+      } else if (k == "tags") {
+        p.tags = Strings(key, node);
+      } else {
+        Error(At(key), "unknown key '" + std::string(k) + "' in [policy]" + DidYouMean(k, kKeys));
+      }
+    }
+    if (!has_id) Error(At(t), "[policy] is missing required key 'id'");
+  }
+
+  std::optional<FactValue> Fact(const toml::node& node) {
+    if (auto s = node.as_string()) return FactValue{s->get()};
+    if (auto i = node.as_integer()) return FactValue{i->get()};
+    if (auto b = node.as_boolean()) return FactValue{b->get()};
+    return std::nullopt;
+  }
+
+  void ReadSelector(const toml::table& t, const std::string& prefix, Selector& sel) {
+    for (auto&& [key, node] : t) {
+      std::string fact = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+      if (auto sub = node.as_table()) {
+        ReadSelector(*sub, fact, sel);
+        continue;
+      }
+      Condition c{fact, {}, At(key)};
+      auto add = [&](const toml::node& n) {
+        auto v = Fact(n);
+        if (!v) {
+          Error(At(n), "applies_to '" + fact + "' must be a string, integer, boolean or an array of them, got " +
+                           TomlTypeName(n));
+          return;
+        }
+        auto alt = ParseAlternative(*v);
+        if (!alt) {
+          Error(At(n), alt.error().message);
+          return;
+        }
+        c.any_of.push_back(*alt);
+      };
+      if (auto arr = node.as_array()) {
+        if (arr->empty()) Error(At(node), "applies_to '" + fact + "' is an empty list and can never match");
+        for (const auto& el : *arr) add(el);
+      } else {
+        add(node);
+      }
+      if (!c.any_of.empty()) sel.all.push_back(std::move(c));
+    }
+  }
+
+  std::vector<Reference> References(const toml::key& key, const toml::node& node) {
+    std::vector<Reference> out;
+    const auto* arr = node.as_array();
+    if (!arr) {
+      Error(At(node), "'" + std::string(key.str()) + "' must be an array of resource ids, got " + TomlTypeName(node));
+      return out;
+    }
+    for (const auto& el : *arr) {
+      if (auto s = el.as_string()) {
+        out.push_back({s->get(), At(el)});
+      } else {
+        Error(At(el), "'" + std::string(key.str()) + "' must contain only resource ids, got " + TomlTypeName(el));
+      }
+    }
+    return out;
+  }
+
+  std::optional<Value> Convert(const toml::node& node, ValueKind kind) {
+    switch (kind) {
+      case ValueKind::kString:
+        if (auto s = node.as_string()) return Value{s->get()};
+        return std::nullopt;
+      case ValueKind::kInteger:
+        if (auto i = node.as_integer()) return Value{i->get()};
+        return std::nullopt;
+      case ValueKind::kBool:
+        if (auto b = node.as_boolean()) return Value{b->get()};
+        return std::nullopt;
+      case ValueKind::kStringList: {
+        auto arr = node.as_array();
+        if (!arr) return std::nullopt;
+        StringList list;
+        for (const auto& el : *arr) {
+          auto s = el.as_string();
+          if (!s) return std::nullopt;
+          list.push_back(s->get());
+        }
+        return Value{std::move(list)};
+      }
+      case ValueKind::kStringMap: {
+        auto t = node.as_table();
+        if (!t) return std::nullopt;
+        StringMap map;
+        for (auto&& [k, v] : *t) {
+          auto s = v.as_string();
+          if (!s) return std::nullopt;
+          map[std::string(k.str())] = s->get();
+        }
+        return Value{std::move(map)};
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<ResourceSpec> ReadResource(const toml::table& t) {
+    static constexpr std::pair<const char*, ResourceMode> kModes[] = {{"enforce", ResourceMode::kEnforce},
+                                                                      {"audit", ResourceMode::kAudit}};
+    static constexpr std::pair<const char*, RebootMode> kReboots[] = {
+        {"auto", RebootMode::kAuto}, {"required", RebootMode::kRequired}, {"never", RebootMode::kNever}};
+    ResourceSpec r;
+    r.where = At(t);
+    size_t errors_before = diags_.ErrorCount();
+
+    // The type decides which properties exist, so it is read first.
+    const TypeSchema* schema = nullptr;
+    bool type_known = false;
+    if (auto node = t.get("type")) {
+      if (auto s = node->as_string()) {
+        r.type = s->get();
+        schema = schemas_.FindSchema(r.type);
+        type_known = schema != nullptr;
+        if (!schema)
+          Error(At(*node), "unknown resource type " + Quote(r.type) + DidYouMean(r.type, schemas_.TypeNames()));
+      } else {
+        Error(At(*node), "'type' must be a string, got " + TomlTypeName(*node));
+      }
+    } else {
+      Error(r.where, "resource is missing required key 'type'");
+    }
+
+    const toml::node* sensitive_node = nullptr;
+    for (auto&& [key, node] : t) {
+      std::string_view k = key.str();
+      if (k == "type") continue;
+      if (k == "id") {
+        if (auto s = String(key, node)) {
+          r.id = *s;
+          if (!IsValidId(*s))
+            Error(At(node), "invalid resource id " + Quote(*s) +
+                                ": use letters, digits, '.', '_' and '-', starting with a letter or digit");
+        }
+      } else if (k == "description") {
+        if (auto s = String(key, node)) r.description = *s;
+      } else if (k == "depends_on") {
+        r.depends_on = References(key, node);
+      } else if (k == "after") {
+        r.after = References(key, node);
+      } else if (k == "notify") {
+        r.notify = References(key, node);
+      } else if (k == "mode") {
+        if (auto m = Choice(key, node, kModes)) r.mode = *m;
+      } else if (k == "reboot") {
+        if (auto m = Choice(key, node, kReboots)) r.reboot = *m;
+      } else if (k == "sensitive") {
+        r.sensitive = Strings(key, node);
+        sensitive_node = &node;
+      } else if (schema) {
+        const PropertySchema* ps = schema->Find(k);
+        if (!ps) {
+          auto candidates = schema->PropertyNames();
+          candidates.insert(candidates.end(), kCommonResourceKeys.begin(), kCommonResourceKeys.end());
+          Error(At(key), "unknown property '" + std::string(k) + "' for type '" + r.type + "'" +
+                             DidYouMean(k, candidates));
+          continue;
+        }
+        auto value = Convert(node, ps->kind);
+        if (!value) {
+          Error(At(node), "property '" + std::string(k) + "' must be " + KindName(ps->kind) + ", got " +
+                              TomlTypeName(node));
+          continue;
+        }
+        if (!ps->allowed.empty()) {
+          const auto& s = std::get<std::string>(*value);
+          bool found = false;
+          for (const auto& a : ps->allowed) found = found || a == s;
+          if (!found) {
+            std::vector<std::string> quoted;
+            for (const auto& a : ps->allowed) quoted.push_back("'" + a + "'");
+            Error(At(node), "property '" + std::string(k) + "' must be one of " + Join(quoted, ", ") + "; got " +
+                                Quote(s) + DidYouMean(s, ps->allowed));
+            continue;
+          }
+        }
+        if (ps->check) {
+          std::string problem = ps->check(*value);
+          if (!problem.empty()) {
+            Error(At(node), "property '" + std::string(k) + "' " + problem);
+            continue;
+          }
+        }
+        r.properties.push_back({std::string(k), std::move(*value), At(node)});
+      }
+    }
+    if (r.id.empty() && !t.contains("id")) Error(r.where, "resource is missing required key 'id'");
+
+    if (schema) {
+      std::string label = r.id.empty() ? "resource" : "resource '" + r.id + "'";
+      for (const auto& ps : schema->properties) {
+        if (ps.requirement == Requirement::kRequired && !r.Find(ps.name) && !t.contains(ps.name))
+          Error(r.where, label + " of type '" + r.type + "' is missing required property '" + ps.name + "'");
+      }
+      if (sensitive_node) {
+        auto names = schema->PropertyNames();
+        const auto* arr = sensitive_node->as_array();
+        for (size_t i = 0; arr && i < arr->size() && i < r.sensitive.size(); ++i) {
+          if (!schema->Find(r.sensitive[i]))
+            Error(At(*arr->get(i)), "'sensitive' names unknown property " + Quote(r.sensitive[i]) + " of type '" +
+                                        r.type + "'" + DidYouMean(r.sensitive[i], names));
+        }
+      }
+      if (schema->cross_check && diags_.ErrorCount() == errors_before) {
+        std::vector<std::pair<std::string, Value>> props;
+        for (const auto& p : r.properties) props.emplace_back(p.name, p.value);
+        for (auto& [prop, message] : schema->cross_check(props)) {
+          const Property* p = r.Find(prop);
+          Error(p ? p->where : r.where, message);
+        }
+      }
+    }
+    if (!type_known || diags_.ErrorCount() != errors_before) return std::nullopt;
+    return r;
+  }
+
+ private:
+  std::string path_;
+  const SchemaLookup& schemas_;
+  Diagnostics& diags_;
+};
+
+SourceLocation ParseErrorLocation(const toml::parse_error& e, const std::string& path) {
+  return {path, e.source().begin.line, e.source().begin.column};
+}
+
+}  // namespace
+
+std::optional<Policy> LoadPolicy(const std::string& text, const std::string& path, const SchemaLookup& schemas,
+                                 Diagnostics& diags) {
+  toml::table doc;
+  try {
+    doc = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    diags.Error(ParseErrorLocation(e, path), "invalid TOML: " + std::string(e.description()));
+    return std::nullopt;
+  }
+  size_t errors_before = diags.ErrorCount();
+  PolicyReader reader(path, schemas, diags);
+  Policy policy;
+  policy.path = path;
+  policy.where = {path, 1, 1};
+
+  static const std::vector<std::string> kTop = {"policy", "applies_to", "resource"};
+  for (auto&& [key, node] : doc) {
+    std::string_view k = key.str();
+    if (k == "policy") {
+      if (auto t = node.as_table()) {
+        policy.where = reader.At(*t);
+        reader.ReadPolicyTable(*t, policy);
+      } else {
+        reader.Error(reader.At(node), "'policy' must be a table, got " + std::string(TomlTypeName(node)));
+      }
+    } else if (k == "applies_to") {
+      if (auto t = node.as_table()) {
+        reader.ReadSelector(*t, "", policy.applies_to);
+      } else {
+        reader.Error(reader.At(node), "'applies_to' must be a table, got " + std::string(TomlTypeName(node)));
+      }
+    } else if (k == "resource") {
+      const auto* arr = node.as_array();
+      if (!arr || !arr->is_array_of_tables()) {
+        reader.Error(reader.At(node), "'resource' must be an array of tables: write each as [[resource]]");
+        continue;
+      }
+      std::map<std::string, SourceLocation> seen;
+      for (const auto& el : *arr) {
+        auto r = reader.ReadResource(*el.as_table());
+        if (!r) continue;
+        auto [it, inserted] = seen.emplace(r->id, r->where);
+        if (!inserted) {
+          reader.Error(r->where, "duplicate resource id '" + r->id + "' (first defined at line " +
+                                     std::to_string(it->second.line) + ")");
+          continue;
+        }
+        policy.resources.push_back(std::move(*r));
+      }
+    } else {
+      reader.Error(reader.At(key), "unknown top-level key '" + std::string(k) + "'" + DidYouMean(k, kTop));
+    }
+  }
+  if (!doc.contains("policy")) diags.Error({path, 0, 0}, "missing [policy] table with the policy's id");
+  if (diags.ErrorCount() != errors_before) return std::nullopt;
+  return policy;
+}
+
+AgentSettings LoadAgentSettings(const std::string& text, const std::string& path, Diagnostics& diags) {
+  AgentSettings settings;
+  toml::table doc;
+  try {
+    doc = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    diags.Error(ParseErrorLocation(e, path), "invalid TOML: " + std::string(e.description()));
+    return settings;
+  }
+  auto at = [&](const toml::source_region& r) { return SourceLocation{path, r.begin.line, r.begin.column}; };
+  static const std::vector<std::string> kTop = {"agent"};
+  static const std::vector<std::string> kAgent = {"state_dir", "lock_timeout", "mode"};
+  for (auto&& [key, node] : doc) {
+    if (key.str() != "agent") {
+      diags.Error(at(key.source()), "unknown table '" + std::string(key.str()) + "' in plumb.toml" +
+                                        DidYouMean(key.str(), kTop));
+      continue;
+    }
+    const auto* agent = node.as_table();
+    if (!agent) {
+      diags.Error(at(node.source()), "'agent' must be a table");
+      continue;
+    }
+    for (auto&& [k, v] : *agent) {
+      if (k.str() == "state_dir" && v.is_string()) {
+        settings.state_dir = v.as_string()->get();
+      } else if (k.str() == "lock_timeout" && v.is_integer() && v.as_integer()->get() >= 0) {
+        settings.lock_timeout_s = static_cast<int>(v.as_integer()->get());
+      } else if (k.str() == "mode" && v.is_string() &&
+                 (v.as_string()->get() == "enforce" || v.as_string()->get() == "audit")) {
+        settings.mode = v.as_string()->get() == "audit" ? ResourceMode::kAudit : ResourceMode::kEnforce;
+      } else if (k.str() == "state_dir") {
+        diags.Error(at(v.source()), "'state_dir' must be a string (a folder path)");
+      } else if (k.str() == "lock_timeout") {
+        diags.Error(at(v.source()), "'lock_timeout' must be a non-negative integer (seconds)");
+      } else if (k.str() == "mode") {
+        diags.Error(at(v.source()), "'mode' must be 'enforce' or 'audit'");
+      } else {
+        diags.Error(at(k.source()), "unknown key '" + std::string(k.str()) + "' in [agent]" +
+                                        DidYouMean(k.str(), kAgent));
+      }
+    }
+  }
+  return settings;
+}
+
+}  // namespace plumb

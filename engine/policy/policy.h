@@ -1,0 +1,74 @@
+#pragma once
+/// The policy model after loading and schema validation. Invariants once a Repository loaded
+/// without errors: policy ids are unique; resource ids are unique within their policy; every
+/// property is known to the resource's type schema and has the schema's kind.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/facts/selector.h"
+#include "engine/policy/diagnostic.h"
+#include "engine/policy/value.h"
+
+namespace plumb {
+
+enum class PolicySeverity { kInfo, kLow, kMedium, kHigh, kCritical };
+enum class ResourceMode { kEnforce, kAudit };
+enum class RebootMode { kAuto, kRequired, kNever };
+
+const char* ToString(PolicySeverity s);
+const char* ToString(ResourceMode m);
+
+/// A depends_on / after / notify entry: "resource" (same policy) or "policy/resource".
+struct Reference {
+  std::string text;
+  SourceLocation where;
+};
+
+struct Property {
+  std::string name;
+  Value value;
+  SourceLocation where;
+};
+
+struct ResourceSpec {
+  std::string id;
+  std::string type;
+  std::string description;
+  std::vector<Property> properties;  ///< in declaration order
+  std::vector<Reference> depends_on;  ///< ordering + the dependent is skipped when this fails
+  std::vector<Reference> after;       ///< ordering only
+  std::vector<Reference> notify;      ///< ordering (this first) + refresh the target on change
+  ResourceMode mode = ResourceMode::kEnforce;
+  RebootMode reboot = RebootMode::kAuto;
+  std::vector<std::string> sensitive;  ///< property names redacted in every output
+  SourceLocation where;                ///< the [[resource]] header
+
+  const Property* Find(std::string_view name) const;
+  bool IsSensitive(std::string_view property) const;
+};
+
+struct Policy {
+  std::string id;
+  std::string title;
+  std::string description;
+  PolicySeverity severity = PolicySeverity::kMedium;
+  std::vector<std::string> references;
+  std::vector<std::string> tags;
+  Selector applies_to;
+  std::vector<ResourceSpec> resources;
+  std::string path;       ///< the policy file, as given on the command line plus the relative path
+  std::string directory;  ///< folder of the policy file; relative `source` paths start here
+  SourceLocation where;
+};
+
+/// [agent] settings of plumb.toml. Command-line options win over these.
+struct AgentSettings {
+  std::string state_dir;               ///< empty: the platform default
+  std::optional<int> lock_timeout_s;   ///< how long a run waits for another run's lock
+  std::optional<ResourceMode> mode;    ///< node-wide audit mode overrides every resource
+};
+
+}  // namespace plumb

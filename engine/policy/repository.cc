@@ -1,0 +1,186 @@
+#include "engine/policy/repository.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "engine/policy/loader.h"
+#include "engine/util/strings.h"
+
+namespace fs = std::filesystem;
+
+namespace plumb {
+
+size_t Repository::ResourceCount() const {
+  size_t n = 0;
+  for (const auto& p : policies) n += p.resources.size();
+  return n;
+}
+
+namespace {
+
+std::optional<std::string> ReadSmallFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Chomp(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// Loads one file into `sources` after size and encoding checks; nullopt when it cannot be used.
+std::optional<std::shared_ptr<const std::string>> ReadPolicyText(const fs::path& file, const std::string& shown,
+                                                                  SourceFiles& sources, Diagnostics& diags) {
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  if (ec) {
+    diags.Error({shown, 0, 0}, "cannot read policy file: " + ec.message());
+    return std::nullopt;
+  }
+  if (size > kMaxPolicyFileBytes) {
+    diags.Error({shown, 0, 0}, "policy file is too large (" + std::to_string(size) + " bytes; the limit is " +
+                                   std::to_string(kMaxPolicyFileBytes / (1024 * 1024)) + " MiB)");
+    return std::nullopt;
+  }
+  auto text = ReadSmallFile(file);
+  if (!text) {
+    diags.Error({shown, 0, 0}, "cannot read policy file");
+    return std::nullopt;
+  }
+  // A NUL byte means this is not a text file at all; say so instead of a confusing TOML error.
+  if (auto nul = text->find('\0'); nul != std::string::npos) {
+    uint32_t line = 1 + static_cast<uint32_t>(std::count(text->begin(), text->begin() + nul, '\n'));
+    size_t line_start = text->rfind('\n', nul);
+    uint32_t col = static_cast<uint32_t>(nul - (line_start == std::string::npos ? 0 : line_start + 1) + 1);
+    diags.Error({shown, line, col}, "policy file is binary (NUL byte), expected TOML text");
+    return std::nullopt;
+  }
+  auto shared = std::make_shared<const std::string>(std::move(*text));
+  sources.Add(shown, shared);
+  return shared;
+}
+
+}  // namespace
+
+Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, Diagnostics& diags) {
+  Repository repo;
+  repo.root = path;
+  std::error_code ec;
+  fs::path root(path);
+  auto status = fs::status(root, ec);
+  if (ec || !fs::exists(status)) {
+    diags.Error({path, 0, 0}, "policy path does not exist");
+    return repo;
+  }
+
+  std::vector<fs::path> files;
+  fs::path settings_file;
+  if (fs::is_directory(status)) {
+    auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const auto& entry = *it;
+      std::string name = entry.path().filename().string();
+      if (entry.is_directory() && StartsWith(name, ".")) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (!entry.is_regular_file() || entry.path().extension() != ".toml") continue;
+      if (name == "plumb.toml" && entry.path().parent_path() == root) {
+        settings_file = entry.path();
+      } else {
+        files.push_back(entry.path());
+      }
+    }
+    if (ec) diags.Error({path, 0, 0}, "cannot list policy folder: " + ec.message());
+    std::sort(files.begin(), files.end());
+    if (files.empty() && !ec) diags.Warning({path, 0, 0}, "no policy files (*.toml) found");
+  } else {
+    files.push_back(root);
+  }
+
+  if (!settings_file.empty()) {
+    std::string shown = settings_file.string();
+    if (auto text = ReadPolicyText(settings_file, shown, repo.sources, diags))
+      repo.agent = LoadAgentSettings(**text, shown, diags);
+  }
+
+  std::map<std::string, SourceLocation> ids;
+  for (const auto& file : files) {
+    std::string shown = file.string();
+    auto text = ReadPolicyText(file, shown, repo.sources, diags);
+    if (!text) continue;
+    auto policy = LoadPolicy(**text, shown, schemas, diags);
+    if (!policy) continue;
+    policy->directory = file.parent_path().string();
+    auto [it, inserted] = ids.emplace(policy->id, policy->where);
+    if (!inserted) {
+      diags.Error(policy->where, "duplicate policy id '" + policy->id + "' (first defined at " + it->second.path + ":" +
+                                     std::to_string(it->second.line) + ")");
+      continue;
+    }
+    repo.policies.push_back(std::move(*policy));
+  }
+  repo.revision = ReadGitRevision(fs::is_directory(status) ? path : root.parent_path().string());
+  return repo;
+}
+
+Revision ReadGitRevision(const std::string& path) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(path.empty() ? "." : path, ec);
+  for (; !ec && !dir.empty(); dir = dir.parent_path()) {
+    fs::path git = dir / ".git";
+    fs::path git_dir;
+    if (fs::is_directory(git, ec)) {
+      git_dir = git;
+    } else if (fs::is_regular_file(git, ec)) {
+      // Worktrees and submodules: ".git" is a file saying "gitdir: <path>".
+      auto text = ReadSmallFile(git);
+      if (text && StartsWith(*text, "gitdir: ")) {
+        fs::path target = Chomp(text->substr(8));
+        git_dir = target.is_absolute() ? target : dir / target;
+      }
+    }
+    if (!git_dir.empty()) {
+      Revision rev;
+      auto head = ReadSmallFile(git_dir / "HEAD");
+      if (!head) return rev;
+      std::string h = Chomp(*head);
+      if (!StartsWith(h, "ref: ")) {
+        rev.commit = h;
+        return rev;
+      }
+      rev.ref = h.substr(5);
+      // A linked worktree keeps refs in the common folder named by "commondir".
+      fs::path common = git_dir;
+      if (auto cd = ReadSmallFile(git_dir / "commondir")) {
+        fs::path c = Chomp(*cd);
+        common = c.is_absolute() ? c : git_dir / c;
+      }
+      for (const fs::path& base : {git_dir, common}) {
+        if (auto ref = ReadSmallFile(base / rev.ref)) {
+          rev.commit = Chomp(*ref);
+          return rev;
+        }
+      }
+      if (auto packed = ReadSmallFile(common / "packed-refs")) {
+        for (auto line : SplitLines(*packed)) {
+          if (line.size() > 41 && line.substr(41) == rev.ref) {
+            rev.commit = std::string(line.substr(0, 40));
+            break;
+          }
+        }
+      }
+      return rev;
+    }
+    if (dir == dir.root_path()) break;
+  }
+  return {};
+}
+
+}  // namespace plumb

@@ -1,0 +1,63 @@
+#pragma once
+/// Declarative schemas of resource types. One schema drives validation of policies, the default
+/// drift report columns and `plumb describe`. Invariant: property names are unique in a schema and
+/// never collide with the common keys every resource has (see kCommonResourceKeys).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/policy/value.h"
+
+namespace plumb {
+
+enum class Requirement { kOptional, kRequired };
+
+/// What a change of the property takes to become effective. Reboot barriers use it.
+enum class RebootEffect { kNone, kNeedsReboot };
+
+struct PropertySchema {
+  std::string name;
+  ValueKind kind = ValueKind::kString;
+  Requirement requirement = Requirement::kOptional;
+  std::string description;
+  /// Allowed values of a string property; empty means any string.
+  std::vector<std::string> allowed = {};
+  /// Extra format check of a present value: returns "" when fine, else the message tail
+  /// (e.g. "expects an octal mode like \"0644\"").
+  std::function<std::string(const Value&)> check = nullptr;
+  RebootEffect reboot = RebootEffect::kNone;
+};
+
+/// Platforms a type can be instantiated on. Every type is registered everywhere so policies for
+/// any OS validate on any OS; instantiation elsewhere reports "not supported on <os>".
+enum class Platforms { kAll, kLinux, kWindows };
+
+struct TypeSchema {
+  std::string name;
+  std::string description;
+  std::vector<PropertySchema> properties;
+  Platforms platforms = Platforms::kAll;
+  /// Rules across properties ("set requires test"): returns (property, message) pairs.
+  std::function<std::vector<std::pair<std::string, std::string>>(const std::vector<std::pair<std::string, Value>>&)>
+      cross_check = nullptr;
+
+  const PropertySchema* Find(std::string_view property) const;
+  std::vector<std::string> PropertyNames() const;
+};
+
+/// Keys every [[resource]] accepts whatever its type.
+inline const std::vector<std::string> kCommonResourceKeys = {
+    "id", "type", "description", "depends_on", "after", "notify", "mode", "reboot", "sensitive"};
+
+/// Looks up schemas by type name; implemented by the resource registry.
+class SchemaLookup {
+ public:
+  virtual ~SchemaLookup() = default;
+  virtual const TypeSchema* FindSchema(std::string_view type) const = 0;
+  virtual std::vector<std::string> TypeNames() const = 0;
+};
+
+}  // namespace plumb

@@ -1,0 +1,51 @@
+#include <nlohmann/json.hpp>
+
+#include "engine/report/formats.h"
+
+namespace plumb {
+
+std::string RenderJson(const RunReport& report) {
+  using json = nlohmann::ordered_json;
+  json j;
+  j["schema"] = RunReport::kSchema;
+  j["run_id"] = report.run_id;
+  j["command"] = ToString(report.kind);
+  j["started_at"] = report.started_at;
+  j["finished_at"] = report.finished_at;
+  j["duration_s"] = report.duration_s;
+  j["exit_code"] = ToInt(report.Exit());
+  j["interrupted"] = report.interruption == Interruption::kInterrupted;
+  j["root"] = report.root;
+  json facts = json::object();
+  for (const auto& [k, v] : report.facts.All()) std::visit([&](const auto& x) { facts[k] = x; }, v);
+  j["node"] = {{"hostname", report.facts.Get("hostname")}, {"facts", facts}};
+  j["policy_repository"] = {{"path", report.policy_root},
+                            {"revision", report.revision.commit.empty() ? json(nullptr) : json(report.revision.commit)},
+                            {"ref", report.revision.ref.empty() ? json(nullptr) : json(report.revision.ref)}};
+  json summary = json::object();
+  auto counts = report.Counts();
+  for (Outcome o : kAllOutcomes) summary[ToString(o)] = counts[o];
+  summary["total"] = report.resources.size();
+  j["summary"] = summary;
+  json policies = json::array();
+  for (const auto& p : report.policies)
+    policies.push_back({{"id", p.id}, {"title", p.title}, {"severity", ToString(p.severity)}, {"path", p.path}});
+  j["policies"] = policies;
+  json resources = json::array();
+  for (const auto& r : report.resources) {
+    json drift = json::array();
+    for (const auto& d : r.drift) drift.push_back({{"property", d.property}, {"expected", d.expected}, {"actual", d.actual}});
+    json entry = {{"policy", r.policy},          {"id", r.id},        {"type", r.type},
+                  {"mode", ToString(r.mode)},    {"outcome", ToString(r.outcome)}, {"drift", drift},
+                  {"actions", r.actions},        {"duration_s", r.duration_s}};
+    entry["diff"] = r.diff.empty() ? json(nullptr) : json(r.diff);
+    entry["message"] = r.message.empty() ? json(nullptr) : json(r.message);
+    entry["note"] = r.note.empty() ? json(nullptr) : json(r.note);
+    resources.push_back(std::move(entry));
+  }
+  j["resources"] = std::move(resources);
+  // Invalid UTF-8 (a binary file's diff) must not make the report unwritable.
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace plumb

@@ -1,0 +1,77 @@
+#pragma once
+/// The run report: what a test or apply found and did, resource by resource. Every output
+/// format (console, JSON, JUnit) renders this one model. Invariant: sensitive values are already
+/// redacted here; renderers never see them.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/cli/exit_code.h"
+#include "engine/facts/facts.h"
+#include "engine/policy/policy.h"
+#include "engine/policy/repository.h"
+#include "resources/resource.h"
+
+namespace plumb {
+
+enum class Outcome { kCompliant, kDrifted, kChanged, kPendingReboot, kFailed, kSkipped, kNotApplicable, kAssumed };
+const char* ToString(Outcome o);
+constexpr Outcome kAllOutcomes[] = {Outcome::kCompliant, Outcome::kChanged,  Outcome::kDrifted,
+                                    Outcome::kPendingReboot, Outcome::kFailed, Outcome::kSkipped,
+                                    Outcome::kAssumed,   Outcome::kNotApplicable};
+
+enum class RunKind { kTest, kApply, kDryRun };
+const char* ToString(RunKind k);
+
+constexpr const char* kRedacted = "<redacted>";
+
+struct ResourceResult {
+  std::string policy;
+  std::string id;
+  std::string type;
+  ResourceMode mode = ResourceMode::kEnforce;
+  Outcome outcome = Outcome::kCompliant;
+  std::vector<PropertyDrift> drift;  ///< what differed when first tested (expected/actual)
+  std::string diff;                  ///< content diff excerpt, "" when none or sensitive
+  std::string message;               ///< error for failed, reason for skipped / not_applicable / assumed
+  std::string note;
+  std::vector<std::string> actions;  ///< what apply did: "set", "refresh"
+  double duration_s = 0;
+
+  std::string QualifiedId() const { return policy + "/" + id; }
+};
+
+struct PolicySummary {
+  std::string id;
+  std::string title;
+  PolicySeverity severity = PolicySeverity::kMedium;
+  std::string path;
+};
+
+enum class Interruption { kNone, kInterrupted };
+
+struct RunReport {
+  static constexpr const char* kSchema = "plumb.run-report/1";
+  std::string run_id;
+  RunKind kind = RunKind::kTest;
+  std::string started_at;   ///< ISO 8601 UTC
+  std::string finished_at;  ///< ISO 8601 UTC
+  double duration_s = 0;
+  Facts facts;
+  std::string policy_root;
+  Revision revision;
+  std::string root;  ///< --root, "/" when none
+  std::vector<PolicySummary> policies;
+  std::vector<ResourceResult> resources;  ///< in execution order
+  Interruption interruption = Interruption::kNone;
+  int signal = 0;
+
+  std::map<Outcome, size_t> Counts() const;
+  ExitCode Exit() const;
+};
+
+/// "value: expected '10', actual '60'" — one line per drifted property.
+std::string DescribeDrift(const PropertyDrift& d);
+
+}  // namespace plumb

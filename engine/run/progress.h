@@ -1,0 +1,33 @@
+#pragma once
+/// Progress of a long run on stderr. Silent for the first seconds (short runs print nothing),
+/// then one line per second; redrawn in place on a terminal.
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+namespace plumb {
+
+enum class ProgressStyle { kSilent, kLines, kInPlace };
+
+class Progress {
+ public:
+  using Clock = std::chrono::steady_clock;
+  Progress(ProgressStyle style, std::FILE* out, std::string verb,
+           std::chrono::milliseconds quiet_for = std::chrono::seconds(2));
+  ~Progress();
+  /// Called after each resource; cheap when nothing is printed.
+  void Update(size_t done, size_t total);
+  /// Ends an in-place line so later output starts on a fresh line.
+  void Finish();
+
+ private:
+  ProgressStyle style_;
+  std::FILE* out_;
+  std::string verb_;
+  Clock::time_point start_;
+  Clock::time_point next_;
+  bool drawn_ = false;
+};
+
+}  // namespace plumb

@@ -1,0 +1,41 @@
+#pragma once
+/// Small string helpers shared by the policy loader, selectors and resources.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace plumb {
+
+std::string_view Trim(std::string_view s);
+std::vector<std::string_view> SplitLines(std::string_view text);
+bool StartsWith(std::string_view s, std::string_view prefix);
+std::string ToLower(std::string_view s);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+/// Levenshtein distance; used for "did you mean" suggestions.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+/// The closest candidate to `word` when it is close enough to be a plausible typo
+/// (distance <= max(1, len/3)); nullopt otherwise. Ties go to the first candidate.
+std::optional<std::string> Suggest(std::string_view word, const std::vector<std::string>& candidates);
+
+/// ", did you mean 'x'?" or "" — ready to append to a message.
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+/// Shell-style glob with '*' and '?', case-insensitive (host names).
+bool GlobMatch(std::string_view pattern, std::string_view text);
+
+/// Compares dotted versions numerically component by component ("6.3" < "6.10", "12" == "12.0").
+/// Non-numeric components compare as strings. Returns <0, 0 or >0.
+int CompareVersions(std::string_view a, std::string_view b);
+
+/// Quotes a value for messages: 'text' with control characters escaped.
+std::string Quote(std::string_view s);
+
+/// Formats a duration in seconds for humans: "0.02s", "1m05s".
+std::string FormatSeconds(double seconds);
+
+}  // namespace plumb

@@ -1,0 +1,163 @@
+// The file resource: presence, content, mode, owner and group of one regular file.
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/util/diff.h"
+#include "engine/util/sha256.h"
+#include "resources/attributes.h"
+#include "resources/registry.h"
+
+namespace plumb {
+namespace {
+
+enum class Ensure { kPresent, kAbsent };
+
+std::string Fingerprint(std::string_view content) {
+  return "sha256:" + Sha256Hex(content).substr(0, 12) + " (" + std::to_string(content.size()) + " bytes)";
+}
+
+class FileResource : public Resource {
+ public:
+  FileResource(std::string policy_path, std::string host_path, Ensure ensure, std::optional<std::string> content,
+               DesiredAttributes attrs, Backends& b)
+      : policy_path_(std::move(policy_path)), path_(std::move(host_path)), ensure_(ensure),
+        content_(std::move(content)), attrs_(std::move(attrs)), b_(b) {}
+
+  Result<Observation> Test() override {
+    Observation obs;
+    auto info = b_.fs.Stat(path_);
+    if (!info) return info.error();
+    if (ensure_ == Ensure::kAbsent) {
+      if (info->kind == FileKind::kDirectory)
+        return Error{"'" + policy_path_ + "' is a directory; the file resource does not remove directories"};
+      if (info->kind != FileKind::kMissing) obs.drift.push_back({"ensure", "absent", ToString(info->kind)});
+      return obs;
+    }
+    if (info->kind == FileKind::kMissing) {
+      obs.drift.push_back({"ensure", "present", "absent"});
+      if (content_) {
+        obs.drift.push_back({"content", Fingerprint(*content_), "absent"});
+        obs.diff = UnifiedDiff("", *content_, {.from_label = policy_path_ + " (absent)", .to_label = policy_path_});
+      }
+      return obs;
+    }
+    if (info->kind == FileKind::kDirectory)
+      return Error{"'" + policy_path_ + "' is a directory, expected a file"};
+    if (info->kind != FileKind::kRegular) {
+      // A link or special file where a file belongs: it is replaced, never written through.
+      obs.drift.push_back({"type", "file", ToString(info->kind)});
+      if (content_) obs.drift.push_back({"content", Fingerprint(*content_), "not a file"});
+      return obs;
+    }
+    if (content_) {
+      auto read = b_.fs.Read(path_);
+      if (!read) return read.error();
+      const std::string& actual = *read;
+      if (actual != *content_) {
+        obs.drift.push_back({"content", Fingerprint(*content_), Fingerprint(actual)});
+        obs.diff = UnifiedDiff(actual, *content_, {.from_label = policy_path_ + " (actual)", .to_label = policy_path_});
+      }
+    }
+    CompareAttributes(attrs_, *info, b_.accounts, obs.drift);
+    return obs;
+  }
+
+  Status Set(const Observation&) override {
+    auto info = b_.fs.Stat(path_);
+    if (!info) return info.error();
+    if (ensure_ == Ensure::kAbsent) return info->kind == FileKind::kMissing ? OkStatus() : b_.fs.RemoveFile(path_);
+    bool rewrite = info->kind != FileKind::kRegular;
+    if (!rewrite && content_) {
+      auto read = b_.fs.Read(path_);
+      if (!read) return read.error();
+      rewrite = *read != *content_;
+    }
+    if (rewrite) {
+      FileAttributes a{attrs_.mode, attrs_.uid, attrs_.gid};
+      if (info->kind == FileKind::kRegular) {
+        // Keep what the policy does not manage from the file being replaced.
+        if (!a.mode) a.mode = info->mode;
+        if (!a.uid) a.uid = info->uid;
+        if (!a.gid) a.gid = info->gid;
+      }
+      return b_.fs.WriteAtomic(path_, content_ ? *content_ : std::string(), a);
+    }
+    return ApplyAttributes(attrs_, *info, path_, b_.fs);
+  }
+
+ private:
+  std::string policy_path_;
+  std::string path_;
+  Ensure ensure_;
+  std::optional<std::string> content_;
+  DesiredAttributes attrs_;
+  Backends& b_;
+};
+
+// `source` is relative to the policy file's folder and may not climb out of it.
+Result<std::string> ReadSource(const std::string& source, const Policy& policy) {
+  std::filesystem::path rel(source);
+  if (rel.is_absolute()) return Error{"source '" + source + "' must be relative to the policy file's folder"};
+  for (const auto& part : rel)
+    if (part == "..") return Error{"source '" + source + "' must not contain '..'"};
+  std::filesystem::path full = std::filesystem::path(policy.directory) / rel;
+  std::ifstream in(full, std::ios::binary);
+  std::error_code ec;
+  if (!in || std::filesystem::is_directory(full, ec)) return Error{"cannot read source '" + full.string() + "'"};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+TypeInfo FileType() {
+  TypeSchema s;
+  s.name = "file";
+  s.description = "A regular file: presence, content (inline or from the policy repository), mode, owner, group.";
+  s.properties = {
+      {"path", ValueKind::kString, Requirement::kRequired, "absolute path of the file", {}, CheckAbsolutePath},
+      {"ensure", ValueKind::kString, Requirement::kOptional, "present (default) or absent", {"present", "absent"}},
+      {"content", ValueKind::kString, Requirement::kOptional, "exact content of the file"},
+      {"source", ValueKind::kString, Requirement::kOptional,
+       "file in the policy repository (relative to the policy file) whose bytes are the content"},
+  };
+  for (auto& p : AttributeProperties()) s.properties.push_back(std::move(p));
+  s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
+    std::vector<std::pair<std::string, std::string>> problems;
+    bool content = false, source = false, absent = false;
+    for (const auto& [name, value] : props) {
+      content = content || name == "content";
+      source = source || name == "source";
+      absent = absent || (name == "ensure" && std::get<std::string>(value) == "absent");
+    }
+    if (content && source) problems.emplace_back("source", "'content' and 'source' cannot both be set; choose one");
+    if (absent && (content || source))
+      problems.emplace_back(content ? "content" : "source", "a file with ensure = \"absent\" cannot have content");
+    return problems;
+  };
+  s.properties.shrink_to_fit();
+  return {std::move(s), [](const ResourceSpec& spec, const Policy& policy,
+                           Backends& b) -> Result<std::unique_ptr<Resource>> {
+            std::string path = std::get<std::string>(spec.Find("path")->value);
+            auto host = b.root.Resolve(path);
+            if (!host) return host.error();
+            Ensure ensure = Ensure::kPresent;
+            if (auto e = spec.Find("ensure"); e && std::get<std::string>(e->value) == "absent") ensure = Ensure::kAbsent;
+            std::optional<std::string> content;
+            if (auto c = spec.Find("content")) content = std::get<std::string>(c->value);
+            if (auto src = spec.Find("source")) {
+              auto text = ReadSource(std::get<std::string>(src->value), policy);
+              if (!text) return text.error();
+              content = std::move(*text);
+            }
+            auto attrs = ReadAttributes(spec, b.accounts);
+            if (!attrs) return attrs.error();
+            return std::unique_ptr<Resource>(
+                new FileResource(path, *host, ensure, std::move(content), std::move(*attrs), b));
+          }};
+}
+
+}  // namespace plumb

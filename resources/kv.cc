@@ -1,0 +1,218 @@
+#include "resources/kv.h"
+
+#include "engine/util/strings.h"
+#include "resources/registry.h"
+
+namespace plumb {
+namespace {
+
+enum class LineKind { kOther, kHeader, kMatch };
+
+struct Line {
+  std::string_view text;  // without the line ending
+  LineKind kind = LineKind::kOther;
+  bool in_scope = false;
+  std::string value;
+};
+
+// Splits the text into lines, classifying each for `key`.
+std::vector<Line> Classify(std::string_view text, const std::string& key, const KvFormat& f) {
+  std::vector<Line> lines;
+  std::string_view sep = Trim(f.separator);
+  bool in_scope = f.section.empty();
+  for (std::string_view raw : SplitLines(text)) {
+    Line line;
+    line.text = raw;
+    if (!raw.empty() && raw.back() == '\r') line.text = raw.substr(0, raw.size() - 1);
+    std::string_view t = Trim(line.text);
+    if (t.size() >= 2 && t.front() == '[' && t.back() == ']') {
+      line.kind = LineKind::kHeader;
+      in_scope = !f.section.empty() && Trim(t.substr(1, t.size() - 2)) == f.section;
+      line.in_scope = in_scope;
+      lines.push_back(line);
+      continue;
+    }
+    line.in_scope = in_scope;
+    if (in_scope && !t.empty() && f.comment.find(t.front()) == std::string::npos && StartsWith(t, key)) {
+      std::string_view rest = t.substr(key.size());
+      std::string_view after = Trim(rest);
+      bool matches = false;
+      if (sep.empty()) {
+        matches = rest.empty() || rest.front() == ' ' || rest.front() == '\t';
+        if (matches) line.value = std::string(after);
+      } else if (StartsWith(after, sep)) {
+        matches = true;
+        line.value = std::string(Trim(after.substr(sep.size())));
+      }
+      if (matches) line.kind = LineKind::kMatch;
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace
+
+KvScan ScanKv(std::string_view text, const std::string& key, const KvFormat& format) {
+  KvScan scan;
+  for (const auto& line : Classify(text, key, format)) {
+    if (line.kind == LineKind::kMatch) scan.values.push_back(line.value);
+    if (line.kind == LineKind::kHeader && line.in_scope) scan.section_found = true;
+  }
+  return scan;
+}
+
+std::string EditKv(std::string_view text, const std::string& key, const std::optional<std::string>& value,
+                   const KvFormat& format) {
+  std::string eol = text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
+  auto lines = Classify(text, key, format);
+  std::string setting = value ? key + format.separator + *value : "";
+  std::vector<std::string> out;
+  bool written = false;
+  // Where a missing key goes: after the last non-blank line of its scope.
+  size_t insert_at = std::string::npos;
+  for (const auto& line : lines) {
+    if (line.kind == LineKind::kMatch) {
+      if (value && !written) {
+        size_t indent = line.text.find_first_not_of(" \t");
+        out.push_back(std::string(line.text.substr(0, indent)) + setting);
+        written = true;
+      }
+      continue;
+    }
+    out.emplace_back(line.text);
+    if (line.in_scope && (line.kind == LineKind::kHeader || !Trim(line.text).empty())) insert_at = out.size();
+  }
+  if (value && !written) {
+    bool scope_exists = format.section.empty() || insert_at != std::string::npos;
+    if (!scope_exists) {
+      if (!out.empty() && !Trim(out.back()).empty()) out.emplace_back("");
+      out.push_back("[" + format.section + "]");
+      out.push_back(setting);
+    } else if (insert_at == std::string::npos) {
+      out.insert(out.begin(), setting);  // in scope but empty: the global part before any header
+    } else {
+      out.insert(out.begin() + static_cast<long>(insert_at), setting);
+    }
+  }
+  std::string result;
+  for (const auto& l : out) result += l + eol;
+  return result;
+}
+
+namespace {
+
+enum class Ensure { kPresent, kAbsent };
+
+class KvResource : public Resource {
+ public:
+  KvResource(std::string policy_path, std::string host_path, std::string key, std::optional<std::string> value,
+             KvFormat format, Backends& b)
+      : policy_path_(std::move(policy_path)), path_(std::move(host_path)), key_(std::move(key)),
+        value_(std::move(value)), format_(std::move(format)), b_(b) {}
+
+  Result<Observation> Test() override {
+    Observation obs;
+    auto info = b_.fs.Stat(path_);
+    if (!info) return info.error();
+    std::string text;
+    if (info->kind == FileKind::kRegular) {
+      auto read = b_.fs.Read(path_);
+      if (!read) return read.error();
+      text = std::move(*read);
+    } else if (info->kind != FileKind::kMissing) {
+      return Error{"'" + policy_path_ + "' is a " + ToString(info->kind) + ", expected a file"};
+    } else {
+      obs.note = "file does not exist";
+    }
+    KvScan scan = ScanKv(text, key_, format_);
+    if (!value_) {
+      if (!scan.values.empty())
+        obs.drift.push_back({"ensure", "absent", "present (" + std::to_string(scan.values.size()) + " lines)"});
+      return obs;
+    }
+    if (scan.values.empty()) {
+      obs.drift.push_back({"value", *value_, "absent"});
+    } else if (scan.values.front() != *value_) {
+      obs.drift.push_back({"value", *value_, scan.values.front()});
+    }
+    if (scan.values.size() > 1)
+      obs.drift.push_back({"duplicates", "1 line", std::to_string(scan.values.size()) + " lines"});
+    return obs;
+  }
+
+  Status Set(const Observation&) override {
+    auto info = b_.fs.Stat(path_);
+    if (!info) return info.error();
+    std::string text;
+    FileAttributes attrs;
+    if (info->kind == FileKind::kRegular) {
+      auto read = b_.fs.Read(path_);
+      if (!read) return read.error();
+      text = std::move(*read);
+      attrs = {info->mode, info->uid, info->gid};
+    }
+    std::string edited = EditKv(text, key_, value_, format_);
+    if (edited == text) return OkStatus();
+    return b_.fs.WriteAtomic(path_, edited, attrs);
+  }
+
+ private:
+  std::string policy_path_;
+  std::string path_;
+  std::string key_;
+  std::optional<std::string> value_;
+  KvFormat format_;
+  Backends& b_;
+};
+
+}  // namespace
+
+TypeInfo KvType() {
+  TypeSchema s;
+  s.name = "kv";
+  s.description =
+      "One key = value setting in a configuration file; every other line is preserved. The first active line of "
+      "the key counts; converging removes later duplicates. A missing file is created.";
+  auto non_empty = [](const Value& v) -> std::string {
+    return std::get<std::string>(v).empty() ? "must not be empty" : "";
+  };
+  s.properties = {
+      {"path", ValueKind::kString, Requirement::kRequired, "absolute path of the configuration file", {},
+       CheckAbsolutePath},
+      {"key", ValueKind::kString, Requirement::kRequired, "setting name", {}, non_empty},
+      {"value", ValueKind::kString, Requirement::kOptional, "desired value (required unless ensure = \"absent\")"},
+      {"ensure", ValueKind::kString, Requirement::kOptional, "present (default) or absent", {"present", "absent"}},
+      {"separator", ValueKind::kString, Requirement::kOptional,
+       "written between key and value (default \" = \"); \" \" for sshd_config style"},
+      {"comment", ValueKind::kString, Requirement::kOptional, "characters starting a comment line (default \"#\")",
+       {}, non_empty},
+      {"section", ValueKind::kString, Requirement::kOptional, "INI section the key belongs to"},
+  };
+  s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
+    std::vector<std::pair<std::string, std::string>> problems;
+    bool value = false, absent = false;
+    for (const auto& [name, v] : props) {
+      value = value || name == "value";
+      absent = absent || (name == "ensure" && std::get<std::string>(v) == "absent");
+    }
+    if (!value && !absent) problems.emplace_back("key", "kv resource needs 'value' (or ensure = \"absent\")");
+    if (value && absent) problems.emplace_back("value", "a kv setting with ensure = \"absent\" cannot have a value");
+    return problems;
+  };
+  return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+            std::string path = std::get<std::string>(spec.Find("path")->value);
+            auto host = b.root.Resolve(path);
+            if (!host) return host.error();
+            KvFormat f;
+            if (auto p = spec.Find("separator")) f.separator = std::get<std::string>(p->value);
+            if (auto p = spec.Find("comment")) f.comment = std::get<std::string>(p->value);
+            if (auto p = spec.Find("section")) f.section = std::get<std::string>(p->value);
+            std::optional<std::string> value;
+            if (auto p = spec.Find("value")) value = std::get<std::string>(p->value);
+            return std::unique_ptr<Resource>(new KvResource(path, *host, std::get<std::string>(spec.Find("key")->value),
+                                                            std::move(value), std::move(f), b));
+          }};
+}
+
+}  // namespace plumb

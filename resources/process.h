@@ -1,0 +1,37 @@
+#pragma once
+/// Running commands for the exec resource. Commands run through the platform shell in their own
+/// process group so a timeout can end the whole tree, and a Ctrl-C at the terminal does not
+/// interrupt the command plumb is waiting for.
+
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "engine/util/result.h"
+
+namespace plumb {
+
+struct ProcessRequest {
+  std::string command;
+  std::string cwd;                          ///< "" = plumb's working directory
+  std::map<std::string, std::string> env;   ///< added to (and overriding) plumb's environment
+  std::chrono::milliseconds timeout{300'000};
+};
+
+enum class ProcessEnd { kExited, kSignaled, kTimedOut };
+
+struct ProcessResult {
+  ProcessEnd end = ProcessEnd::kExited;
+  int code = 0;        ///< exit status, or the signal number when kSignaled
+  std::string output;  ///< stdout and stderr interleaved, cut at kMaxOutput bytes
+  static constexpr size_t kMaxOutput = 64 * 1024;
+};
+
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  /// Errors only when the command could not be started at all.
+  virtual Result<ProcessResult> Run(const ProcessRequest& request) = 0;
+};
+
+}  // namespace plumb

@@ -1,0 +1,48 @@
+#include "resources/registry.h"
+
+namespace plumb {
+
+void TypeRegistry::Add(TypeInfo info) {
+  std::string name = info.schema.name;
+  types_.insert_or_assign(std::move(name), std::move(info));
+}
+
+const TypeInfo* TypeRegistry::Find(std::string_view type) const {
+  auto it = types_.find(type);
+  return it == types_.end() ? nullptr : &it->second;
+}
+
+const TypeSchema* TypeRegistry::FindSchema(std::string_view type) const {
+  const TypeInfo* info = Find(type);
+  return info ? &info->schema : nullptr;
+}
+
+std::vector<std::string> TypeRegistry::TypeNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, info] : types_) names.push_back(name);
+  return names;
+}
+
+Result<std::unique_ptr<Resource>> TypeRegistry::Instantiate(const ResourceSpec& spec, const Policy& policy,
+                                                            Backends& backends) const {
+  const TypeInfo* info = Find(spec.type);
+  if (!info) return Error{"unknown resource type '" + spec.type + "'"};
+  Platforms p = info->schema.platforms;
+  if (p != Platforms::kAll && p != here_)
+    return Error{"type '" + spec.type + "' is not supported on " + (here_ == Platforms::kWindows ? "windows" : "linux")};
+  return info->factory(spec, policy, backends);
+}
+
+void RegisterBuiltinTypes(TypeRegistry& registry) {
+  registry.Add(FileType());
+  registry.Add(DirectoryType());
+  registry.Add(KvType());
+  registry.Add(ExecType());
+}
+
+std::string CheckAbsolutePath(const Value& v) {
+  const auto& s = std::get<std::string>(v);
+  return !s.empty() && s[0] == '/' ? "" : "must be an absolute path, got '" + s + "'";
+}
+
+}  // namespace plumb

@@ -1,0 +1,65 @@
+#pragma once
+/// The table of resource types: schema plus factory. Built in main (and in test fixtures) and
+/// passed to whatever needs it; there is no global registry.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "engine/policy/policy.h"
+#include "engine/policy/schema.h"
+#include "resources/filesystem.h"
+#include "resources/process.h"
+#include "resources/resource.h"
+#include "resources/root_path.h"
+
+namespace plumb {
+
+/// The OS backends resources act through. Owned by the caller; outlive every resource.
+struct Backends {
+  FileSystem& fs;
+  AccountDb& accounts;
+  ProcessRunner& processes;
+  const RootPath& root;
+};
+
+using Factory =
+    std::function<Result<std::unique_ptr<Resource>>(const ResourceSpec&, const Policy&, Backends&)>;
+
+struct TypeInfo {
+  TypeSchema schema;
+  Factory factory;
+};
+
+class TypeRegistry : public SchemaLookup {
+ public:
+  /// `here` is the platform this process runs on; types for other platforms still validate.
+  explicit TypeRegistry(Platforms here) : here_(here) {}
+
+  void Add(TypeInfo info);
+  const TypeInfo* Find(std::string_view type) const;
+  const TypeSchema* FindSchema(std::string_view type) const override;
+  std::vector<std::string> TypeNames() const override;
+
+  /// Builds the resource, or says why not ("type 'x' is not supported on linux", a bad source).
+  Result<std::unique_ptr<Resource>> Instantiate(const ResourceSpec& spec, const Policy& policy,
+                                                Backends& backends) const;
+
+ private:
+  Platforms here_;
+  std::map<std::string, TypeInfo, std::less<>> types_;
+};
+
+/// Registers file, directory, kv and exec.
+void RegisterBuiltinTypes(TypeRegistry& registry);
+
+TypeInfo FileType();
+TypeInfo DirectoryType();
+TypeInfo KvType();
+TypeInfo ExecType();
+
+/// Schema check for absolute paths, shared by path-like properties.
+std::string CheckAbsolutePath(const Value& v);
+
+}  // namespace plumb

@@ -1,0 +1,43 @@
+#pragma once
+/// The contract every resource type implements. The executor calls Test, then Set for what
+/// drifted (enforce mode only), then Test again to verify; Refresh when a notifying resource
+/// changed. Implementations never change the system in Test.
+
+#include <string>
+#include <vector>
+
+#include "engine/util/result.h"
+
+namespace plumb {
+
+/// One property that differs from the policy. Values are display strings (already summarised
+/// for content, e.g. "sha256:… (120 bytes)"); the executor redacts sensitive properties.
+struct PropertyDrift {
+  std::string property;
+  std::string expected;
+  std::string actual;
+};
+
+/// What Test observed. Invariant: compliant() == drift.empty().
+struct Observation {
+  std::vector<PropertyDrift> drift;
+  std::string diff;  ///< unified-diff excerpt of content drift, "" when none
+  std::string note;  ///< extra context for humans (command output, "runs only when notified")
+  bool compliant() const { return drift.empty(); }
+};
+
+enum class Refreshable { kNo, kYes };
+
+class Resource {
+ public:
+  virtual ~Resource() = default;
+  /// Reads the system; never changes it.
+  virtual Result<Observation> Test() = 0;
+  /// Converges what `observed` says drifted. Must be durable before it returns success.
+  virtual Status Set(const Observation& observed) = 0;
+  /// Reacts to a notification (restart, reload, re-run). Default: nothing to do.
+  virtual Status Refresh() { return OkStatus(); }
+  virtual Refreshable CanRefresh() const { return Refreshable::kNo; }
+};
+
+}  // namespace plumb

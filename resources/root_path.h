@@ -1,0 +1,30 @@
+#pragma once
+/// Maps policy paths (absolute, as on the managed system) to host paths under --root.
+/// Invariant: a resolved path never leaves the root: ".." above the root is an error, and every
+/// symbolic link on the way is resolved inside the root (absolute targets are taken relative to
+/// the root, like a chroot) and rejected when it climbs out. The final component is never
+/// followed: resources act on the link itself.
+
+#include <string>
+#include <string_view>
+
+#include "engine/util/result.h"
+#include "resources/filesystem.h"
+
+namespace plumb {
+
+class RootPath {
+ public:
+  /// `root` "" or "/" means the real root: paths are only normalised, links left to the kernel.
+  RootPath(std::string root, FileSystem& fs);
+
+  Result<std::string> Resolve(std::string_view policy_path) const;
+  const std::string& root() const { return root_; }
+  bool confined() const { return !root_.empty(); }
+
+ private:
+  std::string root_;  ///< without trailing '/', "" for the real root
+  FileSystem& fs_;
+};
+
+}  // namespace plumb

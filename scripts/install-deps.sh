@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything plumb needs to build and test on Debian 12. Idempotent: packages that are
+# already present are not downloaded again, and the package index is refreshed only when needed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build git pkg-config
+  libtomlplusplus-dev libboost-graph-dev libspdlog-dev libfmt-dev libtinyxml2-dev
+  libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
+  python3 xmllint
+)
+# xmllint lives in libxml2-utils; keep the list readable and map it here.
+packages=("${packages[@]/xmllint/libxml2-utils}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root or install them" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
