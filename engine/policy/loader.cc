@@ -281,7 +281,7 @@ class PolicyReader {
         r.after = References(key, node);
       } else if (k == "notify") {
         r.notify = References(key, node);
-      } else if (k == "mode") {
+      } else if (k == "enforcement") {
         if (auto m = Choice(key, node, kModes)) r.mode = *m;
       } else if (k == "reboot") {
         if (auto m = Choice(key, node, kReboots)) r.reboot = *m;
@@ -436,7 +436,7 @@ AgentSettings LoadAgentSettings(const std::string& text, const std::string& path
   }
   auto at = [&](const toml::source_region& r) { return SourceLocation{path, r.begin.line, r.begin.column}; };
   static const std::vector<std::string> kTop = {"agent"};
-  static const std::vector<std::string> kAgent = {"state_dir", "lock_timeout", "mode"};
+  static const std::vector<std::string> kAgent = {"state_dir", "lock_timeout", "enforcement"};
   for (auto&& [key, node] : doc) {
     if (key.str() != "agent") {
       diags.Error(at(key.source()), "unknown table '" + std::string(key.str()) + "' in plumb.toml" +
@@ -453,15 +453,15 @@ AgentSettings LoadAgentSettings(const std::string& text, const std::string& path
         settings.state_dir = v.as_string()->get();
       } else if (k.str() == "lock_timeout" && v.is_integer() && v.as_integer()->get() >= 0) {
         settings.lock_timeout_s = static_cast<int>(v.as_integer()->get());
-      } else if (k.str() == "mode" && v.is_string() &&
+      } else if (k.str() == "enforcement" && v.is_string() &&
                  (v.as_string()->get() == "enforce" || v.as_string()->get() == "audit")) {
         settings.mode = v.as_string()->get() == "audit" ? ResourceMode::kAudit : ResourceMode::kEnforce;
       } else if (k.str() == "state_dir") {
         diags.Error(at(v.source()), "'state_dir' must be a string (a folder path)");
       } else if (k.str() == "lock_timeout") {
         diags.Error(at(v.source()), "'lock_timeout' must be a non-negative integer (seconds)");
-      } else if (k.str() == "mode") {
-        diags.Error(at(v.source()), "'mode' must be 'enforce' or 'audit'");
+      } else if (k.str() == "enforcement") {
+        diags.Error(at(v.source()), "'enforcement' must be 'enforce' or 'audit'");
       } else {
         diags.Error(at(k.source()), "unknown key '" + std::string(k.str()) + "' in [agent]" +
                                         DidYouMean(k.str(), kAgent));

@@ -133,12 +133,14 @@ Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, 
 Revision ReadGitRevision(const std::string& path) {
   std::error_code ec;
   fs::path dir = fs::absolute(path.empty() ? "." : path, ec);
-  for (; !ec && !dir.empty(); dir = dir.parent_path()) {
+  if (ec) return {};
+  for (; !dir.empty(); dir = dir.parent_path()) {
     fs::path git = dir / ".git";
     fs::path git_dir;
-    if (fs::is_directory(git, ec)) {
+    std::error_code probe;  // a missing .git is the normal case, not an error
+    if (fs::is_directory(git, probe)) {
       git_dir = git;
-    } else if (fs::is_regular_file(git, ec)) {
+    } else if (fs::is_regular_file(git, probe)) {
       // Worktrees and submodules: ".git" is a file saying "gitdir: <path>".
       auto text = ReadSmallFile(git);
       if (text && StartsWith(*text, "gitdir: ")) {

@@ -50,7 +50,7 @@ struct TypeSchema {
 
 /// Keys every [[resource]] accepts whatever its type.
 inline const std::vector<std::string> kCommonResourceKeys = {
-    "id", "type", "description", "depends_on", "after", "notify", "mode", "reboot", "sensitive"};
+    "id", "type", "description", "depends_on", "after", "notify", "enforcement", "reboot", "sensitive"};
 
 /// Looks up schemas by type name; implemented by the resource registry.
 class SchemaLookup {

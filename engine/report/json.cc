@@ -36,7 +36,7 @@ std::string RenderJson(const RunReport& report) {
     json drift = json::array();
     for (const auto& d : r.drift) drift.push_back({{"property", d.property}, {"expected", d.expected}, {"actual", d.actual}});
     json entry = {{"policy", r.policy},          {"id", r.id},        {"type", r.type},
-                  {"mode", ToString(r.mode)},    {"outcome", ToString(r.outcome)}, {"drift", drift},
+                  {"enforcement", ToString(r.mode)},    {"outcome", ToString(r.outcome)}, {"drift", drift},
                   {"actions", r.actions},        {"duration_s", r.duration_s}};
     entry["diff"] = r.diff.empty() ? json(nullptr) : json(r.diff);
     entry["message"] = r.message.empty() ? json(nullptr) : json(r.message);

@@ -55,12 +55,13 @@ std::string UnifiedDiff(std::string_view from, std::string_view to, const DiffOp
     if (i < n && j < m && a[prefix + i] == b[prefix + j]) {
       edits.push_back({Op::kKeep, a[prefix + i], prefix + i + 1, prefix + j + 1});
       ++i, ++j;
-    } else if (j < m && (i == n || at(i, j + 1) >= at(i + 1, j))) {
-      edits.push_back({Op::kInsert, b[prefix + j], prefix + i + 1, prefix + j + 1});
-      ++j;
-    } else {
+    } else if (i < n && (j == m || at(i + 1, j) >= at(i, j + 1))) {
+      // Deletions first, as diff(1) prints them.
       edits.push_back({Op::kDelete, a[prefix + i], prefix + i + 1, prefix + j + 1});
       ++i;
+    } else {
+      edits.push_back({Op::kInsert, b[prefix + j], prefix + i + 1, prefix + j + 1});
+      ++j;
     }
   }
   for (size_t k = 0; k < suffix; ++k)
