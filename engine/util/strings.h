@@ -15,7 +15,8 @@ bool StartsWith(std::string_view s, std::string_view prefix);
 std::string ToLower(std::string_view s);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 
-/// Levenshtein distance; used for "did you mean" suggestions.
+/// Edit distance counting insertions, deletions, substitutions and adjacent swaps; used for
+/// "did you mean" suggestions.
 size_t EditDistance(std::string_view a, std::string_view b);
 
 /// The closest candidate to `word` when it is close enough to be a plausible typo
