@@ -1,0 +1,85 @@
+#include "engine/facts/facts.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/facts/selector.h"
+
+namespace plumb {
+namespace {
+
+TEST(Facts, MergeFlattensTablesAndOverrides) {
+  Facts f;
+  f.Set("os", std::string("linux"));
+  f.Set("hostname", std::string("a"));
+  ASSERT_TRUE(f.MergeToml("hostname = \"hv-01\"\n[cluster]\nname = \"c1\"\ncsv = true\nnodes = 3\n", "f.toml").ok());
+  EXPECT_EQ(f.Get("hostname"), "hv-01");
+  EXPECT_EQ(f.Get("os"), "linux");
+  EXPECT_EQ(f.Get("cluster.name"), "c1");
+  EXPECT_EQ(f.Get("cluster.csv"), "true");
+  EXPECT_EQ(f.Get("cluster.nodes"), "3");
+  EXPECT_EQ(f.Get("missing"), "");
+}
+
+TEST(Facts, MergeErrors) {
+  Facts f;
+  auto st = f.MergeToml("roles = [\"a\"]\n", "f.toml");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "f.toml:1:9: fact 'roles' must be a string, integer or boolean");
+  st = f.MergeToml("x = \n", "f.toml");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message.substr(0, 11), "f.toml:1:5:");
+}
+
+TEST(Facts, TomlRoundTrip) {
+  Facts f;
+  f.Set("os", std::string("windows"));
+  f.Set("cluster.csv", true);
+  f.Set("cluster.nodes", int64_t{3});
+  std::string text = f.ToToml();
+  Facts back;
+  ASSERT_TRUE(back.MergeToml(text, "x").ok());
+  EXPECT_EQ(back.All(), f.All());
+}
+
+Selector Parse(std::vector<std::pair<std::string, std::vector<FactValue>>> conditions) {
+  Selector s;
+  for (auto& [fact, values] : conditions) {
+    Condition c{fact, {}, {}};
+    for (auto& v : values) c.any_of.push_back(*ParseAlternative(v));
+    s.all.push_back(c);
+  }
+  return s;
+}
+
+TEST(Selector, EqualityAnyOfGlobVersion) {
+  Facts f;
+  f.Set("os", std::string("Windows"));
+  f.Set("version", std::string("6.3.9600"));
+  f.Set("hostname", std::string("HV-NODE-02"));
+  f.Set("cluster.csv", true);
+  EXPECT_TRUE(Parse({{"os", {std::string("windows")}}}).Evaluate(f).matches);
+  EXPECT_TRUE(Parse({{"os", {std::string("linux"), std::string("windows")}}}).Evaluate(f).matches);
+  EXPECT_TRUE(Parse({{"hostname", {std::string("hv-node-*")}}}).Evaluate(f).matches);
+  EXPECT_TRUE(Parse({{"version", {std::string(">= 6.3")}}}).Evaluate(f).matches);
+  EXPECT_TRUE(Parse({{"version", {std::string("< 10")}}}).Evaluate(f).matches);
+  EXPECT_TRUE(Parse({{"version", {std::string("== 6.3.9600")}}}).Evaluate(f).matches);
+  EXPECT_TRUE(Parse({{"cluster.csv", {true}}}).Evaluate(f).matches);
+  EXPECT_FALSE(Parse({{"version", {std::string(">= 10.0")}}}).Evaluate(f).matches);
+  EXPECT_FALSE(Parse({{"version", {std::string("!= 6.3.9600")}}}).Evaluate(f).matches);
+}
+
+TEST(Selector, ReasonsNameTheFailingCondition) {
+  Facts f;
+  f.Set("os", std::string("linux"));
+  auto r = Parse({{"os", {std::string("windows"), std::string("bsd")}}}).Evaluate(f);
+  EXPECT_FALSE(r.matches);
+  EXPECT_EQ(r.reason, "os is 'linux', not 'windows' or 'bsd'");
+  r = Parse({{"version", {std::string(">= 6.3")}}}).Evaluate(f);
+  EXPECT_EQ(r.reason, "fact 'version' is not set");
+  f.Set("version", std::string("6.2"));
+  r = Parse({{"version", {std::string(">= 6.3")}}}).Evaluate(f);
+  EXPECT_EQ(r.reason, "version is '6.2', not >= 6.3");
+}
+
+}  // namespace
+}  // namespace plumb
