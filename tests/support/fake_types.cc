@@ -1,0 +1,49 @@
+#include "tests/support/fake_types.h"
+
+namespace plumb::testing {
+namespace {
+
+class FakeResource : public Resource {
+ public:
+  FakeResource(FakeScript& script, std::string expected) : s_(script), expected_(std::move(expected)) {}
+
+  Result<Observation> Test() override {
+    ++s_.tests;
+    if (s_.on_test) s_.on_test();
+    if (s_.failure == FakeFailure::kTest) return Error{"fake test failed"};
+    Observation obs;
+    if (s_.state == FakeState::kDrifted) obs.drift.push_back({"state", expected_, "bad"});
+    return obs;
+  }
+  Status Set(const Observation&) override {
+    ++s_.sets;
+    if (s_.failure == FakeFailure::kSet) return Error{"fake set failed"};
+    if (s_.failure != FakeFailure::kNoEffect) s_.state = FakeState::kCompliant;
+    return OkStatus();
+  }
+  Status Refresh() override {
+    ++s_.refreshes;
+    return OkStatus();
+  }
+  Refreshable CanRefresh() const override { return s_.refreshable ? Refreshable::kYes : Refreshable::kNo; }
+
+ private:
+  FakeScript& s_;
+  std::string expected_;
+};
+
+}  // namespace
+
+TypeInfo FakeType(FakeWorld& world) {
+  TypeSchema s;
+  s.name = "fake";
+  s.description = "scripted test resource";
+  s.properties = {{"state", ValueKind::kString, Requirement::kOptional, "expected state"}};
+  return {s, [&world](const ResourceSpec& spec, const Policy&, Backends&) -> Result<std::unique_ptr<Resource>> {
+            std::string expected = "good";
+            if (auto p = spec.Find("state")) expected = std::get<std::string>(p->value);
+            return std::unique_ptr<Resource>(new FakeResource(world[spec.id], expected));
+          }};
+}
+
+}  // namespace plumb::testing

@@ -1,0 +1,66 @@
+#pragma once
+/// Test support: a scripted resource type ("fake") whose behaviour each test sets per resource
+/// id, and backends that fail loudly if a test reaches them by mistake.
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "resources/registry.h"
+
+namespace plumb::testing {
+
+enum class FakeState { kCompliant, kDrifted };
+enum class FakeFailure { kNone, kTest, kSet, kNoEffect };
+
+struct FakeScript {
+  FakeState state = FakeState::kCompliant;
+  FakeFailure failure = FakeFailure::kNone;
+  bool refreshable = false;
+  int tests = 0, sets = 0, refreshes = 0;
+  std::function<void()> on_test;
+};
+
+using FakeWorld = std::map<std::string, FakeScript>;
+
+inline FakeScript Script(FakeState state, FakeFailure failure = FakeFailure::kNone) {
+  FakeScript s;
+  s.state = state;
+  s.failure = failure;
+  return s;
+}
+
+/// Type "fake" with one optional string property "state" (the expected value, default "good").
+TypeInfo FakeType(FakeWorld& world);
+
+class NullFileSystem : public FileSystem {
+ public:
+  Result<FileInfo> Stat(const std::string&) override { return Error{"unexpected file system call"}; }
+  Result<std::string> Read(const std::string&) override { return Error{"unexpected file system call"}; }
+  Result<std::string> ReadLink(const std::string&) override { return Error{"unexpected file system call"}; }
+  Status WriteAtomic(const std::string&, std::string_view, const FileAttributes&) override {
+    return Error{"unexpected file system call"};
+  }
+  Status MakeDirectory(const std::string&, const FileAttributes&) override { return Error{"unexpected"}; }
+  Status SetMode(const std::string&, uint32_t) override { return Error{"unexpected"}; }
+  Status SetOwner(const std::string&, std::optional<uint32_t>, std::optional<uint32_t>) override {
+    return Error{"unexpected"};
+  }
+  Status RemoveFile(const std::string&) override { return Error{"unexpected"}; }
+  Status RemoveDirectory(const std::string&) override { return Error{"unexpected"}; }
+};
+
+class NullAccounts : public AccountDb {
+ public:
+  std::optional<uint32_t> UserId(const std::string&) override { return std::nullopt; }
+  std::optional<uint32_t> GroupId(const std::string&) override { return std::nullopt; }
+  std::string UserName(uint32_t uid) override { return std::to_string(uid); }
+  std::string GroupName(uint32_t gid) override { return std::to_string(gid); }
+};
+
+class NullProcesses : public ProcessRunner {
+ public:
+  Result<ProcessResult> Run(const ProcessRequest&) override { return Error{"unexpected process start"}; }
+};
+
+}  // namespace plumb::testing
