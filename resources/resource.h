@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/util/result.h"
+#include "engine/util/strings.h"
 
 namespace plumb {
 
@@ -17,6 +18,11 @@ struct PropertyDrift {
   std::string expected;
   std::string actual;
 };
+
+/// "value: expected '10', actual '60'" — one line per drifted property.
+inline std::string DescribeDrift(const PropertyDrift& d) {
+  return d.property + ": expected " + Quote(d.expected) + ", actual " + Quote(d.actual);
+}
 
 /// What Test observed. Invariant: compliant() == drift.empty().
 struct Observation {

@@ -42,8 +42,4 @@ ExitCode RunReport::Exit() const {
   return ExitCode::kCompliant;
 }
 
-std::string DescribeDrift(const PropertyDrift& d) {
-  return d.property + ": expected " + Quote(d.expected) + ", actual " + Quote(d.actual);
-}
-
 }  // namespace plumb

@@ -71,7 +71,5 @@ struct RunReport {
   ExitCode Exit() const;
 };
 
-/// "value: expected '10', actual '60'" — one line per drifted property.
-std::string DescribeDrift(const PropertyDrift& d);
 
 }  // namespace plumb
