@@ -97,7 +97,9 @@ class Session {
       if (!st) diags_.Error({file, 0, 0}, st.error().message);
     }
     repo_ = LoadRepository(opt_.policy_path, types_, diags_);
-    if (need_graph && !diags_.HasErrors()) graph_ = ResourceGraph::Build(repo_, diags_);
+    // The graph is checked even when some files failed, so one run reports every problem.
+    if (need_graph)
+      graph_ = ResourceGraph::Build(repo_, diags_, diags_.HasErrors() ? Completeness::kPartial : Completeness::kComplete);
     return !diags_.HasErrors();
   }
 
@@ -337,6 +339,16 @@ int RunCli(int argc, char** argv) {
   describe->add_option("type", o.type, "resource type");
   for (auto* c : {validate, test, apply, graph, facts, describe}) c->fallthrough();
 
+  // CLI11 would call an unknown word a missing subcommand; name it and suggest instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const auto* c : app.get_subcommands({})) names.push_back(c->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::fprintf(stderr, "plumb: error: unknown command %s%s\nRun with --help for more information.\n",
+                   Quote(argv[1]).c_str(), DidYouMean(argv[1], names).c_str());
+      return ToInt(ExitCode::kUsage);
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,7 +19,8 @@ const char* ToString(EdgeKind kind) {
 
 std::string ResourceGraph::QualifiedId(VertexId v) const { return PolicyOf(v).id + "/" + SpecOf(v).id; }
 
-std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagnostics& diags) {
+std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagnostics& diags,
+                                                  Completeness completeness) {
   ResourceGraph rg;
   rg.repo_ = &repo;
   BoostGraph& g = rg.g_;
@@ -38,6 +39,12 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
   auto resolve = [&](const Policy& policy, const Reference& ref, const char* key) -> std::optional<VertexId> {
     std::string qualified = ref.text.find('/') == std::string::npos ? policy.id + "/" + ref.text : ref.text;
     if (auto it = by_id.find(qualified); it != by_id.end()) return it->second;
+    if (completeness == Completeness::kPartial) {
+      std::string target_policy = qualified.substr(0, qualified.find('/'));
+      bool loaded = false;
+      for (const auto& p : repo.policies) loaded = loaded || p.id == target_policy;
+      if (!loaded) return std::nullopt;
+    }
     // Suggest among the same policy's ids first; a qualified reference looks everywhere.
     std::vector<std::string> candidates;
     if (ref.text.find('/') == std::string::npos) {
@@ -62,7 +69,7 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
       ++v;
     }
   }
-  if (diags.ErrorCount() != errors_before) return std::nullopt;
+  bool unresolved = diags.ErrorCount() != errors_before;
 
   // Kahn's algorithm with a min-heap on (policy rank by id, declaration index) for determinism.
   std::vector<uint32_t> policy_rank(repo.policies.size());
@@ -91,7 +98,10 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
       if (--indegree[t] == 0) ready.emplace(key(t), t);
     }
   }
-  if (rg.order_.size() == n) return rg;
+  if (rg.order_.size() == n) {
+    if (unresolved) return std::nullopt;
+    return rg;
+  }
 
   // Every vertex left has a predecessor left. Walking predecessors from one of them must revisit
   // a vertex: that loop is a cycle. Report one per walk, in "runs after" direction.

@@ -17,6 +17,7 @@ namespace plumb {
 
 enum class VertexKind { kResource, kRebootBarrier };
 enum class EdgeKind { kDependsOn, kAfter, kNotify };
+enum class Completeness { kComplete, kPartial };
 
 const char* ToString(EdgeKind kind);
 
@@ -37,8 +38,11 @@ using VertexId = BoostGraph::vertex_descriptor;
 class ResourceGraph {
  public:
   /// Resolves references and orders the graph. Unknown targets and cycles go to `diags`
-  /// (each cycle with its whole path); nullopt when any was found.
-  static std::optional<ResourceGraph> Build(const Repository& repo, Diagnostics& diags);
+  /// (each cycle with its whole path); nullopt when any was found. With kPartial (some policy
+  /// files failed to load) references into policies that are not loaded are not reported, since
+  /// the policy may well define them once fixed; everything else is still checked.
+  static std::optional<ResourceGraph> Build(const Repository& repo, Diagnostics& diags,
+                                            Completeness completeness = Completeness::kComplete);
 
   const BoostGraph& graph() const { return g_; }
   const std::vector<VertexId>& Order() const { return order_; }

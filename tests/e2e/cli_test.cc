@@ -1,0 +1,298 @@
+// End-to-end tests: the built plumb binary on tests/data policies, comparing exit codes and
+// messages verbatim. Every run is confined to a temporary root and state folder.
+
+#include <csignal>
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unistd.h>
+
+#include "tests/support/run_binary.h"
+#include "tests/support/temp_dir.h"
+
+namespace plumb {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::NormalizeTimes;
+using testing::ReadText;
+using testing::RunPlumb;
+using testing::RunResult;
+using testing::WriteText;
+
+class Cli : public ::testing::Test {
+ protected:
+  Cli() { fs::create_directories(dir_ / "root/etc"); }
+  std::vector<std::string> Sandboxed(std::vector<std::string> args) {
+    args.insert(args.end(), {"--root", dir_ / "root", "--state-dir", dir_ / "state"});
+    return args;
+  }
+  std::string Root(const std::string& rel) { return dir_ / ("root/" + rel); }
+  testing::TempDir dir_;
+};
+
+TEST_F(Cli, ValidateReportsEveryErrorOfEveryFile) {
+  RunResult r = RunPlumb({"validate", "tests/data/invalid"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "tests/data/invalid/a.toml:7:8: unknown resource type 'fiel', did you mean 'file'?\n"
+            " 7 | type = \"fiel\"\n"
+            "   |        ^\n"
+            "tests/data/invalid/a.toml:14:1: unknown property 'contnet' for type 'file', did you mean 'content'?\n"
+            " 14 | contnet = \"hello\"\n"
+            "    | ^\n"
+            "tests/data/invalid/b.toml:8:15: unknown resource 'confdir' in depends_on\n"
+            " 8 | depends_on = [\"confdir\"]\n"
+            "   |               ^\n"
+            "tests/data/invalid/c.toml:3:12: 'severity' must be one of 'info', 'low', 'medium', 'high', 'critical'; "
+            "got 'urgent'\n"
+            " 3 | severity = \"urgent\"\n"
+            "   |            ^\n"
+            "tests/data/invalid/c.toml:10:9: property 'value' must be a string, got an integer\n"
+            " 10 | value = 1\n"
+            "    |         ^\n"
+            "plumb: error: 5 errors\n");
+}
+
+TEST_F(Cli, CyclePrintsItsWholePath) {
+  RunResult r = RunPlumb({"validate", "tests/data/cycle"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.err,
+            "tests/data/cycle/web.toml:9:15: dependency cycle: web/config -> web/folder -> web/reload -> web/config\n"
+            " 9 | depends_on = [\"folder\"]\n"
+            "   |               ^\n"
+            "plumb: error: 1 error\n");
+}
+
+TEST_F(Cli, ValidateSuccess) {
+  RunResult r = RunPlumb({"validate", "tests/data/drift"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "plumb validate: 2 policies, 5 resources, no errors\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(Cli, InvalidPolicyChangesNothing) {
+  RunResult r = RunPlumb(Sandboxed({"apply", "tests/data/cycle"}));
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("plumb: error: 1 error; nothing was changed\n"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Root("etc/web")));
+  EXPECT_FALSE(fs::exists(dir_ / "state"));  // not even the lock was taken
+}
+
+TEST_F(Cli, BadInputsGetClearErrors) {
+  WriteText(dir_ / "bad/garbage.toml", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10));
+  WriteText(dir_ / "bad/broken.toml", "[policy\nid = \"x\"\n");
+  std::string big(50 * 1024 * 1024, '#');
+  WriteText(dir_ / "bad/big.toml", big);
+  RunResult r = RunPlumb(Sandboxed({"apply", dir_ / "bad"}));
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.err,
+            dir_ / "bad/big.toml" + ": policy file is too large (52428800 bytes; the limit is 16 MiB)\n" +
+            dir_ / "bad/broken.toml" + ":1:8: invalid TOML: Error while parsing table header: expected ']', saw '\\n'\n" +
+            " 1 | [policy\n" +
+            "   |        ^\n" +
+            dir_ / "bad/garbage.toml" + ":1:8: policy file is binary (NUL byte), expected TOML text\n" +
+            "plumb: error: 3 errors; nothing was changed\n");
+}
+
+TEST_F(Cli, UsageErrors) {
+  RunResult r = RunPlumb({"tset"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "plumb: error: unknown command 'tset', did you mean 'test'?\nRun with --help for more information.\n");
+  r = RunPlumb({});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "A subcommand is required\nRun with --help for more information.\n");
+  r = RunPlumb({"test", "--bogus"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "The following argument was not expected: --bogus\nRun with --help for more information.\n");
+  r = RunPlumb({"test", "tests/data/drift", "--root", dir_ / "nowhere"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "plumb: error: --root '" + dir_ / "nowhere" + "' is not a directory\n");
+  r = RunPlumb({"describe", "fiel"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "plumb: error: unknown resource type 'fiel', did you mean 'file'?\n");
+  r = RunPlumb({"--version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "plumb 0.1.0\n");
+}
+
+TEST_F(Cli, TestApplyTestCycle) {
+  WriteText(Root("etc/sysctl.conf"), "# tuning\nvm.swappiness = 60\n");
+  RunResult test = RunPlumb(Sandboxed({"test", "tests/data/drift"}));
+  EXPECT_EQ(test.code, 4);
+  EXPECT_EQ(NormalizeTimes(test.out),
+            "drifted  base/etc-app     ensure: expected 'present', actual 'absent'\n"
+            "drifted  base/app-conf    ensure: expected 'present', actual 'absent'\n"
+            "                          content: expected 'sha256:f4e0ac0e3e6e (14 bytes)', actual 'absent'\n"
+            "                          --- /etc/app/app.conf (absent)\n"
+            "                          +++ /etc/app/app.conf\n"
+            "                          @@ -1,0 +1,1 @@\n"
+            "                          +listen = 8080\n"
+            "drifted  base/swappiness  value: expected '10', actual '60'\n"
+            "plumb test: 5 resources: 1 compliant, 3 drifted, 1 not applicable (T)\n");
+  EXPECT_EQ(test.err, "");
+
+  RunResult dry = RunPlumb(Sandboxed({"apply", "--dry-run", "tests/data/drift"}));
+  EXPECT_EQ(dry.code, 4);
+  EXPECT_NE(dry.out.find("would change  base/etc-app"), std::string::npos) << dry.out;
+  EXPECT_FALSE(fs::exists(Root("etc/app")));
+  EXPECT_EQ(ReadText(Root("etc/sysctl.conf")), "# tuning\nvm.swappiness = 60\n");
+
+  std::string json = dir_ / "apply.json", junit = dir_ / "apply.xml";
+  RunResult apply = RunPlumb(Sandboxed({"apply", "tests/data/drift", "--json", json, "--junit", junit}));
+  EXPECT_EQ(apply.code, 5);
+  EXPECT_EQ(NormalizeTimes(apply.out),
+            "changed  base/etc-app     ensure: expected 'present', actual 'absent'\n"
+            "changed  base/app-conf    ensure: expected 'present', actual 'absent'\n"
+            "                          content: expected 'sha256:f4e0ac0e3e6e (14 bytes)', actual 'absent'\n"
+            "                          --- /etc/app/app.conf (absent)\n"
+            "                          +++ /etc/app/app.conf\n"
+            "                          @@ -1,0 +1,1 @@\n"
+            "                          +listen = 8080\n"
+            "changed  base/reload      refreshed (notified by base/app-conf)\n"
+            "changed  base/swappiness  value: expected '10', actual '60'\n"
+            "plumb apply: 5 resources: 4 changed, 1 not applicable (T)\n");
+  EXPECT_EQ(ReadText(Root("etc/app/app.conf")), "listen = 8080\n");
+  EXPECT_EQ(ReadText(Root("etc/sysctl.conf")), "# tuning\nvm.swappiness = 10\n");
+  EXPECT_EQ(ReadText(Root("reloads.log")), "reload\n");
+  EXPECT_FALSE(fs::exists(Root("etc/windows-marker")));
+  auto report = nlohmann::json::parse(ReadText(json));
+  EXPECT_EQ(report["exit_code"], 5);
+  EXPECT_EQ(report["summary"]["changed"], 4);
+  EXPECT_EQ(report["root"], dir_ / "root");
+  EXPECT_NE(ReadText(junit).find("<testsuite name=\"base\""), std::string::npos);
+
+  RunResult again = RunPlumb(Sandboxed({"test", "tests/data/drift"}));
+  EXPECT_EQ(again.code, 0);
+  EXPECT_EQ(NormalizeTimes(again.out), "plumb test: 5 resources: 4 compliant, 1 not applicable (T)\n");
+  // Converged: a second apply changes nothing and the notified command does not run again.
+  RunResult idle = RunPlumb(Sandboxed({"apply", "tests/data/drift"}));
+  EXPECT_EQ(idle.code, 0);
+  EXPECT_EQ(ReadText(Root("reloads.log")), "reload\n");
+}
+
+TEST_F(Cli, FactsOverrideMakesWindowsPolicyApply) {
+  WriteText(dir_ / "facts.toml", "os = \"windows\"\n");
+  RunResult r = RunPlumb(Sandboxed({"test", "tests/data/drift", "--facts", dir_ / "facts.toml", "--all"}));
+  EXPECT_EQ(r.code, 4);
+  EXPECT_NE(r.out.find("drifted    windows-thing/marker  ensure: expected 'present', actual 'absent'"),
+            std::string::npos)
+      << r.out;
+  RunResult bad = RunPlumb(Sandboxed({"test", "tests/data/drift", "--facts", dir_ / "missing.toml"}));
+  EXPECT_EQ(bad.code, 3);
+  EXPECT_EQ(bad.err, dir_ / "missing.toml" + ": cannot read facts file\nplumb: error: 1 error; nothing was changed\n");
+}
+
+TEST_F(Cli, FailureSkipsDependentsOnlyAndTheRunContinues) {
+  RunResult r = RunPlumb(Sandboxed({"apply", "tests/data/failing"}));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(NormalizeTimes(r.out),
+            "failed   f/broken        test: expected 'exit status 0', actual 'exit status 1'\n"
+            "                         set command failed (exit status 2): cannot reach the package mirror\n"
+            "skipped  f/needs-broken  dependency f/broken failed\n"
+            "changed  f/independent   ensure: expected 'present', actual 'absent'\n"
+            "                         content: expected 'sha256:3bb2abb69ebb (2 bytes)', actual 'absent'\n"
+            "                         --- /etc/independent (absent)\n"
+            "                         +++ /etc/independent\n"
+            "                         @@ -1,0 +1,1 @@\n"
+            "                         +y\n"
+            "plumb apply: 3 resources: 1 changed, 1 failed, 1 skipped (T)\n");
+  EXPECT_FALSE(fs::exists(Root("etc/after-broken")));
+  EXPECT_TRUE(fs::exists(Root("etc/independent")));
+}
+
+TEST_F(Cli, JsonOnStdoutKeepsTheSummaryOnStderr) {
+  RunResult r = RunPlumb(Sandboxed({"test", "tests/data/failing", "--json", "-"}));
+  EXPECT_EQ(r.code, 4);
+  auto j = nlohmann::json::parse(r.out);  // stdout is nothing but the report
+  EXPECT_EQ(j["schema"], "plumb.run-report/1");
+  EXPECT_EQ(NormalizeTimes(r.err), "plumb test: 3 resources: 3 drifted (T)\n");
+}
+
+TEST_F(Cli, SensitiveValuesNeverReachReports) {
+  WriteText(Root("etc/agent.conf"), "token = s3cr3t-old\n");
+  WriteText(Root("etc/key.pem"), "OLD KEY\n");
+  std::string json = dir_ / "r.json", junit = dir_ / "r.xml";
+  RunResult r = RunPlumb(Sandboxed({"test", "tests/data/sensitive", "--json", json, "--junit", junit}));
+  EXPECT_EQ(r.code, 4);
+  for (const std::string& text : {r.out, ReadText(json), ReadText(junit)}) {
+    EXPECT_EQ(text.find("s3cr3t"), std::string::npos) << text;
+    EXPECT_EQ(text.find("KEY"), std::string::npos) << text;
+    EXPECT_NE(text.find("redacted"), std::string::npos) << text;
+  }
+}
+
+TEST_F(Cli, RootEscapeIsAnErrorBeforeAnythingRuns) {
+  fs::create_directory_symlink("../../..", Root("etc/app"));
+  RunResult r = RunPlumb(Sandboxed({"apply", "tests/data/drift"}));
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("resource 'app-conf': path '/etc/app/app.conf' escapes the root directory through symbolic "
+                       "link '/etc/app' -> '../../..'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(Root("etc/sysctl.conf")));
+}
+
+TEST_F(Cli, SecondRunWaitsThenFailsWithClearMessage) {
+  testing::Child first(Sandboxed({"apply", "tests/data/interrupt"}), dir_.path());
+  while (!fs::exists(Root("started"))) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  RunResult second = RunPlumb(Sandboxed({"test", "tests/data/interrupt", "--lock-timeout", "0"}));
+  EXPECT_EQ(second.code, 6);
+  EXPECT_EQ(second.err, "plumb: error: another plumb run (pid " + std::to_string(first.pid()) + ") holds " +
+                            dir_ / "state/plumb.lock" + "; gave up after 0s\n");
+  EXPECT_EQ(first.Wait().code, 5);
+  // Once the first run ended, the lock is free again.
+  EXPECT_EQ(RunPlumb(Sandboxed({"test", "tests/data/interrupt", "--lock-timeout", "0"})).code, 0);
+}
+
+TEST_F(Cli, SigtermFinishesTheResourceInFlightAndWritesTheReport) {
+  std::string json = dir_ / "r.json";
+  testing::Child run(Sandboxed({"apply", "tests/data/interrupt", "--json", json}), dir_.path());
+  while (!fs::exists(Root("started"))) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(run.pid(), SIGTERM);
+  RunResult r = run.Wait();
+  EXPECT_EQ(r.code, 7);
+  EXPECT_TRUE(fs::exists(Root("first-done")));  // the command in flight was not cut short
+  EXPECT_FALSE(fs::exists(Root("second")));
+  // A progress line may come first: the resource in flight takes two seconds.
+  std::string warning = "plumb: warning: interrupted: finished the resource in flight and skipped the rest\n";
+  ASSERT_GE(r.err.size(), warning.size());
+  EXPECT_EQ(r.err.substr(r.err.size() - warning.size()), warning);
+  EXPECT_EQ(NormalizeTimes(r.out),
+            "changed  slow/first   test: expected 'exit status 0', actual 'exit status 1'\n"
+            "skipped  slow/second  run interrupted by SIGTERM\n"
+            "plumb apply: 2 resources: 1 changed, 1 skipped (T); interrupted\n");
+  auto j = nlohmann::json::parse(ReadText(json));
+  EXPECT_EQ(j["interrupted"], true);
+  EXPECT_EQ(j["exit_code"], 7);
+}
+
+TEST_F(Cli, GraphFactsDescribe) {
+  RunResult g = RunPlumb({"graph", "tests/data/drift"});
+  EXPECT_EQ(g.code, 0);
+  EXPECT_EQ(g.out,
+            "digraph plumb {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n"
+            "  \"base/etc-app\" [label=\"base/etc-app\\ndirectory\"];\n"
+            "  \"base/app-conf\" [label=\"base/app-conf\\nfile\"];\n"
+            "  \"base/reload\" [label=\"base/reload\\nexec\"];\n"
+            "  \"base/swappiness\" [label=\"base/swappiness\\nkv\"];\n"
+            "  \"windows-thing/marker\" [label=\"windows-thing/marker\\nfile\"];\n"
+            "  \"base/etc-app\" -> \"base/app-conf\";\n"
+            "  \"base/app-conf\" -> \"base/reload\" [color=blue, label=notify];\n"
+            "}\n");
+  WriteText(dir_ / "f.toml", "hostname = \"hv-07\"\n[cluster]\nname = \"c1\"\n");
+  RunResult f = RunPlumb({"facts", "--facts", dir_ / "f.toml"});
+  EXPECT_EQ(f.code, 0);
+  EXPECT_NE(f.out.find("hostname = 'hv-07'\nkernel = "), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("os = 'linux'"), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("[cluster]\nname = 'c1'\n"), std::string::npos) << f.out;
+  RunResult d = RunPlumb({"describe", "kv"});
+  EXPECT_EQ(d.code, 0);
+  EXPECT_NE(d.out.find("  key          a string, required — setting name\n"), std::string::npos) << d.out;
+}
+
+}  // namespace
+}  // namespace plumb
