@@ -56,12 +56,16 @@ Result<std::string> RootPath::Resolve(std::string_view policy_path) const {
     // Intermediate component under a confined root: a link here must be resolved by us, since
     // the kernel would resolve absolute targets against the host root.
     std::string host = JoinPath(root_, done);
+    if (plain_dirs_.count(host)) continue;
     auto info = fs_.Stat(host);
-    if (!info.ok() || info->kind != FileKind::kSymlink) continue;
+    if (!info.ok() || info->kind != FileKind::kSymlink) {
+      if (info.ok() && info->kind == FileKind::kDirectory) plain_dirs_.insert(host);
+      continue;
+    }
     if (++links > kMaxLinks) return Error{"path '" + std::string(policy_path) + "' has too many symbolic links"};
     auto target = fs_.ReadLink(host);
     if (!target) return target.error();
-    std::string shown = "/" + JoinPath("", done).substr(1);
+    std::string shown = JoinPath("", done);
     done.pop_back();
     auto parts = Components(*target);
     if (!target->empty() && (*target)[0] == '/') done.clear();

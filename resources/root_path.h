@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "engine/util/result.h"
 #include "resources/filesystem.h"
@@ -25,6 +26,9 @@ class RootPath {
  private:
   std::string root_;  ///< without trailing '/', "" for the real root
   FileSystem& fs_;
+  /// Host folders already seen not to be links: thousands of resources share a few folders,
+  /// and resolution happens once per resource before anything runs.
+  mutable std::unordered_set<std::string> plain_dirs_;
 };
 
 }  // namespace plumb

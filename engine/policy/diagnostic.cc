@@ -9,6 +9,8 @@ void SourceFiles::Add(const std::string& path, std::shared_ptr<const std::string
   files_[path] = std::move(text);
 }
 
+void SourceFiles::Merge(SourceFiles&& other) { files_.merge(other.files_); }
+
 std::string SourceFiles::Line(const std::string& path, uint32_t line) const {
   auto it = files_.find(path);
   if (it == files_.end() || line == 0) return "";
@@ -32,6 +34,11 @@ void Diagnostics::Error(SourceLocation where, std::string message) {
 
 void Diagnostics::Warning(SourceLocation where, std::string message) {
   list_.push_back({DiagnosticSeverity::kWarning, std::move(where), std::move(message)});
+}
+
+void Diagnostics::Append(const Diagnostics& other) {
+  list_.insert(list_.end(), other.list_.begin(), other.list_.end());
+  errors_ += other.errors_;
 }
 
 std::vector<Diagnostic> Diagnostics::Sorted() const {

@@ -28,6 +28,7 @@ struct Diagnostic {
 class SourceFiles {
  public:
   void Add(const std::string& path, std::shared_ptr<const std::string> text);
+  void Merge(SourceFiles&& other);
   /// The 1-based line of `path`, without its newline; empty when unknown.
   std::string Line(const std::string& path, uint32_t line) const;
 
@@ -40,6 +41,8 @@ class Diagnostics {
  public:
   void Error(SourceLocation where, std::string message);
   void Warning(SourceLocation where, std::string message);
+  /// Adds every diagnostic of `other`, keeping their order.
+  void Append(const Diagnostics& other);
   bool HasErrors() const { return errors_ > 0; }
   size_t ErrorCount() const { return errors_; }
   size_t WarningCount() const { return list_.size() - errors_; }

@@ -322,7 +322,7 @@ class PolicyReader {
             continue;
           }
         }
-        r.properties.push_back({std::string(k), std::move(*value), At(node)});
+        r.properties.push_back({std::string(k), std::move(*value), {node.source().begin.line, node.source().begin.column}});
       }
     }
     if (r.id.empty() && !t.contains("id")) Error(r.where, "resource is missing required key 'id'");
@@ -347,7 +347,7 @@ class PolicyReader {
         for (const auto& p : r.properties) props.emplace_back(p.name, p.value);
         for (auto& [prop, message] : schema->cross_check(props)) {
           const Property* p = r.Find(prop);
-          Error(p ? p->where : r.where, message);
+          Error(p ? SourceLocation{path_, p->at.line, p->at.column} : r.where, message);
         }
       }
     }

@@ -27,10 +27,16 @@ struct Reference {
   SourceLocation where;
 };
 
+/// Line and column in the policy's own file; the path is the policy's (kept once, not per value).
+struct Position {
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
 struct Property {
   std::string name;
   Value value;
-  SourceLocation where;
+  Position at;
 };
 
 struct ResourceSpec {

@@ -74,18 +74,20 @@ class PosixFileSystem : public FileSystem {
     struct stat st;
     if (::fstat(fd.fd(), &st) != 0) return Errno("stat", path);
     if (!S_ISREG(st.st_mode)) return Error{"cannot read '" + path + "': not a regular file"};
+    // One byte more than the size: a short read of a regular file means end of file, so the
+    // common case costs a single read call; a file that grew keeps being read to its end.
     std::string out;
-    out.resize(static_cast<size_t>(st.st_size));
+    out.resize(static_cast<size_t>(st.st_size) + 1);
     size_t got = 0;
     for (;;) {
-      if (got == out.size()) out.resize(out.size() + 4096);  // the file may have grown
       ssize_t n = ::read(fd.fd(), out.data() + got, out.size() - got);
       if (n < 0) {
         if (errno == EINTR) continue;
         return Errno("read", path);
       }
-      if (n == 0) break;
       got += static_cast<size_t>(n);
+      if (n == 0 || got < out.size()) break;
+      out.resize(out.size() + 4096);
     }
     out.resize(got);
     return out;

@@ -65,7 +65,7 @@ path = "/etc"
   EXPECT_EQ(motd.mode, ResourceMode::kAudit);
   EXPECT_TRUE(motd.IsSensitive("content"));
   EXPECT_EQ(std::get<std::string>(motd.Find("mode")->value), "0644");
-  EXPECT_EQ(motd.Find("path")->where.line, 17u);
+  EXPECT_EQ(motd.Find("path")->at.line, 17u);
   EXPECT_EQ(motd.where.line, 14u);
   ASSERT_EQ(motd.depends_on.size(), 1u);
   EXPECT_EQ(motd.depends_on[0].text, "dir");
