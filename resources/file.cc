@@ -27,15 +27,16 @@ class FileResource : public Resource {
 
   Result<Observation> Test() override {
     Observation obs;
-    auto info = b_.fs.Stat(path_);
-    if (!info) return info.error();
+    auto file = b_.fs.Load(path_);
+    if (!file) return file.error();
+    const FileInfo& info = file->info;
     if (ensure_ == Ensure::kAbsent) {
-      if (info->kind == FileKind::kDirectory)
+      if (info.kind == FileKind::kDirectory)
         return Error{"'" + policy_path_ + "' is a directory; the file resource does not remove directories"};
-      if (info->kind != FileKind::kMissing) obs.drift.push_back({"ensure", "absent", ToString(info->kind)});
+      if (info.kind != FileKind::kMissing) obs.drift.push_back({"ensure", "absent", ToString(info.kind)});
       return obs;
     }
-    if (info->kind == FileKind::kMissing) {
+    if (info.kind == FileKind::kMissing) {
       obs.drift.push_back({"ensure", "present", "absent"});
       if (content_) {
         obs.drift.push_back({"content", Fingerprint(*content_), "absent"});
@@ -43,37 +44,27 @@ class FileResource : public Resource {
       }
       return obs;
     }
-    if (info->kind == FileKind::kDirectory)
-      return Error{"'" + policy_path_ + "' is a directory, expected a file"};
-    if (info->kind != FileKind::kRegular) {
+    if (info.kind == FileKind::kDirectory) return Error{"'" + policy_path_ + "' is a directory, expected a file"};
+    if (info.kind != FileKind::kRegular) {
       // A link or special file where a file belongs: it is replaced, never written through.
-      obs.drift.push_back({"type", "file", ToString(info->kind)});
+      obs.drift.push_back({"type", "file", ToString(info.kind)});
       if (content_) obs.drift.push_back({"content", Fingerprint(*content_), "not a file"});
       return obs;
     }
-    if (content_) {
-      auto read = b_.fs.Read(path_);
-      if (!read) return read.error();
-      const std::string& actual = *read;
-      if (actual != *content_) {
-        obs.drift.push_back({"content", Fingerprint(*content_), Fingerprint(actual)});
-        obs.diff = UnifiedDiff(actual, *content_, {.from_label = policy_path_ + " (actual)", .to_label = policy_path_});
-      }
+    if (content_ && file->bytes != *content_) {
+      obs.drift.push_back({"content", Fingerprint(*content_), Fingerprint(file->bytes)});
+      obs.diff = UnifiedDiff(file->bytes, *content_, {.from_label = policy_path_ + " (actual)", .to_label = policy_path_});
     }
-    CompareAttributes(attrs_, *info, b_.accounts, obs.drift);
+    CompareAttributes(attrs_, info, b_.accounts, obs.drift);
     return obs;
   }
 
   Status Set(const Observation&) override {
-    auto info = b_.fs.Stat(path_);
-    if (!info) return info.error();
+    auto file = b_.fs.Load(path_);
+    if (!file) return file.error();
+    const FileInfo* info = &file->info;
     if (ensure_ == Ensure::kAbsent) return info->kind == FileKind::kMissing ? OkStatus() : b_.fs.RemoveFile(path_);
-    bool rewrite = info->kind != FileKind::kRegular;
-    if (!rewrite && content_) {
-      auto read = b_.fs.Read(path_);
-      if (!read) return read.error();
-      rewrite = *read != *content_;
-    }
+    bool rewrite = info->kind != FileKind::kRegular || (content_ && file->bytes != *content_);
     if (rewrite) {
       FileAttributes a{attrs_.mode, attrs_.uid, attrs_.gid};
       if (info->kind == FileKind::kRegular) {

@@ -32,6 +32,11 @@ struct FileInfo {
   uint64_t size = 0;
 };
 
+struct FileContent {
+  FileInfo info;
+  std::string bytes;  ///< empty unless info.kind is kRegular
+};
+
 /// Attributes for a new file or directory; unset fields keep what the replaced file had, or the
 /// defaults (0644 / 0755, the current user) when there was none.
 struct FileAttributes {
@@ -45,7 +50,9 @@ class FileSystem {
   virtual ~FileSystem() = default;
   /// lstat; a missing path is kind kMissing, not an error.
   virtual Result<FileInfo> Stat(const std::string& path) = 0;
-  virtual Result<std::string> Read(const std::string& path) = 0;
+  /// The file's metadata (as Stat) and, when it is a regular file, its bytes — in one pass, since
+  /// testing thousands of files is bounded by system calls.
+  virtual Result<FileContent> Load(const std::string& path) = 0;
   virtual Result<std::string> ReadLink(const std::string& path) = 0;
   /// Writes a temporary file beside `path`, syncs it, renames it over `path` and syncs the folder:
   /// readers see the old or the new content, never a mix, and the new content survives a power cut.

@@ -113,19 +113,14 @@ class KvResource : public Resource {
 
   Result<Observation> Test() override {
     Observation obs;
-    auto info = b_.fs.Stat(path_);
-    if (!info) return info.error();
-    std::string text;
-    if (info->kind == FileKind::kRegular) {
-      auto read = b_.fs.Read(path_);
-      if (!read) return read.error();
-      text = std::move(*read);
-    } else if (info->kind != FileKind::kMissing) {
-      return Error{"'" + policy_path_ + "' is a " + ToString(info->kind) + ", expected a file"};
-    } else {
+    auto file = b_.fs.Load(path_);
+    if (!file) return file.error();
+    if (file->info.kind == FileKind::kMissing) {
       obs.note = "file does not exist";
+    } else if (file->info.kind != FileKind::kRegular) {
+      return Error{"'" + policy_path_ + "' is a " + ToString(file->info.kind) + ", expected a file"};
     }
-    KvScan scan = ScanKv(text, key_, format_);
+    KvScan scan = ScanKv(file->bytes, key_, format_);
     if (!value_) {
       if (!scan.values.empty())
         obs.drift.push_back({"ensure", "absent", "present (" + std::to_string(scan.values.size()) + " lines)"});
@@ -142,16 +137,14 @@ class KvResource : public Resource {
   }
 
   Status Set(const Observation&) override {
-    auto info = b_.fs.Stat(path_);
-    if (!info) return info.error();
-    std::string text;
+    auto file = b_.fs.Load(path_);
+    if (!file) return file.error();
+    const FileInfo& info = file->info;
+    if (info.kind != FileKind::kRegular && info.kind != FileKind::kMissing)
+      return Error{"'" + policy_path_ + "' is a " + ToString(info.kind) + ", expected a file"};
+    std::string& text = file->bytes;
     FileAttributes attrs;
-    if (info->kind == FileKind::kRegular) {
-      auto read = b_.fs.Read(path_);
-      if (!read) return read.error();
-      text = std::move(*read);
-      attrs = {info->mode, info->uid, info->gid};
-    }
+    if (info.kind == FileKind::kRegular) attrs = {info.mode, info.uid, info.gid};
     std::string edited = EditKv(text, key_, value_, format_);
     if (edited == text) return OkStatus();
     return b_.fs.WriteAtomic(path_, edited, attrs);

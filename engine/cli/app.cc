@@ -13,7 +13,9 @@
 #include "engine/cli/exit_code.h"
 #include "engine/graph/graph.h"
 #include "engine/platform/platform.h"
+#include "engine/policy/cache.h"
 #include "engine/policy/repository.h"
+#include "engine/util/sha256.h"
 #include "engine/report/formats.h"
 #include "engine/run/executor.h"
 #include "engine/util/strings.h"
@@ -24,6 +26,8 @@ namespace plumb {
 namespace {
 
 constexpr int kDefaultLockTimeoutS = 60;
+
+enum class PolicyCache { kOff, kUse };
 
 struct Options {
   std::string policy_path = ".";
@@ -82,8 +86,9 @@ class Session {
 
   spdlog::logger& log() { return *log_; }
 
-  // Loads facts, policies and the graph. On invalid input prints every diagnostic.
-  bool Load(bool need_graph) {
+  // Loads facts, policies and the graph. With kUse a snapshot of an unchanged repository in the
+  // state folder replaces parsing, and a fresh load refreshes the snapshot.
+  bool Load(bool need_graph, PolicyCache cache = PolicyCache::kOff) {
     facts_ = CollectSystemFacts();
     for (const auto& file : opt_.facts_files) {
       std::ifstream in(file, std::ios::binary);
@@ -96,11 +101,45 @@ class Session {
       auto st = facts_.MergeToml(ss.str(), file);
       if (!st) diags_.Error({file, 0, 0}, st.error().message);
     }
-    repo_ = LoadRepository(opt_.policy_path, types_, diags_);
+    PolicyFiles listing = ListPolicyFiles(opt_.policy_path, diags_);
+    std::optional<std::string> key;
+    std::string cache_file;
+    bool cached = false;
+    if (cache == PolicyCache::kUse && !diags_.HasErrors()) {
+      Diagnostics settings_diags;
+      SourceFiles settings_sources;
+      AgentSettings agent = LoadSettingsFile(listing, settings_sources, settings_diags);
+      key = settings_diags.HasErrors() ? std::nullopt : CacheKey(listing, SchemaFingerprint(types_));
+      if (key) {
+        std::error_code ec;
+        cache_file = StateDir(agent) + "/cache/policies-" +
+                     Sha256Hex(std::filesystem::absolute(listing.root, ec).string()).substr(0, 16) + ".bin";
+        std::ifstream in(cache_file, std::ios::binary);
+        std::stringstream ss;
+        if (in) ss << in.rdbuf();
+        if (auto snapshot = in ? DeserializeRepository(ss.str(), *key) : std::nullopt) {
+          repo_ = std::move(*snapshot);
+          repo_.revision = ReadRevisionOf(listing);
+          cached = true;
+          log().debug("policies unchanged: using the snapshot {}", cache_file);
+        }
+      }
+    }
+    if (!cached) repo_ = LoadPolicyFiles(listing, types_, diags_);
     // The graph is checked even when some files failed, so one run reports every problem.
     if (need_graph)
       graph_ = ResourceGraph::Build(repo_, diags_, diags_.HasErrors() ? Completeness::kPartial : Completeness::kComplete);
+    if (key && !cached && !diags_.HasErrors()) {
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(cache_file).parent_path(), ec);
+      auto st = fs_->WriteAtomic(cache_file, SerializeRepository(repo_, *key), {});
+      if (!st) log().debug("policy snapshot not written: {}", st.error().message);
+    }
     return !diags_.HasErrors();
+  }
+
+  std::string StateDir(const AgentSettings& agent) const {
+    return !opt_.state_dir.empty() ? opt_.state_dir : !agent.state_dir.empty() ? agent.state_dir : DefaultStateDir();
   }
 
   // Prints diagnostics; a facts-file error already carries its own location in the message.
@@ -108,9 +147,18 @@ class Session {
     for (const auto& d : diags_.Sorted()) {
       if (d.where.line == 0 && StartsWith(d.message, d.where.path + ":")) {
         std::fprintf(stderr, "%s\n", d.message.c_str());
-      } else {
-        std::fputs(Render(d, repo_.sources).c_str(), stderr);
+        continue;
       }
+      // A snapshot carries no source text; read the file to quote its line.
+      if (d.where.line > 0 && !repo_.sources.Has(d.where.path)) {
+        std::ifstream in(d.where.path, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        std::string text = ss.str();
+        if (text.find('\0') == std::string::npos)  // never quote a binary file
+          repo_.sources.Add(d.where.path, std::make_shared<const std::string>(std::move(text)));
+      }
+      std::fputs(Render(d, repo_.sources).c_str(), stderr);
     }
   }
 
@@ -206,7 +254,7 @@ class Session {
       }
     }
     auto t0 = std::chrono::steady_clock::now();
-    bool ok = Load(true);
+    bool ok = Load(true, PolicyCache::kUse);
     auto t1 = std::chrono::steady_clock::now();
     ok = ok && Prepare();
     auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
@@ -218,9 +266,7 @@ class Session {
       return ToInt(ExitCode::kInvalidInput);
     }
 
-    std::string state_dir = !opt_.state_dir.empty()          ? opt_.state_dir
-                            : !repo_.agent.state_dir.empty() ? repo_.agent.state_dir
-                                                             : DefaultStateDir();
+    std::string state_dir = StateDir(repo_.agent);
     int timeout_s = opt_.lock_timeout_s >= 0 ? opt_.lock_timeout_s : repo_.agent.lock_timeout_s.value_or(kDefaultLockTimeoutS);
     auto lock = AcquireRunLock(state_dir, std::chrono::seconds(timeout_s));
     if (!lock) {

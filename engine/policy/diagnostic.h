@@ -29,6 +29,7 @@ class SourceFiles {
  public:
   void Add(const std::string& path, std::shared_ptr<const std::string> text);
   void Merge(SourceFiles&& other);
+  bool Has(const std::string& path) const { return files_.count(path) > 0; }
   /// The 1-based line of `path`, without its newline; empty when unknown.
   std::string Line(const std::string& path, uint32_t line) const;
 

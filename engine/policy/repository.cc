@@ -70,48 +70,58 @@ std::optional<std::shared_ptr<const std::string>> ReadPolicyText(const fs::path&
 
 }  // namespace
 
-Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, Diagnostics& diags) {
-  Repository repo;
-  repo.root = path;
+PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
+  PolicyFiles out;
+  out.root = path;
   std::error_code ec;
   fs::path root(path);
   auto status = fs::status(root, ec);
   if (ec || !fs::exists(status)) {
     diags.Error({path, 0, 0}, "policy path does not exist");
-    return repo;
+    return out;
   }
-
-  std::vector<fs::path> files;
-  fs::path settings_file;
-  if (fs::is_directory(status)) {
-    auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const auto& entry = *it;
-      std::string name = entry.path().filename().string();
-      if (entry.is_directory() && StartsWith(name, ".")) {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (!entry.is_regular_file() || entry.path().extension() != ".toml") continue;
-      if (name == "plumb.toml" && entry.path().parent_path() == root) {
-        settings_file = entry.path();
-      } else {
-        files.push_back(entry.path());
-      }
+  out.folder = fs::is_directory(status) ? PathKind::kFolder : PathKind::kFile;
+  if (out.folder == PathKind::kFile) {
+    out.files.push_back(path);
+    return out;
+  }
+  auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const auto& entry = *it;
+    std::string name = entry.path().filename().string();
+    if (entry.is_directory() && StartsWith(name, ".")) {
+      it.disable_recursion_pending();
+      continue;
     }
-    if (ec) diags.Error({path, 0, 0}, "cannot list policy folder: " + ec.message());
-    std::sort(files.begin(), files.end());
-    if (files.empty() && !ec) diags.Warning({path, 0, 0}, "no policy files (*.toml) found");
-  } else {
-    files.push_back(root);
+    if (!entry.is_regular_file() || entry.path().extension() != ".toml") continue;
+    if (name == "plumb.toml" && entry.path().parent_path() == root) {
+      out.settings = entry.path().string();
+    } else {
+      out.files.push_back(entry.path().string());
+    }
   }
+  if (ec) diags.Error({path, 0, 0}, "cannot list policy folder: " + ec.message());
+  std::sort(out.files.begin(), out.files.end());
+  if (out.files.empty() && !ec) diags.Warning({path, 0, 0}, "no policy files (*.toml) found");
+  return out;
+}
 
-  if (!settings_file.empty()) {
-    std::string shown = settings_file.string();
-    if (auto text = ReadPolicyText(settings_file, shown, repo.sources, diags))
-      repo.agent = LoadAgentSettings(**text, shown, diags);
-  }
+AgentSettings LoadSettingsFile(const PolicyFiles& listing, SourceFiles& sources, Diagnostics& diags) {
+  if (listing.settings.empty()) return {};
+  auto text = ReadPolicyText(listing.settings, listing.settings, sources, diags);
+  return text ? LoadAgentSettings(**text, listing.settings, diags) : AgentSettings{};
+}
 
+Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, Diagnostics& diags) {
+  return LoadPolicyFiles(ListPolicyFiles(path, diags), schemas, diags);
+}
+
+Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas, Diagnostics& diags) {
+  Repository repo;
+  repo.root = listing.root;
+  if (listing.folder == PathKind::kMissing) return repo;
+  const std::vector<std::string>& files = listing.files;
+  repo.agent = LoadSettingsFile(listing, repo.sources, diags);
   // Files parse independently, so they are spread over the cores; results are merged in path
   // order afterwards, which keeps every run's diagnostics and policy order identical.
   struct Loaded {
@@ -123,12 +133,12 @@ Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, 
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
-      std::string shown = files[i].string();
+      const std::string& shown = files[i];
       Loaded& l = loaded[i];
-      auto text = ReadPolicyText(files[i], shown, l.sources, l.diags);
+      auto text = ReadPolicyText(shown, shown, l.sources, l.diags);
       if (!text) continue;
       l.policy = LoadPolicy(**text, shown, schemas, l.diags);
-      if (l.policy) l.policy->directory = files[i].parent_path().string();
+      if (l.policy) l.policy->directory = fs::path(shown).parent_path().string();
     }
   };
   size_t threads = std::min<size_t>({files.size(), std::max(1u, std::thread::hardware_concurrency()), 8});
@@ -151,8 +161,13 @@ Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, 
     }
     repo.policies.push_back(std::move(*l.policy));
   }
-  repo.revision = ReadGitRevision(fs::is_directory(status) ? path : root.parent_path().string());
+  repo.revision = ReadRevisionOf(listing);
   return repo;
+}
+
+Revision ReadRevisionOf(const PolicyFiles& listing) {
+  return ReadGitRevision(listing.folder == PathKind::kFolder ? listing.root
+                                                             : fs::path(listing.root).parent_path().string());
 }
 
 Revision ReadGitRevision(const std::string& path) {

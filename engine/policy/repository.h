@@ -29,8 +29,26 @@ struct Repository {
   size_t ResourceCount() const;
 };
 
-/// Loads and validates every policy. Diagnostics collect all problems of all files.
+enum class PathKind { kMissing, kFolder, kFile };
+
+/// The files a policy path stands for, in load order. Listing is cheap; loading is not.
+struct PolicyFiles {
+  std::string root;
+  PathKind folder = PathKind::kMissing;
+  std::vector<std::string> files;  ///< policy files, sorted
+  std::string settings;            ///< plumb.toml at the top of a folder, "" when none
+};
+
+PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags);
+/// plumb.toml of the listing (defaults when there is none).
+AgentSettings LoadSettingsFile(const PolicyFiles& listing, SourceFiles& sources, Diagnostics& diags);
+/// Loads and validates every listed policy. Diagnostics collect all problems of all files.
+Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas, Diagnostics& diags);
+/// ListPolicyFiles + LoadPolicyFiles.
 Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, Diagnostics& diags);
+
+/// The git revision of the checkout holding the listed policies.
+Revision ReadRevisionOf(const PolicyFiles& listing);
 
 /// Reads HEAD of the git checkout containing `path` (searching upwards), without running git.
 Revision ReadGitRevision(const std::string& path);

@@ -48,6 +48,19 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
   return OkStatus();
 }
 
+FileInfo Info(const struct stat& st) {
+  FileInfo info;
+  info.kind = S_ISREG(st.st_mode)   ? FileKind::kRegular
+              : S_ISDIR(st.st_mode) ? FileKind::kDirectory
+              : S_ISLNK(st.st_mode) ? FileKind::kSymlink
+                                    : FileKind::kOther;
+  info.mode = st.st_mode & 07777;
+  info.uid = st.st_uid;
+  info.gid = st.st_gid;
+  info.size = static_cast<uint64_t>(st.st_size);
+  return info;
+}
+
 class PosixFileSystem : public FileSystem {
  public:
   Result<FileInfo> Stat(const std::string& path) override {
@@ -56,24 +69,27 @@ class PosixFileSystem : public FileSystem {
       if (errno == ENOENT || errno == ENOTDIR) return FileInfo{};
       return Errno("stat", path);
     }
-    FileInfo info;
-    info.kind = S_ISREG(st.st_mode)   ? FileKind::kRegular
-                : S_ISDIR(st.st_mode) ? FileKind::kDirectory
-                : S_ISLNK(st.st_mode) ? FileKind::kSymlink
-                                      : FileKind::kOther;
-    info.mode = st.st_mode & 07777;
-    info.uid = st.st_uid;
-    info.gid = st.st_gid;
-    info.size = static_cast<uint64_t>(st.st_size);
-    return info;
+    return Info(st);
   }
 
-  Result<std::string> Read(const std::string& path) override {
+  Result<FileContent> Load(const std::string& path) override {
+    // O_NOFOLLOW: a link at the path is reported as a link, never read through. O_NONBLOCK: a
+    // FIFO placed there cannot block the run.
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
-    if (!fd.valid()) return Errno("read", path);
+    if (!fd.valid()) {
+      if (errno == ENOENT || errno == ENOTDIR) return FileContent{};
+      if (errno == ELOOP || errno == ENXIO) {
+        auto info = Stat(path);
+        if (!info) return info.error();
+        return FileContent{*info, {}};
+      }
+      return Errno("read", path);
+    }
     struct stat st;
     if (::fstat(fd.fd(), &st) != 0) return Errno("stat", path);
-    if (!S_ISREG(st.st_mode)) return Error{"cannot read '" + path + "': not a regular file"};
+    FileContent result;
+    result.info = Info(st);
+    if (!S_ISREG(st.st_mode)) return result;
     // One byte more than the size: a short read of a regular file means end of file, so the
     // common case costs a single read call; a file that grew keeps being read to its end.
     std::string out;
@@ -90,7 +106,8 @@ class PosixFileSystem : public FileSystem {
       out.resize(out.size() + 4096);
     }
     out.resize(got);
-    return out;
+    result.bytes = std::move(out);
+    return result;
   }
 
   Result<std::string> ReadLink(const std::string& path) override {

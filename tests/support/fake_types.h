@@ -36,7 +36,7 @@ TypeInfo FakeType(FakeWorld& world);
 class NullFileSystem : public FileSystem {
  public:
   Result<FileInfo> Stat(const std::string&) override { return Error{"unexpected file system call"}; }
-  Result<std::string> Read(const std::string&) override { return Error{"unexpected file system call"}; }
+  Result<FileContent> Load(const std::string&) override { return Error{"unexpected file system call"}; }
   Result<std::string> ReadLink(const std::string&) override { return Error{"unexpected file system call"}; }
   Status WriteAtomic(const std::string&, std::string_view, const FileAttributes&) override {
     return Error{"unexpected file system call"};

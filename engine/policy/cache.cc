@@ -1,0 +1,335 @@
+#include "engine/policy/cache.h"
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <unordered_map>
+
+#include "engine/util/sha256.h"
+
+namespace plumb {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kMagic = "plumb-policy-cache/1\n";
+
+class Writer {
+ public:
+  void U32(uint32_t v) { out_.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void I64(int64_t v) { out_.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void Str(std::string_view s) {
+    U32(static_cast<uint32_t>(s.size()));
+    out_.append(s);
+  }
+  void Strs(const std::vector<std::string>& v) {
+    U32(static_cast<uint32_t>(v.size()));
+    for (const auto& s : v) Str(s);
+  }
+  // Thousands of locations share a few paths: each path is written once, then by number.
+  void Loc(const SourceLocation& l) {
+    auto [it, fresh] = paths_.try_emplace(l.path, static_cast<uint32_t>(paths_.size()));
+    U32(it->second);
+    if (fresh) Str(l.path);
+    U32(l.line);
+    U32(l.column);
+  }
+  void Fact(const FactValue& v) {
+    U32(static_cast<uint32_t>(v.index()));
+    if (auto s = std::get_if<std::string>(&v)) Str(*s);
+    if (auto i = std::get_if<int64_t>(&v)) I64(*i);
+    if (auto b = std::get_if<bool>(&v)) U32(*b);
+  }
+  void Val(const Value& v) {
+    U32(static_cast<uint32_t>(v.index()));
+    switch (KindOf(v)) {
+      case ValueKind::kString: Str(std::get<std::string>(v)); break;
+      case ValueKind::kInteger: I64(std::get<int64_t>(v)); break;
+      case ValueKind::kBool: U32(std::get<bool>(v)); break;
+      case ValueKind::kStringList: Strs(std::get<StringList>(v)); break;
+      case ValueKind::kStringMap:
+        U32(static_cast<uint32_t>(std::get<StringMap>(v).size()));
+        for (const auto& [k, s] : std::get<StringMap>(v)) {
+          Str(k);
+          Str(s);
+        }
+        break;
+    }
+  }
+  void Refs(const std::vector<Reference>& refs) {
+    U32(static_cast<uint32_t>(refs.size()));
+    for (const auto& r : refs) {
+      Str(r.text);
+      Loc(r.where);
+    }
+  }
+  std::string& out() { return out_; }
+
+ private:
+  std::string out_;
+  std::unordered_map<std::string, uint32_t> paths_;
+};
+
+// Bounds-checked reader: any overrun or bad tag sets failed() and yields empty values.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool failed() const { return failed_; }
+  bool done() const { return in_.empty(); }
+
+  uint32_t U32() { return Raw<uint32_t>(); }
+  int64_t I64() { return Raw<int64_t>(); }
+  std::string Str() {
+    uint32_t n = U32();
+    if (n > in_.size()) return Fail<std::string>();
+    std::string s(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return s;
+  }
+  uint32_t Count() {
+    uint32_t n = U32();
+    // Every element takes at least four bytes, so a larger count is corrupt.
+    return n > in_.size() / 4 + 1 ? Fail<uint32_t>() : n;
+  }
+  std::vector<std::string> Strs() {
+    std::vector<std::string> v(Count());
+    for (auto& s : v) s = Str();
+    return v;
+  }
+  SourceLocation Loc() {
+    SourceLocation l;
+    uint32_t index = U32();
+    if (index == paths_.size()) {
+      paths_.push_back(Str());
+    } else if (index > paths_.size()) {
+      return Fail<SourceLocation>();
+    }
+    l.path = paths_[index];
+    l.line = U32();
+    l.column = U32();
+    return l;
+  }
+  FactValue Fact() {
+    switch (U32()) {
+      case 0: return Str();
+      case 1: return I64();
+      case 2: return U32() != 0;
+      default: return Fail<FactValue>();
+    }
+  }
+  Value Val() {
+    switch (U32()) {
+      case 0: return Str();
+      case 1: return I64();
+      case 2: return U32() != 0;
+      case 3: return Strs();
+      case 4: {
+        StringMap m;
+        for (uint32_t n = Count(); n > 0 && !failed_; --n) {
+          std::string k = Str();
+          m[k] = Str();
+        }
+        return m;
+      }
+      default: return Fail<Value>();
+    }
+  }
+  std::vector<Reference> Refs() {
+    std::vector<Reference> v(Count());
+    for (auto& r : v) {
+      r.text = Str();
+      r.where = Loc();
+    }
+    return v;
+  }
+  template <class E>
+  E Enum(uint32_t count) {
+    uint32_t v = U32();
+    return v < count ? static_cast<E>(v) : Fail<E>();
+  }
+
+ private:
+  template <class T>
+  T Raw() {
+    T v{};
+    if (in_.size() < sizeof v) return Fail<T>();
+    std::memcpy(&v, in_.data(), sizeof v);
+    in_.remove_prefix(sizeof v);
+    return v;
+  }
+  template <class T>
+  T Fail() {
+    failed_ = true;
+    in_ = {};
+    return T{};
+  }
+  std::string_view in_;
+  bool failed_ = false;
+  std::vector<std::string> paths_;
+};
+
+// FNV-1a: a cheap checksum so a damaged snapshot is a miss rather than a changed policy.
+uint64_t Checksum(std::string_view data) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : data) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+}  // namespace
+
+std::string SchemaFingerprint(const SchemaLookup& schemas) {
+  std::string text;
+  for (const auto& name : schemas.TypeNames()) {
+    const TypeSchema* s = schemas.FindSchema(name);
+    text += name + "{";
+    for (const auto& p : s->properties) {
+      text += p.name + ":" + std::to_string(static_cast<int>(p.kind)) + std::to_string(static_cast<int>(p.requirement));
+      for (const auto& a : p.allowed) text += "|" + a;
+      text += ";";
+    }
+    text += "}";
+  }
+  return Sha256Hex(text);
+}
+
+std::optional<std::string> CacheKey(const PolicyFiles& listing, const std::string& schema_fingerprint) {
+  if (listing.folder == PathKind::kMissing) return std::nullopt;
+  auto now = fs::file_time_type::clock::now();
+  std::string key = std::string("plumb ") + PLUMB_VERSION + "\nschemas " + schema_fingerprint + "\nroot " +
+                    listing.root + "\n";
+  auto add = [&](const std::string& path) {
+    std::error_code ec;
+    auto size = fs::file_size(path, ec);
+    if (ec) return false;
+    auto mtime = fs::last_write_time(path, ec);
+    if (ec || now - mtime < std::chrono::seconds(kRacySeconds)) return false;
+    key += path + " " + std::to_string(size) + " " + std::to_string(mtime.time_since_epoch().count()) + "\n";
+    return true;
+  };
+  if (!listing.settings.empty() && !add(listing.settings)) return std::nullopt;
+  for (const auto& f : listing.files)
+    if (!add(f)) return std::nullopt;
+  return key;
+}
+
+std::string SerializeRepository(const Repository& repo, const std::string& key) {
+  Writer w;
+  w.out().append(kMagic);
+  w.Str(key);
+  w.Str(repo.root);
+  w.Str(repo.agent.state_dir);
+  w.I64(repo.agent.lock_timeout_s.value_or(-1));
+  w.U32(repo.agent.mode ? 1 + static_cast<uint32_t>(*repo.agent.mode) : 0);
+  w.U32(static_cast<uint32_t>(repo.policies.size()));
+  for (const auto& p : repo.policies) {
+    w.Str(p.id);
+    w.Str(p.title);
+    w.Str(p.description);
+    w.U32(static_cast<uint32_t>(p.severity));
+    w.Strs(p.references);
+    w.Strs(p.tags);
+    w.Str(p.path);
+    w.Str(p.directory);
+    w.Loc(p.where);
+    w.U32(static_cast<uint32_t>(p.applies_to.all.size()));
+    for (const auto& c : p.applies_to.all) {
+      w.Str(c.fact);
+      w.Loc(c.where);
+      w.U32(static_cast<uint32_t>(c.any_of.size()));
+      for (const auto& a : c.any_of) {
+        w.U32(static_cast<uint32_t>(a.op));
+        w.Fact(a.operand);
+      }
+    }
+    w.U32(static_cast<uint32_t>(p.resources.size()));
+    for (const auto& r : p.resources) {
+      w.Str(r.id);
+      w.Str(r.type);
+      w.Str(r.description);
+      w.U32(static_cast<uint32_t>(r.properties.size()));
+      for (const auto& prop : r.properties) {
+        w.Str(prop.name);
+        w.Val(prop.value);
+        w.U32(prop.at.line);
+        w.U32(prop.at.column);
+      }
+      w.Refs(r.depends_on);
+      w.Refs(r.after);
+      w.Refs(r.notify);
+      w.U32(static_cast<uint32_t>(r.mode));
+      w.U32(static_cast<uint32_t>(r.reboot));
+      w.Strs(r.sensitive);
+      w.Loc(r.where);
+    }
+  }
+  std::string out = std::move(w.out());
+  uint64_t sum = Checksum(std::string_view(out).substr(kMagic.size()));
+  out.append(reinterpret_cast<const char*>(&sum), sizeof sum);
+  out.append(kMagic);  // trailer: a truncated file cannot end with it
+  return out;
+}
+
+std::optional<Repository> DeserializeRepository(std::string_view data, const std::string& key) {
+  constexpr size_t kSum = sizeof(uint64_t);
+  if (data.size() < 2 * kMagic.size() + kSum || data.substr(0, kMagic.size()) != kMagic ||
+      data.substr(data.size() - kMagic.size()) != kMagic)
+    return std::nullopt;
+  std::string_view body = data.substr(kMagic.size(), data.size() - 2 * kMagic.size() - kSum);
+  uint64_t sum;
+  std::memcpy(&sum, data.data() + kMagic.size() + body.size(), kSum);
+  if (sum != Checksum(body)) return std::nullopt;
+  Reader in(body);
+  if (in.Str() != key || in.failed()) return std::nullopt;
+  Repository repo;
+  repo.root = in.Str();
+  repo.agent.state_dir = in.Str();
+  if (int64_t t = in.I64(); t >= 0) repo.agent.lock_timeout_s = static_cast<int>(t);
+  if (uint32_t m = in.U32(); m > 0) repo.agent.mode = static_cast<ResourceMode>(m - 1);
+  repo.policies.resize(in.Count());
+  for (auto& p : repo.policies) {
+    p.id = in.Str();
+    p.title = in.Str();
+    p.description = in.Str();
+    p.severity = in.Enum<PolicySeverity>(5);
+    p.references = in.Strs();
+    p.tags = in.Strs();
+    p.path = in.Str();
+    p.directory = in.Str();
+    p.where = in.Loc();
+    p.applies_to.all.resize(in.Count());
+    for (auto& c : p.applies_to.all) {
+      c.fact = in.Str();
+      c.where = in.Loc();
+      c.any_of.resize(in.Count());
+      for (auto& a : c.any_of) {
+        a.op = in.Enum<MatchOp>(8);
+        a.operand = in.Fact();
+      }
+    }
+    p.resources.resize(in.Count());
+    for (auto& r : p.resources) {
+      r.id = in.Str();
+      r.type = in.Str();
+      r.description = in.Str();
+      r.properties.resize(in.Count());
+      for (auto& prop : r.properties) {
+        prop.name = in.Str();
+        prop.value = in.Val();
+        prop.at.line = in.U32();
+        prop.at.column = in.U32();
+      }
+      r.depends_on = in.Refs();
+      r.after = in.Refs();
+      r.notify = in.Refs();
+      r.mode = in.Enum<ResourceMode>(2);
+      r.reboot = in.Enum<RebootMode>(3);
+      r.sensitive = in.Strs();
+      r.where = in.Loc();
+    }
+    if (in.failed()) return std::nullopt;
+  }
+  if (in.failed() || !in.done()) return std::nullopt;
+  return repo;
+}
+
+}  // namespace plumb

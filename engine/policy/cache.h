@@ -1,0 +1,33 @@
+#pragma once
+/// A snapshot of a validated repository, so scheduled runs on unchanged policies skip parsing
+/// (cf. ninja's .ninja_deps). The snapshot is only used when its key matches exactly; the key
+/// covers plumb's version, every schema, and the path, size and modification time of every policy
+/// file and plumb.toml. Files modified less than kRacySeconds before the key is computed make the
+/// key unusable (an edit within the same timestamp tick could go unseen), as git does for its index.
+/// A snapshot that fails any consistency check is a miss, never an error.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/policy/repository.h"
+#include "engine/policy/schema.h"
+
+namespace plumb {
+
+constexpr int kRacySeconds = 2;
+
+/// Fingerprint of every type's schema (names, kinds, requirements, allowed values).
+std::string SchemaFingerprint(const SchemaLookup& schemas);
+
+/// The cache key of a listing, or nullopt when a file is missing or too recently modified.
+std::optional<std::string> CacheKey(const PolicyFiles& listing, const std::string& schema_fingerprint);
+
+/// Policies and agent settings of a repository loaded without errors, with its key.
+std::string SerializeRepository(const Repository& repo, const std::string& key);
+
+/// The repository when `data` is an intact snapshot made with `key`; sources and revision are
+/// left empty (the caller reads the revision fresh).
+std::optional<Repository> DeserializeRepository(std::string_view data, const std::string& key);
+
+}  // namespace plumb
