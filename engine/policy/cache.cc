@@ -257,7 +257,6 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
       w.Refs(r.after);
       w.Refs(r.notify);
       w.U32(static_cast<uint32_t>(r.mode));
-      w.U32(static_cast<uint32_t>(r.reboot));
       w.Strs(r.sensitive);
       w.Loc(r.where);
     }
@@ -322,7 +321,6 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
       r.after = in.Refs();
       r.notify = in.Refs();
       r.mode = in.Enum<ResourceMode>(2);
-      r.reboot = in.Enum<RebootMode>(3);
       r.sensitive = in.Strs();
       r.where = in.Loc();
     }

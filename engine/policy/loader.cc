@@ -239,8 +239,6 @@ class PolicyReader {
   std::optional<ResourceSpec> ReadResource(const toml::table& t) {
     static constexpr std::pair<const char*, ResourceMode> kModes[] = {{"enforce", ResourceMode::kEnforce},
                                                                       {"audit", ResourceMode::kAudit}};
-    static constexpr std::pair<const char*, RebootMode> kReboots[] = {
-        {"auto", RebootMode::kAuto}, {"required", RebootMode::kRequired}, {"never", RebootMode::kNever}};
     ResourceSpec r;
     r.where = At(t);
     size_t errors_before = diags_.ErrorCount();
@@ -283,8 +281,6 @@ class PolicyReader {
         r.notify = References(key, node);
       } else if (k == "enforcement") {
         if (auto m = Choice(key, node, kModes)) r.mode = *m;
-      } else if (k == "reboot") {
-        if (auto m = Choice(key, node, kReboots)) r.reboot = *m;
       } else if (k == "sensitive") {
         r.sensitive = Strings(key, node);
         sensitive_node = &node;

@@ -16,7 +16,6 @@ namespace plumb {
 
 enum class PolicySeverity { kInfo, kLow, kMedium, kHigh, kCritical };
 enum class ResourceMode { kEnforce, kAudit };
-enum class RebootMode { kAuto, kRequired, kNever };
 
 const char* ToString(PolicySeverity s);
 const char* ToString(ResourceMode m);
@@ -48,7 +47,6 @@ struct ResourceSpec {
   std::vector<Reference> after;       ///< ordering only
   std::vector<Reference> notify;      ///< ordering (this first) + refresh the target on change
   ResourceMode mode = ResourceMode::kEnforce;
-  RebootMode reboot = RebootMode::kAuto;
   std::vector<std::string> sensitive;  ///< property names redacted in every output
   SourceLocation where;                ///< the [[resource]] header
 

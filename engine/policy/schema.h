@@ -15,9 +15,6 @@ namespace plumb {
 
 enum class Requirement { kOptional, kRequired };
 
-/// What a change of the property takes to become effective. Reboot barriers use it.
-enum class RebootEffect { kNone, kNeedsReboot };
-
 struct PropertySchema {
   std::string name;
   ValueKind kind = ValueKind::kString;
@@ -28,7 +25,6 @@ struct PropertySchema {
   /// Extra format check of a present value: returns "" when fine, else the message tail
   /// (e.g. "expects an octal mode like \"0644\"").
   std::function<std::string(const Value&)> check = nullptr;
-  RebootEffect reboot = RebootEffect::kNone;
 };
 
 /// Platforms a type can be instantiated on. Every type is registered everywhere so policies for
@@ -50,7 +46,7 @@ struct TypeSchema {
 
 /// Keys every [[resource]] accepts whatever its type.
 inline const std::vector<std::string> kCommonResourceKeys = {
-    "id", "type", "description", "depends_on", "after", "notify", "enforcement", "reboot", "sensitive"};
+    "id", "type", "description", "depends_on", "after", "notify", "enforcement", "sensitive"};
 
 /// Looks up schemas by type name; implemented by the resource registry.
 class SchemaLookup {
