@@ -2,7 +2,7 @@
 // printed next to yardsticks measured in the same invocation (plain C++ loops doing the minimum
 // file work the same job needs), so figures compare as ratios on a noisy shared machine.
 //
-//   plumb_bench [--sizes 2000,20000] [--graph 100000] [--reps 3] [--skip-apply] [--keep]
+//   plumb_bench [--sizes 2000,20000] [--graph 100000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]
 
 #include <algorithm>
 #include <chrono>
@@ -33,9 +33,11 @@ struct Sample {
   int code = 0;
 };
 
+std::string g_plumb = PLUMB_BINARY;  // --plumb overrides; set once in main
+
 // Runs the plumb binary, measuring wall time and the child's peak resident memory.
 Sample RunPlumb(const std::vector<std::string>& args) {
-  std::vector<std::string> store = {PLUMB_BINARY};
+  std::vector<std::string> store = {g_plumb};
   store.insert(store.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : store) argv.push_back(a.data());
@@ -46,7 +48,7 @@ Sample RunPlumb(const std::vector<std::string>& args) {
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   auto start = Clock::now();
   pid_t pid;
-  if (posix_spawn(&pid, PLUMB_BINARY, &actions, nullptr, argv.data(), environ) != 0) {
+  if (posix_spawn(&pid, g_plumb.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
     std::perror("posix_spawn");
     std::exit(1);
   }
@@ -189,8 +191,9 @@ int main(int argc, char** argv) {
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (a == "--skip-apply") skip_apply = true;
     else if (a == "--keep") keep = true;
+    else if (a == "--plumb" && i + 1 < argc) g_plumb = argv[++i];
     else {
-      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--graph 100000] [--reps 3] [--skip-apply] [--keep]\n");
+      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--graph 100000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]\n");
       return 2;
     }
   }
