@@ -89,18 +89,7 @@ class Session {
   // Loads facts, policies and the graph. With kUse a snapshot of an unchanged repository in the
   // state folder replaces parsing, and a fresh load refreshes the snapshot.
   bool Load(bool need_graph, PolicyCache cache = PolicyCache::kOff) {
-    facts_ = CollectSystemFacts();
-    for (const auto& file : opt_.facts_files) {
-      std::ifstream in(file, std::ios::binary);
-      if (!in) {
-        diags_.Error({file, 0, 0}, "cannot read facts file");
-        continue;
-      }
-      std::stringstream ss;
-      ss << in.rdbuf();
-      auto st = facts_.MergeToml(ss.str(), file);
-      if (!st) diags_.Error({file, 0, 0}, st.error().message);
-    }
+    LoadFacts();
     PolicyFiles listing = ListPolicyFiles(opt_.policy_path, diags_);
     std::optional<std::string> key;
     std::string cache_file;
@@ -138,6 +127,22 @@ class Session {
     return !diags_.HasErrors();
   }
 
+  // The system's facts, then every --facts file over them; problems go to the diagnostics.
+  void LoadFacts() {
+    facts_ = CollectSystemFacts();
+    for (const auto& file : opt_.facts_files) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        diags_.Error({file, 0, 0}, "cannot read facts file");
+        continue;
+      }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      auto st = facts_.MergeToml(ss.str(), file);
+      if (!st) diags_.Error({file, 0, 0}, st.error().message);
+    }
+  }
+
   std::string StateDir(const AgentSettings& agent) const {
     return !opt_.state_dir.empty() ? opt_.state_dir : !agent.state_dir.empty() ? agent.state_dir : DefaultStateDir();
   }
@@ -171,8 +176,6 @@ class Session {
 
   int Validate() {
     bool ok = Load(true);
-    std::unique_ptr<RootPath> root;
-    std::optional<Backends> backends;
     if (ok) ok = Prepare();
     PrintDiagnostics();
     if (!ok) {
@@ -204,20 +207,9 @@ class Session {
   }
 
   int FactsCommand() {
-    facts_ = CollectSystemFacts();
-    for (const auto& file : opt_.facts_files) {
-      std::ifstream in(file, std::ios::binary);
-      if (!in) {
-        log().error("cannot read facts file '{}'", file);
-        return ToInt(ExitCode::kInvalidInput);
-      }
-      std::stringstream ss;
-      ss << in.rdbuf();
-      if (auto st = facts_.MergeToml(ss.str(), file); !st) {
-        std::fprintf(stderr, "%s\n", st.error().message.c_str());
-        return ToInt(ExitCode::kInvalidInput);
-      }
-    }
+    LoadFacts();
+    PrintDiagnostics();
+    if (diags_.HasErrors()) return ToInt(ExitCode::kInvalidInput);
     std::fputs(facts_.ToToml().c_str(), stdout);
     return ToInt(ExitCode::kCompliant);
   }

@@ -73,6 +73,15 @@ TEST_F(Cli, ValidateSuccess) {
   EXPECT_EQ(r.err, "");
 }
 
+TEST_F(Cli, ShippedPoliciesAndQuickstartValidate) {
+  RunResult lib = RunPlumb({"validate", "policies"});
+  EXPECT_EQ(lib.code, 0) << lib.err;
+  EXPECT_EQ(lib.out, "plumb validate: 2 policies, 8 resources, no errors\n");
+  RunResult qs = RunPlumb({"validate", "examples/quickstart/policies"});
+  EXPECT_EQ(qs.code, 0) << qs.err;
+  EXPECT_EQ(qs.out, "plumb validate: 2 policies, 7 resources, no errors\n");
+}
+
 TEST_F(Cli, InvalidPolicyChangesNothing) {
   RunResult r = RunPlumb(Sandboxed({"apply", "tests/data/cycle"}));
   EXPECT_EQ(r.code, 3);
@@ -289,6 +298,10 @@ TEST_F(Cli, GraphFactsDescribe) {
   EXPECT_NE(f.out.find("hostname = 'hv-07'\nkernel = "), std::string::npos) << f.out;
   EXPECT_NE(f.out.find("os = 'linux'"), std::string::npos) << f.out;
   EXPECT_NE(f.out.find("[cluster]\nname = 'c1'\n"), std::string::npos) << f.out;
+  RunResult bad = RunPlumb({"facts", "--facts", dir_ / "f.toml", "--facts", dir_ / "none.toml"});
+  EXPECT_EQ(bad.code, 3);
+  EXPECT_EQ(bad.out, "");
+  EXPECT_EQ(bad.err, dir_ / "none.toml" + ": cannot read facts file\n");
   RunResult d = RunPlumb({"describe", "kv"});
   EXPECT_EQ(d.code, 0);
   EXPECT_NE(d.out.find("  key          a string, required — setting name\n"), std::string::npos) << d.out;
