@@ -1,10 +1,9 @@
 // The file resource: presence, content, mode, owner and group of one regular file.
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "engine/util/diff.h"
+#include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
 #include "resources/attributes.h"
 #include "resources/registry.h"
@@ -94,12 +93,9 @@ Result<std::string> ReadSource(const std::string& source, const Policy& policy) 
   for (const auto& part : rel)
     if (part == "..") return Error{"source '" + source + "' must not contain '..'"};
   std::filesystem::path full = std::filesystem::path(policy.directory) / rel;
-  std::ifstream in(full, std::ios::binary);
-  std::error_code ec;
-  if (!in || std::filesystem::is_directory(full, ec)) return Error{"cannot read source '" + full.string() + "'"};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = ReadWholeFile(full.string());
+  if (!text) return Error{"cannot read source '" + full.string() + "'"};
+  return std::move(*text);
 }
 
 }  // namespace

@@ -4,17 +4,16 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sstream>
 
 #include "engine/cli/exit_code.h"
 #include "engine/graph/graph.h"
 #include "engine/platform/platform.h"
 #include "engine/policy/cache.h"
 #include "engine/policy/repository.h"
+#include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
 #include "engine/report/formats.h"
 #include "engine/run/executor.h"
@@ -103,10 +102,8 @@ class Session {
         std::error_code ec;
         cache_file = StateDir(agent) + "/cache/policies-" +
                      Sha256Hex(std::filesystem::absolute(listing.root, ec).string()).substr(0, 16) + ".bin";
-        std::ifstream in(cache_file, std::ios::binary);
-        std::stringstream ss;
-        if (in) ss << in.rdbuf();
-        if (auto snapshot = in ? DeserializeRepository(ss.str(), *key) : std::nullopt) {
+        auto data = ReadWholeFile(cache_file);
+        if (auto snapshot = data ? DeserializeRepository(*data, *key) : std::nullopt) {
           repo_ = std::move(*snapshot);
           repo_.revision = ReadRevisionOf(listing);
           cached = true;
@@ -131,14 +128,12 @@ class Session {
   void LoadFacts() {
     facts_ = CollectSystemFacts();
     for (const auto& file : opt_.facts_files) {
-      std::ifstream in(file, std::ios::binary);
-      if (!in) {
+      auto text = ReadWholeFile(file);
+      if (!text) {
         diags_.Error({file, 0, 0}, "cannot read facts file");
         continue;
       }
-      std::stringstream ss;
-      ss << in.rdbuf();
-      auto st = facts_.MergeToml(ss.str(), file);
+      auto st = facts_.MergeToml(*text, file);
       if (!st) diags_.Error({file, 0, 0}, st.error().message);
     }
   }
@@ -156,12 +151,9 @@ class Session {
       }
       // A snapshot carries no source text; read the file to quote its line.
       if (d.where.line > 0 && !repo_.sources.Has(d.where.path)) {
-        std::ifstream in(d.where.path, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        std::string text = ss.str();
-        if (text.find('\0') == std::string::npos)  // never quote a binary file
-          repo_.sources.Add(d.where.path, std::make_shared<const std::string>(std::move(text)));
+        auto text = ReadWholeFile(d.where.path);
+        if (text && text->find('\0') == std::string::npos)  // never quote a binary file
+          repo_.sources.Add(d.where.path, std::make_shared<const std::string>(std::move(*text)));
       }
       std::fputs(Render(d, repo_.sources).c_str(), stderr);
     }

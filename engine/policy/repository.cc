@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 #include <atomic>
 
 #include "engine/policy/loader.h"
+#include "engine/util/read_file.h"
 #include "engine/util/strings.h"
 
 namespace fs = std::filesystem;
@@ -22,14 +21,6 @@ size_t Repository::ResourceCount() const {
 }
 
 namespace {
-
-std::optional<std::string> ReadSmallFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string Chomp(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -50,7 +41,7 @@ std::optional<std::shared_ptr<const std::string>> ReadPolicyText(const fs::path&
                                    std::to_string(kMaxPolicyFileBytes / (1024 * 1024)) + " MiB)");
     return std::nullopt;
   }
-  auto text = ReadSmallFile(file);
+  auto text = ReadWholeFile(file.string());
   if (!text) {
     diags.Error({shown, 0, 0}, "cannot read policy file");
     return std::nullopt;
@@ -182,7 +173,7 @@ Revision ReadGitRevision(const std::string& path) {
       git_dir = git;
     } else if (fs::is_regular_file(git, probe)) {
       // Worktrees and submodules: ".git" is a file saying "gitdir: <path>".
-      auto text = ReadSmallFile(git);
+      auto text = ReadWholeFile(git.string());
       if (text && StartsWith(*text, "gitdir: ")) {
         fs::path target = Chomp(text->substr(8));
         git_dir = target.is_absolute() ? target : dir / target;
@@ -190,7 +181,7 @@ Revision ReadGitRevision(const std::string& path) {
     }
     if (!git_dir.empty()) {
       Revision rev;
-      auto head = ReadSmallFile(git_dir / "HEAD");
+      auto head = ReadWholeFile((git_dir / "HEAD").string());
       if (!head) return rev;
       std::string h = Chomp(*head);
       if (!StartsWith(h, "ref: ")) {
@@ -200,17 +191,17 @@ Revision ReadGitRevision(const std::string& path) {
       rev.ref = h.substr(5);
       // A linked worktree keeps refs in the common folder named by "commondir".
       fs::path common = git_dir;
-      if (auto cd = ReadSmallFile(git_dir / "commondir")) {
+      if (auto cd = ReadWholeFile((git_dir / "commondir").string())) {
         fs::path c = Chomp(*cd);
         common = c.is_absolute() ? c : git_dir / c;
       }
       for (const fs::path& base : {git_dir, common}) {
-        if (auto ref = ReadSmallFile(base / rev.ref)) {
+        if (auto ref = ReadWholeFile((base / rev.ref).string())) {
           rev.commit = Chomp(*ref);
           return rev;
         }
       }
-      if (auto packed = ReadSmallFile(common / "packed-refs")) {
+      if (auto packed = ReadWholeFile((common / "packed-refs").string())) {
         for (auto line : SplitLines(*packed)) {
           if (line.size() > 41 && line.substr(41) == rev.ref) {
             rev.commit = std::string(line.substr(0, 40));
