@@ -252,10 +252,10 @@ class Session {
 
     std::string state_dir = StateDir(repo_.agent);
     int timeout_s = opt_.lock_timeout_s >= 0 ? opt_.lock_timeout_s : repo_.agent.lock_timeout_s.value_or(kDefaultLockTimeoutS);
-    auto lock = AcquireRunLock(state_dir, std::chrono::seconds(timeout_s));
-    if (!lock) {
-      log().error("{}", lock.error().message);
-      return ToInt(ExitCode::kBusy);
+    LockResult lock = AcquireRunLock(state_dir, std::chrono::seconds(timeout_s));
+    if (lock.status != LockStatus::kAcquired) {
+      log().error("{}", lock.message);
+      return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
     }
 
     const std::atomic<int>& interrupt = InstallInterruptHandlers();

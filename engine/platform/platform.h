@@ -27,9 +27,19 @@ class RunLock {
   virtual ~RunLock() = default;
 };
 
+enum class LockStatus { kAcquired, kHeldByAnotherRun, kUnusable };
+
+/// Invariant: `lock` is set exactly when status is kAcquired; otherwise `message` says why
+/// ("another plumb run (pid 42) holds <path>; gave up after 5s", or the I/O error).
+struct LockResult {
+  LockStatus status = LockStatus::kUnusable;
+  std::unique_ptr<RunLock> lock;
+  std::string message;
+};
+
 /// Takes the state folder's run lock (creating the folder), waiting up to `timeout` for another
-/// run to finish. The error names the holder: "another plumb run (pid 42) holds <path>; ...".
-Result<std::unique_ptr<RunLock>> AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout);
+/// run to finish.
+LockResult AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout);
 
 /// Installs SIGINT/SIGTERM handlers that only record the signal; the returned value is the last
 /// signal number received (0 = none). The executor polls it between resources.

@@ -257,6 +257,13 @@ TEST_F(Cli, SecondRunWaitsThenFailsWithClearMessage) {
   EXPECT_EQ(RunPlumb(Sandboxed({"test", "tests/data/interrupt", "--lock-timeout", "0"})).code, 0);
 }
 
+TEST_F(Cli, UnusableStateFolderIsAFailureNotBusy) {
+  WriteText(dir_ / "not-a-folder", "x");
+  RunResult r = RunPlumb({"test", "tests/data/interrupt", "--root", dir_ / "root", "--state-dir", dir_ / "not-a-folder"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "plumb: error: cannot open lock file '" + dir_ / "not-a-folder/plumb.lock" + "': Not a directory\n");
+}
+
 TEST_F(Cli, SigtermFinishesTheResourceInFlightAndWritesTheReport) {
   std::string json = dir_ / "r.json";
   testing::Child run(Sandboxed({"apply", "tests/data/interrupt", "--json", json}), dir_.path());

@@ -87,31 +87,33 @@ Facts CollectSystemFacts() {
 
 std::string DefaultStateDir() { return "/var/lib/plumb"; }
 
-Result<std::unique_ptr<RunLock>> AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout) {
-  if (auto st = MakeDirs(state_dir); !st) return st.error();
+LockResult AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout) {
+  auto unusable = [](std::string message) { return LockResult{LockStatus::kUnusable, nullptr, std::move(message)}; };
+  if (auto st = MakeDirs(state_dir); !st) return unusable(st.error().message);
   std::string path = state_dir + "/plumb.lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Error{"cannot open lock file '" + path + "': " + std::strerror(errno)};
+  if (fd < 0) return unusable("cannot open lock file '" + path + "': " + std::strerror(errno));
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       int err = errno;
       ::close(fd);
-      return Error{"cannot lock '" + path + "': " + std::strerror(err)};
+      return unusable("cannot lock '" + path + "': " + std::strerror(err));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       std::string holder = ReadFirstLine(path);
       ::close(fd);
       auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
-      return Error{"another plumb run" + (holder.empty() ? std::string() : " (pid " + holder + ")") + " holds " +
-                   path + "; gave up after " + std::to_string(secs) + "s"};
+      return {LockStatus::kHeldByAnotherRun, nullptr,
+              "another plumb run" + (holder.empty() ? std::string() : " (pid " + holder + ")") + " holds " + path +
+                  "; gave up after " + std::to_string(secs) + "s"};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   // The pid is informational only (the flock is the lock), so a partial write is harmless.
   std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, pid.data(), pid.size(), 0);
-  return std::unique_ptr<RunLock>(new FlockRunLock(fd));
+  return {LockStatus::kAcquired, std::make_unique<FlockRunLock>(fd), ""};
 }
 
 const std::atomic<int>& InstallInterruptHandlers() {

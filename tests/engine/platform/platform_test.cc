@@ -20,23 +20,25 @@ TEST(Platform, FactsOfTheRunningSystem) {
 TEST(Platform, RunLockIsExclusiveAndReleasedWithItsHandle) {
   testing::TempDir dir;
   std::string state = dir / "state/nested";
-  auto first = AcquireRunLock(state, std::chrono::milliseconds(0));
-  ASSERT_TRUE(first.ok()) << first.error().message;
+  LockResult first = AcquireRunLock(state, std::chrono::milliseconds(0));
+  ASSERT_EQ(first.status, LockStatus::kAcquired) << first.message;
+  ASSERT_TRUE(first.lock);
   EXPECT_EQ(testing::ReadText(state + "/plumb.lock"), std::to_string(::getpid()) + "\n");
-  auto second = AcquireRunLock(state, std::chrono::milliseconds(120));
-  ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.error().message, "another plumb run (pid " + std::to_string(::getpid()) + ") holds " + state +
+  LockResult second = AcquireRunLock(state, std::chrono::milliseconds(120));
+  ASSERT_EQ(second.status, LockStatus::kHeldByAnotherRun);
+  EXPECT_FALSE(second.lock);
+  EXPECT_EQ(second.message, "another plumb run (pid " + std::to_string(::getpid()) + ") holds " + state +
                                         "/plumb.lock; gave up after 0s");
-  first = Error{"released"};
-  EXPECT_TRUE(AcquireRunLock(state, std::chrono::milliseconds(0)).ok());
+  first.lock.reset();
+  EXPECT_EQ(AcquireRunLock(state, std::chrono::milliseconds(0)).status, LockStatus::kAcquired);
 }
 
 TEST(Platform, UnusableStateFolder) {
   testing::TempDir dir;
   testing::WriteText(dir / "file", "x");
-  auto lock = AcquireRunLock(dir / "file/state", std::chrono::milliseconds(0));
-  ASSERT_FALSE(lock.ok());
-  EXPECT_EQ(lock.error().message, "cannot create state folder '" + (dir / "file/state") + "': Not a directory");
+  LockResult lock = AcquireRunLock(dir / "file/state", std::chrono::milliseconds(0));
+  ASSERT_EQ(lock.status, LockStatus::kUnusable);
+  EXPECT_EQ(lock.message, "cannot create state folder '" + (dir / "file/state") + "': Not a directory");
 }
 
 }  // namespace
