@@ -10,7 +10,7 @@ namespace {
 constexpr size_t kConsoleDiffLines = 12;
 
 const char* Label(const ResourceResult& r, RunKind kind) {
-  if (r.outcome == Outcome::kDrifted && kind == RunKind::kDryRun && r.note == "would change") return "would change";
+  if (r.outcome == Outcome::kDrifted && kind == RunKind::kDryRun && r.note == kWouldChangeNote) return "would change";
   switch (r.outcome) {
     case Outcome::kPendingReboot: return "pending reboot";
     case Outcome::kNotApplicable: return "not applicable";
@@ -26,7 +26,7 @@ std::string SummaryLine(const RunReport& report) {
   std::vector<std::string> parts;
   size_t would_change = 0;
   if (report.kind == RunKind::kDryRun)
-    for (const auto& r : report.resources) would_change += r.outcome == Outcome::kDrifted && r.note == "would change";
+    for (const auto& r : report.resources) would_change += r.outcome == Outcome::kDrifted && r.note == kWouldChangeNote;
   for (Outcome o : kAllOutcomes) {
     size_t n = counts[o];
     if (o == Outcome::kDrifted) n -= would_change;

@@ -25,6 +25,8 @@ enum class RunKind { kTest, kApply, kDryRun };
 const char* ToString(RunKind k);
 
 constexpr const char* kRedacted = "<redacted>";
+/// Note of a drifted enforce-mode resource in a dry run.
+constexpr const char* kWouldChangeNote = "would change";
 
 struct ResourceResult {
   std::string policy;

@@ -79,7 +79,10 @@ ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
       result.message = "dependency " + graph_.QualifiedId(u) + " " + (o == Outcome::kFailed ? "failed" : "was skipped");
       return result;
     }
-    if (o == Outcome::kDrifted || o == Outcome::kAssumed) would_change.push_back(graph_.QualifiedId(u));
+    // Only an enforce-mode dependency will ever converge; audit drift stays as it is.
+    ResourceMode dep_mode = options.mode_override ? *options.mode_override : graph_.SpecOf(u).mode;
+    if ((o == Outcome::kDrifted || o == Outcome::kAssumed) && dep_mode == ResourceMode::kEnforce)
+      would_change.push_back(graph_.QualifiedId(u));
   }
 
   Resource& resource = *resources_[v];
@@ -124,7 +127,7 @@ ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
   if (!may_change) {
     result.outcome = Outcome::kDrifted;
     if (options.kind == RunKind::kDryRun && result.mode == ResourceMode::kEnforce) {
-      result.note = "would change";
+      result.note = kWouldChangeNote;
       for (VertexId t : graph_.NotifyTargets(v)) notified_by_[t].push_back(graph_.QualifiedId(v));
     }
     return result;

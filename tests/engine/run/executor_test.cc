@@ -160,6 +160,12 @@ TEST_F(ExecutorTest, DryRunAssumesWhatDependsOnAPendingChange) {
   RunReport r = Run(RunKind::kDryRun);
   EXPECT_EQ(r.resources[1].outcome, Outcome::kAssumed);
   EXPECT_EQ(r.resources[1].message, "depends on p/dir, which is not converged yet: fake test failed");
+  // An audit-mode dependency never converges, so nothing is assumed.
+  world_["dir"] = testing::Script(FakeState::kDrifted);
+  repo_.policies[0].resources[0].mode = ResourceMode::kAudit;
+  RunReport audit = Run(RunKind::kDryRun);
+  EXPECT_EQ(audit.resources[1].outcome, Outcome::kFailed);
+  repo_.policies[0].resources[0].mode = ResourceMode::kEnforce;
   // In apply the same error is a real failure.
   world_["dir"] = testing::Script(FakeState::kDrifted);
   RunReport a = Run(RunKind::kApply);
