@@ -115,12 +115,10 @@ class PolicyReader {
     static constexpr std::pair<const char*, PolicySeverity> kSeverities[] = {
         {"info", PolicySeverity::kInfo}, {"low", PolicySeverity::kLow}, {"medium", PolicySeverity::kMedium},
         {"high", PolicySeverity::kHigh}, {"critical", PolicySeverity::kCritical}};
-    bool has_id = false;
     for (auto&& [key, node] : t) {
       std::string_view k = key.str();
       if (k == "id") {
         if (auto s = String(key, node)) {
-          has_id = true;
           p.id = *s;
           if (!IsValidId(*s))
             Error(At(node), "invalid policy id " + Quote(*s) +
@@ -136,11 +134,15 @@ class PolicyReader {
         p.references = Strings(key, node);
       } else if (k == "tags") {
         p.tags = Strings(key, node);
+      } else if (k == "applies_to" || k == "resource") {
+        // Keys after a [policy] header belong to it; the usual slip is writing these below it.
+        std::string header = k == "resource" ? "[[resource]]" : "[applies_to]";
+        Error(At(key), "'" + std::string(k) + "' is not a [policy] key: write it as its own " + header + " table");
       } else {
         Error(At(key), "unknown key '" + std::string(k) + "' in [policy]" + DidYouMean(k, kKeys));
       }
     }
-    if (!has_id) Error(At(t), "[policy] is missing required key 'id'");
+    if (!t.contains("id")) Error(At(t), "[policy] is missing required key 'id'");
   }
 
   std::optional<FactValue> Fact(const toml::node& node) {

@@ -221,6 +221,13 @@ TEST_F(Cli, JsonOnStdoutKeepsTheSummaryOnStderr) {
   EXPECT_EQ(NormalizeTimes(r.err), "plumb test: 3 resources: 3 drifted (T)\n");
 }
 
+TEST_F(Cli, UnwritableReportIsAFailure) {
+  RunResult r = RunPlumb(Sandboxed({"test", "tests/data/interrupt", "--json", dir_ / "no/such/dir/r.json"}));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "plumb: error: cannot write report: cannot create a temporary file in '" + dir_ / "no/such/dir" +
+                       "': No such file or directory\n");
+}
+
 TEST_F(Cli, SensitiveValuesNeverReachReports) {
   WriteText(Root("etc/agent.conf"), "token = s3cr3t-old\n");
   WriteText(Root("etc/key.pem"), "OLD KEY\n");

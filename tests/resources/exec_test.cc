@@ -63,6 +63,16 @@ TEST_F(ExecTest, BackgroundChildHoldingOutputDoesNotHang) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
 }
 
+TEST_F(ExecTest, KilledBySignalAndTimeoutsInSetAndRefresh) {
+  auto killed = Make("exec", "test = \"kill -9 $$\"\nset = \"kill -15 $$\"\n");
+  auto obs = killed->Test();
+  ASSERT_TRUE(obs.ok());
+  EXPECT_EQ(DescribeDrift(obs->drift[0]), "test: expected 'exit status 0', actual 'killed by signal 9'");
+  EXPECT_EQ(killed->Set(*obs).error().message, "set command failed (killed by signal 15)");
+  auto slow = Make("exec", "set = \"sleep 5\"\nrefresh = \"sleep 5\"\ntimeout = 1\n");
+  EXPECT_EQ(slow->Refresh().error().message, "refresh command timed out after 1s");
+}
+
 TEST_F(ExecTest, BadWorkingDirectory) {
   auto r = Make("exec", "test = \"true\"\nset = \"true\"\ncwd = \"/no/such/dir\"\n");
   auto obs = r->Test();

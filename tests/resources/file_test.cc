@@ -85,6 +85,17 @@ TEST_F(FileTest, EnsureAbsentRemovesFilesAndLinks) {
   EXPECT_EQ(d->Test().error().message, "'/etc/dir' is a directory; the file resource does not remove directories");
 }
 
+TEST_F(FileTest, WrongKindsAtThePath) {
+  fs::create_directory(In("etc/conf.d"));
+  EXPECT_EQ(Make("file", "path = \"/etc/conf.d\"\ncontent = \"x\"\n")->Test().error().message,
+            "'/etc/conf.d' is a directory, expected a file");
+  EXPECT_EQ(Make("kv", "path = \"/etc/conf.d\"\nkey = \"k\"\nvalue = \"v\"\n")->Test().error().message,
+            "'/etc/conf.d' is a directory, expected a file");
+  WriteText(In("etc/plain"), "");
+  EXPECT_EQ(Make("directory", "path = \"/etc/plain\"\nensure = \"absent\"\n")->Test().error().message,
+            "'/etc/plain' is a file, not a directory");
+}
+
 TEST_F(FileTest, MissingParentIsAClearSetError) {
   auto r = Make("file", "path = \"/etc/nodir/x\"\ncontent = \"x\"\n");
   auto obs = r->Test();

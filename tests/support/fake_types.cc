@@ -11,6 +11,7 @@ class FakeResource : public Resource {
     ++s_.tests;
     if (s_.on_test) s_.on_test();
     if (s_.failure == FakeFailure::kTest) return Error{"fake test failed"};
+    if (s_.failure == FakeFailure::kVerify && s_.sets > 0) return Error{"fake verify failed"};
     Observation obs;
     if (s_.state == FakeState::kDrifted) obs.drift.push_back({"state", expected_, "bad"});
     return obs;
@@ -23,6 +24,7 @@ class FakeResource : public Resource {
   }
   Status Refresh() override {
     ++s_.refreshes;
+    if (s_.failure == FakeFailure::kRefresh) return Error{"fake refresh failed"};
     return OkStatus();
   }
   Refreshable CanRefresh() const override { return s_.refreshable ? Refreshable::kYes : Refreshable::kNo; }

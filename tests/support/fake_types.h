@@ -11,7 +11,7 @@
 namespace plumb::testing {
 
 enum class FakeState { kCompliant, kDrifted };
-enum class FakeFailure { kNone, kTest, kSet, kNoEffect };
+enum class FakeFailure { kNone, kTest, kSet, kNoEffect, kVerify, kRefresh };
 
 struct FakeScript {
   FakeState state = FakeState::kCompliant;

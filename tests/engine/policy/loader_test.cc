@@ -218,3 +218,74 @@ TEST_F(LoaderTest, AgentSettings) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+// Every remaining loader message, verbatim: (document, first diagnostic's "line:col: message").
+struct MessageCase {
+  const char* document;
+  const char* expected;
+};
+
+class LoaderMessages : public ::testing::TestWithParam<MessageCase> {};
+
+TEST_P(LoaderMessages, Verbatim) {
+  TypeRegistry types(Platforms::kLinux);
+  RegisterBuiltinTypes(types);
+  Diagnostics diags;
+  LoadPolicy(GetParam().document, "p.toml", types, diags);
+  ASSERT_TRUE(diags.HasErrors());
+  const Diagnostic d = diags.Sorted().front();
+  EXPECT_EQ(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message,
+            GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, LoaderMessages,
+    ::testing::Values(
+        MessageCase{"[policy]\ntitle = \"t\"\n", "1:1: [policy] is missing required key 'id'"},
+        MessageCase{"[policy]\nid = \"-bad\"\n",
+                    "2:6: invalid policy id '-bad': use letters, digits, '.', '_' and '-', starting with a letter or "
+                    "digit"},
+        MessageCase{"policy = 1\n", "1:10: 'policy' must be a table, got an integer"},
+        MessageCase{"applies_to = \"linux\"\n[policy]\nid = \"p\"\n", "1:14: 'applies_to' must be a table, got a string"},
+        MessageCase{"resource = [1]\n[policy]\nid = \"p\"\n",
+                    "1:12: 'resource' must be an array of tables: write each as [[resource]]"},
+        MessageCase{"[policy]\nid = \"p\"\napplies_to = { os = \"linux\" }\n",
+                    "3:1: 'applies_to' is not a [policy] key: write it as its own [applies_to] table"},
+        MessageCase{"[policy]\nid = 5\n", "2:6: 'id' must be a string, got an integer"},
+        MessageCase{"[policy]\nid = \"p\"\ntags = [\"a\", 1]\n", "3:14: 'tags' must contain only strings, got an integer"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\n", "3:1: resource is missing required key 'type'"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = 3\n", "5:8: 'type' must be a string, got an integer"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = \"x\"\nafter = [1]\n",
+                    "7:10: 'after' must contain only resource ids, got an integer"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"file\"\npath = \"/a\"\nensure = \"absent\"\n"
+                    "content = \"x\"\n",
+                    "8:11: a file with ensure = \"absent\" cannot have content"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"kv\"\npath = \"/a\"\nkey = \"k\"\nvalue = \"v\"\n"
+                    "ensure = \"absent\"\n",
+                    "8:9: a kv setting with ensure = \"absent\" cannot have a value"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"kv\"\npath = \"/a\"\nkey = \"\"\nvalue = \"v\"\n",
+                    "7:7: property 'key' must not be empty"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = \"x\"\ntimeout = 0\n",
+                    "7:11: property 'timeout' must be a positive number of seconds"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"file\"\npath = \"/a\"\nmode = \"0999\"\n",
+                    "7:8: property 'mode' must be an octal mode like \"0644\", got '0999'"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = \"x\"\nenvironment = { A = 1 }\n",
+                    "7:15: property 'environment' must be a table of strings, got a table"}));
+
+TEST(AgentSettingsMessages, Verbatim) {
+  Diagnostics diags;
+  LoadAgentSettings("agents = 1\n", "plumb.toml", diags);
+  LoadAgentSettings("agent = 1\n", "plumb.toml", diags);
+  LoadAgentSettings("[agent]\nstate_dir = 1\nenforcement = \"off\"\n", "plumb.toml", diags);
+  std::vector<std::string> messages;
+  for (const auto& d : diags.All()) messages.push_back(d.message);
+  EXPECT_EQ(messages, (std::vector<std::string>{"unknown table 'agents' in plumb.toml, did you mean 'agent'?",
+                                                "'agent' must be a table", "'enforcement' must be 'enforce' or 'audit'",
+                                                "'state_dir' must be a string (a folder path)"}));
+}
+
+}  // namespace
+}  // namespace plumb

@@ -108,6 +108,27 @@ TEST_F(ExecutorTest, StillDriftedAfterSetFails) {
   EXPECT_EQ(r.resources[0].message, "still drifted after set: state: expected 'good', actual 'bad'");
 }
 
+TEST_F(ExecutorTest, VerifyAndRefreshFailures) {
+  Load("[policy]\nid = \"p\"\n" + Fake("a") + Fake("svc") + Fake("conf", "notify = [\"svc\"]\n") +
+       Fake("audited", "enforcement = \"audit\"\n") + Fake("conf2", "notify = [\"audited\"]\n"));
+  world_["a"] = testing::Script(FakeState::kDrifted, testing::FakeFailure::kVerify);
+  world_["svc"] = testing::Script(FakeState::kCompliant, testing::FakeFailure::kRefresh);
+  world_["svc"].refreshable = true;
+  world_["audited"].refreshable = true;
+  world_["conf"] = testing::Script(FakeState::kDrifted);
+  world_["conf2"] = testing::Script(FakeState::kDrifted);
+  RunReport r = Run(RunKind::kApply);
+  auto find = [&](const std::string& id) {
+    return *std::find_if(r.resources.begin(), r.resources.end(), [&](auto& x) { return x.id == id; });
+  };
+  EXPECT_EQ(find("a").message, "verification failed: fake verify failed");
+  EXPECT_EQ(find("svc").outcome, Outcome::kFailed);
+  EXPECT_EQ(find("svc").message, "refresh failed: fake refresh failed");
+  EXPECT_EQ(find("audited").outcome, Outcome::kCompliant);
+  EXPECT_EQ(find("audited").note, "refresh not run in audit mode (notified by p/conf2)");
+  EXPECT_EQ(world_["audited"].refreshes, 0);
+}
+
 TEST_F(ExecutorTest, AuditNeverChanges) {
   Load("[policy]\nid = \"p\"\n" + Fake("a", "enforcement = \"audit\"\n") + Fake("b"));
   world_["a"] = testing::Script(FakeState::kDrifted);
