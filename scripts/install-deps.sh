@@ -4,13 +4,10 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build git pkg-config
+  build-essential cmake ninja-build
   libtomlplusplus-dev libboost-graph-dev libspdlog-dev libfmt-dev libtinyxml2-dev
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
-  python3 xmllint
 )
-# xmllint lives in libxml2-utils; keep the list readable and map it here.
-packages=("${packages[@]/xmllint/libxml2-utils}")
 
 missing=()
 for p in "${packages[@]}"; do
