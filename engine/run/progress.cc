@@ -2,14 +2,15 @@
 
 namespace plumb {
 
-Progress::Progress(ProgressStyle style, std::FILE* out, std::string verb, std::chrono::milliseconds quiet_for)
-    : style_(style), out_(out), verb_(std::move(verb)), start_(Clock::now()), next_(start_ + quiet_for) {}
+Progress::Progress(ProgressStyle style, std::FILE* out, std::string verb, std::chrono::milliseconds quiet_for,
+                   Now now)
+    : style_(style), now_(std::move(now)), out_(out), verb_(std::move(verb)), start_(now_()), next_(start_ + quiet_for) {}
 
 Progress::~Progress() { Finish(); }
 
 void Progress::Update(size_t done, size_t total) {
   if (style_ == ProgressStyle::kSilent || done >= total) return;
-  auto now = Clock::now();
+  auto now = now_();
   if (now < next_) return;
   next_ = now + std::chrono::seconds(1);
   double elapsed = std::chrono::duration<double>(now - start_).count();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 namespace plumb {
@@ -13,8 +14,10 @@ enum class ProgressStyle { kSilent, kLines, kInPlace };
 class Progress {
  public:
   using Clock = std::chrono::steady_clock;
+  using Now = std::function<Clock::time_point()>;
+  /// `now` is the clock; tests pass a fake one.
   Progress(ProgressStyle style, std::FILE* out, std::string verb,
-           std::chrono::milliseconds quiet_for = std::chrono::seconds(2));
+           std::chrono::milliseconds quiet_for = std::chrono::seconds(2), Now now = Clock::now);
   ~Progress();
   /// Called after each resource; cheap when nothing is printed.
   void Update(size_t done, size_t total);
@@ -23,6 +26,7 @@ class Progress {
 
  private:
   ProgressStyle style_;
+  Now now_;
   std::FILE* out_;
   std::string verb_;
   Clock::time_point start_;

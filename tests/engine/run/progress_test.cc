@@ -1,42 +1,51 @@
 #include "engine/run/progress.h"
 
 #include <gtest/gtest.h>
-#include <thread>
 
 #include "tests/support/temp_dir.h"
 
 namespace plumb {
 namespace {
 
-std::string Capture(ProgressStyle style, std::chrono::milliseconds quiet_for, size_t updates) {
+using namespace std::chrono_literals;
+
+// Runs `updates` updates of 10 resources, the fake clock advancing `step` before each.
+std::string Capture(ProgressStyle style, std::chrono::milliseconds step, size_t updates) {
   testing::TempDir dir;
   std::string path = dir / "progress";
   std::FILE* f = std::fopen(path.c_str(), "w");
+  Progress::Clock::time_point t{};
   {
-    Progress p(style, f, "testing", quiet_for);
-    for (size_t i = 1; i <= updates; ++i) p.Update(i, 10);
+    Progress p(style, f, "testing", 2s, [&t] { return t; });
+    for (size_t i = 1; i <= updates; ++i) {
+      t += step;
+      p.Update(i, 10);
+    }
   }
   std::fclose(f);
   return testing::ReadText(path);
 }
 
-TEST(Progress, SilentDuringTheQuietPeriod) {
-  EXPECT_EQ(Capture(ProgressStyle::kLines, std::chrono::hours(1), 9), "");
+TEST(Progress, SilentDuringTheFirstTwoSeconds) {
+  EXPECT_EQ(Capture(ProgressStyle::kLines, 200ms, 9), "");
 }
 
-TEST(Progress, LinesAtMostOncePerSecond) {
-  EXPECT_EQ(Capture(ProgressStyle::kLines, std::chrono::milliseconds(0), 9),
-            "plumb: testing 1/10 resources (10%, 0s)\n");
+TEST(Progress, ThenALineAtMostEverySecond) {
+  EXPECT_EQ(Capture(ProgressStyle::kLines, 700ms, 9),
+            "plumb: testing 3/10 resources (30%, 2s)\n"
+            "plumb: testing 5/10 resources (50%, 4s)\n"
+            "plumb: testing 7/10 resources (70%, 5s)\n"
+            "plumb: testing 9/10 resources (90%, 6s)\n");
 }
 
 TEST(Progress, InPlaceRedrawIsClearedAtTheEnd) {
-  EXPECT_EQ(Capture(ProgressStyle::kInPlace, std::chrono::milliseconds(0), 3),
-            "\rplumb: testing 1/10 resources (10%, 0s)\x1b[K\r\x1b[K");
+  EXPECT_EQ(Capture(ProgressStyle::kInPlace, 2500ms, 1),
+            "\rplumb: testing 1/10 resources (10%, 2s)\x1b[K\r\x1b[K");
 }
 
 TEST(Progress, NothingWhenSilentOrDone) {
-  EXPECT_EQ(Capture(ProgressStyle::kSilent, std::chrono::milliseconds(0), 9), "");
-  EXPECT_EQ(Capture(ProgressStyle::kLines, std::chrono::milliseconds(0), 10).find("10/10"), std::string::npos);
+  EXPECT_EQ(Capture(ProgressStyle::kSilent, 5s, 9), "");
+  EXPECT_EQ(Capture(ProgressStyle::kLines, 5s, 10).find("10/10"), std::string::npos);
 }
 
 }  // namespace
