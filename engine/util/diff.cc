@@ -24,6 +24,11 @@ constexpr size_t kMaxCells = 4'000'000;
 
 std::string UnifiedDiff(std::string_view from, std::string_view to, const DiffOptions& options) {
   if (from == to) return "";
+  std::string header = "--- " + options.from_label + "\n+++ " + options.to_label + "\n";
+  // Lines of a binary file mean nothing to a reader and can upset a terminal.
+  if (from.find('\0') != std::string_view::npos || to.find('\0') != std::string_view::npos)
+    return header + "\\ binary content differs (" + std::to_string(from.size()) + " bytes -> " +
+           std::to_string(to.size()) + " bytes)\n";
   auto a = SplitLines(from), b = SplitLines(to);
   size_t prefix = 0;
   while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
@@ -32,7 +37,7 @@ std::string UnifiedDiff(std::string_view from, std::string_view to, const DiffOp
          a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix])
     ++suffix;
   size_t n = a.size() - prefix - suffix, m = b.size() - prefix - suffix;
-  std::string out = "--- " + options.from_label + "\n+++ " + options.to_label + "\n";
+  std::string out = header;
   if (n == 0 && m == 0) {
     // Same lines, different bytes: only a trailing newline differs.
     return out + "\\ files differ only in the final newline\n";

@@ -33,6 +33,11 @@ TEST(Diff, OnlyFinalNewlineDiffers) {
   EXPECT_EQ(UnifiedDiff("a\nb", "a\nb\n"), "--- actual\n+++ expected\n\\ files differ only in the final newline\n");
 }
 
+TEST(Diff, BinaryContentIsSummarised) {
+  EXPECT_EQ(UnifiedDiff(std::string("a\0b", 3), "text\n"),
+            "--- actual\n+++ expected\n\\ binary content differs (3 bytes -> 5 bytes)\n");
+}
+
 TEST(Diff, ExcerptIsBounded) {
   std::string from, to;
   for (int i = 0; i < 100; ++i) {
