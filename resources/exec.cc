@@ -24,11 +24,15 @@ std::string Describe(const ProcessResult& r) {
   return "";
 }
 
+// Commands that handle secrets may print them, so their output stays out of reports.
+enum class Output { kReported, kHidden };
+
 class ExecResource : public Resource {
  public:
   ExecResource(std::optional<std::string> test, std::string set, std::optional<std::string> refresh,
-               ProcessRequest base, Backends& b)
-      : test_(std::move(test)), set_(std::move(set)), refresh_(std::move(refresh)), base_(std::move(base)), b_(b) {}
+               ProcessRequest base, Output output, Backends& b)
+      : test_(std::move(test)), set_(std::move(set)), refresh_(std::move(refresh)), base_(std::move(base)),
+        output_(output), b_(b) {}
 
   Result<Observation> Test() override {
     Observation obs;
@@ -42,7 +46,7 @@ class ExecResource : public Resource {
       return Error{"test command timed out after " + std::to_string(base_.timeout.count() / 1000) + "s"};
     if (r->end != ProcessEnd::kExited || r->code != 0) {
       obs.drift.push_back({"test", "exit status 0", Describe(*r)});
-      obs.note = LastLine(r->output);
+      if (output_ == Output::kReported) obs.note = LastLine(r->output);
     }
     return obs;
   }
@@ -64,7 +68,7 @@ class ExecResource : public Resource {
     if (r->end == ProcessEnd::kTimedOut)
       return Error{what + " command timed out after " + std::to_string(base_.timeout.count() / 1000) + "s"};
     if (r->end != ProcessEnd::kExited || r->code != 0) {
-      std::string last = LastLine(r->output);
+      std::string last = output_ == Output::kReported ? LastLine(r->output) : "";
       return Error{what + " command failed (" + Describe(*r) + ")" + (last.empty() ? "" : ": " + last)};
     }
     return OkStatus();
@@ -74,6 +78,7 @@ class ExecResource : public Resource {
   std::string set_;
   std::optional<std::string> refresh_;
   ProcessRequest base_;
+  Output output_;
   Backends& b_;
 };
 
@@ -108,7 +113,8 @@ TypeInfo ExecType() {
             if (auto p = spec.Find("test")) test = std::get<std::string>(p->value);
             if (auto p = spec.Find("refresh")) refresh = std::get<std::string>(p->value);
             return std::unique_ptr<Resource>(new ExecResource(std::move(test), std::get<std::string>(spec.Find("set")->value),
-                                                              std::move(refresh), std::move(base), b));
+                                                              std::move(refresh), std::move(base),
+                                                              spec.sensitive.empty() ? Output::kReported : Output::kHidden, b));
           }};
 }
 

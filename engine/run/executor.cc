@@ -45,8 +45,6 @@ void Redact(const ResourceSpec& spec, ResourceResult& result) {
     }
   }
   if (content_secret) result.diff.clear();
-  // Commands that handle secrets may print them; keep their output out of reports.
-  if (!spec.sensitive.empty() && spec.type == "exec") result.note.clear();
 }
 
 const char* SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal"; }

@@ -73,6 +73,14 @@ TEST_F(ExecTest, KilledBySignalAndTimeoutsInSetAndRefresh) {
   EXPECT_EQ(slow->Refresh().error().message, "refresh command timed out after 1s");
 }
 
+TEST_F(ExecTest, SensitiveCommandsKeepTheirOutputOutOfReports) {
+  auto r = Make("exec", "test = \"echo token=abc; false\"\nset = \"echo token=abc >&2; exit 1\"\nsensitive = [\"set\"]\n");
+  auto obs = r->Test();
+  ASSERT_TRUE(obs.ok());
+  EXPECT_EQ(obs->note, "");
+  EXPECT_EQ(r->Set(*obs).error().message, "set command failed (exit status 1)");
+}
+
 TEST_F(ExecTest, BadWorkingDirectory) {
   auto r = Make("exec", "test = \"true\"\nset = \"true\"\ncwd = \"/no/such/dir\"\n");
   auto obs = r->Test();
