@@ -59,11 +59,17 @@ std::string Render(const Diagnostic& d, const SourceFiles& sources) {
   out += d.message + "\n";
   std::string line = sources.Line(d.where.path, d.where.line);
   if (d.where.line == 0 || line.empty()) return out;
-  // Tabs are kept so the caret lines up under the same bytes in a terminal.
+  // Columns count characters (UTF-8 code points), not bytes; one pad character per code point,
+  // and tabs are kept, so the caret lands under the right character in a terminal.
   std::string gutter = std::to_string(d.where.line);
   out += " " + gutter + " | " + line + "\n";
   std::string pad;
-  for (uint32_t i = 1; i < d.where.column && i - 1 < line.size(); ++i) pad += line[i - 1] == '\t' ? '\t' : ' ';
+  size_t byte = 0;
+  for (uint32_t i = 1; i < d.where.column && byte < line.size(); ++i) {
+    pad += line[byte] == '\t' ? '\t' : ' ';
+    ++byte;
+    while (byte < line.size() && (static_cast<unsigned char>(line[byte]) & 0xC0) == 0x80) ++byte;
+  }
   out += " " + std::string(gutter.size(), ' ') + " | " + pad + "^\n";
   return out;
 }

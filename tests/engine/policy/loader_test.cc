@@ -133,6 +133,13 @@ TEST_F(LoaderTest, TomlSyntaxErrorPointsAtTheProblem) {
             "(U+0009) are explicitly prohibited");
 }
 
+TEST_F(LoaderTest, CaretCountsCharactersNotBytes) {
+  EXPECT_EQ(Diagnose("[policy]\nid = \"p\"\ntitle = \"Sécurité\" x\n"),
+            "p.toml:3:20: invalid TOML: Error while parsing key-value pair: expected a comment or whitespace, saw 'x'\n"
+            " 3 | title = \"Sécurité\" x\n"
+            "   |                    ^\n");
+}
+
 TEST_F(LoaderTest, DuplicateResourceIds) {
   EXPECT_EQ(Diagnose("[policy]\nid = \"p\"\n[[resource]]\nid = \"a\"\ntype = \"directory\"\npath = \"/a\"\n"
                      "[[resource]]\nid = \"a\"\ntype = \"directory\"\npath = \"/b\"\n"),
@@ -285,6 +292,70 @@ TEST(AgentSettingsMessages, Verbatim) {
   EXPECT_EQ(messages, (std::vector<std::string>{"unknown table 'agents' in plumb.toml, did you mean 'agent'?",
                                                 "'agent' must be a table", "'enforcement' must be 'enforce' or 'audit'",
                                                 "'state_dir' must be a string (a folder path)"}));
+}
+
+}  // namespace
+}  // namespace plumb
+
+namespace plumb {
+namespace {
+
+// Thousands of deterministic byte mutations of a valid policy: the loader must report problems
+// as diagnostics every time, never crash or throw. (Covers what a fuzzer would find first.)
+TEST(LoaderRobustness, MutatedPoliciesNeverCrash) {
+  TypeRegistry types(Platforms::kLinux);
+  RegisterBuiltinTypes(types);
+  const std::string valid = R"([policy]
+id = "p"
+severity = "high"
+[applies_to]
+os = ["linux"]
+version = ">= 12"
+[[resource]]
+id = "f"
+type = "file"
+path = "/etc/motd"
+content = "hi\n"
+mode = "0644"
+depends_on = ["k"]
+sensitive = ["content"]
+[[resource]]
+id = "k"
+type = "kv"
+path = "/etc/k.conf"
+key = "a"
+value = "1"
+[[resource]]
+id = "e"
+type = "exec"
+set = "true"
+environment = { A = "b" }
+timeout = 3
+)";
+  const char kBytes[] = {'"', '[', ']', '=', '\n', '\0', '\xff', '{', '}', ',', '.', 'x', '#', '\\', ' '};
+  uint64_t seed = 42;
+  auto next = [&seed] {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<size_t>(seed >> 33);
+  };
+  size_t rejected = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = valid;
+    for (int edits = 1 + static_cast<int>(next() % 3); edits > 0; --edits) {
+      size_t pos = next() % text.size();
+      switch (next() % 3) {
+        case 0: text[pos] = kBytes[next() % sizeof kBytes]; break;
+        case 1: text.erase(pos, 1 + next() % 8); break;
+        default: text.insert(pos, 1, kBytes[next() % sizeof kBytes]);
+      }
+    }
+    Diagnostics diags;
+    std::optional<Policy> p;
+    ASSERT_NO_THROW(p = LoadPolicy(text, "m.toml", types, diags)) << text;
+    EXPECT_EQ(p.has_value(), !diags.HasErrors()) << text;
+    rejected += diags.HasErrors();
+  }
+  EXPECT_GT(rejected, 1000u);  // the mutations really do break documents
 }
 
 }  // namespace
