@@ -1,7 +1,7 @@
 #include "engine/facts/facts.h"
 
 #include <sstream>
-#include <toml++/toml.h>
+#include "engine/util/toml.h"
 
 namespace plumb {
 

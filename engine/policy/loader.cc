@@ -1,7 +1,7 @@
 #include "engine/policy/loader.h"
 
 #include <map>
-#include <toml++/toml.h>
+#include "engine/util/toml.h"
 
 #include "engine/util/strings.h"
 

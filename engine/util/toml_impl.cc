@@ -2,4 +2,4 @@
 // (rather than linking the distribution's shared library) lets the compiler inline the parser,
 // which parses policies about 1.5x faster, and keeps the Windows cross build header-only.
 #define TOML_IMPLEMENTATION
-#include <toml++/toml.h>
+#include "engine/util/toml.h"
