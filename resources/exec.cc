@@ -43,7 +43,7 @@ class ExecResource : public Resource {
     auto r = Run(*test_);
     if (!r) return r.error();
     if (r->end == ProcessEnd::kTimedOut)
-      return Error{"test command timed out after " + std::to_string(base_.timeout.count() / 1000) + "s"};
+      return TimedOut("test");
     if (r->end != ProcessEnd::kExited || r->code != 0) {
       obs.drift.push_back({"test", "exit status 0", Describe(*r)});
       if (output_ == Output::kReported) obs.note = LastLine(r->output);
@@ -62,11 +62,16 @@ class ExecResource : public Resource {
     return b_.processes.Run(req);
   }
 
+  Error TimedOut(const std::string& what) const {
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(base_.timeout).count();
+    return Error{what + " command timed out after " + std::to_string(seconds) + "s"};
+  }
+
   Status RunChecked(const std::string& command, const std::string& what) {
     auto r = Run(command);
     if (!r) return r.error();
     if (r->end == ProcessEnd::kTimedOut)
-      return Error{what + " command timed out after " + std::to_string(base_.timeout.count() / 1000) + "s"};
+      return TimedOut(what);
     if (r->end != ProcessEnd::kExited || r->code != 0) {
       std::string last = output_ == Output::kReported ? LastLine(r->output) : "";
       return Error{what + " command failed (" + Describe(*r) + ")" + (last.empty() ? "" : ": " + last)};

@@ -51,14 +51,23 @@ const char* SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTE
 
 }  // namespace
 
-ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
+ResourceMode Executor::EffectiveMode(VertexId v, const RunOptions& options) const {
+  return options.mode_override ? *options.mode_override : graph_.SpecOf(v).mode;
+}
+
+ResourceResult Executor::Blank(VertexId v, const RunOptions& options) const {
   const ResourceSpec& spec = graph_.SpecOf(v);
-  const Policy& policy = graph_.PolicyOf(v);
   ResourceResult result;
-  result.policy = policy.id;
+  result.policy = graph_.PolicyOf(v).id;
   result.id = spec.id;
   result.type = spec.type;
-  result.mode = options.mode_override ? *options.mode_override : spec.mode;
+  result.mode = EffectiveMode(v, options);
+  return result;
+}
+
+ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
+  const ResourceSpec& spec = graph_.SpecOf(v);
+  ResourceResult result = Blank(v, options);
 
   const SelectorResult& applies = applies_[graph_.graph()[v].policy];
   if (!applies.matches) {
@@ -78,8 +87,7 @@ ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
       return result;
     }
     // Only an enforce-mode dependency will ever converge; audit drift stays as it is.
-    ResourceMode dep_mode = options.mode_override ? *options.mode_override : graph_.SpecOf(u).mode;
-    if ((o == Outcome::kDrifted || o == Outcome::kAssumed) && dep_mode == ResourceMode::kEnforce)
+    if ((o == Outcome::kDrifted || o == Outcome::kAssumed) && EffectiveMode(u, options) == ResourceMode::kEnforce)
       would_change.push_back(graph_.QualifiedId(u));
   }
 
@@ -171,11 +179,7 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
     if (sig != 0) {
       report.interruption = Interruption::kInterrupted;
       report.signal = sig;
-      const ResourceSpec& spec = graph_.SpecOf(v);
-      result.policy = graph_.PolicyOf(v).id;
-      result.id = spec.id;
-      result.type = spec.type;
-      result.mode = spec.mode;
+      result = Blank(v, options);
       result.outcome = Outcome::kSkipped;
       result.message = std::string("run interrupted by ") + SignalName(sig);
     } else {

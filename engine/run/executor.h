@@ -42,6 +42,10 @@ class Executor {
 
  private:
   ResourceResult RunOne(VertexId v, const RunOptions& options);
+  /// The resource's own enforcement, unless the node-wide setting overrides it.
+  ResourceMode EffectiveMode(VertexId v, const RunOptions& options) const;
+  /// A result naming the resource, with nothing decided yet.
+  ResourceResult Blank(VertexId v, const RunOptions& options) const;
 
   const Repository& repo_;
   const ResourceGraph& graph_;

@@ -219,6 +219,11 @@ TEST_F(ExecutorTest, InterruptSkipsTheRest) {
   EXPECT_EQ(r.resources[1].outcome, Outcome::kSkipped);
   EXPECT_EQ(r.resources[1].message, "run interrupted by SIGTERM");
   EXPECT_EQ(r.Exit(), ExitCode::kInterrupted);
+  // Resources skipped by the interrupt still report the node-wide enforcement.
+  interrupt_ = 0;
+  RunReport audited = Run(RunKind::kApply, ResourceMode::kAudit);
+  EXPECT_EQ(audited.resources[1].outcome, Outcome::kSkipped);
+  EXPECT_EQ(audited.resources[1].mode, ResourceMode::kAudit);
 }
 
 TEST_F(ExecutorTest, UnsupportedTypeIsAPrepareError) {
