@@ -105,6 +105,7 @@ class Session {
         auto data = ReadWholeFile(cache_file);
         if (auto snapshot = data ? DeserializeRepository(*data, *key) : std::nullopt) {
           repo_ = std::move(*snapshot);
+          repo_.agent = agent;
           repo_.revision = ReadRevisionOf(listing);
           cached = true;
           log().debug("policies unchanged: using the snapshot {}", cache_file);

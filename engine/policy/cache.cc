@@ -12,7 +12,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "plumb-policy-cache/1\n";
+constexpr std::string_view kMagic = "plumb-policy-cache/2\n";
 
 class Writer {
  public:
@@ -217,9 +217,6 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
   w.out().append(kMagic);
   w.Str(key);
   w.Str(repo.root);
-  w.Str(repo.agent.state_dir);
-  w.I64(repo.agent.lock_timeout_s.value_or(-1));
-  w.U32(repo.agent.mode ? 1 + static_cast<uint32_t>(*repo.agent.mode) : 0);
   w.U32(static_cast<uint32_t>(repo.policies.size()));
   for (const auto& p : repo.policies) {
     w.Str(p.id);
@@ -257,6 +254,8 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
       w.Refs(r.after);
       w.Refs(r.notify);
       w.U32(static_cast<uint32_t>(r.mode));
+      w.U32(static_cast<uint32_t>(r.reboot));
+      w.U32(static_cast<uint32_t>(r.clean_boot));
       w.Strs(r.sensitive);
       w.Loc(r.where);
     }
@@ -281,9 +280,6 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
   if (in.Str() != key || in.failed()) return std::nullopt;
   Repository repo;
   repo.root = in.Str();
-  repo.agent.state_dir = in.Str();
-  if (int64_t t = in.I64(); t >= 0) repo.agent.lock_timeout_s = static_cast<int>(t);
-  if (uint32_t m = in.U32(); m > 0) repo.agent.mode = static_cast<ResourceMode>(m - 1);
   repo.policies.resize(in.Count());
   for (auto& p : repo.policies) {
     p.id = in.Str();
@@ -321,6 +317,8 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
       r.after = in.Refs();
       r.notify = in.Refs();
       r.mode = in.Enum<ResourceMode>(2);
+      r.reboot = in.Enum<RebootRule>(3);
+      r.clean_boot = in.Enum<CleanBoot>(2);
       r.sensitive = in.Strs();
       r.where = in.Loc();
     }

@@ -23,7 +23,8 @@ std::string SchemaFingerprint(const SchemaLookup& schemas);
 /// The cache key of a listing, or nullopt when a file is missing or too recently modified.
 std::optional<std::string> CacheKey(const PolicyFiles& listing, const std::string& schema_fingerprint);
 
-/// Policies and agent settings of a repository loaded without errors, with its key.
+/// Policies of a repository loaded without errors, with its key. plumb.toml is not part of it:
+/// settings are small and always read fresh.
 std::string SerializeRepository(const Repository& repo, const std::string& key);
 
 /// The repository when `data` is an intact snapshot made with `key`; sources and revision are

@@ -18,8 +18,6 @@ const char* ToString(PolicySeverity s) {
   return "medium";
 }
 
-const char* ToString(ResourceMode m) { return m == ResourceMode::kAudit ? "audit" : "enforce"; }
-
 const Property* ResourceSpec::Find(std::string_view name) const {
   for (const auto& p : properties)
     if (p.name == name) return &p;
@@ -30,6 +28,15 @@ bool ResourceSpec::IsSensitive(std::string_view property) const {
   for (const auto& s : sensitive)
     if (s == property) return true;
   return false;
+}
+
+const char* ToString(RebootRule r) {
+  switch (r) {
+    case RebootRule::kAuto: return "auto";
+    case RebootRule::kRequired: return "required";
+    case RebootRule::kNever: return "never";
+  }
+  return "auto";
 }
 
 bool IsValidId(std::string_view id) {
@@ -241,6 +248,8 @@ class PolicyReader {
   std::optional<ResourceSpec> ReadResource(const toml::table& t) {
     static constexpr std::pair<const char*, ResourceMode> kModes[] = {{"enforce", ResourceMode::kEnforce},
                                                                       {"audit", ResourceMode::kAudit}};
+    static constexpr std::pair<const char*, RebootRule> kRebootRules[] = {
+        {"auto", RebootRule::kAuto}, {"required", RebootRule::kRequired}, {"never", RebootRule::kNever}};
     ResourceSpec r;
     r.where = At(t);
     size_t errors_before = diags_.ErrorCount();
@@ -283,6 +292,13 @@ class PolicyReader {
         r.notify = References(key, node);
       } else if (k == "enforcement") {
         if (auto m = Choice(key, node, kModes)) r.mode = *m;
+      } else if (k == "reboot") {
+        if (auto m = Choice(key, node, kRebootRules)) r.reboot = *m;
+      } else if (k == "requires_clean_boot") {
+        if (!node.is_boolean())
+          Error(At(node), "'requires_clean_boot' must be true or false, got " + TomlTypeName(node));
+        else if (node.as_boolean()->get())
+          r.clean_boot = CleanBoot::kRequired;
       } else if (k == "sensitive") {
         r.sensitive = Strings(key, node);
         sensitive_node = &node;
@@ -421,52 +437,6 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
   if (!doc.contains("policy")) diags.Error({path, 0, 0}, "missing [policy] table with the policy's id");
   if (diags.ErrorCount() != errors_before) return std::nullopt;
   return policy;
-}
-
-AgentSettings LoadAgentSettings(const std::string& text, const std::string& path, Diagnostics& diags) {
-  AgentSettings settings;
-  toml::table doc;
-  try {
-    doc = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    diags.Error(ParseErrorLocation(e, path), "invalid TOML: " + std::string(e.description()));
-    return settings;
-  }
-  auto at = [&](const toml::source_region& r) { return SourceLocation{path, r.begin.line, r.begin.column}; };
-  static const std::vector<std::string> kTop = {"agent"};
-  static const std::vector<std::string> kAgent = {"state_dir", "lock_timeout", "enforcement"};
-  for (auto&& [key, node] : doc) {
-    if (key.str() != "agent") {
-      diags.Error(at(key.source()), "unknown table '" + std::string(key.str()) + "' in plumb.toml" +
-                                        DidYouMean(key.str(), kTop));
-      continue;
-    }
-    const auto* agent = node.as_table();
-    if (!agent) {
-      diags.Error(at(node.source()), "'agent' must be a table");
-      continue;
-    }
-    for (auto&& [k, v] : *agent) {
-      if (k.str() == "state_dir" && v.is_string()) {
-        settings.state_dir = v.as_string()->get();
-      } else if (k.str() == "lock_timeout" && v.is_integer() && v.as_integer()->get() >= 0) {
-        settings.lock_timeout_s = static_cast<int>(v.as_integer()->get());
-      } else if (k.str() == "enforcement" && v.is_string() &&
-                 (v.as_string()->get() == "enforce" || v.as_string()->get() == "audit")) {
-        settings.mode = v.as_string()->get() == "audit" ? ResourceMode::kAudit : ResourceMode::kEnforce;
-      } else if (k.str() == "state_dir") {
-        diags.Error(at(v.source()), "'state_dir' must be a string (a folder path)");
-      } else if (k.str() == "lock_timeout") {
-        diags.Error(at(v.source()), "'lock_timeout' must be a non-negative integer (seconds)");
-      } else if (k.str() == "enforcement") {
-        diags.Error(at(v.source()), "'enforcement' must be 'enforce' or 'audit'");
-      } else {
-        diags.Error(at(k.source()), "unknown key '" + std::string(k.str()) + "' in [agent]" +
-                                        DidYouMean(k.str(), kAgent));
-      }
-    }
-  }
-  return settings;
 }
 
 }  // namespace plumb

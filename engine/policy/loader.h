@@ -15,9 +15,6 @@ namespace plumb {
 std::optional<Policy> LoadPolicy(const std::string& text, const std::string& path, const SchemaLookup& schemas,
                                  Diagnostics& diags);
 
-/// Parses plumb.toml: [agent] settings (and tables later issues add).
-AgentSettings LoadAgentSettings(const std::string& text, const std::string& path, Diagnostics& diags);
-
 /// Identifiers of policies and resources: [A-Za-z0-9][A-Za-z0-9._-]*.
 bool IsValidId(std::string_view id);
 

@@ -10,15 +10,20 @@
 
 #include "engine/facts/selector.h"
 #include "engine/policy/diagnostic.h"
+#include "engine/policy/settings.h"
 #include "engine/policy/value.h"
 
 namespace plumb {
 
 enum class PolicySeverity { kInfo, kLow, kMedium, kHigh, kCritical };
-enum class ResourceMode { kEnforce, kAudit };
 
 const char* ToString(PolicySeverity s);
-const char* ToString(ResourceMode m);
+
+/// A resource's say on reboots: a change needs one as its type declares (auto), always, or never.
+enum class RebootRule { kAuto, kRequired, kNever };
+/// Whether the resource may only run on a node with no reboot pending in the OS.
+enum class CleanBoot { kNotRequired, kRequired };
+const char* ToString(RebootRule r);
 
 /// A depends_on / after / notify entry: "resource" (same policy) or "policy/resource".
 struct Reference {
@@ -47,6 +52,8 @@ struct ResourceSpec {
   std::vector<Reference> after;       ///< ordering only
   std::vector<Reference> notify;      ///< ordering (this first) + refresh the target on change
   ResourceMode mode = ResourceMode::kEnforce;
+  RebootRule reboot = RebootRule::kAuto;
+  CleanBoot clean_boot = CleanBoot::kNotRequired;
   std::vector<std::string> sensitive;  ///< property names redacted in every output
   SourceLocation where;                ///< the [[resource]] header
 
@@ -68,11 +75,5 @@ struct Policy {
   SourceLocation where;
 };
 
-/// [agent] settings of plumb.toml. Command-line options win over these.
-struct AgentSettings {
-  std::string state_dir;               ///< empty: the platform default
-  std::optional<int> lock_timeout_s;   ///< how long a run waits for another run's lock
-  std::optional<ResourceMode> mode;    ///< node-wide audit mode overrides every resource
-};
 
 }  // namespace plumb

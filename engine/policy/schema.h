@@ -14,6 +14,8 @@
 namespace plumb {
 
 enum class Requirement { kOptional, kRequired };
+/// Whether changing the property takes effect only after a reboot.
+enum class RebootEffect { kNone, kRequiresReboot };
 
 struct PropertySchema {
   std::string name;
@@ -25,6 +27,7 @@ struct PropertySchema {
   /// Extra format check of a present value: returns "" when fine, else the message tail
   /// (e.g. "expects an octal mode like \"0644\"").
   std::function<std::string(const Value&)> check = nullptr;
+  RebootEffect reboot = RebootEffect::kNone;
 };
 
 /// Platforms a type can be instantiated on. Every type is registered everywhere so policies for
@@ -46,7 +49,8 @@ struct TypeSchema {
 
 /// Keys every [[resource]] accepts whatever its type.
 inline const std::vector<std::string> kCommonResourceKeys = {
-    "id", "type", "description", "depends_on", "after", "notify", "enforcement", "sensitive"};
+    "id", "type", "description", "depends_on", "after", "notify", "enforcement", "sensitive",
+    "reboot", "requires_clean_boot"};
 
 /// Looks up schemas by type name; implemented by the resource registry.
 class SchemaLookup {

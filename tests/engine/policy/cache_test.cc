@@ -36,6 +36,8 @@ environment = { A = "1" }
 depends_on = ["d"]
 enforcement = "audit"
 sensitive = ["set"]
+reboot = "required"
+requires_clean_boot = true
 )");
     WriteText(dir_ / "p/plumb.toml", "[agent]\nlock_timeout = 7\n");
     Age(dir_ / "p/a.toml");
@@ -57,7 +59,7 @@ TEST_F(CacheTest, RoundTripPreservesTheModel) {
   ASSERT_TRUE(key);
   auto back = DeserializeRepository(SerializeRepository(repo, *key), *key);
   ASSERT_TRUE(back);
-  EXPECT_EQ(back->agent.lock_timeout_s, 7);
+  EXPECT_FALSE(back->agent.lock_timeout_s) << "settings are read fresh, never from a snapshot";
   ASSERT_EQ(back->policies.size(), 1u);
   const Policy& p = back->policies[0];
   EXPECT_EQ(p.severity, PolicySeverity::kHigh);
@@ -72,6 +74,9 @@ TEST_F(CacheTest, RoundTripPreservesTheModel) {
   EXPECT_EQ(e.depends_on[0].text, "d");
   EXPECT_EQ(e.depends_on[0].where.line, repo.policies[0].resources[1].depends_on[0].where.line);
   EXPECT_EQ(e.sensitive, std::vector<std::string>{"set"});
+  EXPECT_EQ(e.reboot, RebootRule::kRequired);
+  EXPECT_EQ(e.clean_boot, CleanBoot::kRequired);
+  EXPECT_EQ(p.resources[0].reboot, RebootRule::kAuto);
   EXPECT_EQ(e.where.path, dir_ / "p/a.toml");
 }
 

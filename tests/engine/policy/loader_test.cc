@@ -280,7 +280,11 @@ INSTANTIATE_TEST_SUITE_P(
         MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"file\"\npath = \"/a\"\nmode = \"0999\"\n",
                     "7:8: property 'mode' must be an octal mode like \"0644\", got '0999'"},
         MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = \"x\"\nenvironment = { A = 1 }\n",
-                    "7:15: property 'environment' must be a table of strings, got a table"}));
+                    "7:15: property 'environment' must be a table of strings, got a table"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = \"x\"\nreboot = \"always\"\n",
+                    "7:10: 'reboot' must be one of 'auto', 'required', 'never'; got 'always'"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = \"x\"\nrequires_clean_boot = 1\n",
+                    "7:23: 'requires_clean_boot' must be true or false, got an integer"}));
 
 TEST(AgentSettingsMessages, Verbatim) {
   Diagnostics diags;

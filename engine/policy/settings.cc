@@ -1,0 +1,292 @@
+#include "engine/policy/settings.h"
+
+#include "engine/util/strings.h"
+#include "engine/util/toml.h"
+
+namespace plumb {
+
+const char* ToString(ResourceMode m) { return m == ResourceMode::kAudit ? "audit" : "enforce"; }
+
+const char* ToString(RebootPolicy p) {
+  switch (p) {
+    case RebootPolicy::kNever: return "never";
+    case RebootPolicy::kImmediate: return "immediate";
+    case RebootPolicy::kWindow: return "window";
+  }
+  return "never";
+}
+
+const char* ToString(Stagger s) {
+  switch (s) {
+    case Stagger::kNone: return "none";
+    case Stagger::kRandom: return "random";
+    case Stagger::kRank: return "rank";
+  }
+  return "none";
+}
+
+std::optional<int64_t> ParseDuration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  int64_t total = 0;
+  size_t i = 0;
+  bool any_unit = false;
+  while (i < text.size()) {
+    size_t start = i;
+    int64_t n = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      n = n * 10 + (text[i] - '0');
+      if (n > int64_t{1} << 40) return std::nullopt;
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+    if (i == text.size()) {
+      if (any_unit) return std::nullopt;  // "1h30" is ambiguous
+      return total + n;
+    }
+    int64_t unit = text[i] == 'd' ? 86400 : text[i] == 'h' ? 3600 : text[i] == 'm' ? 60 : text[i] == 's' ? 1 : 0;
+    if (!unit) return std::nullopt;
+    total += n * unit;
+    any_unit = true;
+    ++i;
+  }
+  return total;
+}
+
+namespace {
+
+constexpr const char* kDayNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr const char* kDurationHint = "a duration like \"90m\", \"3h\" or \"1h30m\"";
+
+// Reads the tables of plumb.toml, reporting each problem at its own position.
+class SettingsReader {
+ public:
+  SettingsReader(const std::string& path, Diagnostics& diags) : path_(path), diags_(diags) {}
+
+  void Error(const toml::source_region& r, std::string message) {
+    diags_.Error({path_, r.begin.line, r.begin.column}, std::move(message));
+  }
+
+  void UnknownKey(const toml::key& k, const std::string& table, const std::vector<std::string>& known) {
+    Error(k.source(), "unknown key '" + std::string(k.str()) + "' in [" + table + "]" + DidYouMean(k.str(), known));
+  }
+
+  std::optional<std::string> String(const toml::key& k, const toml::node& v, const char* what) {
+    if (auto s = v.as_string()) return s->get();
+    Error(v.source(), "'" + std::string(k.str()) + "' must be " + what);
+    return std::nullopt;
+  }
+
+  std::optional<int64_t> Duration(const toml::key& k, const toml::node& v) {
+    std::optional<int64_t> d;
+    if (auto i = v.as_integer(); i && i->get() >= 0) d = i->get();
+    if (auto s = v.as_string()) d = ParseDuration(s->get());
+    if (!d) Error(v.source(), "'" + std::string(k.str()) + "' must be " + kDurationHint);
+    return d;
+  }
+
+  template <class Enum, size_t N>
+  std::optional<Enum> Choice(const toml::key& k, const toml::node& v, const std::pair<const char*, Enum> (&choices)[N]) {
+    std::vector<std::string> names, quoted;
+    for (const auto& [name, value] : choices) {
+      if (v.is_string() && v.as_string()->get() == name) return value;
+      names.push_back(name);
+      quoted.push_back(std::string("'") + name + "'");
+    }
+    std::string got = v.is_string() ? Quote(v.as_string()->get()) : std::string("a value that is not a string");
+    Error(v.source(), "'" + std::string(k.str()) + "' must be one of " + Join(quoted, ", ") + "; got " + got +
+                          (v.is_string() ? DidYouMean(v.as_string()->get(), names) : ""));
+    return std::nullopt;
+  }
+
+  void Agent(const toml::table& agent, AgentSettings& settings) {
+    static const std::vector<std::string> kKeys = {"state_dir", "lock_timeout", "enforcement"};
+    for (auto&& [k, v] : agent) {
+      if (k.str() == "state_dir" && v.is_string()) {
+        settings.state_dir = v.as_string()->get();
+      } else if (k.str() == "lock_timeout" && v.is_integer() && v.as_integer()->get() >= 0) {
+        settings.lock_timeout_s = static_cast<int>(v.as_integer()->get());
+      } else if (k.str() == "enforcement" && v.is_string() &&
+                 (v.as_string()->get() == "enforce" || v.as_string()->get() == "audit")) {
+        settings.mode = v.as_string()->get() == "audit" ? ResourceMode::kAudit : ResourceMode::kEnforce;
+      } else if (k.str() == "state_dir") {
+        Error(v.source(), "'state_dir' must be a string (a folder path)");
+      } else if (k.str() == "lock_timeout") {
+        Error(v.source(), "'lock_timeout' must be a non-negative integer (seconds)");
+      } else if (k.str() == "enforcement") {
+        Error(v.source(), "'enforcement' must be 'enforce' or 'audit'");
+      } else {
+        UnknownKey(k, "agent", kKeys);
+      }
+    }
+  }
+
+  void Window(const toml::table& t, const toml::source_region& where, RebootSettings& reboot) {
+    static const std::vector<std::string> kKeys = {"days", "start", "duration"};
+    WeeklyWindow w;
+    bool start_seen = false, duration_seen = false;
+    for (auto&& [k, v] : t) {
+      if (k.str() == "days") {
+        const auto* arr = v.as_array();
+        if (!arr || arr->empty()) {
+          Error(v.source(), "'days' must be a non-empty list of days like [\"sat\", \"sun\"]");
+          continue;
+        }
+        for (const auto& el : *arr) {
+          std::string day = el.is_string() ? el.as_string()->get() : "";
+          if (day == "daily") {
+            w.days = 0x7f;
+            continue;
+          }
+          int found = -1;
+          for (int d = 0; d < 7; ++d)
+            if (day == kDayNames[d]) found = d;
+          if (found < 0) {
+            Error(el.source(), "unknown day " + Quote(el.is_string() ? day : "?") +
+                                   ": use mon, tue, wed, thu, fri, sat, sun or daily" +
+                                   DidYouMean(day, {std::begin(kDayNames), std::end(kDayNames)}));
+            continue;
+          }
+          w.days |= static_cast<uint8_t>(1u << found);
+        }
+      } else if (k.str() == "start") {
+        start_seen = true;
+        std::string s = v.is_string() ? v.as_string()->get() : "";
+        int h = -1, m = -1;
+        if (s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
+            std::isdigit(static_cast<unsigned char>(s[1])) && std::isdigit(static_cast<unsigned char>(s[3])) &&
+            std::isdigit(static_cast<unsigned char>(s[4]))) {
+          h = (s[0] - '0') * 10 + (s[1] - '0');
+          m = (s[3] - '0') * 10 + (s[4] - '0');
+        }
+        if (h < 0 || h > 23 || m > 59)
+          Error(v.source(), "'start' must be a local time like \"02:30\" (24-hour, HH:MM)");
+        else
+          w.start_minute = h * 60 + m;
+      } else if (k.str() == "duration") {
+        duration_seen = true;
+        if (auto d = Duration(k, v)) {
+          if (*d <= 0 || *d > 7 * 86400)
+            Error(v.source(), "'duration' must be more than 0 and at most 7 days");
+          else
+            w.duration_s = *d;
+        }
+      } else {
+        UnknownKey(k, "[reboot.window]", kKeys);
+      }
+    }
+    if (!t.contains("days")) Error(where, "reboot window is missing 'days'");
+    if (!start_seen) Error(where, "reboot window is missing 'start'");
+    if (!duration_seen) Error(where, "reboot window is missing 'duration'");
+    reboot.windows.push_back(w);
+  }
+
+  void Cluster(const toml::table& t, RebootSettings& reboot) {
+    static const std::vector<std::string> kKeys = {"max_concurrent", "drain_timeout", "status_command",
+                                                   "drain_command", "resume_command"};
+    ClusterRebootSettings c;
+    for (auto&& [k, v] : t) {
+      if (k.str() == "max_concurrent") {
+        if (auto i = v.as_integer(); i && i->get() >= 1 && i->get() <= 1000)
+          c.max_concurrent = static_cast<int>(i->get());
+        else
+          Error(v.source(), "'max_concurrent' must be an integer from 1 to 1000");
+      } else if (k.str() == "drain_timeout") {
+        if (auto d = Duration(k, v)) c.drain_timeout_s = *d;
+      } else if (k.str() == "status_command") {
+        if (auto s = String(k, v, "a shell command")) c.status_command = *s;
+      } else if (k.str() == "drain_command") {
+        if (auto s = String(k, v, "a shell command")) c.drain_command = *s;
+      } else if (k.str() == "resume_command") {
+        if (auto s = String(k, v, "a shell command")) c.resume_command = *s;
+      } else {
+        UnknownKey(k, "reboot.cluster", kKeys);
+      }
+    }
+    reboot.cluster = c;
+  }
+
+  void Reboot(const toml::table& t, RebootSettings& reboot) {
+    static const std::vector<std::string> kKeys = {"policy", "window", "deadline", "stagger", "max_per_digest",
+                                                   "cluster", "pre_reboot", "post_reboot", "hook_timeout", "retry"};
+    static constexpr std::pair<const char*, RebootPolicy> kPolicies[] = {
+        {"never", RebootPolicy::kNever}, {"immediate", RebootPolicy::kImmediate}, {"window", RebootPolicy::kWindow}};
+    static constexpr std::pair<const char*, Stagger> kStaggers[] = {
+        {"none", Stagger::kNone}, {"random", Stagger::kRandom}, {"rank", Stagger::kRank}};
+    const toml::node* policy_node = nullptr;
+    for (auto&& [k, v] : t) {
+      if (k.str() == "policy") {
+        policy_node = &v;
+        if (auto p = Choice(k, v, kPolicies)) reboot.policy = *p;
+      } else if (k.str() == "window") {
+        const auto* arr = v.as_array();
+        if (!arr || !arr->is_array_of_tables()) {
+          Error(v.source(), "'window' must be an array of tables: write [[reboot.window]]");
+          continue;
+        }
+        for (const auto& el : *arr) Window(*el.as_table(), el.source(), reboot);
+      } else if (k.str() == "deadline") {
+        if (auto d = Duration(k, v)) reboot.deadline_s = *d;
+      } else if (k.str() == "stagger") {
+        if (auto s = Choice(k, v, kStaggers)) reboot.stagger = *s;
+      } else if (k.str() == "max_per_digest") {
+        if (auto i = v.as_integer(); i && i->get() >= 1 && i->get() <= 100)
+          reboot.max_per_digest = static_cast<int>(i->get());
+        else
+          Error(v.source(), "'max_per_digest' must be an integer from 1 to 100");
+      } else if (k.str() == "cluster") {
+        if (const auto* c = v.as_table())
+          Cluster(*c, reboot);
+        else
+          Error(v.source(), "'cluster' must be a table: write [reboot.cluster]");
+      } else if (k.str() == "pre_reboot") {
+        if (auto s = String(k, v, "a shell command")) reboot.pre_reboot = *s;
+      } else if (k.str() == "post_reboot") {
+        if (auto s = String(k, v, "a shell command")) reboot.post_reboot = *s;
+      } else if (k.str() == "hook_timeout") {
+        if (auto d = Duration(k, v)) reboot.hook_timeout_s = *d;
+      } else if (k.str() == "retry") {
+        if (auto d = Duration(k, v); d && *d > 0) reboot.retry_s = *d;
+      } else {
+        UnknownKey(k, "reboot", kKeys);
+      }
+    }
+    if (reboot.policy == RebootPolicy::kWindow && reboot.windows.empty() && policy_node)
+      Error(policy_node->source(), "policy \"window\" needs at least one [[reboot.window]]");
+  }
+
+ private:
+  const std::string& path_;
+  Diagnostics& diags_;
+};
+
+}  // namespace
+
+AgentSettings LoadAgentSettings(const std::string& text, const std::string& path, Diagnostics& diags) {
+  AgentSettings settings;
+  toml::table doc;
+  try {
+    doc = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    diags.Error({path, b.line, b.column}, "invalid TOML: " + std::string(e.description()));
+    return settings;
+  }
+  SettingsReader reader(path, diags);
+  static const std::vector<std::string> kTop = {"agent", "reboot"};
+  for (auto&& [key, node] : doc) {
+    const auto* table = node.as_table();
+    if (key.str() != "agent" && key.str() != "reboot") {
+      reader.Error(key.source(), "unknown table '" + std::string(key.str()) + "' in plumb.toml" +
+                                     DidYouMean(key.str(), kTop));
+    } else if (!table) {
+      reader.Error(node.source(), "'" + std::string(key.str()) + "' must be a table");
+    } else if (key.str() == "agent") {
+      reader.Agent(*table, settings);
+    } else {
+      reader.Reboot(*table, settings.reboot);
+    }
+  }
+  return settings;
+}
+
+}  // namespace plumb

@@ -1,0 +1,72 @@
+#pragma once
+/// plumb.toml: the node-side settings of a policy repository. [agent] says where state lives and
+/// how runs behave; [reboot] says when and how the reboots that changes need may happen.
+/// Invariant after LoadAgentSettings without errors: every window has at least one day, a start
+/// inside the day and a positive duration; max_concurrent >= 1.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/policy/diagnostic.h"
+
+namespace plumb {
+
+enum class ResourceMode { kEnforce, kAudit };
+const char* ToString(ResourceMode m);
+
+/// When a needed reboot may happen.
+enum class RebootPolicy { kNever, kImmediate, kWindow };
+/// How nodes spread out inside a window: not at all, by a per-node random offset, or by the
+/// node's rank in its cluster.
+enum class Stagger { kNone, kRandom, kRank };
+
+const char* ToString(RebootPolicy p);
+const char* ToString(Stagger s);
+
+/// A weekly maintenance window in the node's local time. Days are bits 0 (Monday) .. 6 (Sunday).
+struct WeeklyWindow {
+  uint8_t days = 0;
+  int start_minute = 0;        ///< minutes after local midnight, 0..1439
+  int64_t duration_s = 0;      ///< elapsed seconds, so a window keeps its length across DST changes
+};
+
+/// Cluster-aware rebooting: at most max_concurrent nodes of one cluster reboot at a time.
+/// The commands are how the Linux backend asks the cluster manager; Windows uses ClusAPI.
+struct ClusterRebootSettings {
+  int max_concurrent = 1;
+  int64_t drain_timeout_s = 600;
+  std::string status_command;  ///< prints "node state" lines (up, down, paused, draining)
+  std::string drain_command;   ///< drains this node ($PLUMB_NODE); nonzero exit = drain failed
+  std::string resume_command;  ///< resumes this node after the reboot
+};
+
+struct RebootSettings {
+  RebootPolicy policy = RebootPolicy::kNever;
+  std::vector<WeeklyWindow> windows;
+  std::optional<int64_t> deadline_s;  ///< after the need arose; past it the next possible moment is used
+  Stagger stagger = Stagger::kNone;
+  int max_per_digest = 3;             ///< reboots for one policy digest before plumb stops asking
+  std::optional<ClusterRebootSettings> cluster;
+  std::string pre_reboot;             ///< shell command run right before rebooting
+  std::string post_reboot;            ///< shell command run by the first resume after the reboot
+  int64_t hook_timeout_s = 600;
+  int64_t retry_s = 900;              ///< a postponed immediate reboot tries again this much later
+};
+
+/// [agent] and [reboot] of plumb.toml. Command-line options win over these.
+struct AgentSettings {
+  std::string state_dir;               ///< empty: the platform default
+  std::optional<int> lock_timeout_s;   ///< how long a run waits for another run's lock
+  std::optional<ResourceMode> mode;    ///< node-wide audit mode overrides every resource
+  RebootSettings reboot;
+};
+
+/// Parses plumb.toml. Every problem goes to `diags` with its location.
+AgentSettings LoadAgentSettings(const std::string& text, const std::string& path, Diagnostics& diags);
+
+/// "90", "45s", "30m", "3h", "1h30m", "2d": seconds, or nullopt when malformed.
+std::optional<int64_t> ParseDuration(std::string_view text);
+
+}  // namespace plumb

@@ -1,0 +1,129 @@
+#include "engine/policy/settings.h"
+
+#include <gtest/gtest.h>
+
+namespace plumb {
+namespace {
+
+std::vector<std::string> Messages(const Diagnostics& diags) {
+  std::vector<std::string> out;
+  for (const auto& d : diags.Sorted())
+    out.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message);
+  return out;
+}
+
+TEST(ParseDuration, Forms) {
+  EXPECT_EQ(ParseDuration("90"), 90);
+  EXPECT_EQ(ParseDuration("45s"), 45);
+  EXPECT_EQ(ParseDuration("30m"), 1800);
+  EXPECT_EQ(ParseDuration("1h30m"), 5400);
+  EXPECT_EQ(ParseDuration("2d"), 172800);
+  EXPECT_FALSE(ParseDuration(""));
+  EXPECT_FALSE(ParseDuration("1h30"));
+  EXPECT_FALSE(ParseDuration("h"));
+  EXPECT_FALSE(ParseDuration("3x"));
+  EXPECT_FALSE(ParseDuration("-3m"));
+}
+
+TEST(RebootSettings, DefaultsToReportOnly) {
+  Diagnostics diags;
+  auto s = LoadAgentSettings("[agent]\nlock_timeout = 5\n", "plumb.toml", diags);
+  EXPECT_FALSE(diags.HasErrors());
+  EXPECT_EQ(s.reboot.policy, RebootPolicy::kNever);
+  EXPECT_EQ(s.reboot.max_per_digest, 3);
+  EXPECT_FALSE(s.reboot.cluster);
+}
+
+TEST(RebootSettings, FullTable) {
+  Diagnostics diags;
+  auto s = LoadAgentSettings(R"([reboot]
+policy = "window"
+deadline = "72h"
+stagger = "rank"
+max_per_digest = 2
+pre_reboot = "echo pre"
+post_reboot = "echo post"
+hook_timeout = "5m"
+retry = "10m"
+
+[[reboot.window]]
+days = ["sat", "sun"]
+start = "23:30"
+duration = "3h"
+
+[[reboot.window]]
+days = ["daily"]
+start = "04:00"
+duration = 1800
+
+[reboot.cluster]
+max_concurrent = 2
+drain_timeout = "15m"
+status_command = "crm-status"
+)",
+                             "plumb.toml", diags);
+  ASSERT_FALSE(diags.HasErrors()) << Messages(diags)[0];
+  const RebootSettings& r = s.reboot;
+  EXPECT_EQ(r.policy, RebootPolicy::kWindow);
+  EXPECT_EQ(r.deadline_s, 72 * 3600);
+  EXPECT_EQ(r.stagger, Stagger::kRank);
+  EXPECT_EQ(r.max_per_digest, 2);
+  EXPECT_EQ(r.pre_reboot, "echo pre");
+  EXPECT_EQ(r.post_reboot, "echo post");
+  EXPECT_EQ(r.hook_timeout_s, 300);
+  EXPECT_EQ(r.retry_s, 600);
+  ASSERT_EQ(r.windows.size(), 2u);
+  EXPECT_EQ(r.windows[0].days, (1 << 5) | (1 << 6));
+  EXPECT_EQ(r.windows[0].start_minute, 23 * 60 + 30);
+  EXPECT_EQ(r.windows[0].duration_s, 3 * 3600);
+  EXPECT_EQ(r.windows[1].days, 0x7f);
+  EXPECT_EQ(r.windows[1].duration_s, 1800);
+  ASSERT_TRUE(r.cluster);
+  EXPECT_EQ(r.cluster->max_concurrent, 2);
+  EXPECT_EQ(r.cluster->drain_timeout_s, 900);
+  EXPECT_EQ(r.cluster->status_command, "crm-status");
+}
+
+TEST(RebootSettings, MessagesVerbatim) {
+  Diagnostics diags;
+  LoadAgentSettings(R"([reboot]
+policy = "windows"
+stagger = 3
+dedline = "1h"
+max_per_digest = 0
+
+[[reboot.window]]
+days = ["satu"]
+start = "25:00"
+duration = "3 hours"
+
+[[reboot.window]]
+start = "01:00"
+
+[reboot.cluster]
+max_concurrent = 0
+)",
+                    "plumb.toml", diags);
+  EXPECT_EQ(Messages(diags),
+            (std::vector<std::string>{
+                "2:10: 'policy' must be one of 'never', 'immediate', 'window'; got 'windows', did you mean 'window'?",
+                "3:11: 'stagger' must be one of 'none', 'random', 'rank'; got a value that is not a string",
+                "4:1: unknown key 'dedline' in [reboot], did you mean 'deadline'?",
+                "5:18: 'max_per_digest' must be an integer from 1 to 100",
+                "8:9: unknown day 'satu': use mon, tue, wed, thu, fri, sat, sun or daily, did you mean 'sat'?",
+                "9:9: 'start' must be a local time like \"02:30\" (24-hour, HH:MM)",
+                "10:12: 'duration' must be a duration like \"90m\", \"3h\" or \"1h30m\"",
+                "12:1: reboot window is missing 'days'",
+                "12:1: reboot window is missing 'duration'",
+                "16:18: 'max_concurrent' must be an integer from 1 to 1000",
+            }));
+}
+
+TEST(RebootSettings, WindowPolicyNeedsAWindow) {
+  Diagnostics diags;
+  LoadAgentSettings("[reboot]\npolicy = \"window\"\n", "plumb.toml", diags);
+  EXPECT_EQ(Messages(diags), std::vector<std::string>{"2:10: policy \"window\" needs at least one [[reboot.window]]"});
+}
+
+}  // namespace
+}  // namespace plumb
