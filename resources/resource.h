@@ -29,6 +29,9 @@ struct Observation {
   std::vector<PropertyDrift> drift;
   std::string diff;  ///< unified-diff excerpt of content drift, "" when none
   std::string note;  ///< extra context for humans (command output, "runs only when notified")
+  /// Set when the desired state is configured but takes effect only after a reboot (why, e.g.
+  /// "configured own-process, still shares svchost pid 812"); the resource then waits for one.
+  std::string reboot_pending;
   bool compliant() const { return drift.empty(); }
 };
 

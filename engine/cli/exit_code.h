@@ -13,6 +13,8 @@ enum class ExitCode : int {
   kChanged = 5,        ///< apply changed the system and everything is now compliant
   kBusy = 6,           ///< another run holds the state folder's lock
   kInterrupted = 7,    ///< SIGINT/SIGTERM: the resource in flight finished, the rest was skipped
+  kRebootScheduled = 8,  ///< changes wait for a reboot, and the reboot is scheduled
+  kRebootNeeded = 9,   ///< changes wait for a reboot that is not allowed ([reboot] policy, limits) or not scheduled
 };
 
 inline int ToInt(ExitCode c) { return static_cast<int>(c); }

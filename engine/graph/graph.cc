@@ -13,11 +13,53 @@ const char* ToString(EdgeKind kind) {
     case EdgeKind::kDependsOn: return "depends_on";
     case EdgeKind::kAfter: return "after";
     case EdgeKind::kNotify: return "notify";
+    case EdgeKind::kBarrier: return "barrier";
   }
   return "";
 }
 
-std::string ResourceGraph::QualifiedId(VertexId v) const { return PolicyOf(v).id + "/" + SpecOf(v).id; }
+std::string ResourceGraph::QualifiedId(VertexId v) const {
+  switch (g_[v].kind) {
+    case VertexKind::kResource: return PolicyOf(v).id + "/" + SpecOf(v).id;
+    case VertexKind::kRebootBarrier: return "reboot after " + PolicyOf(v).id + "/" + SpecOf(v).id;
+    case VertexKind::kOsRebootBarrier: return "reboot pending in the OS";
+  }
+  return "";
+}
+
+std::optional<VertexId> ResourceGraph::BarrierOf(VertexId resource) const {
+  for (auto [e, end] = boost::out_edges(resource, g_); e != end; ++e)
+    if (g_[*e].kind == EdgeKind::kBarrier) return boost::target(*e, g_);
+  return std::nullopt;
+}
+
+VertexId ResourceGraph::OwnerOf(VertexId barrier) const {
+  for (auto [e, end] = boost::in_edges(barrier, g_); e != end; ++e) return boost::source(*e, g_);
+  return barrier;
+}
+
+std::vector<VertexId> ResourceGraph::Behind(VertexId barrier) const {
+  std::vector<char> seen(size(), 0);
+  std::vector<VertexId> stack{barrier};
+  while (!stack.empty()) {
+    VertexId x = stack.back();
+    stack.pop_back();
+    for (auto [e, end] = boost::out_edges(x, g_); e != end; ++e) {
+      VertexId t = boost::target(*e, g_);
+      EdgeKind k = g_[*e].kind;
+      // From the barrier itself every edge leads to a waiting resource; beyond it, only ordering
+      // edges carry the wait (a notify target and a nested barrier do not wait for this reboot).
+      bool carries = x == barrier ? true : (k == EdgeKind::kDependsOn || k == EdgeKind::kAfter);
+      if (!carries || seen[t] || !IsResource(t)) continue;
+      seen[t] = 1;
+      stack.push_back(t);
+    }
+  }
+  std::vector<VertexId> out;
+  for (VertexId v : order_)
+    if (seen[v]) out.push_back(v);
+  return out;
+}
 
 std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagnostics& diags,
                                                   Completeness completeness) {
@@ -100,6 +142,7 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
   }
   if (rg.order_.size() == n) {
     if (unresolved) return std::nullopt;
+    rg.AddBarriers();
     return rg;
   }
 
@@ -141,6 +184,43 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
   return std::nullopt;
 }
 
+void ResourceGraph::AddBarriers() {
+  BoostGraph& g = g_;
+  resource_count_ = boost::num_vertices(g);
+  // Barriers only mirror edges that exist, so they join after ordering and cannot form a cycle;
+  // each goes right after its owner, which already precedes everything that waits for it.
+  std::vector<VertexId> clean_boot;
+  std::vector<VertexId> order;
+  order.reserve(order_.size());
+  std::vector<VertexId> barrier_after(resource_count_, resource_count_);
+  for (VertexId v : order_) {
+    const ResourceSpec& spec = SpecOf(v);
+    if (spec.clean_boot == CleanBoot::kRequired) clean_boot.push_back(v);
+    if (!spec.MayNeedReboot()) continue;
+    std::vector<VertexId> waiting;
+    for (auto [e, end] = boost::out_edges(v, g); e != end; ++e)
+      if (g[*e].kind == EdgeKind::kDependsOn || g[*e].kind == EdgeKind::kAfter) waiting.push_back(boost::target(*e, g));
+    VertexId b = boost::add_vertex(VertexData{VertexKind::kRebootBarrier, g[v].policy, g[v].resource}, g);
+    boost::add_edge(v, b, EdgeData{EdgeKind::kBarrier, nullptr}, g);
+    for (VertexId t : waiting) boost::add_edge(b, t, EdgeData{EdgeKind::kBarrier, nullptr}, g);
+    barrier_after[v] = b;
+  }
+  if (!clean_boot.empty()) {
+    VertexId os = boost::add_vertex(VertexData{VertexKind::kOsRebootBarrier, 0, 0}, g);
+    for (VertexId t : clean_boot) boost::add_edge(os, t, EdgeData{EdgeKind::kBarrier, nullptr}, g);
+    order.push_back(os);
+    barriers_.push_back(os);
+  }
+  for (VertexId v : order_) {
+    order.push_back(v);
+    if (barrier_after[v] != resource_count_) {
+      order.push_back(barrier_after[v]);
+      barriers_.push_back(barrier_after[v]);
+    }
+  }
+  order_ = std::move(order);
+}
+
 std::vector<std::pair<VertexId, EdgeKind>> ResourceGraph::Predecessors(VertexId v) const {
   std::vector<std::pair<VertexId, EdgeKind>> out;
   for (auto [e, end] = boost::in_edges(v, g_); e != end; ++e) out.emplace_back(boost::source(*e, g_), g_[*e].kind);
@@ -172,6 +252,12 @@ std::string DotQuote(const std::string& s) {
 std::string ResourceGraph::ToDot() const {
   std::string out = "digraph plumb {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n";
   for (VertexId v : order_) {
+    if (!IsResource(v)) {
+      std::string label = KindOf(v) == VertexKind::kOsRebootBarrier ? "reboot pending\nin the OS"
+                                                                      : "reboot\nafter " + PolicyOf(v).id + "/" + SpecOf(v).id;
+      out += "  " + DotQuote(QualifiedId(v)) + " [label=" + DotQuote(label) + ", shape=octagon, color=red];\n";
+      continue;
+    }
     const ResourceSpec& spec = SpecOf(v);
     std::string style = spec.mode == ResourceMode::kAudit ? ", style=dashed" : "";
     out += "  " + DotQuote(QualifiedId(v)) + " [label=" + DotQuote(QualifiedId(v) + "\n" + spec.type) + style + "];\n";
@@ -182,8 +268,10 @@ std::string ResourceGraph::ToDot() const {
       edges.emplace_back(QualifiedId(boost::target(*e, g_)), g_[*e].kind);
     std::sort(edges.begin(), edges.end());
     for (const auto& [target, kind] : edges) {
-      const char* attrs = kind == EdgeKind::kDependsOn ? "" : kind == EdgeKind::kAfter ? " [style=dashed]"
-                                                                                      : " [color=blue, label=notify]";
+      const char* attrs = kind == EdgeKind::kDependsOn ? ""
+                          : kind == EdgeKind::kAfter   ? " [style=dashed]"
+                          : kind == EdgeKind::kNotify  ? " [color=blue, label=notify]"
+                                                       : " [color=red]";
       out += "  " + DotQuote(QualifiedId(v)) + " -> " + DotQuote(target) + attrs + ";\n";
     }
   }

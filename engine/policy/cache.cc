@@ -183,7 +183,8 @@ std::string SchemaFingerprint(const SchemaLookup& schemas) {
     const TypeSchema* s = schemas.FindSchema(name);
     text += name + "{";
     for (const auto& p : s->properties) {
-      text += p.name + ":" + std::to_string(static_cast<int>(p.kind)) + std::to_string(static_cast<int>(p.requirement));
+      text += p.name + ":" + std::to_string(static_cast<int>(p.kind)) + std::to_string(static_cast<int>(p.requirement)) +
+              std::to_string(static_cast<int>(p.reboot));
       for (const auto& a : p.allowed) text += "|" + a;
       text += ";";
     }
@@ -256,6 +257,7 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
       w.U32(static_cast<uint32_t>(r.mode));
       w.U32(static_cast<uint32_t>(r.reboot));
       w.U32(static_cast<uint32_t>(r.clean_boot));
+      w.Strs(r.reboot_properties);
       w.Strs(r.sensitive);
       w.Loc(r.where);
     }
@@ -319,6 +321,7 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
       r.mode = in.Enum<ResourceMode>(2);
       r.reboot = in.Enum<RebootRule>(3);
       r.clean_boot = in.Enum<CleanBoot>(2);
+      r.reboot_properties = in.Strs();
       r.sensitive = in.Strs();
       r.where = in.Loc();
     }

@@ -336,6 +336,7 @@ class PolicyReader {
             continue;
           }
         }
+        if (ps->reboot == RebootEffect::kRequiresReboot) r.reboot_properties.emplace_back(k);
         r.properties.push_back({std::string(k), std::move(*value), {node.source().begin.line, node.source().begin.column}});
       }
     }

@@ -54,10 +54,16 @@ struct ResourceSpec {
   ResourceMode mode = ResourceMode::kEnforce;
   RebootRule reboot = RebootRule::kAuto;
   CleanBoot clean_boot = CleanBoot::kNotRequired;
+  /// Properties set here whose change the type says needs a reboot (from the schema at load).
+  std::vector<std::string> reboot_properties;
   std::vector<std::string> sensitive;  ///< property names redacted in every output
   SourceLocation where;                ///< the [[resource]] header
 
   const Property* Find(std::string_view name) const;
+  /// Whether a change of this resource can arm a reboot barrier.
+  bool MayNeedReboot() const {
+    return reboot == RebootRule::kRequired || (reboot == RebootRule::kAuto && !reboot_properties.empty());
+  }
   bool IsSensitive(std::string_view property) const;
 };
 

@@ -53,6 +53,38 @@ struct PolicySummary {
 
 enum class Interruption { kNone, kInterrupted };
 
+/// Where one reason for a reboot stands.
+enum class NeedState {
+  kArmed,       ///< this run made a change that takes effect after a reboot
+  kPending,     ///< armed by an earlier run; the reboot has not happened yet
+  kWouldArm,    ///< test / dry run: applying would make such a change
+  kNotCleared,  ///< a reboot happened and did not clear it; plumb will not reboot again for it
+};
+const char* ToString(NeedState s);
+
+struct RebootNeed {
+  std::string resource;             ///< "policy/resource", or "os" for the OS's own pending reboot
+  std::string cause;
+  NeedState state = NeedState::kArmed;
+  std::vector<std::string> behind;  ///< resources waiting for it, in order
+};
+
+/// The reboot schedule as the run left it.
+enum class RebootState { kNone, kScheduled, kPostponed, kNotAllowed, kCancelled, kRebooting };
+const char* ToString(RebootState s);
+
+struct RebootSummary {
+  std::vector<RebootNeed> needs;
+  std::vector<std::string> os_pending;  ///< the OS's own pending-reboot signals
+  RebootState state = RebootState::kNone;
+  int64_t scheduled_at = 0;             ///< Unix seconds when scheduled / postponed
+  std::string scheduled_local;          ///< the same in the node's local time, for people
+  std::string reason;                   ///< why scheduled, postponed or not allowed
+
+  /// A reboot is needed for something armed (now or earlier).
+  bool Required() const;
+};
+
 struct RunReport {
   static constexpr const char* kSchema = "plumb.run-report/1";
   std::string run_id;
@@ -68,6 +100,8 @@ struct RunReport {
   std::vector<ResourceResult> resources;  ///< in execution order
   Interruption interruption = Interruption::kNone;
   int signal = 0;
+  RebootSummary reboot;
+  std::vector<std::string> warnings;  ///< e.g. a corrupt journal that was recovered
 
   std::map<Outcome, size_t> Counts() const;
   ExitCode Exit() const;

@@ -5,7 +5,8 @@ namespace {
 
 class FakeResource : public Resource {
  public:
-  FakeResource(FakeScript& script, std::string expected) : s_(script), expected_(std::move(expected)) {}
+  FakeResource(FakeScript& script, std::string property, std::string expected)
+      : s_(script), property_(std::move(property)), expected_(std::move(expected)) {}
 
   Result<Observation> Test() override {
     ++s_.tests;
@@ -13,7 +14,8 @@ class FakeResource : public Resource {
     if (s_.failure == FakeFailure::kTest) return Error{"fake test failed"};
     if (s_.failure == FakeFailure::kVerify && s_.sets > 0) return Error{"fake verify failed"};
     Observation obs;
-    if (s_.state == FakeState::kDrifted) obs.drift.push_back({"state", expected_, "bad"});
+    if (s_.state == FakeState::kDrifted) obs.drift.push_back({property_, expected_, "bad"});
+    if (obs.compliant()) obs.reboot_pending = s_.reboot_pending;
     return obs;
   }
   Status Set(const Observation&) override {
@@ -31,6 +33,7 @@ class FakeResource : public Resource {
 
  private:
   FakeScript& s_;
+  std::string property_;
   std::string expected_;
 };
 
@@ -40,11 +43,14 @@ TypeInfo FakeType(FakeWorld& world) {
   TypeSchema s;
   s.name = "fake";
   s.description = "scripted test resource";
-  s.properties = {{"state", ValueKind::kString, Requirement::kOptional, "expected state"}};
+  s.properties = {{"state", ValueKind::kString, Requirement::kOptional, "expected state"},
+                  {"kernel", ValueKind::kString, Requirement::kOptional, "expected kernel setting (needs a reboot)",
+                   {}, nullptr, RebootEffect::kRequiresReboot}};
   return {s, [&world](const ResourceSpec& spec, const Policy&, Backends&) -> Result<std::unique_ptr<Resource>> {
-            std::string expected = "good";
+            std::string property = "state", expected = "good";
             if (auto p = spec.Find("state")) expected = std::get<std::string>(p->value);
-            return std::unique_ptr<Resource>(new FakeResource(world[spec.id], expected));
+            if (auto p = spec.Find("kernel")) property = "kernel", expected = std::get<std::string>(p->value);
+            return std::unique_ptr<Resource>(new FakeResource(world[spec.id], property, expected));
           }};
 }
 

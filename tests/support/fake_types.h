@@ -17,6 +17,7 @@ struct FakeScript {
   FakeState state = FakeState::kCompliant;
   FakeFailure failure = FakeFailure::kNone;
   bool refreshable = false;
+  std::string reboot_pending;  ///< reported by Test when compliant
   int tests = 0, sets = 0, refreshes = 0;
   std::function<void()> on_test;
 };
@@ -30,7 +31,8 @@ inline FakeScript Script(FakeState state, FakeFailure failure = FakeFailure::kNo
   return s;
 }
 
-/// Type "fake" with one optional string property "state" (the expected value, default "good").
+/// Type "fake" with optional string properties "state" (the expected value, default "good") and
+/// "kernel" (when set, drift is reported on it, and its change needs a reboot).
 TypeInfo FakeType(FakeWorld& world);
 
 class NullFileSystem : public FileSystem {
