@@ -192,7 +192,8 @@ void ResourceGraph::AddBarriers() {
   std::vector<VertexId> clean_boot;
   std::vector<VertexId> order;
   order.reserve(order_.size());
-  std::vector<VertexId> barrier_after(resource_count_, resource_count_);
+  constexpr VertexId kNone = ~VertexId{0};
+  std::vector<VertexId> barrier_after(resource_count_, kNone);
   for (VertexId v : order_) {
     const ResourceSpec& spec = SpecOf(v);
     if (spec.clean_boot == CleanBoot::kRequired) clean_boot.push_back(v);
@@ -213,7 +214,7 @@ void ResourceGraph::AddBarriers() {
   }
   for (VertexId v : order_) {
     order.push_back(v);
-    if (barrier_after[v] != resource_count_) {
+    if (barrier_after[v] != kNone) {
       order.push_back(barrier_after[v]);
       barriers_.push_back(barrier_after[v]);
     }
