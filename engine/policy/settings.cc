@@ -52,6 +52,16 @@ std::optional<int64_t> ParseDuration(std::string_view text) {
   return total;
 }
 
+std::string FormatDuration(int64_t seconds) {
+  if (seconds <= 0) return "0s";
+  std::string out;
+  for (auto [unit, suffix] : {std::pair<int64_t, char>{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}) {
+    if (seconds >= unit) out += std::to_string(seconds / unit) + suffix;
+    seconds %= unit;
+  }
+  return out;
+}
+
 namespace {
 
 constexpr const char* kDayNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
