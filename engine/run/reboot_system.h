@@ -1,0 +1,90 @@
+#pragma once
+/// Every OS touch point of the reboot lifecycle, as small interfaces: the clock and time zone, the
+/// boot id, the OS's own pending-reboot signals, the OS scheduler that runs `plumb reboot
+/// --execute` at the slot and `plumb apply --resume` at boot, the reboot itself and the cluster.
+/// Real implementations live in engine/platform/<os>/; a file-backed fake (engine/run/
+/// fake_system.h) stands in for all of them in tests.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/run/window.h"
+#include "engine/util/result.h"
+
+namespace plumb {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual int64_t Now() = 0;  ///< Unix seconds
+};
+
+class BootInfo {
+ public:
+  virtual ~BootInfo() = default;
+  /// Changes with every boot and only then.
+  virtual std::string BootId() = 0;
+  /// The OS's own pending-reboot signals ("/var/run/reboot-required (linux-image-6.1.0-27)");
+  /// empty when none.
+  virtual std::vector<std::string> PendingReboot() = 0;
+};
+
+/// The OS scheduler. Invariant: at most one reboot is scheduled; scheduling replaces it.
+class RebootScheduler {
+ public:
+  virtual ~RebootScheduler() = default;
+  /// Runs `command` once at `at` (Unix seconds), even if plumb is not running then.
+  virtual Status ScheduleOnce(int64_t at, const std::vector<std::string>& command) = 0;
+  /// Cancels what ScheduleOnce set up; nothing scheduled is not an error.
+  virtual Status CancelOnce() = 0;
+  /// Makes sure `command` runs at every boot (idempotent).
+  virtual Status EnsureAtBoot(const std::vector<std::string>& command) = 0;
+};
+
+class RebootExecutor {
+ public:
+  virtual ~RebootExecutor() = default;
+  /// Starts an orderly reboot; returns once it is under way (or failed to start).
+  virtual Status Reboot(const std::string& reason) = 0;
+};
+
+enum class NodeState { kUp, kDown, kPaused, kDraining, kUnknown };
+const char* ToString(NodeState s);
+
+struct ClusterNode {
+  std::string name;
+  NodeState state = NodeState::kUnknown;
+};
+
+class Cluster {
+ public:
+  virtual ~Cluster() = default;
+  virtual Result<std::vector<ClusterNode>> Nodes() = 0;
+  /// Moves this node's roles away and pauses it, within `timeout_s`.
+  virtual Status Drain(const std::string& node, int64_t timeout_s) = 0;
+  virtual Status Resume(const std::string& node) = 0;
+};
+
+/// Runs the [reboot] pre/post hooks: a shell command with a timeout; an error says why it failed
+/// ("exit status 3: <output>", "timed out after 10m").
+class HookRunner {
+ public:
+  virtual ~HookRunner() = default;
+  virtual Status Run(const std::string& command, int64_t timeout_s, const std::string& node) = 0;
+};
+
+/// The bundle a reboot decision needs. The cluster is null when the node is not configured for
+/// cluster-aware rebooting.
+struct RebootSystem {
+  Clock& clock;
+  TimeZone& zone;
+  BootInfo& boot;
+  RebootScheduler& scheduler;
+  RebootExecutor& executor;
+  HookRunner& hooks;
+  Cluster* cluster = nullptr;
+};
+
+}  // namespace plumb
