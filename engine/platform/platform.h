@@ -8,8 +8,11 @@
 #include <string>
 
 #include "engine/facts/facts.h"
+#include "engine/run/reboot_system.h"
 #include "engine/policy/schema.h"
 #include "engine/util/result.h"
+#include "resources/filesystem.h"
+#include "resources/process.h"
 
 namespace plumb {
 
@@ -44,6 +47,19 @@ LockResult AcquireRunLock(const std::string& state_dir, std::chrono::millisecond
 /// Installs SIGINT/SIGTERM handlers that only record the signal; the returned value is the last
 /// signal number received (0 = none). The executor polls it between resources.
 const std::atomic<int>& InstallInterruptHandlers();
+
+/// The OS's own clock, zone, boot id, pending-reboot signals, scheduler and reboot.
+struct PlatformRebootSystem {
+  std::unique_ptr<Clock> clock;
+  std::unique_ptr<TimeZone> zone;
+  std::unique_ptr<BootInfo> boot;
+  std::unique_ptr<RebootScheduler> scheduler;
+  std::unique_ptr<RebootExecutor> executor;
+};
+PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSystem& fs);
+
+/// Absolute path of the running plumb executable (what scheduled tasks run).
+std::string SelfExecutable();
 
 /// True when stderr is an interactive terminal (progress redraws in place).
 bool StderrIsTerminal();

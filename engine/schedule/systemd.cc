@@ -1,0 +1,66 @@
+#include "engine/schedule/systemd.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace plumb {
+
+std::string ShellQuote(const std::string& word) {
+  bool safe = !word.empty();
+  for (char c : word) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' ||
+              c == '-' || c == '_' || c == '=' || c == ':' || c == ',' || c == '+' || c == '@';
+    safe = safe && ok;
+  }
+  if (safe) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string ShellJoin(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + ShellQuote(w);
+  return out;
+}
+
+std::vector<std::string> SystemdRunOnce(int64_t at, int64_t now, const std::vector<std::string>& command) {
+  std::vector<std::string> args = {"systemd-run", std::string("--unit=") + kRebootUnit,
+                                   "--description=plumb: scheduled reboot", "--timer-property=AccuracySec=1s"};
+  if (at <= now) {
+    args.push_back("--on-active=1");
+  } else {
+    using namespace std::chrono;
+    sys_seconds t{seconds{at}};
+    auto day = floor<days>(t);
+    year_month_day ymd{day};
+    hh_mm_ss hms{t - day};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "--on-calendar=%04d-%02u-%02u %02ld:%02ld:%02ld UTC", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                  static_cast<long>(hms.seconds().count()));
+    args.push_back(buf);
+  }
+  args.push_back("--");
+  args.insert(args.end(), command.begin(), command.end());
+  return args;
+}
+
+std::string ResumeUnit(const std::vector<std::string>& command) {
+  return "# Written by plumb: finishes what waited for a reboot.\n"
+         "[Unit]\n"
+         "Description=plumb: resume after a reboot\n"
+         "Wants=network-online.target\n"
+         "After=network-online.target\n"
+         "\n"
+         "[Service]\n"
+         "Type=oneshot\n"
+         "ExecStart=" + ShellJoin(command) + "\n"
+         "SuccessExitStatus=4 5 8 9\n"
+         "\n"
+         "[Install]\n"
+         "WantedBy=multi-user.target\n";
+}
+
+}  // namespace plumb
