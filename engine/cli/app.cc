@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -17,6 +18,8 @@
 #include "engine/util/sha256.h"
 #include "engine/report/formats.h"
 #include "engine/run/executor.h"
+#include "engine/run/fake_system.h"
+#include "engine/run/reboot.h"
 #include "engine/util/strings.h"
 #include "resources/registry.h"
 #include "resources/system_backends.h"
@@ -39,6 +42,11 @@ struct Options {
   std::string type;
   int lock_timeout_s = -1;
   bool dry_run = false;
+  bool resume = false;
+  bool execute = false;
+  bool cancel = false;
+  std::string fake_system;  ///< PLUMB_FAKE_SYSTEM (test only)
+  int crash_at = 0;         ///< PLUMB_TEST_CRASH_AT (test only)
   bool all = false;
   int verbose = 0;
   bool quiet = false;
@@ -128,6 +136,10 @@ class Session {
   // The system's facts, then every --facts file over them; problems go to the diagnostics.
   void LoadFacts() {
     facts_ = CollectSystemFacts();
+    BootInfo& boot = RebootParts().boot;
+    facts_.Set("boot_id", boot.BootId());
+    os_pending_ = boot.PendingReboot();
+    facts_.Set("reboot.pending", !os_pending_.empty());
     for (const auto& file : opt_.facts_files) {
       auto text = ReadWholeFile(file);
       if (!text) {
@@ -231,6 +243,7 @@ class Session {
   }
 
   int Run(RunKind kind) {
+    bool resume = kind == RunKind::kApply && opt_.resume;
     if (!opt_.root.empty()) {
       std::error_code ec;
       if (!std::filesystem::is_directory(opt_.root, ec)) {
@@ -260,7 +273,47 @@ class Session {
     }
 
     const std::atomic<int>& interrupt = InstallInterruptHandlers();
+    RebootContext ctx = Context(state_dir);
+    JournalStore store(*fs_, state_dir);
+    JournalStore::Loaded loaded = store.Load();
+    Journal journal = std::move(loaded.journal);
+    std::string boot = ctx.system.boot.BootId();
     RunReport report;
+    if (!loaded.warning.empty()) {
+      log().warn("{}", loaded.warning);
+      report.warnings.push_back(loaded.warning);
+    }
+    if (resume) {
+      bool rebooted = journal.reboot == RebootState::kRebooting && journal.boot_id != boot;
+      for (const auto& b : journal.barriers) rebooted = rebooted || b.boot_id != boot;
+      if (journal.barriers.empty() && journal.reboot != RebootState::kRebooting) {
+        std::printf("plumb apply --resume: nothing waits for a reboot; nothing done\n");
+        return ToInt(ExitCode::kCompliant);
+      }
+      if (!rebooted) {
+        RebootSummary summary;
+        DescribeSchedule(ctx, journal, summary);
+        bool scheduled = summary.state == RebootState::kScheduled || summary.state == RebootState::kPostponed;
+        std::printf("plumb apply --resume: boot id %s unchanged: the reboot has not happened yet; nothing done%s\n",
+                    boot.c_str(), scheduled ? ("; reboot scheduled for " + summary.scheduled_local).c_str() : "");
+        return ToInt(scheduled ? ExitCode::kRebootScheduled : ExitCode::kRebootNeeded);
+      }
+      for (auto& w : AfterReboot(ctx, journal)) {
+        log().warn("{}", w);
+        report.warnings.push_back(w);
+      }
+    }
+    std::string digest = Sha256Hex(SerializeRepository(repo_, ""));
+    if (!journal.policy_digest.empty() && journal.policy_digest != digest) {
+      // New policies: plan from them, not from what the old ones armed before a reboot that has
+      // happened since; the reboot budget starts again.
+      log().info("policies changed since the journal was written: planning again");
+      auto& bs = journal.barriers;
+      bs.erase(std::remove_if(bs.begin(), bs.end(),
+                              [&](const JournalBarrier& b) { return b.boot_id != boot || b.state == BarrierState::kNotCleared; }),
+               bs.end());
+      journal.attempts.clear();
+    }
     auto wall_start = std::chrono::system_clock::now();
     auto start = std::chrono::steady_clock::now();
     report.run_id = NewRunId(wall_start);
@@ -276,9 +329,30 @@ class Session {
                           : StderrIsTerminal() ? ProgressStyle::kInPlace
                                                : ProgressStyle::kLines;
     Progress progress(style, stderr, kind == RunKind::kApply ? "applying" : "testing");
-    RunOptions run{kind, repo_.agent.mode, &interrupt, &progress};
+    journal.run_id = report.run_id;
+    journal.policy_digest = digest;
+    journal.boot_id = boot;
+    CrashPoints crash = Crash();
+    RunOptions run{kind, repo_.agent.mode, &interrupt, &progress,
+                   BootContext{boot, os_pending_, ctx.system.clock.Now()}, &journal,
+                   kind == RunKind::kApply ? &store : nullptr, &crash};
     executor_->Run(run, report);
     progress.Finish();
+    if (kind == RunKind::kApply && report.interruption == Interruption::kNone) {
+      PlanReboot(ctx, journal, report);
+      crash.Step("journal commit");
+      // Converged with no reboot history to keep: the journal goes away.
+      auto st = journal.Idle() && journal.attempts.empty() ? store.Clear() : store.Commit(journal);
+      if (!st) {
+        log().error("cannot write the journal: {}", st.error().message);
+        report.warnings.push_back("cannot write the journal: " + st.error().message);
+      }
+      crash.Step("journal committed");
+    } else if (kind == RunKind::kApply) {
+      if (auto st = store.Commit(journal); !st) log().error("cannot write the journal: {}", st.error().message);
+    } else {
+      DescribeSchedule(ctx, journal, report.reboot);
+    }
     report.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     report.finished_at = FormatUtc(std::chrono::system_clock::now());
 
@@ -311,6 +385,73 @@ class Session {
     return ToInt(code);
   }
 
+
+  // plumb reboot --execute | --cancel
+  int Reboot() {
+    if (!Load(true, PolicyCache::kUse)) {
+      PrintDiagnostics();
+      log().error("{}; nothing was done", DiagnosticCounts());
+      return ToInt(ExitCode::kInvalidInput);
+    }
+    std::string state_dir = StateDir(repo_.agent);
+    int timeout_s = opt_.lock_timeout_s >= 0 ? opt_.lock_timeout_s : repo_.agent.lock_timeout_s.value_or(kDefaultLockTimeoutS);
+    LockResult lock = AcquireRunLock(state_dir, std::chrono::seconds(timeout_s));
+    if (lock.status != LockStatus::kAcquired) {
+      log().error("{}", lock.message);
+      return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
+    }
+    RebootContext ctx = Context(state_dir);
+    JournalStore store(*fs_, state_dir);
+    auto loaded = store.Load();
+    if (!loaded.warning.empty()) log().warn("{}", loaded.warning);
+    CrashPoints crash = Crash();
+    ExecuteResult r = opt_.cancel ? CancelReboot(ctx, loaded.journal, store)
+                                  : ExecuteReboot(ctx, loaded.journal, store, Sha256Hex(SerializeRepository(repo_, "")), &crash);
+    std::printf("plumb reboot: %s\n", r.message.c_str());
+    return ToInt(r.code);
+  }
+
+  // plumb status: what the journal says, for people.
+  int Status() {
+    Diagnostics settings_diags;
+    SourceFiles sources;
+    PolicyFiles listing = ListPolicyFiles(opt_.policy_path, settings_diags);
+    repo_.agent = LoadSettingsFile(listing, sources, settings_diags);
+    if (settings_diags.HasErrors()) {
+      for (const auto& d : settings_diags.Sorted()) std::fputs(Render(d, sources).c_str(), stderr);
+      return ToInt(ExitCode::kInvalidInput);
+    }
+    std::string state_dir = StateDir(repo_.agent);
+    RebootContext ctx = Context(state_dir);
+    JournalStore store(*fs_, state_dir);
+    auto loaded = store.Load();
+    const Journal& j = loaded.journal;
+    TimeZone& zone = ctx.system.zone;
+    std::string out = "plumb status: state folder " + state_dir + "\n";
+    if (!loaded.warning.empty()) out += "warning: " + loaded.warning + "\n";
+    std::string boot = ctx.system.boot.BootId();
+    out += "boot id: " + boot + "\n";
+    if (j.barriers.empty()) out += "reboot barriers: none\n";
+    for (const auto& b : j.barriers) {
+      std::string state = b.state == BarrierState::kNotCleared ? "NOT CLEARED by a reboot: " + b.evidence
+                          : b.boot_id == boot                   ? "armed, waiting for a reboot"
+                                                                : "armed in an earlier boot; plumb apply --resume finishes it";
+      out += "reboot barrier: " + b.resource + " (" + b.cause + "), since " + FormatLocal(zone, b.armed_at) + ": " + state + "\n";
+    }
+    RebootSummary summary;
+    DescribeSchedule(ctx, j, summary);
+    std::string schedule = ToString(summary.state);
+    if (summary.scheduled_at) schedule += " for " + summary.scheduled_local;
+    if (!summary.reason.empty()) schedule += " (" + summary.reason + ")";
+    out += "reboot: " + schedule + "\n";
+    for (const auto& [target, by] : j.pending_refreshes) out += "owed refresh: " + target + " (notified by " + Join(by, ", ") + ")\n";
+    if (!j.last_outcome.empty()) out += "last outcome: " + j.last_outcome + "\n";
+    out += "reboots by plumb for these policies: " + std::to_string(j.attempts.size()) + " of at most " +
+           std::to_string(repo_.agent.reboot.max_per_digest) + "\n";
+    std::fputs(out.c_str(), stdout);
+    return ToInt(ExitCode::kCompliant);
+  }
+
  private:
   // Instantiates resources against the real backends; read-only.
   bool Prepare() {
@@ -321,7 +462,66 @@ class Session {
     return executor_->Prepare(diags_);
   }
 
+  // The reboot touch points: the file-backed fake when PLUMB_FAKE_SYSTEM names a folder (tests
+  // only), the platform's otherwise. Built on first use.
+  struct RebootParts_ {
+    Clock& clock;
+    TimeZone& zone;
+    BootInfo& boot;
+    RebootScheduler& scheduler;
+    RebootExecutor& executor;
+  };
+  RebootParts_ RebootParts() {
+    if (!opt_.fake_system.empty()) {
+      if (!fake_) fake_ = std::make_unique<FakeSystem>(opt_.fake_system);
+      return {*fake_, *fake_, *fake_, *fake_, *fake_};
+    }
+    if (!platform_.clock) platform_ = MakePlatformRebootSystem(*processes_, *fs_);
+    return {*platform_.clock, *platform_.zone, *platform_.boot, *platform_.scheduler, *platform_.executor};
+  }
+
+  RebootContext Context(const std::string& state_dir) {
+    RebootParts_ parts = RebootParts();
+    const RebootSettings& settings = repo_.agent.reboot;
+    hooks_ = std::make_unique<ProcessHookRunner>(*processes_);
+    Cluster* cluster = nullptr;
+    if (settings.cluster && fake_) {
+      cluster = fake_.get();
+    } else if (settings.cluster) {
+      command_cluster_ = std::make_unique<CommandCluster>(*settings.cluster, *hooks_, *processes_);
+      cluster = command_cluster_.get();
+    }
+    system_.emplace(RebootSystem{parts.clock, parts.zone, parts.boot, parts.scheduler, parts.executor, *hooks_, cluster});
+    std::error_code ec;
+    std::vector<std::string> common = {std::filesystem::absolute(opt_.policy_path, ec).lexically_normal().string(),
+                                       "--state-dir", std::filesystem::absolute(state_dir, ec).lexically_normal().string()};
+    for (const auto& f : opt_.facts_files) {
+      common.push_back("--facts");
+      common.push_back(std::filesystem::absolute(f, ec).string());
+    }
+    std::vector<std::string> execute = {SelfExecutable(), "reboot", "--execute"};
+    execute.insert(execute.end(), common.begin(), common.end());
+    std::vector<std::string> resume = {SelfExecutable(), "apply", "--resume"};
+    resume.insert(resume.end(), common.begin(), common.end());
+    if (!opt_.root.empty()) {
+      resume.push_back("--root");
+      resume.push_back(std::filesystem::absolute(opt_.root, ec).string());
+    }
+    return RebootContext{settings, *system_, PositionOf(facts_), execute, resume};
+  }
+
+  CrashPoints Crash() const {
+    if (opt_.crash_at <= 0) return CrashPoints();
+    return CrashPoints(opt_.crash_at, KillSelfForTest);
+  }
+
   const Options& opt_;
+  std::unique_ptr<FakeSystem> fake_;
+  PlatformRebootSystem platform_;
+  std::unique_ptr<ProcessHookRunner> hooks_;
+  std::unique_ptr<CommandCluster> command_cluster_;
+  std::optional<RebootSystem> system_;
+  std::vector<std::string> os_pending_;
   std::shared_ptr<spdlog::logger> log_;
   TypeRegistry types_;
   std::unique_ptr<FileSystem> fs_;
@@ -368,6 +568,18 @@ int RunCli(int argc, char** argv) {
   auto* apply = app.add_subcommand("apply", "converge what drifted, verify, refresh notified resources");
   run_options(apply);
   apply->add_flag("--dry-run", o.dry_run, "print what would change; change nothing");
+  apply->add_flag("--resume", o.resume, "after a reboot: finish what waited for it (what the boot-time task runs)");
+  auto* reboot = app.add_subcommand("reboot", "run or cancel the scheduled reboot (what the scheduled task runs)");
+  policies(reboot);
+  reboot->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or /var/lib/plumb)");
+  reboot->add_option("--lock-timeout", o.lock_timeout_s, "seconds to wait for another run (default 60)")
+      ->check(CLI::NonNegativeNumber);
+  auto* execute = reboot->add_flag("--execute", o.execute, "re-check the need, guard the cluster, drain, reboot");
+  auto* cancel = reboot->add_flag("--cancel", o.cancel, "cancel the scheduled reboot");
+  execute->excludes(cancel);
+  auto* status = app.add_subcommand("status", "show pending reboot barriers, the scheduled reboot, owed refreshes");
+  policies(status);
+  status->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or /var/lib/plumb)");
   auto* graph = app.add_subcommand("graph", "write the dependency graph as Graphviz DOT");
   policies(graph);
   graph->add_option("-o,--output", o.output, "write to this file instead of stdout");
@@ -375,7 +587,8 @@ int RunCli(int argc, char** argv) {
   facts->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts");
   auto* describe = app.add_subcommand("describe", "list resource types, or the properties of one");
   describe->add_option("type", o.type, "resource type");
-  for (auto* c : {validate, test, apply, graph, facts, describe}) c->fallthrough();
+  for (auto* c : {validate, test, apply, graph, facts, describe, reboot, status}) c->fallthrough();
+  apply->get_option("--resume")->excludes(apply->get_option("--dry-run"));
 
   // CLI11 would call an unknown word a missing subcommand; name it and suggest instead.
   if (argc > 1 && argv[1][0] != '-') {
@@ -394,12 +607,21 @@ int RunCli(int argc, char** argv) {
     return rc == 0 ? 0 : ToInt(ExitCode::kUsage);
   }
 
+  // Test-only switches (documented in the README); never set in production.
+  if (const char* fake = std::getenv("PLUMB_FAKE_SYSTEM")) o.fake_system = fake;
+  if (const char* crash = std::getenv("PLUMB_TEST_CRASH_AT")) o.crash_at = std::atoi(crash);
   Session s(o);
   if (*validate) return s.Validate();
   if (*test) return s.Run(RunKind::kTest);
   if (*apply) return s.Run(o.dry_run ? RunKind::kDryRun : RunKind::kApply);
   if (*graph) return s.Graph();
   if (*facts) return s.FactsCommand();
+  if (*reboot && !o.execute && !o.cancel) {
+    std::fprintf(stderr, "plumb: error: reboot needs --execute or --cancel\nRun with --help for more information.\n");
+    return ToInt(ExitCode::kUsage);
+  }
+  if (*reboot) return s.Reboot();
+  if (*status) return s.Status();
   return s.Describe();
 }
 

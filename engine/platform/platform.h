@@ -61,6 +61,9 @@ PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSyst
 /// Absolute path of the running plumb executable (what scheduled tasks run).
 std::string SelfExecutable();
 
+/// Test hook (PLUMB_TEST_CRASH_AT): ends the process at once, as `kill -9` would.
+void KillSelfForTest();
+
 /// True when stderr is an interactive terminal (progress redraws in place).
 bool StderrIsTerminal();
 

@@ -44,6 +44,50 @@ std::string SummaryLine(const RunReport& report) {
   return line;
 }
 
+std::string RebootLine(const RunReport& report) {
+  const RebootSummary& rb = report.reboot;
+  auto describe = [](const std::vector<const RebootNeed*>& needs) {
+    std::vector<std::string> parts;
+    for (const auto* n : needs) parts.push_back(n->resource == "os" ? n->cause : n->resource + " (" + n->cause + ")");
+    return Join(parts, ", ");
+  };
+  auto waiting = [](const std::vector<const RebootNeed*>& needs) {
+    size_t n = 0;
+    for (const auto* need : needs) n += need->behind.size();
+    return n;
+  };
+  std::vector<const RebootNeed*> required, would, not_cleared;
+  for (const auto& n : rb.needs) {
+    if (n.state == NeedState::kArmed || n.state == NeedState::kPending) required.push_back(&n);
+    if (n.state == NeedState::kWouldArm) would.push_back(&n);
+    if (n.state == NeedState::kNotCleared) not_cleared.push_back(&n);
+  }
+  std::vector<std::string> parts;
+  if (!required.empty()) {
+    size_t w = waiting(required);
+    std::string part = "required by " + describe(required) + "; " + std::to_string(w) +
+                       (w == 1 ? " resource waits" : " resources wait") + " for it; ";
+    switch (rb.state) {
+      case RebootState::kScheduled: part += "scheduled for " + rb.scheduled_local + " (" + rb.reason + ")"; break;
+      case RebootState::kPostponed: part += "postponed to " + rb.scheduled_local + " (" + rb.reason + ")"; break;
+      case RebootState::kRebooting: part += "rebooting"; break;
+      case RebootState::kCancelled: part += "not scheduled: " + rb.reason; break;
+      case RebootState::kNotAllowed: part += "not scheduled: " + rb.reason; break;
+      case RebootState::kNone: part += "not scheduled (plumb apply schedules it)"; break;
+    }
+    parts.push_back(part);
+  }
+  if (!would.empty()) {
+    size_t w = waiting(would);
+    parts.push_back("would be required by " + describe(would) + "; " + std::to_string(w) +
+                    (w == 1 ? " resource would wait" : " resources would wait") + " for it");
+  }
+  if (!not_cleared.empty())
+    parts.push_back("did not clear " + describe(not_cleared) + "; plumb will not reboot again for it");
+  if (parts.empty() && !rb.os_pending.empty()) parts.push_back("pending in the OS (" + Join(rb.os_pending, ", ") + ")");
+  return parts.empty() ? "" : "reboot: " + Join(parts, "; ");
+}
+
 std::string RenderConsole(const RunReport& report, ConsoleDetail detail) {
   std::vector<const ResourceResult*> rows;
   for (const auto& r : report.resources) {
@@ -80,7 +124,9 @@ std::string RenderConsole(const RunReport& report, ConsoleDetail detail) {
       if (shown < lines.size()) out += indent + "... (" + std::to_string(lines.size() - shown) + " more lines in the JSON report)\n";
     }
   }
-  return out + SummaryLine(report) + "\n";
+  std::string reboot = RebootLine(report);
+  for (const auto& w : report.warnings) out += "warning: " + w + "\n";
+  return out + SummaryLine(report) + "\n" + (reboot.empty() ? "" : reboot + "\n");
 }
 
 }  // namespace plumb

@@ -1,8 +1,24 @@
+#include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "engine/report/formats.h"
 
 namespace plumb {
+
+std::string FormatUtcSeconds(int64_t t) {
+  using namespace std::chrono;
+  sys_seconds s{seconds{t}};
+  auto day = floor<days>(s);
+  year_month_day ymd{day};
+  hh_mm_ss hms{s - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()));
+  return buf;
+}
 
 std::string RenderJson(const RunReport& report) {
   using json = nlohmann::ordered_json;
@@ -44,6 +60,25 @@ std::string RenderJson(const RunReport& report) {
     resources.push_back(std::move(entry));
   }
   j["resources"] = std::move(resources);
+  const RebootSummary& rb = report.reboot;
+  json needs = json::array();
+  std::vector<std::string> behind;
+  for (const auto& n : rb.needs) {
+    needs.push_back({{"resource", n.resource}, {"cause", n.cause}, {"state", ToString(n.state)}, {"behind", n.behind}});
+    if (n.state == NeedState::kArmed || n.state == NeedState::kPending)
+      behind.insert(behind.end(), n.behind.begin(), n.behind.end());
+  }
+  j["reboot_required"] = rb.Required();
+  j["reboot_needs"] = needs;
+  j["reboot_scheduled"] = nullptr;
+  if (rb.Required() && rb.state != RebootState::kNone)
+    j["reboot_scheduled"] = {{"state", ToString(rb.state)},
+                             {"at", rb.scheduled_at ? json(FormatUtcSeconds(rb.scheduled_at)) : json(nullptr)},
+                             {"at_local", rb.scheduled_local.empty() ? json(nullptr) : json(rb.scheduled_local)},
+                             {"reason", rb.reason},
+                             {"resources_behind", behind}};
+  j["reboot_pending_os"] = rb.os_pending;
+  j["warnings"] = report.warnings;
   // Invalid UTF-8 (a binary file's diff) must not make the report unwritable.
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -133,6 +133,8 @@ std::string SelfExecutable() {
   return ec ? std::string("plumb") : p.string();
 }
 
+void KillSelfForTest() { ::raise(SIGKILL); }
+
 bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 }  // namespace plumb
