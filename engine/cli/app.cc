@@ -548,7 +548,8 @@ int RunCli(int argc, char** argv) {
 
   auto policies = [&](CLI::App* c) {
     c->add_option("policies", o.policy_path, "policy folder or file (default: .)");
-    c->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts");
+    c->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts (repeatable)")
+        ->allow_extra_args(false);
   };
   auto run_options = [&](CLI::App* c) {
     policies(c);
@@ -584,7 +585,8 @@ int RunCli(int argc, char** argv) {
   policies(graph);
   graph->add_option("-o,--output", o.output, "write to this file instead of stdout");
   auto* facts = app.add_subcommand("facts", "print the node's facts as TOML");
-  facts->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts");
+  facts->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts (repeatable)")
+        ->allow_extra_args(false);
   auto* describe = app.add_subcommand("describe", "list resource types, or the properties of one");
   describe->add_option("type", o.type, "resource type");
   for (auto* c : {validate, test, apply, graph, facts, describe, reboot, status}) c->fallthrough();

@@ -140,7 +140,8 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
   if (j.reboot == RebootState::kCancelled) return ExecuteResult{ExitCode::kCompliant, "the reboot was cancelled; nothing done"};
   std::vector<std::string> causes = ArmedCauses(j, boot);
   if (causes.empty()) {
-    bool earlier = !j.Armed().empty();
+    bool earlier = false;
+    for (const auto& b : j.barriers) earlier = earlier || b.boot_id != boot;
     return stand_down(earlier ? "the node has rebooted since the reboot was scheduled; nothing done"
                               : "no reboot is needed any more; nothing done");
   }

@@ -1,0 +1,345 @@
+// End-to-end reboot lifecycle on the real binary with the file-backed fake system
+// (PLUMB_FAKE_SYSTEM): schedule in a window, execute, simulated reboot, resume; no reboot loops;
+// the cluster guard; kill -9 at every step of apply, reboot --execute and resume.
+
+#include <cstdlib>
+#include <filesystem>
+#include <gtest/gtest.h>
+
+#include "engine/run/journal.h"
+#include "tests/support/run_binary.h"
+#include "tests/support/temp_dir.h"
+
+namespace plumb {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::NormalizeTimes;
+using testing::ReadText;
+using testing::RunPlumb;
+using testing::RunResult;
+using testing::WriteText;
+
+constexpr const char* kWednesday = "1795604400";  // 2026-11-25 11:00 UTC
+constexpr const char* kSaturday = "1795831200";   // 2026-11-28 02:00 UTC, the window's start
+
+class Reboot : public ::testing::Test {
+ protected:
+  Reboot() {
+    example_ = std::string(PLUMB_SOURCE_DIR) + "/examples/grub-cmdline";
+    Sh(example_ + "/prepare-sandbox.sh " + Root());
+    fs::create_directories(Fake());
+    setenv("PLUMB_FAKE_SYSTEM", Fake().c_str(), 1);
+    unsetenv("PLUMB_TEST_CRASH_AT");
+    WriteText(Fake() + "/now", kWednesday);
+    WriteText(Fake() + "/boot_id", "fake-boot-1");
+  }
+  ~Reboot() override {
+    unsetenv("PLUMB_FAKE_SYSTEM");
+    unsetenv("PLUMB_TEST_CRASH_AT");
+  }
+
+  static void Sh(const std::string& command) { ASSERT_EQ(std::system(command.c_str()), 0) << command; }
+  std::string Root() { return dir_ / "root"; }
+  std::string Fake() { return dir_ / "fake"; }
+  std::string State() { return dir_ / "state"; }
+  std::string Policies() { return policies_.empty() ? example_ + "/policies" : policies_; }
+
+  RunResult Plumb(std::vector<std::string> args, bool root = true) {
+    args.push_back(Policies());
+    args.insert(args.end(), {"--state-dir", State()});
+    if (root && args[0] != "reboot" && args[0] != "status") args.insert(args.end(), {"--root", Root()});
+    return RunPlumb(args);
+  }
+  RunResult Apply() { return Plumb({"apply"}); }
+  // The one-shot task fires: its entry is used up.
+  RunResult Execute() {
+    fs::remove(Fake() + "/scheduled");
+    return Plumb({"reboot", "--execute"}, false);
+  }
+  RunResult Resume() { return Plumb({"apply", "--resume"}); }
+  void SimulateReboot() { Sh(example_ + "/simulate-reboot.sh " + Root() + " " + Fake()); }
+
+  // A copy of the example's policies whose plumb.toml the test rewrites.
+  void OwnPolicies(const std::string& plumb_toml) {
+    policies_ = dir_ / "policies";
+    fs::create_directories(policies_);
+    fs::copy_file(example_ + "/policies/kernel-cmdline.toml", policies_ + "/kernel-cmdline.toml");
+    WriteText(policies_ + "/plumb.toml", plumb_toml);
+  }
+
+  size_t Lines(const std::string& path) {
+    if (!fs::exists(path)) return 0;
+    std::string text = ReadText(path);
+    return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  }
+
+  testing::TempDir dir_;
+  std::string example_;
+  std::string policies_;
+};
+
+TEST_F(Reboot, ScheduleRebootResume) {
+  RunResult first = Apply();
+  EXPECT_EQ(first.code, 8) << first.err;
+  EXPECT_EQ(NormalizeTimes(first.out),
+            "pending reboot  kernel-cmdline/grub-default    value: expected '\"quiet mitigations=auto,nosmt\"', actual "
+            "'\"quiet\"'\n"
+            "                                               takes effect after a reboot: changed 'value' (reboot = "
+            "\"required\")\n"
+            "changed         kernel-cmdline/update-grub     refreshed (notified by kernel-cmdline/grub-default)\n"
+            "pending reboot  kernel-cmdline/running-kernel  waits for the reboot after kernel-cmdline/grub-default\n"
+            "plumb apply: 3 resources: 1 changed, 2 pending reboot (T)\n"
+            "reboot: required by kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); 1 resource "
+            "waits for it; scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n");
+  EXPECT_EQ(ReadText(Fake() + "/scheduled").substr(0, 11), std::string(kSaturday) + "\n");
+  EXPECT_NE(ReadText(Fake() + "/at-boot").find("apply\n--resume\n"), std::string::npos);
+  EXPECT_EQ(ReadText(Root() + "/boot/grub/grub.cfg"), "linux /vmlinuz root=/dev/sda1 ro  quiet mitigations=auto,nosmt\n");
+
+  // Before the reboot a second apply changes nothing and says a reboot is pending.
+  RunResult second = Apply();
+  EXPECT_EQ(second.code, 8);
+  EXPECT_EQ(NormalizeTimes(second.out),
+            "pending reboot  kernel-cmdline/grub-default    takes effect after a reboot: changed 'value' (reboot = "
+            "\"required\")\n"
+            "pending reboot  kernel-cmdline/running-kernel  waits for the reboot after kernel-cmdline/grub-default\n"
+            "plumb apply: 3 resources: 1 compliant, 2 pending reboot (T)\n"
+            "reboot: required by kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); 1 resource "
+            "waits for it; scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n");
+  RunResult early = Resume();
+  EXPECT_EQ(early.code, 8);
+  EXPECT_EQ(early.out,
+            "plumb apply --resume: boot id fake-boot-1 unchanged: the reboot has not happened yet; nothing done; "
+            "reboot scheduled for 2026-11-28 02:00 +0000\n");
+
+  RunResult status = Plumb({"status"}, false);
+  EXPECT_EQ(status.code, 0);
+  EXPECT_EQ(status.out,
+            "plumb status: state folder " + State() +
+                "\n"
+                "boot id: fake-boot-1\n"
+                "reboot barrier: kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")), since "
+                "2026-11-25 11:00 +0000: armed, waiting for a reboot\n"
+                "reboot: scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n"
+                "reboots by plumb for these policies: 0 of at most 2\n");
+
+  WriteText(Fake() + "/now", kSaturday);
+  RunResult exec = Execute();
+  EXPECT_EQ(exec.code, 0) << exec.err;
+  EXPECT_EQ(exec.out, "plumb reboot: rebooting for kernel-cmdline/grub-default\n");
+  EXPECT_EQ(ReadText(Fake() + "/reboots"),
+            std::string(kSaturday) + " plumb: changes of kernel-cmdline/grub-default take effect after a reboot\n");
+
+  SimulateReboot();
+  RunResult resumed = Resume();
+  EXPECT_EQ(resumed.code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(NormalizeTimes(resumed.out), "plumb apply: 3 resources: 3 compliant (T)\n");
+  RunResult again = Resume();
+  EXPECT_EQ(again.out, "plumb apply --resume: nothing waits for a reboot; nothing done\n");
+  EXPECT_EQ(Lines(Fake() + "/reboots"), 1u);
+}
+
+TEST_F(Reboot, ARebootThatDidNotClearTheNeedIsNotRepeated) {
+  ASSERT_EQ(Apply().code, 8);
+  WriteText(Fake() + "/now", kSaturday);
+  ASSERT_EQ(Execute().code, 0);
+  SimulateReboot();
+  // Something at boot put the old setting back.
+  Sh("sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"/' " + Root() + "/etc/default/grub");
+  for (int run = 0; run < 2; ++run) {
+    RunResult r = Resume();
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.out.find("a reboot did not clear what it was for "
+                         "(changed 'value' (reboot = \"required\"); armed in boot fake-boot-1): value: expected "
+                         "'\"quiet mitigations=auto,nosmt\"', actual '\"quiet\"'; plumb will not reboot again for it\n"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("reboot: did not clear kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); "
+                         "plumb will not reboot again for it\n"),
+              std::string::npos)
+        << r.out;
+    EXPECT_FALSE(fs::exists(Fake() + "/scheduled"));
+  }
+  RunResult exec = Execute();
+  EXPECT_EQ(exec.out, "plumb reboot: the node has rebooted since the reboot was scheduled; nothing done\n");
+  EXPECT_EQ(Lines(Fake() + "/reboots"), 1u);
+}
+
+TEST_F(Reboot, PolicyNeverReportsWithoutScheduling) {
+  OwnPolicies("[reboot]\npolicy = \"never\"\n");
+  RunResult r = Apply();
+  EXPECT_EQ(r.code, 9);
+  EXPECT_NE(r.out.find("reboot: required by kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); 1 "
+                       "resource waits for it; not scheduled: [reboot] policy is \"never\": reboot the node yourself; "
+                       "plumb apply --resume continues afterwards\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(Fake() + "/scheduled"));
+  RunResult test = Plumb({"test"});
+  EXPECT_EQ(test.code, 9) << test.out;
+}
+
+TEST_F(Reboot, CancelStaysCancelledUntilANewChange) {
+  ASSERT_EQ(Apply().code, 8);
+  RunResult cancel = Plumb({"reboot", "--cancel"}, false);
+  EXPECT_EQ(cancel.code, 0);
+  EXPECT_EQ(cancel.out, "plumb reboot: cancelled the reboot scheduled for 2026-11-28 02:00 +0000; plumb apply schedules "
+                        "one again only for a new change that needs a reboot\n");
+  EXPECT_FALSE(fs::exists(Fake() + "/scheduled"));
+  RunResult again = Apply();
+  EXPECT_EQ(again.code, 9);
+  EXPECT_FALSE(fs::exists(Fake() + "/scheduled"));
+  WriteText(Fake() + "/now", kSaturday);
+  EXPECT_EQ(Execute().out, "plumb reboot: the reboot was cancelled; nothing done\n");
+  EXPECT_EQ(Lines(Fake() + "/reboots"), 0u);
+  RunResult usage = RunPlumb({"reboot", Policies()});
+  EXPECT_EQ(usage.code, 2);
+  EXPECT_EQ(usage.err, "plumb: error: reboot needs --execute or --cancel\nRun with --help for more information.\n");
+}
+
+class ClusterReboot : public Reboot {
+ protected:
+  ClusterReboot() {
+    OwnPolicies("[reboot]\npolicy = \"window\"\nretry = \"30m\"\n[[reboot.window]]\ndays = [\"sat\"]\n"
+                "start = \"02:00\"\nduration = \"3h\"\n[reboot.cluster]\nmax_concurrent = 1\n");
+    WriteText(dir_ / "facts.toml", "[cluster]\nname = \"hv\"\nnodes = \"hv1,hv2,hv3\"\nnode = \"hv2\"\n");
+    WriteText(Fake() + "/cluster", "hv1 up\nhv2 up\nhv3 up\n");
+  }
+  RunResult PlumbWithFacts(std::vector<std::string> args, bool root) {
+    args.insert(args.end(), {"--facts", dir_ / "facts.toml"});
+    return Plumb(args, root);
+  }
+};
+
+TEST_F(ClusterReboot, RankGivesTheSlotAndTheGuardPostponesWhileANodeIsDown) {
+  RunResult r = PlumbWithFacts({"apply"}, true);
+  ASSERT_EQ(r.code, 8) << r.out << r.err;
+  EXPECT_NE(r.out.find("scheduled for 2026-11-28 03:00 +0000 (window sat 02:00 (3h), slot 2 of 3 for rank 1)"),
+            std::string::npos)
+      << r.out;
+  WriteText(Fake() + "/now", "1795834800");  // 03:00
+  WriteText(Fake() + "/cluster", "hv1 up\nhv2 up\nhv3 down\n");
+  fs::remove(Fake() + "/scheduled");
+  RunResult postponed = PlumbWithFacts({"reboot", "--execute"}, false);
+  EXPECT_EQ(postponed.code, 8);
+  EXPECT_EQ(postponed.out, "plumb reboot: postponed: cluster node hv3 is down; next try 2026-11-28 03:30 +0000 (window "
+                           "sat 02:00 (3h), slot 2 of 3 for rank 1)\n");
+  EXPECT_EQ(Lines(Fake() + "/reboots"), 0u);
+  EXPECT_EQ(ReadText(Fake() + "/scheduled").substr(0, 11), "1795836600\n") << "the next try is scheduled";
+  EXPECT_FALSE(fs::exists(Fake() + "/cluster.log")) << "never drained while another node is down";
+
+  // hv3 stays down past the slot: the next week's slot.
+  WriteText(Fake() + "/now", "1795836600");  // 03:30
+  RunResult later = PlumbWithFacts({"reboot", "--execute"}, false);
+  EXPECT_EQ(later.out, "plumb reboot: postponed: cluster node hv3 is down; next try 2026-12-05 03:00 +0000 (window "
+                       "sat 02:00 (3h), slot 2 of 3 for rank 1)\n");
+
+  WriteText(Fake() + "/cluster", "hv1 up\nhv2 up\nhv3 up\n");
+  RunResult exec = PlumbWithFacts({"reboot", "--execute"}, false);
+  EXPECT_EQ(exec.code, 0);
+  EXPECT_EQ(ReadText(Fake() + "/cluster.log"), "drain hv2\n");
+  EXPECT_EQ(ReadText(Fake() + "/cluster"), "hv1 up\nhv2 paused\nhv3 up\n");
+  SimulateReboot();
+  RunResult resumed = PlumbWithFacts({"apply", "--resume"}, true);
+  EXPECT_EQ(resumed.code, 0) << resumed.out;
+  EXPECT_EQ(ReadText(Fake() + "/cluster.log"), "drain hv2\nresume hv2\n");
+  EXPECT_EQ(ReadText(Fake() + "/cluster"), "hv1 up\nhv2 up\nhv3 up\n");
+}
+
+TEST_F(ClusterReboot, FailedDrainResumesAndPostpones) {
+  ASSERT_EQ(PlumbWithFacts({"apply"}, true).code, 8);
+  WriteText(Fake() + "/now", "1795834800");
+  WriteText(Fake() + "/drain-fails", "VM sql01 cannot live-migrate");
+  RunResult r = PlumbWithFacts({"reboot", "--execute"}, false);
+  EXPECT_EQ(r.code, 8);
+  EXPECT_EQ(r.out, "plumb reboot: postponed: draining hv2 failed: VM sql01 cannot live-migrate; resumed it; next try "
+                   "2026-11-28 03:30 +0000 (window sat 02:00 (3h), slot 2 of 3 for rank 1)\n");
+  EXPECT_EQ(ReadText(Fake() + "/cluster.log"), "drain hv2\nresume hv2\n");
+  EXPECT_EQ(Lines(Fake() + "/reboots"), 0u);
+}
+
+// Kill -9 at every step: after each crash the journal is intact (or absent), no temporary file
+// is left, and an uninterrupted run finishes the work.
+class CrashReboot : public Reboot {
+ protected:
+  void ExpectConsistent(const std::string& when) {
+    std::string journal = State() + "/journal.json";
+    if (fs::exists(journal)) {
+      auto parsed = ParseJournal(ReadText(journal));
+      EXPECT_TRUE(parsed) << when << ": " << parsed.error().message;
+    }
+    for (const auto& dir : {State(), Root() + "/etc/default", Root() + "/boot/grub"}) {
+      if (!fs::exists(dir)) continue;
+      for (const auto& e : fs::directory_iterator(dir))
+        EXPECT_EQ(e.path().filename().string().find(".plumb-"), std::string::npos) << when << ": " << e.path();
+    }
+  }
+  RunResult Crashing(int step, const std::function<RunResult()>& run) {
+    setenv("PLUMB_TEST_CRASH_AT", std::to_string(step).c_str(), 1);
+    RunResult r = run();
+    unsetenv("PLUMB_TEST_CRASH_AT");
+    return r;
+  }
+};
+
+TEST_F(CrashReboot, KillAtEveryStepOfApply) {
+  int steps = 0;
+  for (int step = 1; step < 40; ++step) {
+    Sh(example_ + "/prepare-sandbox.sh " + Root());
+    fs::remove_all(State());
+    fs::remove(Fake() + "/scheduled");
+    RunResult crashed = Crashing(step, [&] { return Apply(); });
+    if (crashed.code != 128 + 9) {
+      EXPECT_EQ(crashed.code, 8) << "step " << step << ": " << crashed.err;
+      steps = step - 1;
+      break;
+    }
+    ExpectConsistent("after a crash at step " + std::to_string(step));
+    RunResult next = Apply();
+    EXPECT_EQ(next.code, 8) << "step " << step << ": " << next.out << next.err;
+    EXPECT_EQ(ReadText(Root() + "/boot/grub/grub.cfg"), "linux /vmlinuz root=/dev/sda1 ro  quiet mitigations=auto,nosmt\n")
+        << "the owed update-grub refresh survived a crash at step " << step;
+    EXPECT_TRUE(fs::exists(Fake() + "/scheduled")) << "step " << step;
+    ExpectConsistent("after the run following step " + std::to_string(step));
+  }
+  EXPECT_GE(steps, 8) << "apply has write-ahead, set, refresh and schedule steps";
+}
+
+TEST_F(CrashReboot, KillAtEveryStepOfRebootAndResume) {
+  int steps = 0;
+  for (int step = 1; step < 40; ++step) {
+    Sh(example_ + "/prepare-sandbox.sh " + Root());
+    fs::remove_all(State());
+    for (const char* f : {"scheduled", "reboots", "boot_id"}) fs::remove(Fake() + "/" + f);
+    WriteText(Fake() + "/now", kWednesday);
+    ASSERT_EQ(Apply().code, 8);
+    WriteText(Fake() + "/now", kSaturday);
+    RunResult exec = Crashing(step, [&] { return Execute(); });
+    bool exec_crashed = exec.code == 128 + 9;
+    ExpectConsistent("reboot --execute killed at step " + std::to_string(step));
+    if (exec_crashed) {
+      RunResult again = Execute();
+      EXPECT_EQ(again.code, 0) << again.out << again.err;
+    }
+    EXPECT_EQ(Lines(Fake() + "/reboots"), 1u) << "step " << step;
+    SimulateReboot();
+    RunResult resume = Crashing(exec_crashed ? 0 : step, [&] { return Resume(); });
+    bool resume_crashed = resume.code == 128 + 9;
+    ExpectConsistent("resume killed at step " + std::to_string(step));
+    if (!exec_crashed && !resume_crashed) {
+      EXPECT_EQ(resume.code, 0) << resume.out;
+      steps = step - 1;
+      break;
+    }
+    RunResult finish = Resume();
+    EXPECT_TRUE(finish.code == 0 || finish.out == "plumb apply --resume: nothing waits for a reboot; nothing done\n")
+        << "step " << step << ": " << finish.out << finish.err;
+    RunResult test = Plumb({"test"});
+    EXPECT_EQ(test.code, 0) << "step " << step << ": " << test.out;
+    EXPECT_EQ(Lines(Fake() + "/reboots"), 1u) << "never a second reboot, step " << step;
+  }
+  EXPECT_GE(steps, 3);
+}
+
+}  // namespace
+}  // namespace plumb
