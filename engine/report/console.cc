@@ -51,10 +51,15 @@ std::string RebootLine(const RunReport& report) {
     for (const auto* n : needs) parts.push_back(n->resource == "os" ? n->cause : n->resource + " (" + n->cause + ")");
     return Join(parts, ", ");
   };
-  auto waiting = [](const std::vector<const RebootNeed*>& needs) {
-    size_t n = 0;
-    for (const auto* need : needs) n += need->behind.size();
-    return n;
+  // "1 resource waits for it (p/r)": names the waiting resources, up to five.
+  auto waiting = [](const std::vector<const RebootNeed*>& needs, const char* one, const char* many) {
+    std::vector<std::string> names;
+    for (const auto* need : needs) names.insert(names.end(), need->behind.begin(), need->behind.end());
+    std::string out = std::to_string(names.size()) + (names.size() == 1 ? one : many) + " for it";
+    if (names.empty()) return out;
+    size_t more = names.size() > 5 ? names.size() - 5 : 0;
+    names.resize(names.size() - more);
+    return out + " (" + Join(names, ", ") + (more ? " and " + std::to_string(more) + " more" : "") + ")";
   };
   std::vector<const RebootNeed*> required, would, not_cleared;
   for (const auto& n : rb.needs) {
@@ -64,9 +69,8 @@ std::string RebootLine(const RunReport& report) {
   }
   std::vector<std::string> parts;
   if (!required.empty()) {
-    size_t w = waiting(required);
-    std::string part = "required by " + describe(required) + "; " + std::to_string(w) +
-                       (w == 1 ? " resource waits" : " resources wait") + " for it; ";
+    std::string part = "required by " + describe(required) + "; " +
+                       waiting(required, " resource waits", " resources wait") + "; ";
     switch (rb.state) {
       case RebootState::kScheduled: part += "scheduled for " + rb.scheduled_local + " (" + rb.reason + ")"; break;
       case RebootState::kPostponed: part += "postponed to " + rb.scheduled_local + " (" + rb.reason + ")"; break;
@@ -78,9 +82,8 @@ std::string RebootLine(const RunReport& report) {
     parts.push_back(part);
   }
   if (!would.empty()) {
-    size_t w = waiting(would);
-    parts.push_back("would be required by " + describe(would) + "; " + std::to_string(w) +
-                    (w == 1 ? " resource would wait" : " resources would wait") + " for it");
+    parts.push_back("would be required by " + describe(would) + "; " +
+                    waiting(would, " resource would wait", " resources would wait"));
   }
   if (!not_cleared.empty())
     parts.push_back("did not clear " + describe(not_cleared) + "; plumb will not reboot again for it");

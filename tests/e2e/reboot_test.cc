@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "engine/run/journal.h"
 #include "tests/support/run_binary.h"
@@ -91,7 +92,7 @@ TEST_F(Reboot, ScheduleRebootResume) {
             "pending reboot  kernel-cmdline/running-kernel  waits for the reboot after kernel-cmdline/grub-default\n"
             "plumb apply: 3 resources: 1 changed, 2 pending reboot (T)\n"
             "reboot: required by kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); 1 resource "
-            "waits for it; scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n");
+            "waits for it (kernel-cmdline/running-kernel); scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n");
   EXPECT_EQ(ReadText(Fake() + "/scheduled").substr(0, 11), std::string(kSaturday) + "\n");
   EXPECT_NE(ReadText(Fake() + "/at-boot").find("apply\n--resume\n"), std::string::npos);
   EXPECT_EQ(ReadText(Root() + "/boot/grub/grub.cfg"), "linux /vmlinuz root=/dev/sda1 ro  quiet mitigations=auto,nosmt\n");
@@ -105,7 +106,7 @@ TEST_F(Reboot, ScheduleRebootResume) {
             "pending reboot  kernel-cmdline/running-kernel  waits for the reboot after kernel-cmdline/grub-default\n"
             "plumb apply: 3 resources: 1 compliant, 2 pending reboot (T)\n"
             "reboot: required by kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); 1 resource "
-            "waits for it; scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n");
+            "waits for it (kernel-cmdline/running-kernel); scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n");
   RunResult early = Resume();
   EXPECT_EQ(early.code, 8);
   EXPECT_EQ(early.out,
@@ -170,7 +171,7 @@ TEST_F(Reboot, PolicyNeverReportsWithoutScheduling) {
   RunResult r = Apply();
   EXPECT_EQ(r.code, 9);
   EXPECT_NE(r.out.find("reboot: required by kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); 1 "
-                       "resource waits for it; not scheduled: [reboot] policy is \"never\": reboot the node yourself; "
+                       "resource waits for it (kernel-cmdline/running-kernel); not scheduled: [reboot] policy is \"never\": reboot the node yourself; "
                        "plumb apply --resume continues afterwards\n"),
             std::string::npos)
       << r.out;
@@ -339,6 +340,109 @@ TEST_F(CrashReboot, KillAtEveryStepOfRebootAndResume) {
     EXPECT_EQ(Lines(Fake() + "/reboots"), 1u) << "never a second reboot, step " << step;
   }
   EXPECT_GE(steps, 3);
+}
+
+}  // namespace
+}  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST_F(Reboot, ChangedPoliciesArePlannedAgainNotReplayed) {
+  OwnPolicies(ReadText(example_ + "/policies/plumb.toml"));
+  ASSERT_EQ(Apply().code, 8);
+  WriteText(Fake() + "/now", kSaturday);
+  ASSERT_EQ(Execute().code, 0);
+  SimulateReboot();
+  // Before the node came back, the policy moved on to another setting.
+  Sh("sed -i 's/mitigations=auto,nosmt/mitigations=auto/' " + policies_ + "/kernel-cmdline.toml");
+  RunResult r = Resume();
+  EXPECT_EQ(r.code, 8) << r.out << r.err;
+  EXPECT_NE(r.out.find("takes effect after a reboot: changed 'value'"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("did not clear"), std::string::npos) << "a new policy is not a reboot loop: " << r.out;
+  EXPECT_NE(r.err.find("plumb: info: policies changed since the journal was written: planning again\n"), std::string::npos);
+  EXPECT_TRUE(fs::exists(Fake() + "/scheduled"));
+  RunResult status = Plumb({"status"}, false);
+  EXPECT_NE(status.out.find("reboots by plumb for these policies: 0 of at most 2\n"), std::string::npos) << status.out;
+}
+
+TEST_F(Reboot, CorruptJournalIsReportedAndRecovered) {
+  ASSERT_EQ(Apply().code, 8);
+  std::string journal = State() + "/journal.json";
+  std::string text = ReadText(journal);
+  WriteText(journal, text.substr(0, text.size() / 2));
+  RunResult r = Apply();
+  EXPECT_EQ(r.code, 8) << r.out;
+  std::string warning = "journal " + journal + " is corrupt (not a JSON object (truncated?)); kept it as " + journal +
+                        ".corrupt and recovered the previous generation " + journal + ".prev";
+  EXPECT_NE(r.err.find("plumb: warning: " + warning + "\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("warning: " + warning + "\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pending reboot  kernel-cmdline/running-kernel  waits for the reboot"), std::string::npos)
+      << "the armed barrier was recovered: " << r.out;
+  EXPECT_TRUE(ParseJournal(ReadText(journal))) << "a good journal was written again";
+}
+
+TEST_F(Reboot, OsPendingRebootIsAFactAndACondition) {
+  policies_ = dir_ / "clean";
+  fs::create_directories(policies_);
+  WriteText(policies_ + "/plumb.toml", "[reboot]\npolicy = \"immediate\"\n");
+  WriteText(policies_ + "/modules.toml",
+            "[policy]\nid = \"modules\"\n[[resource]]\nid = \"blacklist\"\ntype = \"file\"\n"
+            "path = \"/etc/modprobe.d/blacklist-usb.conf\"\ncontent = \"blacklist usb-storage\\n\"\n"
+            "requires_clean_boot = true\n");
+  fs::create_directories(Root() + "/etc/modprobe.d");
+  WriteText(Fake() + "/os-pending-reboot", "/run/reboot-required (linux-image-6.1.0-28-amd64)\n");
+  RunResult facts = RunPlumb({"facts"});
+  EXPECT_NE(facts.out.find("[reboot]\npending = true\n"), std::string::npos) << facts.out;
+  RunResult r = Apply();
+  EXPECT_EQ(r.code, 8) << r.out;
+  EXPECT_NE(r.out.find("pending reboot  modules/blacklist  waits for the reboot pending in the OS (/run/reboot-required "
+                       "(linux-image-6.1.0-28-amd64))\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("reboot: required by the OS reports a pending reboot: /run/reboot-required "
+                       "(linux-image-6.1.0-28-amd64); 1 resource waits for it (modules/blacklist); scheduled for "
+                       "2026-11-25 11:00 +0000 (immediate)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(Root() + "/etc/modprobe.d/blacklist-usb.conf"));
+  // The reboot happens, but the OS still says it needs one: a stale signal, never a loop.
+  ASSERT_EQ(Execute().code, 0);
+  WriteText(Fake() + "/boot_id", "fake-boot-2");
+  RunResult stale = Resume();
+  EXPECT_EQ(stale.code, 1) << stale.out;
+  EXPECT_NE(stale.out.find("reboot: did not clear the OS reports a pending reboot: /run/reboot-required "
+                           "(linux-image-6.1.0-28-amd64); plumb will not reboot again for it\n"),
+            std::string::npos)
+      << stale.out;
+  EXPECT_FALSE(fs::exists(Fake() + "/scheduled"));
+  fs::remove(Fake() + "/os-pending-reboot");
+  RunResult clean = Apply();
+  EXPECT_EQ(clean.code, 5) << clean.out;
+  EXPECT_EQ(ReadText(Root() + "/etc/modprobe.d/blacklist-usb.conf"), "blacklist usb-storage\n");
+}
+
+TEST_F(Reboot, GraphAndJsonShowTheBarrier) {
+  RunResult dot = RunPlumb({"graph", Policies()});
+  EXPECT_NE(dot.out.find("  \"reboot after kernel-cmdline/grub-default\" -> \"kernel-cmdline/running-kernel\" "
+                         "[color=red];\n"),
+            std::string::npos)
+      << dot.out;
+  RunResult r = Plumb({"apply", "--json", "-"});
+  EXPECT_EQ(r.code, 8);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["exit_code"], 8);
+  EXPECT_EQ(j["reboot_required"], true);
+  EXPECT_EQ(j["reboot_needs"][0]["resource"], "kernel-cmdline/grub-default");
+  EXPECT_EQ(j["reboot_needs"][0]["state"], "armed");
+  EXPECT_EQ(j["reboot_scheduled"]["state"], "scheduled");
+  EXPECT_EQ(j["reboot_scheduled"]["at"], "2026-11-28T02:00:00Z");
+  EXPECT_EQ(j["reboot_scheduled"]["at_local"], "2026-11-28 02:00 +0000");
+  EXPECT_EQ(j["reboot_scheduled"]["reason"], "window sat 02:00 (3h)");
+  EXPECT_EQ(j["reboot_scheduled"]["resources_behind"], nlohmann::json::array({"kernel-cmdline/running-kernel"}));
+  EXPECT_EQ(j["reboot_pending_os"], nlohmann::json::array());
+  EXPECT_EQ(r.err, "plumb apply: 3 resources: 1 changed, 2 pending reboot (" +
+                       r.err.substr(r.err.find('(') + 1, r.err.find(')') - r.err.find('(') - 1) + ")\n");
 }
 
 }  // namespace
