@@ -1,0 +1,190 @@
+#include "engine/run/reboot.h"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+
+#include "engine/run/fake_system.h"
+#include "resources/system_backends.h"
+#include "tests/support/temp_dir.h"
+
+namespace plumb {
+namespace {
+
+class RecordingHooks : public HookRunner {
+ public:
+  Status Run(const std::string& command, int64_t timeout_s, const std::string& node) override {
+    calls.push_back(command + " " + std::to_string(timeout_s) + " " + node);
+    if (command == fail) return Error{"exit status 3: not now"};
+    return OkStatus();
+  }
+  std::vector<std::string> calls;
+  std::string fail;
+};
+
+class RebootPlan : public ::testing::Test {
+ protected:
+  RebootPlan()
+      : fake_(dir_ / "fake"),
+        fs_(MakeSystemFileSystem()),
+        store_(*fs_, dir_.path()),
+        system_{fake_, fake_, fake_, fake_, fake_, hooks_, nullptr} {
+    std::filesystem::create_directories(dir_ / "fake");
+    testing::WriteText(dir_ / "fake/now", "1795604400");
+    settings_.policy = RebootPolicy::kImmediate;
+    settings_.max_per_digest = 2;
+    journal_.policy_digest = "d";
+    journal_.barriers.push_back({"p/a", "changed 'kernel'", 1795600000, "fake-boot-1", BarrierState::kArmed, ""});
+  }
+
+  RebootContext Ctx() { return {settings_, system_, {"", "node1", 0, 1}, {"plumb", "reboot", "--execute"}, {"plumb", "apply", "--resume"}}; }
+
+  RunReport Planned(NeedState state = NeedState::kArmed) {
+    RunReport report;
+    report.reboot.needs.push_back({"p/a", "changed 'kernel'", state, {"p/b"}});
+    PlanReboot(Ctx(), journal_, report);
+    return report;
+  }
+
+  testing::TempDir dir_;
+  FakeSystem fake_;
+  std::unique_ptr<FileSystem> fs_;
+  JournalStore store_;
+  RecordingHooks hooks_;
+  RebootSystem system_;
+  RebootSettings settings_;
+  Journal journal_;
+};
+
+TEST_F(RebootPlan, ImmediateSchedulesNowAndInstallsTheBootTask) {
+  RunReport r = Planned();
+  EXPECT_EQ(r.reboot.state, RebootState::kScheduled);
+  EXPECT_EQ(r.reboot.scheduled_at, 1795604400);
+  EXPECT_EQ(r.reboot.reason, "immediate");
+  EXPECT_EQ(testing::ReadText(dir_ / "fake/scheduled"), "1795604400\nplumb\nreboot\n--execute\n");
+  EXPECT_EQ(testing::ReadText(dir_ / "fake/at-boot"), "plumb\napply\n--resume\n");
+  EXPECT_EQ(r.Exit(), ExitCode::kRebootScheduled);
+}
+
+TEST_F(RebootPlan, ASecondRunKeepsTheSlot) {
+  settings_.policy = RebootPolicy::kWindow;
+  settings_.windows.push_back({1 << 5, 120, 3 * 3600});
+  Planned();
+  int64_t first = journal_.scheduled_at;
+  testing::WriteText(dir_ / "fake/now", "1795608000");
+  Planned(NeedState::kPending);
+  EXPECT_EQ(journal_.scheduled_at, first);
+  // A slot missed while the node was off is planned again.
+  testing::WriteText(dir_ / "fake/now", std::to_string(first + 3600));
+  Planned(NeedState::kPending);
+  EXPECT_EQ(journal_.scheduled_at, first + 3600) << "inside the window still: now";
+}
+
+TEST_F(RebootPlan, MaxRebootsPerDigest) {
+  journal_.attempts = {{1, "b0", {"p/a"}}, {2, "b1", {"p/a"}}};
+  RunReport r = Planned();
+  EXPECT_EQ(r.reboot.state, RebootState::kNotAllowed);
+  EXPECT_EQ(r.reboot.reason, "plumb already rebooted this node 2 times for these policies (max_per_digest = 2)");
+  EXPECT_EQ(r.Exit(), ExitCode::kRebootNeeded);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/scheduled"));
+  auto exec = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  EXPECT_EQ(exec.code, ExitCode::kRebootNeeded);
+  EXPECT_EQ(exec.message, "not rebooting: plumb already rebooted this node 2 times for these policies (max_per_digest = 2)");
+}
+
+TEST_F(RebootPlan, NoNeedCancelsWhatWasScheduled) {
+  Planned();
+  RunReport none;
+  PlanReboot(Ctx(), journal_, none);
+  EXPECT_EQ(journal_.reboot, RebootState::kNone);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/scheduled"));
+}
+
+TEST_F(RebootPlan, ExecuteRunsTheHookRecordsAndReboots) {
+  settings_.pre_reboot = "stop-app";
+  Planned();
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  EXPECT_EQ(r.code, ExitCode::kCompliant);
+  EXPECT_EQ(r.message, "rebooting for p/a");
+  EXPECT_EQ(hooks_.calls, std::vector<std::string>{"stop-app 600 node1"});
+  EXPECT_EQ(testing::ReadText(dir_ / "fake/reboots"), "1795604400 plumb: changes of p/a take effect after a reboot\n");
+  JournalStore again(*fs_, dir_.path());
+  Journal on_disk = again.Load().journal;
+  EXPECT_EQ(on_disk.reboot, RebootState::kRebooting) << "recorded before rebooting";
+  ASSERT_EQ(on_disk.attempts.size(), 1u);
+  EXPECT_EQ(on_disk.attempts[0].boot_id, "fake-boot-1");
+}
+
+TEST_F(RebootPlan, FailingPreHookPostpones) {
+  settings_.pre_reboot = "stop-app";
+  hooks_.fail = "stop-app";
+  Planned();
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  EXPECT_EQ(r.code, ExitCode::kRebootScheduled);
+  EXPECT_EQ(r.message, "postponed: the pre_reboot hook failed: exit status 3: not now; next try 2026-11-25 11:15 +0000 (immediate)");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/reboots"));
+  EXPECT_EQ(journal_.reboot, RebootState::kPostponed);
+}
+
+TEST_F(RebootPlan, FailedRebootIsReported) {
+  Planned();
+  testing::WriteText(dir_ / "fake/reboot-fails", "Access denied");
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  EXPECT_EQ(r.code, ExitCode::kFailed);
+  EXPECT_EQ(r.message, "not rebooted: the reboot failed to start: Access denied");
+  EXPECT_TRUE(journal_.attempts.empty());
+}
+
+TEST_F(RebootPlan, ChangedPoliciesStandDown) {
+  Planned();
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "other", nullptr);
+  EXPECT_EQ(r.message, "the policies changed since the reboot was scheduled; nothing done (the next plumb apply plans again)");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/reboots"));
+}
+
+TEST_F(RebootPlan, AfterRebootResumesTheNodeAndRunsThePostHook) {
+  settings_.post_reboot = "start-app";
+  journal_.drained_node = "node1";
+  journal_.reboot = RebootState::kRebooting;
+  testing::WriteText(dir_ / "fake/cluster", "node1 paused\nnode2 up\n");
+  system_.cluster = &fake_;
+  EXPECT_TRUE(AfterReboot(Ctx(), journal_).empty());
+  EXPECT_EQ(testing::ReadText(dir_ / "fake/cluster"), "node1 up\nnode2 up\n");
+  EXPECT_EQ(hooks_.calls, std::vector<std::string>{"start-app 600 node1"});
+  EXPECT_TRUE(journal_.drained_node.empty());
+  EXPECT_EQ(journal_.reboot, RebootState::kNone);
+
+  hooks_.fail = "start-app";
+  journal_.drained_node = "node1";
+  system_.cluster = nullptr;
+  EXPECT_EQ(AfterReboot(Ctx(), journal_),
+            (std::vector<std::string>{"cluster node node1 was drained before the reboot, but no cluster is configured "
+                                      "now; resume it by hand",
+                                      "the post_reboot hook failed: exit status 3: not now"}));
+}
+
+TEST(ClusterPositionTest, RankAmongSortedNodes) {
+  Facts f;
+  f.Set("hostname", std::string("hv2"));
+  EXPECT_EQ(PositionOf(f).size, 1) << "no cluster";
+  f.Set("cluster.name", std::string("hv"));
+  f.Set("cluster.nodes", std::string("hv3, hv1,hv2"));
+  ClusterPosition p = PositionOf(f);
+  EXPECT_EQ(p.node, "hv2");
+  EXPECT_EQ(p.rank, 1);
+  EXPECT_EQ(p.size, 3);
+  f.Set("cluster.node", std::string("hv0"));
+  p = PositionOf(f);
+  EXPECT_EQ(p.rank, 0);
+  EXPECT_EQ(p.size, 4) << "a node missing from the list still counts";
+}
+
+TEST(HookRunnerTest, MessagesVerbatim) {
+  auto processes = MakeSystemProcessRunner();
+  ProcessHookRunner hooks(*processes);
+  EXPECT_TRUE(hooks.Run("test \"$PLUMB_NODE\" = n1", 10, "n1"));
+  EXPECT_EQ(hooks.Run("echo nope; exit 4", 10, "n1").error().message, "exit status 4: nope");
+  EXPECT_EQ(hooks.Run("sleep 5", 1, "n1").error().message, "timed out after 1s");
+}
+
+}  // namespace
+}  // namespace plumb
