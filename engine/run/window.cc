@@ -38,7 +38,7 @@ std::string FormatLocal(const TimeZone& tz, int64_t t) {
   auto day = floor<days>(local);
   year_month_day ymd{day};
   hh_mm_ss hms{local - day};
-  char buf[48];
+  char buf[96];
   int64_t a = off < 0 ? -off : off;
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld %c%02ld%02ld", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),

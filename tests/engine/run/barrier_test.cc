@@ -36,9 +36,11 @@ class BarrierTest : public ::testing::Test {
     JournalStore store(*fs_, dir_.path());
     journal_ = store.Load().journal;
     RunReport report;
-    RunOptions options{kind, std::nullopt, nullptr, nullptr, {boot, std::move(os_pending), 1000}, &journal_, &store};
+    RunOptions options{kind, std::nullopt, nullptr, nullptr, {boot, std::move(os_pending), 1000}, &journal_, &store, nullptr};
     ex.Run(options, report);
-    if (kind == RunKind::kApply) EXPECT_TRUE(store.Commit(journal_));
+    if (kind == RunKind::kApply) {
+      EXPECT_TRUE(store.Commit(journal_));
+    }
     return report;
   }
 

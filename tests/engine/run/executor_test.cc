@@ -30,7 +30,10 @@ class ExecutorTest : public ::testing::Test {
     Executor ex(repo_, *graph_, types_, b, facts_);
     EXPECT_TRUE(ex.Prepare(diags_));
     RunReport report;
-    RunOptions options{kind, mode, &interrupt_, nullptr};
+    RunOptions options;
+    options.kind = kind;
+    options.mode_override = mode;
+    options.interrupt = &interrupt_;
     ex.Run(options, report);
     return report;
   }
