@@ -447,3 +447,23 @@ TEST_F(Reboot, GraphAndJsonShowTheBarrier) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST_F(Reboot, ExampleScriptRunsTheWholeLifecycle) {
+  unsetenv("PLUMB_FAKE_SYSTEM");  // the script sets its own
+  std::string out = dir_ / "example";
+  std::string command = "GRUB_EXAMPLE_OUT=" + out + " " + example_ + "/run.sh " + PLUMB_BINARY + " > " + out + ".log 2>&1";
+  int rc = std::system(command.c_str());
+  EXPECT_EQ(rc, 0) << ReadText(out + ".log");
+  std::string log = ReadText(out + ".log");
+  EXPECT_NE(log.find("plumb reboot: rebooting for kernel-cmdline/grub-default\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("compliant  kernel-cmdline/running-kernel\n"), std::string::npos) << log;
+  EXPECT_EQ(ReadText(out + "/root/proc/cmdline"), "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro  quiet mitigations=auto,nosmt\n");
+  RunResult validate = RunPlumb({"validate", example_ + "/policies"});
+  EXPECT_EQ(validate.out, "plumb validate: 1 policies, 3 resources, no errors\n");
+}
+
+}  // namespace
+}  // namespace plumb
