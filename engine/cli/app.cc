@@ -14,6 +14,7 @@
 #include "engine/platform/platform.h"
 #include "engine/policy/cache.h"
 #include "engine/policy/repository.h"
+#include "engine/util/civil_time.h"
 #include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
 #include "engine/report/formats.h"
@@ -53,14 +54,11 @@ struct Options {
 };
 
 std::string FormatUtc(std::chrono::system_clock::time_point t) {
-  auto days = std::chrono::floor<std::chrono::days>(t);
-  std::chrono::year_month_day ymd(days);
-  std::chrono::hh_mm_ss hms(std::chrono::floor<std::chrono::milliseconds>(t - days));
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  CivilTime c = ToCivil(ms / 1000);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute,
+                c.second, static_cast<int>(ms % 1000));
   return buf;
 }
 
@@ -265,12 +263,8 @@ class Session {
     }
 
     std::string state_dir = StateDir(repo_.agent);
-    int timeout_s = opt_.lock_timeout_s >= 0 ? opt_.lock_timeout_s : repo_.agent.lock_timeout_s.value_or(kDefaultLockTimeoutS);
-    LockResult lock = AcquireRunLock(state_dir, std::chrono::seconds(timeout_s));
-    if (lock.status != LockStatus::kAcquired) {
-      log().error("{}", lock.message);
-      return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
-    }
+    LockResult lock = Lock(state_dir);
+    if (!lock.lock) return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
 
     const std::atomic<int>& interrupt = InstallInterruptHandlers();
     RebootContext ctx = Context(state_dir);
@@ -394,12 +388,8 @@ class Session {
       return ToInt(ExitCode::kInvalidInput);
     }
     std::string state_dir = StateDir(repo_.agent);
-    int timeout_s = opt_.lock_timeout_s >= 0 ? opt_.lock_timeout_s : repo_.agent.lock_timeout_s.value_or(kDefaultLockTimeoutS);
-    LockResult lock = AcquireRunLock(state_dir, std::chrono::seconds(timeout_s));
-    if (lock.status != LockStatus::kAcquired) {
-      log().error("{}", lock.message);
-      return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
-    }
+    LockResult lock = Lock(state_dir);
+    if (!lock.lock) return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
     RebootContext ctx = Context(state_dir);
     JournalStore store(*fs_, state_dir);
     auto loaded = store.Load();
@@ -508,6 +498,14 @@ class Session {
       resume.push_back(std::filesystem::absolute(opt_.root, ec).string());
     }
     return RebootContext{settings, *system_, PositionOf(facts_), execute, resume};
+  }
+
+  // The state folder's run lock, waiting as --lock-timeout or plumb.toml say; logs why not.
+  LockResult Lock(const std::string& state_dir) {
+    int timeout_s = opt_.lock_timeout_s >= 0 ? opt_.lock_timeout_s : repo_.agent.lock_timeout_s.value_or(kDefaultLockTimeoutS);
+    LockResult lock = AcquireRunLock(state_dir, std::chrono::seconds(timeout_s));
+    if (lock.status != LockStatus::kAcquired) log().error("{}", lock.message);
+    return lock;
   }
 
   CrashPoints Crash() const {

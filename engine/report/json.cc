@@ -1,22 +1,15 @@
-#include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "engine/report/formats.h"
+#include "engine/util/civil_time.h"
 
 namespace plumb {
 
 std::string FormatUtcSeconds(int64_t t) {
-  using namespace std::chrono;
-  sys_seconds s{seconds{t}};
-  auto day = floor<days>(s);
-  year_month_day ymd{day};
-  hh_mm_ss hms{s - day};
+  CivilTime c = ToCivil(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second);
   return buf;
 }
 

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "engine/util/civil_time.h"
+
 
 namespace plumb {
 
@@ -33,17 +35,11 @@ int64_t LocalToUtc(const TimeZone& tz, int64_t local) {
 
 std::string FormatLocal(const TimeZone& tz, int64_t t) {
   int64_t off = tz.OffsetAt(t);
-  using namespace std::chrono;
-  sys_seconds local{seconds{t + off}};
-  auto day = floor<days>(local);
-  year_month_day ymd{day};
-  hh_mm_ss hms{local - day};
-  char buf[96];
+  CivilTime c = ToCivil(t + off);
   int64_t a = off < 0 ? -off : off;
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld %c%02ld%02ld", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()), off < 0 ? '-' : '+',
-                static_cast<long>(a / 3600), static_cast<long>(a % 3600 / 60));
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d %c%02ld%02ld", c.year, c.month, c.day, c.hour, c.minute,
+                off < 0 ? '-' : '+', static_cast<long>(a / 3600), static_cast<long>(a % 3600 / 60));
   return buf;
 }
 

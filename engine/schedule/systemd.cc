@@ -1,7 +1,8 @@
 #include "engine/schedule/systemd.h"
 
-#include <chrono>
 #include <cstdio>
+
+#include "engine/util/civil_time.h"
 
 namespace plumb {
 
@@ -30,16 +31,10 @@ std::vector<std::string> SystemdRunOnce(int64_t at, int64_t now, const std::vect
   if (at <= now) {
     args.push_back("--on-active=1");
   } else {
-    using namespace std::chrono;
-    sys_seconds t{seconds{at}};
-    auto day = floor<days>(t);
-    year_month_day ymd{day};
-    hh_mm_ss hms{t - day};
+    CivilTime c = ToCivil(at);
     char buf[64];
-    std::snprintf(buf, sizeof buf, "--on-calendar=%04d-%02u-%02u %02ld:%02ld:%02ld UTC", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                  static_cast<long>(hms.seconds().count()));
+    std::snprintf(buf, sizeof buf, "--on-calendar=%04d-%02u-%02u %02d:%02d:%02d UTC", c.year, c.month, c.day, c.hour,
+                  c.minute, c.second);
     args.push_back(buf);
   }
   args.push_back("--");

@@ -1,0 +1,18 @@
+#include "engine/util/civil_time.h"
+
+#include <chrono>
+
+namespace plumb {
+
+CivilTime ToCivil(int64_t unix_seconds) {
+  using namespace std::chrono;
+  sys_seconds t{seconds{unix_seconds}};
+  auto day = floor<days>(t);
+  year_month_day ymd{day};
+  hh_mm_ss hms{t - day};
+  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+          static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+          static_cast<int>(hms.seconds().count())};
+}
+
+}  // namespace plumb
