@@ -138,6 +138,8 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
   };
 
   if (j.reboot == RebootState::kCancelled) return ExecuteResult{ExitCode::kCompliant, "the reboot was cancelled; nothing done"};
+  if (ctx.settings.policy == RebootPolicy::kNever)
+    return ExecuteResult{ExitCode::kRebootNeeded, "not rebooting: [reboot] policy is \"never\""};
   std::vector<std::string> causes = ArmedCauses(j, boot);
   if (causes.empty()) {
     bool earlier = false;

@@ -178,6 +178,10 @@ TEST_F(Reboot, PolicyNeverReportsWithoutScheduling) {
   EXPECT_FALSE(fs::exists(Fake() + "/scheduled"));
   RunResult test = Plumb({"test"});
   EXPECT_EQ(test.code, 9) << test.out;
+  RunResult by_hand = Execute();
+  EXPECT_EQ(by_hand.code, 9);
+  EXPECT_EQ(by_hand.out, "plumb reboot: not rebooting: [reboot] policy is \"never\"\n");
+  EXPECT_EQ(Lines(Fake() + "/reboots"), 0u);
 }
 
 TEST_F(Reboot, CancelStaysCancelledUntilANewChange) {
