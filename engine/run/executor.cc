@@ -429,6 +429,9 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
       Redact(graph_.SpecOf(v), result);
     }
     outcome_[v] = result.outcome;
+    // A resource whose schema cannot need a reboot has no barrier vertex, yet it may report one
+    // pending (its Test says so); the need is reported all the same, with nothing behind it.
+    if (!arms_[v].empty() && !graph_.BarrierOf(v)) needs_.push_back({result.QualifiedId(), arms_[v], arm_state_[v], {}});
     report.resources.push_back(std::move(result));
     if (options.journal) options.journal->done = done + 1;
     if (options.progress) options.progress->Update(++done, graph_.ResourceCount());

@@ -293,6 +293,10 @@ TEST_F(BarrierTest, ResourceReportingAPendingRebootArmsItsBarrier) {
   EXPECT_EQ(Outcomes(r)["svc"], "pending_reboot: takes effect after a reboot: configured own-process, still shares pid 812");
   EXPECT_EQ(Outcomes(r)["alone"], "compliant") << "svc has no barrier vertex: it cannot need a reboot by its schema";
   EXPECT_EQ(OnDisk().barriers.size(), 1u);
+  ASSERT_EQ(r.reboot.needs.size(), 1u);
+  EXPECT_EQ(r.reboot.needs[0].resource, "p/svc");
+  EXPECT_EQ(r.reboot.needs[0].state, NeedState::kPending);
+  EXPECT_TRUE(r.reboot.Required());
   world_["svc"].reboot_pending = "";
   RunReport after = Run(RunKind::kApply, "boot-2");
   EXPECT_EQ(Outcomes(after)["svc"], "compliant");
