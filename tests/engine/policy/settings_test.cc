@@ -127,3 +127,34 @@ TEST(RebootSettings, WindowPolicyNeedsAWindow) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST(RebootSettings, ShapeMessagesVerbatim) {
+  Diagnostics diags;
+  LoadAgentSettings("reboot = 1\n", "plumb.toml", diags);
+  LoadAgentSettings("[reboot]\nwindow = 3\ncluster = 4\n", "plumb.toml", diags);
+  LoadAgentSettings("[[reboot.window]]\ndays = []\nstart = \"2:00\"\nduration = \"8d\"\nwhen = 1\n", "plumb.toml", diags);
+  LoadAgentSettings("[reboot.cluster]\ndrain_timeout = \"soon\"\nstatus_command = 1\nnodes = 3\n", "plumb.toml", diags);
+  std::vector<std::string> messages;
+  for (const auto& d : diags.All()) messages.push_back(d.message);
+  EXPECT_EQ(messages, (std::vector<std::string>{
+                          "'reboot' must be a table",
+                          "'cluster' must be a table: write [reboot.cluster]",
+                          "'window' must be an array of tables: write [[reboot.window]]",
+                          "'days' must be a non-empty list of days like [\"sat\", \"sun\"]",
+                          "'duration' must be more than 0 and at most 7 days",
+                          "'start' must be a local time like \"02:30\" (24-hour, HH:MM)",
+                          "unknown key 'when' in [[reboot.window]]",
+                          "'drain_timeout' must be a duration like \"90m\", \"3h\" or \"1h30m\"",
+                          "unknown key 'nodes' in [reboot.cluster]",
+                          "'status_command' must be a shell command",
+                      }));
+  EXPECT_EQ(FormatDuration(5400), "1h30m");
+  EXPECT_EQ(FormatDuration(259200), "3d");
+  EXPECT_EQ(FormatDuration(0), "0s");
+}
+
+}  // namespace
+}  // namespace plumb

@@ -188,3 +188,57 @@ TEST(HookRunnerTest, MessagesVerbatim) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+class FailingScheduler : public RebootScheduler {
+ public:
+  Status ScheduleOnce(int64_t, const std::vector<std::string>&) override { return once; }
+  Status CancelOnce() override { return OkStatus(); }
+  Status EnsureAtBoot(const std::vector<std::string>&) override { return boot; }
+  Status once = OkStatus(), boot = OkStatus();
+};
+
+TEST_F(RebootPlan, RemainingMessagesVerbatim) {
+  // Nothing armed in this boot any more.
+  Journal idle;
+  EXPECT_EQ(ExecuteReboot(Ctx(), idle, store_, "d", nullptr).message, "no reboot is needed any more; nothing done");
+  EXPECT_EQ(CancelReboot(Ctx(), idle, store_).message, "no reboot is scheduled");
+
+  // The cluster's state cannot be read: postpone.
+  settings_.cluster = ClusterRebootSettings{};
+  system_.cluster = &fake_;
+  Planned();
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  EXPECT_EQ(r.message, "postponed: cannot read the cluster's state: cluster state unavailable; next try 2026-11-25 "
+                       "11:15 +0000 (immediate)");
+
+  // Resuming the drained node fails: a warning, and the next resume tries again.
+  journal_.drained_node = "node1";
+  EXPECT_EQ(AfterReboot(Ctx(), journal_),
+            std::vector<std::string>{
+                "resuming cluster node node1 failed: cluster state unavailable; the next resume tries again"});
+  EXPECT_EQ(journal_.drained_node, "node1");
+}
+
+TEST_F(RebootPlan, SchedulerFailuresAreNotAllowedWithTheReason) {
+  FailingScheduler scheduler;
+  RebootSystem sys{fake_, fake_, fake_, scheduler, fake_, hooks_, nullptr};
+  RebootContext ctx{settings_, sys, {"", "node1", 0, 1}, {"x"}, {"y"}};
+  scheduler.once = Error{"systemd-run: Failed to start transient timer unit"};
+  RunReport report;
+  report.reboot.needs.push_back({"p/a", "c", NeedState::kArmed, {}});
+  PlanReboot(ctx, journal_, report);
+  EXPECT_EQ(report.reboot.state, RebootState::kNotAllowed);
+  EXPECT_EQ(report.reboot.reason, "cannot schedule the reboot: systemd-run: Failed to start transient timer unit");
+  scheduler.once = OkStatus();
+  scheduler.boot = Error{"cannot write /etc/systemd/system/plumb-resume.service: Read-only file system"};
+  PlanReboot(ctx, journal_, report);
+  EXPECT_EQ(report.reboot.reason,
+            "cannot install the boot-time resume: cannot write /etc/systemd/system/plumb-resume.service: Read-only file system");
+  EXPECT_EQ(report.Exit(), ExitCode::kRebootNeeded);
+}
+
+}  // namespace
+}  // namespace plumb
