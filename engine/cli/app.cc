@@ -110,6 +110,7 @@ class Session {
                      Sha256Hex(std::filesystem::absolute(listing.root, ec).string()).substr(0, 16) + ".bin";
         auto data = ReadWholeFile(cache_file);
         if (auto snapshot = data ? DeserializeRepository(*data, *key) : std::nullopt) {
+          digest_ = SnapshotDigest(*data);
           repo_ = std::move(*snapshot);
           repo_.agent = agent;
           repo_.revision = ReadRevisionOf(listing);
@@ -125,7 +126,9 @@ class Session {
     if (key && !cached && !diags_.HasErrors()) {
       std::error_code ec;
       std::filesystem::create_directories(std::filesystem::path(cache_file).parent_path(), ec);
-      auto st = fs_->WriteAtomic(cache_file, SerializeRepository(repo_, *key), {});
+      std::string snapshot = SerializeRepository(repo_, *key);
+      digest_ = SnapshotDigest(snapshot);
+      auto st = fs_->WriteAtomic(cache_file, snapshot, {});
       if (!st) log().debug("policy snapshot not written: {}", st.error().message);
     }
     return !diags_.HasErrors();
@@ -297,7 +300,7 @@ class Session {
         report.warnings.push_back(w);
       }
     }
-    std::string digest = Sha256Hex(SerializeRepository(repo_, ""));
+    std::string digest = PolicyDigest();
     if (!journal.policy_digest.empty() && journal.policy_digest != digest) {
       // New policies: plan from them, not from what the old ones armed before a reboot that has
       // happened since; the reboot budget starts again.
@@ -396,7 +399,7 @@ class Session {
     if (!loaded.warning.empty()) log().warn("{}", loaded.warning);
     CrashPoints crash = Crash();
     ExecuteResult r = opt_.cancel ? CancelReboot(ctx, loaded.journal, store)
-                                  : ExecuteReboot(ctx, loaded.journal, store, Sha256Hex(SerializeRepository(repo_, "")), &crash);
+                                  : ExecuteReboot(ctx, loaded.journal, store, PolicyDigest(), &crash);
     std::printf("plumb reboot: %s\n", r.message.c_str());
     return ToInt(r.code);
   }
@@ -508,6 +511,12 @@ class Session {
     return lock;
   }
 
+  // The policies' digest: from the snapshot when there is one, else computed the same way.
+  std::string PolicyDigest() {
+    if (digest_.empty()) digest_ = SnapshotDigest(SerializeRepository(repo_, ""));
+    return digest_;
+  }
+
   CrashPoints Crash() const {
     if (opt_.crash_at <= 0) return CrashPoints();
     return CrashPoints(opt_.crash_at, KillSelfForTest);
@@ -520,6 +529,7 @@ class Session {
   std::unique_ptr<CommandCluster> command_cluster_;
   std::optional<RebootSystem> system_;
   std::vector<std::string> os_pending_;
+  std::string digest_;
   std::shared_ptr<spdlog::logger> log_;
   TypeRegistry types_;
   std::unique_ptr<FileSystem> fs_;

@@ -269,6 +269,16 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
   return out;
 }
 
+std::string SnapshotDigest(std::string_view snapshot) {
+  constexpr size_t kSum = sizeof(uint64_t);
+  if (snapshot.size() < 2 * kMagic.size() + kSum + sizeof(uint32_t)) return Sha256Hex(snapshot);
+  std::string_view body = snapshot.substr(kMagic.size(), snapshot.size() - 2 * kMagic.size() - kSum);
+  uint32_t key_size;
+  std::memcpy(&key_size, body.data(), sizeof key_size);
+  // What follows the key is the policies themselves: the same for the same policies.
+  return Sha256Hex(body.substr(std::min(body.size(), sizeof key_size + key_size)));
+}
+
 std::optional<Repository> DeserializeRepository(std::string_view data, const std::string& key) {
   constexpr size_t kSum = sizeof(uint64_t);
   if (data.size() < 2 * kMagic.size() + kSum || data.substr(0, kMagic.size()) != kMagic ||

@@ -27,6 +27,10 @@ std::optional<std::string> CacheKey(const PolicyFiles& listing, const std::strin
 /// settings are small and always read fresh.
 std::string SerializeRepository(const Repository& repo, const std::string& key);
 
+/// Digest of the policies a snapshot holds, leaving out its key (file times): equal policies give
+/// equal digests, however the snapshot was keyed.
+std::string SnapshotDigest(std::string_view snapshot);
+
 /// The repository when `data` is an intact snapshot made with `key`; sources and revision are
 /// left empty (the caller reads the revision fresh).
 std::optional<Repository> DeserializeRepository(std::string_view data, const std::string& key);

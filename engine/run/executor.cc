@@ -3,6 +3,7 @@
 #include <chrono>
 #include <algorithm>
 #include <csignal>
+#include <unordered_map>
 
 #include "engine/util/strings.h"
 
@@ -23,11 +24,9 @@ bool Executor::Prepare(Diagnostics& diags) {
   arms_.assign(n, "");
   arm_state_.assign(n, NeedState::kArmed);
   waits_for_.assign(n, "");
-  by_id_.clear();
   bool ok = true;
   for (VertexId v = 0; v < n; ++v) {
     if (!graph_.IsResource(v)) continue;
-    by_id_.emplace(graph_.QualifiedId(v), v);
     if (!applies_[graph_.graph()[v].policy].matches) continue;
     const ResourceSpec& spec = graph_.SpecOf(v);
     auto r = types_.Instantiate(spec, graph_.PolicyOf(v), backends_);
@@ -170,7 +169,7 @@ ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
   bool still_needs = !observed->compliant() || !observed->reboot_pending.empty();
 
   Journal* journal = options.journal;
-  if (JournalBarrier* jb = journal ? journal->FindBarrier(qid) : nullptr) {
+  if (JournalBarrier* jb = journal && !journal->barriers.empty() ? journal->FindBarrier(qid) : nullptr) {
     bool rebooted = jb->boot_id != options.boot.boot_id;
     auto erase = [&] {
       journal->barriers.erase(journal->barriers.begin() + (jb - journal->barriers.data()));
@@ -389,11 +388,17 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
   for (const auto& p : repo_.policies) report.policies.push_back({p.id, p.title, p.severity, p.path});
   report.reboot.os_pending = options.boot.os_pending;
   needs_.clear();
-  if (Journal* j = options.journal) {
+  Journal* j = options.journal;
+  if (j && (!j->pending_refreshes.empty() || !j->barriers.empty())) {
+    // Only a journal with something in it needs resources by name.
+    std::unordered_map<std::string, VertexId> by_id;
+    by_id.reserve(graph_.ResourceCount());
+    for (VertexId v = 0; v < graph_.size(); ++v)
+      if (graph_.IsResource(v)) by_id.emplace(graph_.QualifiedId(v), v);
     // Refreshes owed by earlier runs; a target the policies no longer have is owed nothing.
     for (auto it = j->pending_refreshes.begin(); it != j->pending_refreshes.end();) {
-      auto v = by_id_.find(it->first);
-      if (v == by_id_.end()) {
+      auto v = by_id.find(it->first);
+      if (v == by_id.end()) {
         it = j->pending_refreshes.erase(it);
         continue;
       }
@@ -403,8 +408,10 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
     // Barriers of resources the policies no longer have are void.
     auto& bs = j->barriers;
     bs.erase(std::remove_if(bs.begin(), bs.end(),
-                            [&](const JournalBarrier& b) { return b.resource != kOsBarrier && !by_id_.count(b.resource); }),
+                            [&](const JournalBarrier& b) { return b.resource != kOsBarrier && !by_id.count(b.resource); }),
              bs.end());
+  }
+  if (j) {
     j->done = 0;
     j->total = graph_.ResourceCount();
   }

@@ -12,7 +12,6 @@
 #include <atomic>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/facts/facts.h"
@@ -85,7 +84,6 @@ class Executor {
   std::vector<std::string> arms_;                     ///< per resource: the cause it arms its barrier with
   std::vector<NeedState> arm_state_;                  ///< per resource with a cause
   std::vector<std::string> waits_for_;                ///< per vertex: the barrier it waits for, "" = none
-  std::unordered_map<std::string, VertexId> by_id_;   ///< qualified id -> resource vertex
   std::vector<RebootNeed> needs_;                     ///< collected during Run
 };
 

@@ -120,3 +120,20 @@ TEST_F(CacheTest, DamagedSnapshotsAreMisses) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST_F(CacheTest, DigestIgnoresTheKeyButNotThePolicies) {
+  Diagnostics diags;
+  Repository repo = LoadPolicyFiles(ListPolicyFiles(dir_ / "p", diags), types_, diags);
+  ASSERT_FALSE(diags.HasErrors());
+  std::string a = SnapshotDigest(SerializeRepository(repo, "key one"));
+  EXPECT_EQ(a, SnapshotDigest(SerializeRepository(repo, "another key, other times")));
+  EXPECT_EQ(a, SnapshotDigest(SerializeRepository(repo, "")));
+  repo.policies[0].resources[0].id = "renamed";
+  EXPECT_NE(a, SnapshotDigest(SerializeRepository(repo, "key one")));
+}
+
+}  // namespace
+}  // namespace plumb
