@@ -21,9 +21,6 @@ bool Executor::Prepare(Diagnostics& diags) {
   resources_.resize(n);
   outcome_.assign(n, Outcome::kCompliant);
   notified_by_.assign(n, {});
-  arms_.assign(n, "");
-  arm_state_.assign(n, NeedState::kArmed);
-  waits_for_.assign(n, "");
   bool ok = true;
   for (VertexId v = 0; v < n; ++v) {
     if (!graph_.IsResource(v)) continue;
@@ -388,6 +385,9 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
   for (const auto& p : repo_.policies) report.policies.push_back({p.id, p.title, p.severity, p.path});
   report.reboot.os_pending = options.boot.os_pending;
   needs_.clear();
+  arms_.assign(graph_.size(), "");
+  arm_state_.assign(graph_.size(), NeedState::kArmed);
+  waits_for_.assign(graph_.size(), "");
   Journal* j = options.journal;
   if (j && (!j->pending_refreshes.empty() || !j->barriers.empty())) {
     // Only a journal with something in it needs resources by name.
