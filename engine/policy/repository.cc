@@ -86,9 +86,9 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
     }
     if (!entry.is_regular_file() || entry.path().extension() != ".toml") continue;
     if (name == "plumb.toml" && entry.path().parent_path() == root) {
-      out.settings = entry.path().string();
+      out.settings = entry.path().generic_string();
     } else {
-      out.files.push_back(entry.path().string());
+      out.files.push_back(entry.path().generic_string());
     }
   }
   if (ec) diags.Error({path, 0, 0}, "cannot list policy folder: " + ec.message());
@@ -129,7 +129,7 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
       auto text = ReadPolicyText(shown, shown, l.sources, l.diags);
       if (!text) continue;
       l.policy = LoadPolicy(**text, shown, schemas, l.diags);
-      if (l.policy) l.policy->directory = fs::path(shown).parent_path().string();
+      if (l.policy) l.policy->directory = fs::path(shown).parent_path().generic_string();
     }
   };
   size_t threads = std::min<size_t>({files.size(), std::max(1u, std::thread::hardware_concurrency()), 8});
@@ -158,7 +158,7 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
 
 Revision ReadRevisionOf(const PolicyFiles& listing) {
   return ReadGitRevision(listing.folder == PathKind::kFolder ? listing.root
-                                                             : fs::path(listing.root).parent_path().string());
+                                                             : fs::path(listing.root).parent_path().generic_string());
 }
 
 Revision ReadGitRevision(const std::string& path) {

@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 std::string Capture(ProgressStyle style, std::chrono::milliseconds step, size_t updates) {
   testing::TempDir dir;
   std::string path = dir / "progress";
-  std::FILE* f = std::fopen(path.c_str(), "w");
+  std::FILE* f = std::fopen(path.c_str(), "wb");
   Progress::Clock::time_point t{};
   {
     Progress p(style, f, "testing", 2s, [&t] { return t; });

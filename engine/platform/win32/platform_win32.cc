@@ -1,0 +1,135 @@
+// Windows implementation of the engine's platform functions.
+
+#include <windows.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "engine/platform/platform.h"
+#include "resources/win32/wide.h"
+
+namespace plumb {
+namespace {
+
+using win32::Narrow;
+using win32::UniqueHandle;
+using win32::Wide;
+
+std::atomic<int> g_interrupt{0};  // console control handlers can reach nothing but a global
+
+BOOL WINAPI OnConsoleEvent(DWORD event) {
+  g_interrupt.store(event == CTRL_C_EVENT || event == CTRL_BREAK_EVENT ? 2 : 15);  // as SIGINT / SIGTERM
+  return TRUE;
+}
+
+std::string RegistryString(HKEY root, const wchar_t* key, const wchar_t* value) {
+  wchar_t buf[512];
+  DWORD size = sizeof buf;
+  if (::RegGetValueW(root, key, value, RRF_RT_REG_SZ, nullptr, buf, &size) != ERROR_SUCCESS) return "";
+  return Narrow(buf);
+}
+
+class FileRunLock : public RunLock {
+ public:
+  explicit FileRunLock(UniqueHandle h) : h_(std::move(h)) {}
+
+ private:
+  UniqueHandle h_;  // closing the handle releases the byte-range lock
+};
+
+}  // namespace
+
+Platforms CurrentPlatform() { return Platforms::kWindows; }
+
+Facts CollectSystemFacts() {
+  Facts f;
+  f.Set("os", std::string("windows"));
+  // RtlGetVersion tells the truth whatever the manifest says (GetVersionEx does not).
+  using RtlGetVersionFn = LONG(WINAPI*)(OSVERSIONINFOEXW*);
+  OSVERSIONINFOEXW v{};
+  v.dwOSVersionInfoSize = sizeof v;
+  auto rtl = reinterpret_cast<RtlGetVersionFn>(
+      reinterpret_cast<void*>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "RtlGetVersion")));
+  if (rtl && rtl(&v) == 0) {
+    f.Set("version", std::to_string(v.dwMajorVersion) + "." + std::to_string(v.dwMinorVersion));
+    f.Set("build", static_cast<int64_t>(v.dwBuildNumber));
+    f.Set("product_type", std::string(v.wProductType == VER_NT_WORKSTATION ? "workstation" : "server"));
+  }
+  std::string name = RegistryString(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", L"ProductName");
+  if (!name.empty()) f.Set("os_name", name);
+  wchar_t host[256];
+  DWORD size = 256;
+  if (::GetComputerNameExW(ComputerNameDnsHostname, host, &size)) f.Set("hostname", Narrow(host));
+  SYSTEM_INFO si;
+  ::GetNativeSystemInfo(&si);
+  f.Set("arch", std::string(si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_AMD64   ? "x86_64"
+                            : si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_ARM64 ? "aarch64"
+                                                                                        : "x86"));
+  return f;
+}
+
+std::string DefaultStateDir() {
+  wchar_t buf[MAX_PATH];
+  DWORD n = ::GetEnvironmentVariableW(L"ProgramData", buf, MAX_PATH);
+  std::string base = n > 0 && n < MAX_PATH ? Narrow(std::wstring_view(buf, n)) : "C:\\ProgramData";
+  return base + "\\plumb";
+}
+
+LockResult AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout) {
+  auto unusable = [](std::string message) { return LockResult{LockStatus::kUnusable, nullptr, std::move(message)}; };
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(win32::Wide(state_dir)), ec);
+  if (ec) return unusable("cannot create folder '" + state_dir + "': " + ec.message());
+  std::string path = state_dir + "/plumb.lock";
+  UniqueHandle h(::CreateFileW(Wide(path).c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                               nullptr, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr));
+  if (!h.valid()) return unusable("cannot open lock file '" + path + "': " + win32::ErrorText(::GetLastError()));
+  // The lock is one byte far past the pid text, so others can still read who holds it.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    OVERLAPPED at{};
+    at.Offset = 0x7ffffff0;
+    if (::LockFileEx(h.get(), LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &at)) break;
+    DWORD err = ::GetLastError();
+    if (err != ERROR_LOCK_VIOLATION && err != ERROR_IO_PENDING)
+      return unusable("cannot lock '" + path + "': " + win32::ErrorText(err));
+    if (std::chrono::steady_clock::now() >= deadline) {
+      char buf[32] = {};
+      DWORD got = 0;
+      ::ReadFile(h.get(), buf, sizeof buf - 1, &got, nullptr);
+      std::string holder(buf, got);
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\r')) holder.pop_back();
+      auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
+      return {LockStatus::kHeldByAnotherRun, nullptr,
+              "another plumb run" + (holder.empty() ? std::string() : " (pid " + holder + ")") + " holds " + path +
+                  "; gave up after " + std::to_string(secs) + "s"};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::string pid = std::to_string(::GetCurrentProcessId()) + "\n";
+  DWORD wrote = 0;
+  ::SetFilePointer(h.get(), 0, nullptr, FILE_BEGIN);
+  ::WriteFile(h.get(), pid.data(), static_cast<DWORD>(pid.size()), &wrote, nullptr);
+  ::SetEndOfFile(h.get());
+  return {LockStatus::kAcquired, std::make_unique<FileRunLock>(std::move(h)), ""};
+}
+
+const std::atomic<int>& InstallInterruptHandlers() {
+  ::SetConsoleCtrlHandler(OnConsoleEvent, TRUE);
+  return g_interrupt;
+}
+
+std::string SelfExecutable() {
+  wchar_t buf[MAX_PATH];
+  DWORD n = ::GetModuleFileNameW(nullptr, buf, MAX_PATH);
+  return n ? Narrow(std::wstring_view(buf, n)) : "plumb.exe";
+}
+
+void KillSelfForTest() { ::TerminateProcess(::GetCurrentProcess(), 137); }
+
+bool StderrIsTerminal() {
+  DWORD mode;
+  return ::GetConsoleMode(::GetStdHandle(STD_ERROR_HANDLE), &mode) != 0;
+}
+
+}  // namespace plumb

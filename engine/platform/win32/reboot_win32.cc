@@ -1,0 +1,187 @@
+// Windows implementations of the reboot lifecycle's touch points: clock and local zone, boot id
+// and the pending-reboot registry signals, Task Scheduler tasks, InitiateSystemShutdownExW.
+
+#include <windows.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "engine/platform/platform.h"
+#include "engine/schedule/task_xml.h"
+#include "engine/util/civil_time.h"
+#include "resources/win32/wide.h"
+
+namespace plumb {
+namespace {
+
+using win32::Narrow;
+using win32::Wide;
+
+class SystemClock : public Clock {
+ public:
+  int64_t Now() override { return static_cast<int64_t>(::time(nullptr)); }
+};
+
+// The C runtime's local time follows the Windows time zone settings, DST rules included.
+class LocalZone : public TimeZone {
+ public:
+  int64_t OffsetAt(int64_t t) const override {
+    __time64_t tt = t;
+    struct tm tm {};
+    if (::_localtime64_s(&tm, &tt) != 0) return 0;
+    return static_cast<int64_t>(::_mkgmtime64(&tm)) - t;
+  }
+};
+
+bool KeyExists(const wchar_t* key) {
+  HKEY h;
+  if (::RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_READ | KEY_WOW64_64KEY, &h) != ERROR_SUCCESS) return false;
+  ::RegCloseKey(h);
+  return true;
+}
+
+std::wstring RegString(const wchar_t* key, const wchar_t* value, DWORD types) {
+  DWORD size = 0;
+  if (::RegGetValueW(HKEY_LOCAL_MACHINE, key, value, types | RRF_SUBKEY_WOW6464KEY, nullptr, nullptr, &size) !=
+      ERROR_SUCCESS)
+    return L"";
+  std::wstring buf(size / sizeof(wchar_t) + 1, L'\0');
+  if (::RegGetValueW(HKEY_LOCAL_MACHINE, key, value, types | RRF_SUBKEY_WOW6464KEY, nullptr, buf.data(), &size) !=
+      ERROR_SUCCESS)
+    return L"";
+  buf.resize(size / sizeof(wchar_t));
+  while (!buf.empty() && buf.back() == L'\0') buf.pop_back();
+  return buf;
+}
+
+class WindowsBootInfo : public BootInfo {
+ public:
+  std::string BootId() override {
+    // The boot time, from the kernel's time-of-day information: the same for the whole boot.
+    struct TimeOfDay {
+      LARGE_INTEGER boot_time, current_time, time_zone_bias;
+      ULONG time_zone_id, reserved;
+      ULONGLONG boot_time_bias, sleep_time_bias;
+    } info{};
+    using QueryFn = LONG(WINAPI*)(int, void*, ULONG, ULONG*);
+    auto query = reinterpret_cast<QueryFn>(
+        reinterpret_cast<void*>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation")));
+    ULONG got = 0;
+    if (query && query(3 /* SystemTimeOfDayInformation */, &info, sizeof info, &got) == 0 && info.boot_time.QuadPart)
+      return "boot-" + std::to_string(info.boot_time.QuadPart / 10'000'000);
+    // Fallback: now minus uptime, to the 10 seconds, so it stays put within one boot.
+    int64_t boot = static_cast<int64_t>(::time(nullptr)) - static_cast<int64_t>(::GetTickCount64() / 1000);
+    return "boot-" + std::to_string(boot / 10 * 10);
+  }
+
+  std::vector<std::string> PendingReboot() override {
+    std::vector<std::string> out;
+    if (KeyExists(L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending"))
+      out.push_back("Component Based Servicing: RebootPending");
+    if (KeyExists(L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired"))
+      out.push_back("Windows Update: RebootRequired");
+    if (!RegString(L"SYSTEM\\CurrentControlSet\\Control\\Session Manager", L"PendingFileRenameOperations",
+                   RRF_RT_REG_MULTI_SZ)
+             .empty())
+      out.push_back("Session Manager: PendingFileRenameOperations");
+    std::wstring active = RegString(L"SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ActiveComputerName",
+                                    L"ComputerName", RRF_RT_REG_SZ);
+    std::wstring pending =
+        RegString(L"SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName", L"ComputerName", RRF_RT_REG_SZ);
+    if (!active.empty() && !pending.empty() && active != pending)
+      out.push_back("computer rename: " + Narrow(active) + " -> " + Narrow(pending));
+    return out;
+  }
+};
+
+// Tasks registered with schtasks from XML files (UTF-16LE with a byte order mark).
+class TaskScheduler : public RebootScheduler {
+ public:
+  TaskScheduler(ProcessRunner& processes, Clock& clock, TimeZone& zone)
+      : processes_(processes), clock_(clock), zone_(zone) {}
+
+  Status ScheduleOnce(int64_t at, const std::vector<std::string>& command) override {
+    int64_t when = std::max(at, clock_.Now() + 60);  // a start in the past would never run
+    CivilTime c = ToCivil(when + zone_.OffsetAt(when));
+    char start[32];
+    std::snprintf(start, sizeof start, "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute,
+                  c.second);
+    return Register(kRebootTaskName, {"plumb: scheduled reboot", TaskTrigger::kOnce, start, command.at(0),
+                                      {command.begin() + 1, command.end()}, "PT2H"});
+  }
+
+  Status CancelOnce() override {
+    (void)Shell(std::string("schtasks /delete /tn ") + kRebootTaskName + " /f");  // none scheduled is fine
+    return OkStatus();
+  }
+
+  Status EnsureAtBoot(const std::vector<std::string>& command) override {
+    return Register(kResumeTaskName, {"plumb: resume after a reboot", TaskTrigger::kAtBoot, "", command.at(0),
+                                      {command.begin() + 1, command.end()}, "PT2H"});
+  }
+
+ private:
+  Status Register(const char* name, const TaskDefinition& task) {
+    std::wstring xml = L"\xFEFF" + Wide(RenderTaskXml(task));
+    auto file = std::filesystem::temp_directory_path() / (std::string(name) + ".xml");
+    {
+      std::ofstream out(file, std::ios::binary);
+      out.write(reinterpret_cast<const char*>(xml.data()), static_cast<std::streamsize>(xml.size() * sizeof(wchar_t)));
+      if (!out) return Error{"cannot write " + file.string()};
+    }
+    auto st = Shell("schtasks /create /xml " + QuoteWindowsArgument(file.string()) + " /tn " + name + " /f");
+    std::error_code ec;
+    std::filesystem::remove(file, ec);
+    return st;
+  }
+
+  Status Shell(const std::string& command) {
+    ProcessRequest req;
+    req.command = command;
+    req.timeout = std::chrono::seconds(60);
+    auto r = processes_.Run(req);
+    if (!r) return r.error();
+    if (r->end != ProcessEnd::kExited || r->code != 0) return Error{command + ": " + r->output};
+    return OkStatus();
+  }
+
+  ProcessRunner& processes_;
+  Clock& clock_;
+  TimeZone& zone_;
+};
+
+class ShutdownReboot : public RebootExecutor {
+ public:
+  Status Reboot(const std::string& reason) override {
+    HANDLE token;
+    if (::OpenProcessToken(::GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token)) {
+      TOKEN_PRIVILEGES tp{};
+      tp.PrivilegeCount = 1;
+      tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+      ::LookupPrivilegeValueW(nullptr, L"SeShutdownPrivilege", &tp.Privileges[0].Luid);
+      ::AdjustTokenPrivileges(token, FALSE, &tp, 0, nullptr, nullptr);
+      ::CloseHandle(token);
+    }
+    std::wstring message = Wide(reason.substr(0, 500));
+    // Planned, operating system reconfiguration (p:2:4).
+    DWORD why = SHTDN_REASON_FLAG_PLANNED | SHTDN_REASON_MAJOR_OPERATINGSYSTEM | SHTDN_REASON_MINOR_RECONFIG;
+    if (!::InitiateSystemShutdownExW(nullptr, message.data(), 30, TRUE, TRUE, why))
+      return Error{"InitiateSystemShutdownExW: " + win32::ErrorText(::GetLastError())};
+    return OkStatus();
+  }
+};
+
+}  // namespace
+
+PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSystem&) {
+  PlatformRebootSystem s;
+  s.clock = std::make_unique<SystemClock>();
+  s.zone = std::make_unique<LocalZone>();
+  s.boot = std::make_unique<WindowsBootInfo>();
+  s.scheduler = std::make_unique<TaskScheduler>(processes, *s.clock, *s.zone);
+  s.executor = std::make_unique<ShutdownReboot>();
+  return s;
+}
+
+}  // namespace plumb
