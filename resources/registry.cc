@@ -1,5 +1,7 @@
 #include "resources/registry.h"
 
+#include "resources/root_path.h"
+
 namespace plumb {
 
 void TypeRegistry::Add(TypeInfo info) {
@@ -42,7 +44,7 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
 
 std::string CheckAbsolutePath(const Value& v) {
   const auto& s = std::get<std::string>(v);
-  return !s.empty() && s[0] == '/' ? "" : "must be an absolute path, got '" + s + "'";
+  return (!s.empty() && s[0] == '/') || IsDrivePath(s) ? "" : "must be an absolute path, got '" + s + "'";
 }
 
 }  // namespace plumb

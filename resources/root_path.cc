@@ -34,12 +34,19 @@ RootPath::RootPath(std::string root, FileSystem& fs) : root_(std::move(root)), f
 }
 
 Result<std::string> RootPath::Resolve(std::string_view policy_path) const {
-  if (policy_path.empty() || policy_path[0] != '/')
+  // A Windows path names its drive: "C:\\x" or "C:/x". Under a root the drive is a folder of it.
+  std::string drive;
+  if (IsDrivePath(policy_path)) drive = std::string(1, policy_path[0]) + ":";
+  if (drive.empty() && (policy_path.empty() || policy_path[0] != '/'))
     return Error{"path '" + std::string(policy_path) + "' is not absolute"};
+  std::string base = drive.empty() ? root_ : confined() ? root_ + "/" + drive.substr(0, 1) : drive;
+  std::string slashed(policy_path.substr(drive.size()));
+  for (char& c : slashed)
+    if (c == '\\') c = '/';
   auto escape = [&](const std::string& how) {
     return Error{"path '" + std::string(policy_path) + "' escapes the root directory" + how};
   };
-  std::deque<std::string> pending = Components(policy_path);
+  std::deque<std::string> pending = Components(slashed);
   std::vector<std::string> done;
   int links = 0;
   while (!pending.empty()) {
@@ -55,7 +62,7 @@ Result<std::string> RootPath::Resolve(std::string_view policy_path) const {
     if (!confined() || pending.empty()) continue;
     // Intermediate component under a confined root: a link here must be resolved by us, since
     // the kernel would resolve absolute targets against the host root.
-    std::string host = JoinPath(root_, done);
+    std::string host = JoinPath(base, done);
     if (plain_dirs_.count(host)) continue;
     auto info = fs_.Stat(host);
     if (!info.ok() || info->kind != FileKind::kSymlink) {
@@ -81,7 +88,12 @@ Result<std::string> RootPath::Resolve(std::string_view policy_path) const {
     }
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_front(*it);
   }
-  return JoinPath(root_, done);
+  return JoinPath(base, done);
+}
+
+bool IsDrivePath(std::string_view path) {
+  return path.size() >= 3 && ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')) &&
+         path[1] == ':' && (path[2] == '/' || path[2] == '\\');
 }
 
 }  // namespace plumb

@@ -31,4 +31,7 @@ class RootPath {
   mutable std::unordered_set<std::string> plain_dirs_;
 };
 
+/// "C:\\x" or "C:/x": an absolute Windows path with a drive letter.
+bool IsDrivePath(std::string_view path);
+
 }  // namespace plumb

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build
   libtomlplusplus-dev libboost-graph-dev libspdlog-dev libfmt-dev libtinyxml2-dev
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
+  mingw-w64 wine wine64 dpkg-dev
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <gtest/gtest.h>
 
+#include "resources/registry.h"
 #include "resources/system_backends.h"
 #include "tests/support/temp_dir.h"
 
@@ -73,6 +74,28 @@ TEST_F(RootPathTest, RealRootOnlyNormalises) {
   EXPECT_FALSE(root.confined());
   EXPECT_EQ(*root.Resolve("/etc//ssh/./sshd_config"), "/etc/ssh/sshd_config");
   EXPECT_FALSE(root.Resolve("/../etc").ok());
+}
+
+}  // namespace
+}  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST(DrivePaths, ResolveWithTheirDriveOrUnderTheRootAsAFolder) {
+  testing::TempDir dir;
+  auto fsys = MakeSystemFileSystem();
+  RootPath host("", *fsys);
+  EXPECT_EQ(*host.Resolve("C:\\Windows\\System32\\drivers\\etc\\hosts"), "C:/Windows/System32/drivers/etc/hosts");
+  EXPECT_EQ(*host.Resolve("d:/data/../app.ini"), "d:/app.ini");
+  EXPECT_EQ(host.Resolve("C:\\..\\x").error().message, "path 'C:\\..\\x' escapes the root directory");
+  RootPath image(dir.path(), *fsys);
+  EXPECT_EQ(*image.Resolve("C:\\Windows\\win.ini"), dir.path() + "/C/Windows/win.ini");
+  EXPECT_TRUE(IsDrivePath("C:/x"));
+  EXPECT_FALSE(IsDrivePath("C:x"));
+  EXPECT_FALSE(IsDrivePath("relative/x"));
+  EXPECT_EQ(CheckAbsolutePath(std::string("C:\\x")), "");
+  EXPECT_EQ(CheckAbsolutePath(std::string("x")), "must be an absolute path, got 'x'");
 }
 
 }  // namespace
