@@ -38,6 +38,7 @@ Result<std::unique_ptr<Resource>> TypeRegistry::Instantiate(const ResourceSpec& 
 void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(FileType());
   registry.Add(DirectoryType());
+  registry.Add(WindowsRegistryType());
   registry.Add(KvType());
   registry.Add(ExecType());
 }

@@ -17,11 +17,14 @@
 namespace plumb {
 
 /// The OS backends resources act through. Owned by the caller; outlive every resource.
+class RegistryStore;
+
 struct Backends {
   FileSystem& fs;
   AccountDb& accounts;
   ProcessRunner& processes;
   const RootPath& root;
+  RegistryStore* registry;  ///< the Windows registry; null where there is none
 };
 
 using Factory =
@@ -51,13 +54,14 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv and exec.
+/// Registers file, directory, kv, exec and windows.registry.
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
 TypeInfo FileType();
 TypeInfo DirectoryType();
 TypeInfo KvType();
 TypeInfo ExecType();
+TypeInfo WindowsRegistryType();
 
 /// Schema check for absolute paths, shared by path-like properties.
 std::string CheckAbsolutePath(const Value& v);

@@ -5,11 +5,14 @@
 
 #include "resources/filesystem.h"
 #include "resources/process.h"
+#include "resources/windows_registry.h"
 
 namespace plumb {
 
 std::unique_ptr<FileSystem> MakeSystemFileSystem();
 std::unique_ptr<AccountDb> MakeSystemAccountDb();
 std::unique_ptr<ProcessRunner> MakeSystemProcessRunner();
+/// The Windows registry; null on systems without one.
+std::unique_ptr<RegistryStore> MakeSystemRegistry();
 
 }  // namespace plumb

@@ -72,3 +72,9 @@ class PosixAccountDb : public AccountDb {
 std::unique_ptr<AccountDb> MakeSystemAccountDb() { return std::make_unique<PosixAccountDb>(); }
 
 }  // namespace plumb
+
+namespace plumb {
+
+std::unique_ptr<RegistryStore> MakeSystemRegistry() { return nullptr; }  // Linux has no registry
+
+}  // namespace plumb
