@@ -39,6 +39,7 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(FileType());
   registry.Add(DirectoryType());
   registry.Add(WindowsRegistryType());
+  registry.Add(WindowsServiceType());
   registry.Add(KvType());
   registry.Add(ExecType());
 }

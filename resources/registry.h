@@ -18,6 +18,7 @@ namespace plumb {
 
 /// The OS backends resources act through. Owned by the caller; outlive every resource.
 class RegistryStore;
+class ServiceManager;
 
 struct Backends {
   FileSystem& fs;
@@ -25,6 +26,7 @@ struct Backends {
   ProcessRunner& processes;
   const RootPath& root;
   RegistryStore* registry;  ///< the Windows registry; null where there is none
+  ServiceManager* services; ///< the Windows service control manager; null where there is none
 };
 
 using Factory =
@@ -54,7 +56,7 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv, exec and windows.registry.
+/// Registers file, directory, kv, exec, windows.registry and windows.service.
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
 TypeInfo FileType();
@@ -62,6 +64,7 @@ TypeInfo DirectoryType();
 TypeInfo KvType();
 TypeInfo ExecType();
 TypeInfo WindowsRegistryType();
+TypeInfo WindowsServiceType();
 
 /// Schema check for absolute paths, shared by path-like properties.
 std::string CheckAbsolutePath(const Value& v);

@@ -6,6 +6,7 @@
 #include "resources/filesystem.h"
 #include "resources/process.h"
 #include "resources/windows_registry.h"
+#include "resources/windows_service.h"
 
 namespace plumb {
 
@@ -14,5 +15,7 @@ std::unique_ptr<AccountDb> MakeSystemAccountDb();
 std::unique_ptr<ProcessRunner> MakeSystemProcessRunner();
 /// The Windows registry; null on systems without one.
 std::unique_ptr<RegistryStore> MakeSystemRegistry();
+/// The Windows service control manager; null on systems without one.
+std::unique_ptr<ServiceManager> MakeSystemServices();
 
 }  // namespace plumb

@@ -82,7 +82,8 @@ class Session {
         fs_(MakeSystemFileSystem()),
         accounts_(MakeSystemAccountDb()),
         processes_(MakeSystemProcessRunner()),
-        registry_(MakeSystemRegistry()) {
+        registry_(MakeSystemRegistry()),
+        services_(MakeSystemServices()) {
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
     log_ = std::make_shared<spdlog::logger>("plumb", sink);
     log_->set_pattern("plumb: %l: %v");
@@ -451,7 +452,7 @@ class Session {
   bool Prepare() {
     std::string root = opt_.root.empty() ? "" : std::filesystem::absolute(opt_.root).lexically_normal().string();
     root_ = std::make_unique<RootPath>(root, *fs_);
-    backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get()});
+    backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get()});
     executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
     return executor_->Prepare(diags_);
   }
@@ -537,6 +538,7 @@ class Session {
   std::unique_ptr<AccountDb> accounts_;
   std::unique_ptr<ProcessRunner> processes_;
   std::unique_ptr<RegistryStore> registry_;
+  std::unique_ptr<ServiceManager> services_;
   Diagnostics diags_;
   Facts facts_;
   Repository repo_;

@@ -75,6 +75,7 @@ std::unique_ptr<AccountDb> MakeSystemAccountDb() { return std::make_unique<Posix
 
 namespace plumb {
 
-std::unique_ptr<RegistryStore> MakeSystemRegistry() { return nullptr; }  // Linux has no registry
+std::unique_ptr<RegistryStore> MakeSystemRegistry() { return nullptr; }    // Linux has no registry
+std::unique_ptr<ServiceManager> MakeSystemServices() { return nullptr; }  // nor a service control manager
 
 }  // namespace plumb

@@ -44,7 +44,7 @@ class RegistryTest : public ::testing::Test {
     EXPECT_TRUE(p) << (diags.All().empty() ? "" : diags.All()[0].message);
     if (!p) return nullptr;
     policy_ = *p;
-    Backends b{fs_, accounts_, processes_, root_, &store_};
+    Backends b{fs_, accounts_, processes_, root_, &store_, nullptr};
     auto r = types_.Instantiate(policy_.resources[0], policy_, b);
     EXPECT_TRUE(r);
     return r ? std::move(*r) : nullptr;
@@ -131,7 +131,7 @@ TEST_F(RegistryTest, NotSupportedOnLinux) {
                           "ensure = \"absent\"\n",
                       "p.toml", linux_types, diags);
   ASSERT_TRUE(p) << "Windows policies validate on Linux";
-  Backends b{fs_, accounts_, processes_, root_, nullptr};
+  Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr};
   EXPECT_EQ(linux_types.Instantiate(p->resources[0], *p, b).error().message,
             "type 'windows.registry' is not supported on linux");
 }

@@ -20,7 +20,7 @@ class ResourceFixture : public ::testing::Test {
         accounts_(MakeSystemAccountDb()),
         processes_(MakeSystemProcessRunner()),
         root_(dir_.path() + "/root", *fs_),
-        backends_{*fs_, *accounts_, *processes_, root_, nullptr} {
+        backends_{*fs_, *accounts_, *processes_, root_, nullptr, nullptr} {
     RegisterBuiltinTypes(types_);
     std::filesystem::create_directories(dir_ / "root/etc");
   }

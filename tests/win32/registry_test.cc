@@ -26,7 +26,7 @@ class Win32RegistryTest : public ::testing::Test {
                             std::string(kKey) + "'\nname = \"" + name + "\"\n" + data,
                         "p.toml", types_, diags);
     ASSERT_TRUE(p) << diags.All().at(0).message;
-    Backends b{fs_, accounts_, *processes_, root_, store_.get()};
+    Backends b{fs_, accounts_, *processes_, root_, store_.get(), nullptr};
     auto r = types_.Instantiate(p->resources[0], *p, b);
     ASSERT_TRUE(r) << r.error().message;
     auto before = (*r)->Test();

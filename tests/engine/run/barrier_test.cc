@@ -30,7 +30,7 @@ class BarrierTest : public ::testing::Test {
   RunReport Run(RunKind kind, const std::string& boot, std::vector<std::string> os_pending = {}) {
     graph_ = ResourceGraph::Build(repo_, diags_);
     EXPECT_TRUE(graph_);
-    Backends b{null_fs_, accounts_, processes_, root_, nullptr};
+    Backends b{null_fs_, accounts_, processes_, root_, nullptr, nullptr};
     Executor ex(repo_, *graph_, types_, b, facts_);
     EXPECT_TRUE(ex.Prepare(diags_));
     JournalStore store(*fs_, dir_.path());

@@ -26,7 +26,7 @@ class ExecutorTest : public ::testing::Test {
   RunReport Run(RunKind kind, std::optional<ResourceMode> mode = std::nullopt) {
     graph_ = ResourceGraph::Build(repo_, diags_);
     EXPECT_TRUE(graph_);
-    Backends b{fs_, accounts_, processes_, root_, nullptr};
+    Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr};
     Executor ex(repo_, *graph_, types_, b, facts_);
     EXPECT_TRUE(ex.Prepare(diags_));
     RunReport report;
@@ -236,7 +236,7 @@ TEST_F(ExecutorTest, UnsupportedTypeIsAPrepareError) {
   types_.Add(win);
   Load("[policy]\nid = \"p\"\n[[resource]]\nid = \"w\"\ntype = \"windows.thing\"\n");
   graph_ = ResourceGraph::Build(repo_, diags_);
-  Backends b{fs_, accounts_, processes_, root_, nullptr};
+  Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr};
   Executor ex(repo_, *graph_, types_, b, facts_);
   EXPECT_FALSE(ex.Prepare(diags_));
   EXPECT_EQ(diags_.All().back().message, "resource 'w': type 'windows.thing' is not supported on linux");

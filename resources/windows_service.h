@@ -1,0 +1,47 @@
+#pragma once
+/// The windows.service resource and the service control manager backend it acts through.
+/// Invariant: Query never changes anything; every change goes through one named call.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/util/result.h"
+
+namespace plumb {
+
+enum class ServiceStart { kBoot, kSystem, kAuto, kDelayedAuto, kManual, kDisabled };
+enum class ServiceProcess { kOwn, kShare, kOther };
+enum class ServiceRunState { kRunning, kStopped, kPending };
+
+const char* ToString(ServiceStart s);    ///< "auto", "delayed-auto", ...
+const char* ToString(ServiceProcess p);  ///< "own", "share", "other"
+const char* ToString(ServiceRunState s);
+
+struct ServiceStatus {
+  ServiceProcess process = ServiceProcess::kOwn;
+  ServiceStart start = ServiceStart::kManual;
+  ServiceRunState state = ServiceRunState::kStopped;
+  uint32_t pid = 0;  ///< 0 when not running
+};
+
+struct RunningService {
+  std::string name;
+  uint32_t pid = 0;
+};
+
+class ServiceManager {
+ public:
+  virtual ~ServiceManager() = default;
+  /// nullopt when no such service is installed.
+  virtual Result<std::optional<ServiceStatus>> Query(const std::string& name) = 0;
+  virtual Status SetProcess(const std::string& name, ServiceProcess process) = 0;
+  virtual Status SetStart(const std::string& name, ServiceStart start) = 0;
+  /// Starts or stops the service and waits (bounded) until it is there.
+  virtual Status SetState(const std::string& name, ServiceRunState state) = 0;
+  /// Every running Win32 service with its process id (one enumeration).
+  virtual Result<std::vector<RunningService>> Running() = 0;
+};
+
+}  // namespace plumb
