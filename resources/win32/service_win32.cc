@@ -4,6 +4,8 @@
 #include <windows.h>
 
 #include <chrono>
+#include <map>
+#include <memory>
 #include <thread>
 
 #include "resources/system_backends.h"
@@ -39,22 +41,25 @@ Error Failure(const std::string& what, const std::string& name, DWORD err = ::Ge
   return Error{"cannot " + what + " service '" + name + "': " + win32::ErrorText(err)};
 }
 
+constexpr DWORD kRead = SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS;
+constexpr DWORD kWrite = kRead | SERVICE_CHANGE_CONFIG | SERVICE_START | SERVICE_STOP;
+
+// One SCM connection and one handle per service for the whole run: a change and its verification
+// go through the same handle (Wine's SCM shows a change to other handles only later), and a read-
+// only run never asks for change rights.
 class Win32Services : public ServiceManager {
  public:
   Result<std::optional<ServiceStatus>> Query(const std::string& name) override {
-    ScHandle scm(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
-    if (!scm) return Failure("connect to the service control manager for", name);
-    ScHandle svc(::OpenServiceW(scm.get(), Wide(name).c_str(), SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS));
-    if (!svc) {
-      DWORD err = ::GetLastError();
-      if (err == ERROR_SERVICE_DOES_NOT_EXIST) return std::optional<ServiceStatus>();
-      return Failure("open", name, err);
+    SC_HANDLE svc = nullptr;
+    if (auto st = Handle(name, kRead, svc); !st) {
+      if (st.error().message == Missing(name)) return std::optional<ServiceStatus>();
+      return st.error();
     }
     DWORD need = 0;
-    ::QueryServiceConfigW(svc.get(), nullptr, 0, &need);
+    ::QueryServiceConfigW(svc, nullptr, 0, &need);
     std::vector<char> buf(need ? need : sizeof(QUERY_SERVICE_CONFIGW));
     auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buf.data());
-    if (!::QueryServiceConfigW(svc.get(), config, static_cast<DWORD>(buf.size()), &need))
+    if (!::QueryServiceConfigW(svc, config, static_cast<DWORD>(buf.size()), &need))
       return Failure("query the configuration of", name);
     ServiceStatus s;
     DWORD kind = config->dwServiceType & (SERVICE_WIN32_OWN_PROCESS | SERVICE_WIN32_SHARE_PROCESS);
@@ -71,14 +76,14 @@ class Win32Services : public ServiceManager {
     if (s.start == ServiceStart::kAuto) {
       SERVICE_DELAYED_AUTO_START_INFO delayed{};
       DWORD got = 0;
-      if (::QueryServiceConfig2W(svc.get(), SERVICE_CONFIG_DELAYED_AUTO_START_INFO, reinterpret_cast<BYTE*>(&delayed),
+      if (::QueryServiceConfig2W(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, reinterpret_cast<BYTE*>(&delayed),
                                  sizeof delayed, &got) &&
           delayed.fDelayedAutostart)
         s.start = ServiceStart::kDelayedAuto;
     }
     SERVICE_STATUS_PROCESS status{};
     DWORD got = 0;
-    if (!::QueryServiceStatusEx(svc.get(), SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof status, &got))
+    if (!::QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof status, &got))
       return Failure("query the status of", name);
     s.state = status.dwCurrentState == SERVICE_RUNNING   ? ServiceRunState::kRunning
               : status.dwCurrentState == SERVICE_STOPPED ? ServiceRunState::kStopped
@@ -88,58 +93,58 @@ class Win32Services : public ServiceManager {
   }
 
   Status SetProcess(const std::string& name, ServiceProcess process) override {
-    ScHandle scm, svc;
-    if (auto st = Open(name, SERVICE_QUERY_CONFIG | SERVICE_CHANGE_CONFIG, scm, svc); !st) return st;
+    SC_HANDLE svc = nullptr;
+    if (auto st = Handle(name, kWrite, svc); !st) return st;
     DWORD need = 0;
-    ::QueryServiceConfigW(svc.get(), nullptr, 0, &need);
+    ::QueryServiceConfigW(svc, nullptr, 0, &need);
     std::vector<char> buf(need ? need : sizeof(QUERY_SERVICE_CONFIGW));
     auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buf.data());
-    if (!::QueryServiceConfigW(svc.get(), config, static_cast<DWORD>(buf.size()), &need))
+    if (!::QueryServiceConfigW(svc, config, static_cast<DWORD>(buf.size()), &need))
       return Failure("query the configuration of", name);
     // Keep every other type bit (interactive, user service) as it is.
     DWORD type = (config->dwServiceType & ~DWORD(SERVICE_WIN32_OWN_PROCESS | SERVICE_WIN32_SHARE_PROCESS)) |
                  (process == ServiceProcess::kOwn ? SERVICE_WIN32_OWN_PROCESS : SERVICE_WIN32_SHARE_PROCESS);
-    if (!::ChangeServiceConfigW(svc.get(), type, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, nullptr, nullptr, nullptr, nullptr,
+    if (!::ChangeServiceConfigW(svc, type, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, nullptr, nullptr, nullptr, nullptr,
                                 nullptr, nullptr, nullptr))
       return Failure("change the process type of", name);
     return OkStatus();
   }
 
   Status SetStart(const std::string& name, ServiceStart start) override {
-    ScHandle scm, svc;
-    if (auto st = Open(name, SERVICE_CHANGE_CONFIG, scm, svc); !st) return st;
+    SC_HANDLE svc = nullptr;
+    if (auto st = Handle(name, kWrite, svc); !st) return st;
     DWORD type = start == ServiceStart::kBoot     ? SERVICE_BOOT_START
                  : start == ServiceStart::kSystem ? SERVICE_SYSTEM_START
                  : start == ServiceStart::kDisabled ? SERVICE_DISABLED
                  : start == ServiceStart::kManual   ? SERVICE_DEMAND_START
                                                     : SERVICE_AUTO_START;
-    if (!::ChangeServiceConfigW(svc.get(), SERVICE_NO_CHANGE, type, SERVICE_NO_CHANGE, nullptr, nullptr, nullptr, nullptr,
+    if (!::ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, type, SERVICE_NO_CHANGE, nullptr, nullptr, nullptr, nullptr,
                                 nullptr, nullptr, nullptr))
       return Failure("change the start type of", name);
     if (type == SERVICE_AUTO_START) {
       SERVICE_DELAYED_AUTO_START_INFO delayed{start == ServiceStart::kDelayedAuto};
-      if (!::ChangeServiceConfig2W(svc.get(), SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed))
+      if (!::ChangeServiceConfig2W(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed))
         return Failure("change the delayed start of", name);
     }
     return OkStatus();
   }
 
   Status SetState(const std::string& name, ServiceRunState state) override {
-    ScHandle scm, svc;
-    if (auto st = Open(name, SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS, scm, svc); !st) return st;
+    SC_HANDLE svc = nullptr;
+    if (auto st = Handle(name, kWrite, svc); !st) return st;
     if (state == ServiceRunState::kRunning) {
-      if (!::StartServiceW(svc.get(), 0, nullptr) && ::GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
+      if (!::StartServiceW(svc, 0, nullptr) && ::GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
         return Failure("start", name);
     } else {
       SERVICE_STATUS status;
-      if (!::ControlService(svc.get(), SERVICE_CONTROL_STOP, &status) && ::GetLastError() != ERROR_SERVICE_NOT_ACTIVE)
+      if (!::ControlService(svc, SERVICE_CONTROL_STOP, &status) && ::GetLastError() != ERROR_SERVICE_NOT_ACTIVE)
         return Failure("stop", name);
     }
     DWORD want = state == ServiceRunState::kRunning ? SERVICE_RUNNING : SERVICE_STOPPED;
     for (int i = 0; i < 300; ++i) {
       SERVICE_STATUS_PROCESS status{};
       DWORD got = 0;
-      if (!::QueryServiceStatusEx(svc.get(), SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof status, &got))
+      if (!::QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof status, &got))
         return Failure("query the status of", name);
       if (status.dwCurrentState == want) return OkStatus();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -148,8 +153,8 @@ class Win32Services : public ServiceManager {
   }
 
   Result<std::vector<RunningService>> Running() override {
-    ScHandle scm(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE));
-    if (!scm) return Error{"cannot connect to the service control manager: " + win32::ErrorText(::GetLastError())};
+    if (auto st = Connect(); !st) return st.error();
+    const ScHandle& scm = *scm_;
     DWORD need = 0, count = 0, resume = 0;
     ::EnumServicesStatusExW(scm.get(), SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE, nullptr, 0, &need, &count,
                             &resume, nullptr);
@@ -167,17 +172,40 @@ class Win32Services : public ServiceManager {
   }
 
  private:
-  Status Open(const std::string& name, DWORD access, ScHandle& scm, ScHandle& svc) {
-    scm.reset(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
-    if (!scm) return Failure("connect to the service control manager for", name);
-    svc.reset(::OpenServiceW(scm.get(), Wide(name).c_str(), access));
-    if (!svc) {
-      DWORD err = ::GetLastError();
-      if (err == ERROR_SERVICE_DOES_NOT_EXIST) return Error{"service '" + name + "' does not exist"};
-      return Failure("open", name, err);
-    }
+  struct Opened {
+    std::unique_ptr<ScHandle> handle;
+    DWORD access = 0;
+  };
+
+  static std::string Missing(const std::string& name) { return "service '" + name + "' does not exist"; }
+
+  Status Connect() {
+    if (scm_) return OkStatus();
+    auto scm = std::make_unique<ScHandle>(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE));
+    if (!*scm) return Error{"cannot connect to the service control manager: " + win32::ErrorText(::GetLastError())};
+    scm_ = std::move(scm);
     return OkStatus();
   }
+
+  // The run's handle of a service with at least `access`, reopened with more rights when needed.
+  Status Handle(const std::string& name, DWORD access, SC_HANDLE& out) {
+    if (auto st = Connect(); !st) return st;
+    auto it = handles_.find(name);
+    if (it == handles_.end() || (it->second.access & access) != access) {
+      auto h = std::make_unique<ScHandle>(::OpenServiceW(scm_->get(), Wide(name).c_str(), access));
+      if (!*h) {
+        DWORD err = ::GetLastError();
+        if (err == ERROR_SERVICE_DOES_NOT_EXIST) return Error{Missing(name)};
+        return Failure("open", name, err);
+      }
+      handles_[name] = Opened{std::move(h), access};
+    }
+    out = handles_.at(name).handle->get();
+    return OkStatus();
+  }
+
+  std::unique_ptr<ScHandle> scm_;
+  std::map<std::string, Opened> handles_;
 };
 
 }  // namespace

@@ -37,5 +37,20 @@ run test 'Z:/nonexistent/policies' --state-dir "$state"
 expect 3 "Z:/nonexistent/policies: policy path does not exist"
 run bogus
 expect 2 "plumb: error: unknown command 'bogus'"
+
+# LanmanServer share -> own through the real SCM; the reboot goes to the file-backed fake system.
+lanman="Z:$here/tests/data/windows-lanman"
+mkdir -p "$WINEPREFIX/drive_c/fake"
+run test "$lanman" --state-dir "$state"
+expect 1 "drifted  lanmanserver-own-process/lanmanserver     service_type: expected 'own', actual 'share'"
+expect 1 "failed   lanmanserver-own-process/no-such-service  service 'PlumbNoSuchService' does not exist"
+export PLUMB_FAKE_SYSTEM='C:\fake'
+run apply "$lanman" --state-dir "$state"
+unset PLUMB_FAKE_SYSTEM
+expect 1 "                                                          takes effect after a reboot: changed 'service_type'"
+expect 1 "plumb apply: 2 resources: 1 pending reboot, 1 failed (T)"
+[ -f "$WINEPREFIX/drive_c/fake/scheduled" ] || { echo "FAIL: no reboot scheduled"; fail=1; }
+reg=$(wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer' /v Type 2>/dev/null | tr -d '\r')
+grep -q "Type    REG_DWORD    0x10" <<<"$reg" || { echo "FAIL: registry Type is not 0x10: $reg"; fail=1; }
 [ $fail -eq 0 ] && echo "plumb.exe end-to-end checks under Wine: all passed"
 exit $fail
