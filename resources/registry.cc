@@ -40,6 +40,7 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(DirectoryType());
   registry.Add(WindowsRegistryType());
   registry.Add(WindowsServiceType());
+  registry.Add(WindowsServiceHostType());
   registry.Add(KvType());
   registry.Add(ExecType());
 }

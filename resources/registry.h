@@ -56,7 +56,7 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv, exec, windows.registry and windows.service.
+/// Registers file, directory, kv, exec, windows.registry, windows.service and windows.service_host.
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
 TypeInfo FileType();
@@ -65,6 +65,7 @@ TypeInfo KvType();
 TypeInfo ExecType();
 TypeInfo WindowsRegistryType();
 TypeInfo WindowsServiceType();
+TypeInfo WindowsServiceHostType();
 
 /// Schema check for absolute paths, shared by path-like properties.
 std::string CheckAbsolutePath(const Value& v);

@@ -79,7 +79,64 @@ class ServiceResource : public Resource {
   ServiceManager& scm_;
 };
 
+// Audit only: which services share a service's host process.
+class ServiceHostResource : public Resource {
+ public:
+  ServiceHostResource(std::string service, ServiceManager& scm) : service_(std::move(service)), scm_(scm) {}
+
+  Result<Observation> Test() override {
+    auto status = scm_.Query(service_);
+    if (!status) return status.error();
+    if (!*status) return Error{"service '" + service_ + "' does not exist"};
+    Observation obs;
+    if ((*status)->state != ServiceRunState::kRunning || (*status)->pid == 0) {
+      obs.drift.push_back({"alone", "true", "unknown: the service is " + std::string(ToString((*status)->state))});
+      return obs;
+    }
+    auto running = scm_.Running();
+    if (!running) return running.error();
+    std::vector<std::string> others;
+    for (const auto& r : *running)
+      if (r.pid == (*status)->pid && r.name != service_) others.push_back(r.name);
+    if (!others.empty())
+      obs.drift.push_back({"alone", "true", "false: process " + std::to_string((*status)->pid) + " also hosts " + Join(others, ", ")});
+    return obs;
+  }
+
+  Status Set(const Observation&) override {
+    return Error{"windows.service_host only reports; set enforcement = \"audit\" (a reboot after service_type = \"own\" separates the service)"};
+  }
+
+ private:
+  std::string service_;
+  ServiceManager& scm_;
+};
+
 }  // namespace
+
+TypeInfo WindowsServiceHostType() {
+  TypeSchema s;
+  s.name = "windows.service_host";
+  s.description =
+      "Audit: whether a running service is alone in its host process (services grouped by process id, one "
+      "enumeration per run). Use enforcement = \"audit\"; order it after the windows.service that makes it own-process.";
+  s.platforms = Platforms::kWindows;
+  s.properties = {
+      {"service", ValueKind::kString, Requirement::kRequired, "service name, e.g. LanmanServer"},
+      {"alone", ValueKind::kBool, Requirement::kRequired, "true: no other service shares its process"},
+  };
+  s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
+    std::vector<std::pair<std::string, std::string>> problems;
+    for (const auto& [name, v] : props)
+      if (name == "alone" && !std::get<bool>(v)) problems.emplace_back("alone", "only alone = true can be checked");
+    return problems;
+  };
+  return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+            if (!b.services) return Error{"no service control manager on this system"};
+            return std::unique_ptr<Resource>(
+                new ServiceHostResource(std::get<std::string>(spec.Find("service")->value), *b.services));
+          }};
+}
 
 TypeInfo WindowsServiceType() {
   TypeSchema s;

@@ -3,6 +3,7 @@
 /// Invariant: Query never changes anything; every change goes through one named call.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,32 @@ class ServiceManager {
   virtual Status SetState(const std::string& name, ServiceRunState state) = 0;
   /// Every running Win32 service with its process id (one enumeration).
   virtual Result<std::vector<RunningService>> Running() = 0;
+};
+
+/// Wraps a ServiceManager for one run: the service list is enumerated once however many resources
+/// ask, and again only after a service was started or stopped.
+class RunScopedServices : public ServiceManager {
+ public:
+  explicit RunScopedServices(std::unique_ptr<ServiceManager> inner) : inner_(std::move(inner)) {}
+  Result<std::optional<ServiceStatus>> Query(const std::string& name) override { return inner_->Query(name); }
+  Status SetProcess(const std::string& name, ServiceProcess p) override { return inner_->SetProcess(name, p); }
+  Status SetStart(const std::string& name, ServiceStart s) override { return inner_->SetStart(name, s); }
+  Status SetState(const std::string& name, ServiceRunState s) override {
+    running_.reset();
+    return inner_->SetState(name, s);
+  }
+  Result<std::vector<RunningService>> Running() override {
+    if (!running_) {
+      auto r = inner_->Running();
+      if (!r) return r.error();
+      running_ = std::move(*r);
+    }
+    return *running_;
+  }
+
+ private:
+  std::unique_ptr<ServiceManager> inner_;
+  std::optional<std::vector<RunningService>> running_;
 };
 
 }  // namespace plumb

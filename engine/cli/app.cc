@@ -84,6 +84,7 @@ class Session {
         processes_(MakeSystemProcessRunner()),
         registry_(MakeSystemRegistry()),
         services_(MakeSystemServices()) {
+    if (services_) services_ = std::make_unique<RunScopedServices>(std::move(services_));
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
     log_ = std::make_shared<spdlog::logger>("plumb", sink);
     log_->set_pattern("plumb: %l: %v");

@@ -76,7 +76,7 @@ TEST_F(Cli, ValidateSuccess) {
 TEST_F(Cli, ShippedPoliciesAndQuickstartValidate) {
   RunResult lib = RunPlumb({"validate", "policies"});
   EXPECT_EQ(lib.code, 0) << lib.err;
-  EXPECT_EQ(lib.out, "plumb validate: 2 policies, 8 resources, no errors\n");
+  EXPECT_EQ(lib.out, "plumb validate: 3 policies, 10 resources, no errors\n");
   RunResult qs = RunPlumb({"validate", "examples/quickstart/policies"});
   EXPECT_EQ(qs.code, 0) << qs.err;
   EXPECT_EQ(qs.out, "plumb validate: 2 policies, 7 resources, no errors\n");

@@ -58,6 +58,15 @@ class ServiceTest : public ::testing::Test {
     return std::move(*types_.Instantiate(policy_.resources[0], policy_, b));
   }
 
+  std::vector<std::string> Errors(const std::string& body) {
+    Diagnostics diags;
+    LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.service_host\"\n" + body, "p.toml",
+               types_, diags);
+    std::vector<std::string> out;
+    for (const auto& d : diags.Sorted()) out.push_back(d.message);
+    return out;
+  }
+
   TypeRegistry types_;
   testing::NullFileSystem fs_;
   testing::NullAccounts accounts_;
@@ -104,6 +113,46 @@ TEST_F(ServiceTest, StartTypeAndStateConverge) {
 TEST_F(ServiceTest, UnknownServiceIsAClearError) {
   auto r = Make("name = \"NoSuchService\"\nstate = \"running\"\n");
   EXPECT_EQ(r->Test().error().message, "service 'NoSuchService' does not exist");
+}
+
+TEST_F(ServiceTest, ServiceHostGroupsByProcessWithOneEnumeration) {
+  scm_.services["LanmanServer"] = {ServiceProcess::kShare, ServiceStart::kAuto, ServiceRunState::kRunning, 812};
+  scm_.services["Browser"] = {ServiceProcess::kShare, ServiceStart::kAuto, ServiceRunState::kRunning, 812};
+  scm_.services["Dhcp"] = {ServiceProcess::kShare, ServiceStart::kAuto, ServiceRunState::kRunning, 640};
+  scm_.services["Dnscache"] = {ServiceProcess::kShare, ServiceStart::kAuto, ServiceRunState::kRunning, 640};
+  scm_.services["Stopped"] = {ServiceProcess::kOwn, ServiceStart::kManual, ServiceRunState::kStopped, 0};
+  // The run's wrapper sees the fake through a pass-through that does not own it.
+  struct Borrowed : ServiceManager {
+    explicit Borrowed(ServiceManager& m) : m(m) {}
+    Result<std::optional<ServiceStatus>> Query(const std::string& n) override { return m.Query(n); }
+    Status SetProcess(const std::string& n, ServiceProcess p) override { return m.SetProcess(n, p); }
+    Status SetStart(const std::string& n, ServiceStart s) override { return m.SetStart(n, s); }
+    Status SetState(const std::string& n, ServiceRunState s) override { return m.SetState(n, s); }
+    Result<std::vector<RunningService>> Running() override { return m.Running(); }
+    ServiceManager& m;
+  };
+  RunScopedServices run(std::make_unique<Borrowed>(scm_));
+  Diagnostics diags;
+  std::string body = "[policy]\nid = \"p\"\n";
+  for (const char* svc : {"LanmanServer", "Dhcp", "Browser", "Stopped"})
+    body += std::string("[[resource]]\nid = \"") + svc + "\"\ntype = \"windows.service_host\"\nservice = \"" + svc +
+            "\"\nalone = true\nenforcement = \"audit\"\n";
+  auto p = LoadPolicy(body, "p.toml", types_, diags);
+  ASSERT_TRUE(p);
+  Backends b{fs_, accounts_, processes_, root_, nullptr, &run};
+  std::vector<std::string> drift;
+  for (const auto& spec : p->resources) {
+    auto r = types_.Instantiate(spec, *p, b);
+    auto obs = (*r)->Test();
+    ASSERT_TRUE(obs);
+    drift.push_back(obs->drift.empty() ? "alone" : DescribeDrift(obs->drift[0]));
+  }
+  EXPECT_EQ(drift, (std::vector<std::string>{"alone: expected 'true', actual 'false: process 812 also hosts Browser'",
+                                             "alone: expected 'true', actual 'false: process 640 also hosts Dnscache'",
+                                             "alone: expected 'true', actual 'false: process 812 also hosts LanmanServer'",
+                                             "alone: expected 'true', actual 'unknown: the service is stopped'"}));
+  EXPECT_EQ(scm_.enumerations, 1) << "one enumeration for every resource of the run";
+  EXPECT_EQ(Errors("service = \"x\"\nalone = false\n"), std::vector<std::string>{"only alone = true can be checked"});
 }
 
 }  // namespace
