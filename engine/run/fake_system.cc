@@ -41,7 +41,7 @@ const char* ToString(NodeState s) {
 int64_t FakeSystem::Now() {
   std::string now = ReadTrimmed(Path("now"));
   if (!now.empty()) return std::stoll(now);
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return SystemClock().Now();
 }
 
 int64_t FakeSystem::OffsetAt(int64_t) const {

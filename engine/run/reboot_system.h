@@ -5,6 +5,7 @@
 /// Real implementations live in engine/platform/<os>/; a file-backed fake (engine/run/
 /// fake_system.h) stands in for all of them in tests.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +20,14 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual int64_t Now() = 0;  ///< Unix seconds
+};
+
+/// The real clock; portable, so both platforms share it.
+class SystemClock : public Clock {
+ public:
+  int64_t Now() override {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
 };
 
 class BootInfo {

@@ -47,6 +47,15 @@ constexpr DWORD kWrite = kRead | SERVICE_CHANGE_CONFIG | SERVICE_START | SERVICE
 // One SCM connection and one handle per service for the whole run: a change and its verification
 // go through the same handle (Wine's SCM shows a change to other handles only later), and a read-
 // only run never asks for change rights.
+// QueryServiceConfigW into a buffer of the size it asks for.
+bool ReadConfig(SC_HANDLE svc, std::vector<char>& buf) {
+  DWORD need = 0;
+  ::QueryServiceConfigW(svc, nullptr, 0, &need);
+  buf.assign(need ? need : sizeof(QUERY_SERVICE_CONFIGW), '\0');
+  return ::QueryServiceConfigW(svc, reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buf.data()), static_cast<DWORD>(buf.size()),
+                               &need) != 0;
+}
+
 class Win32Services : public ServiceManager {
  public:
   Result<std::optional<ServiceStatus>> Query(const std::string& name) override {
@@ -55,12 +64,9 @@ class Win32Services : public ServiceManager {
       if (st.error().message == Missing(name)) return std::optional<ServiceStatus>();
       return st.error();
     }
-    DWORD need = 0;
-    ::QueryServiceConfigW(svc, nullptr, 0, &need);
-    std::vector<char> buf(need ? need : sizeof(QUERY_SERVICE_CONFIGW));
-    auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buf.data());
-    if (!::QueryServiceConfigW(svc, config, static_cast<DWORD>(buf.size()), &need))
-      return Failure("query the configuration of", name);
+    std::vector<char> buf;
+    if (!ReadConfig(svc, buf)) return Failure("query the configuration of", name);
+    const auto* config = reinterpret_cast<const QUERY_SERVICE_CONFIGW*>(buf.data());
     ServiceStatus s;
     DWORD kind = config->dwServiceType & (SERVICE_WIN32_OWN_PROCESS | SERVICE_WIN32_SHARE_PROCESS);
     s.process = kind == SERVICE_WIN32_OWN_PROCESS ? ServiceProcess::kOwn
@@ -95,12 +101,9 @@ class Win32Services : public ServiceManager {
   Status SetProcess(const std::string& name, ServiceProcess process) override {
     SC_HANDLE svc = nullptr;
     if (auto st = Handle(name, kWrite, svc); !st) return st;
-    DWORD need = 0;
-    ::QueryServiceConfigW(svc, nullptr, 0, &need);
-    std::vector<char> buf(need ? need : sizeof(QUERY_SERVICE_CONFIGW));
-    auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buf.data());
-    if (!::QueryServiceConfigW(svc, config, static_cast<DWORD>(buf.size()), &need))
-      return Failure("query the configuration of", name);
+    std::vector<char> buf;
+    if (!ReadConfig(svc, buf)) return Failure("query the configuration of", name);
+    const auto* config = reinterpret_cast<const QUERY_SERVICE_CONFIGW*>(buf.data());
     // Keep every other type bit (interactive, user service) as it is.
     DWORD type = (config->dwServiceType & ~DWORD(SERVICE_WIN32_OWN_PROCESS | SERVICE_WIN32_SHARE_PROCESS)) |
                  (process == ServiceProcess::kOwn ? SERVICE_WIN32_OWN_PROCESS : SERVICE_WIN32_SHARE_PROCESS);

@@ -13,11 +13,6 @@
 namespace plumb {
 namespace {
 
-class SystemClock : public Clock {
- public:
-  int64_t Now() override { return static_cast<int64_t>(::time(nullptr)); }
-};
-
 // localtime_r follows TZ and /etc/localtime, including their DST rules.
 class LocalZone : public TimeZone {
  public:

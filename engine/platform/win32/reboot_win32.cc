@@ -18,11 +18,6 @@ namespace {
 using win32::Narrow;
 using win32::Wide;
 
-class SystemClock : public Clock {
- public:
-  int64_t Now() override { return static_cast<int64_t>(::time(nullptr)); }
-};
-
 // The C runtime's local time follows the Windows time zone settings, DST rules included.
 class LocalZone : public TimeZone {
  public:
