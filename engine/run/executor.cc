@@ -338,9 +338,13 @@ void Executor::Converge(VertexId v, const Observation& observed, const RunOption
 }
 
 void Executor::VisitBarrier(VertexId b, const RunOptions& options) {
-  std::vector<std::string> behind;
-  for (VertexId w : graph_.Behind(b))
-    if (applies_[graph_.graph()[w].policy].matches) behind.push_back(graph_.QualifiedId(w));
+  // Walking what waits costs a pass over the graph: only armed barriers pay it.
+  auto behind_of = [&] {
+    std::vector<std::string> behind;
+    for (VertexId w : graph_.Behind(b))
+      if (applies_[graph_.graph()[w].policy].matches) behind.push_back(graph_.QualifiedId(w));
+    return behind;
+  };
   Journal* journal = options.journal;
   bool apply = options.kind == RunKind::kApply;
 
@@ -353,6 +357,7 @@ void Executor::VisitBarrier(VertexId b, const RunOptions& options) {
       }
       return;
     }
+    std::vector<std::string> behind = behind_of();
     if (behind.empty()) return;  // nothing here needs a clean boot
     std::string reasons = Join(options.boot.os_pending, ", ");
     waits_for_[b] = "reboot pending in the OS (" + reasons + ")";
@@ -376,7 +381,7 @@ void Executor::VisitBarrier(VertexId b, const RunOptions& options) {
   VertexId owner = graph_.OwnerOf(b);
   if (arms_[owner].empty()) return;
   if (arm_state_[owner] != NeedState::kWouldArm) waits_for_[b] = graph_.QualifiedId(b);
-  needs_.push_back({graph_.QualifiedId(owner), arms_[owner], arm_state_[owner], std::move(behind)});
+  needs_.push_back({graph_.QualifiedId(owner), arms_[owner], arm_state_[owner], behind_of()});
 }
 
 void Executor::Run(const RunOptions& options, RunReport& report) {
