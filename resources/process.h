@@ -34,4 +34,8 @@ class ProcessRunner {
   virtual Result<ProcessResult> Run(const ProcessRequest& request) = 0;
 };
 
+/// Runs the request and turns anything but exit status 0 into an error: "exit status 3: <the
+/// last 300 bytes of output>", "timed out after 10m", "killed by signal 9".
+Status RunChecked(ProcessRunner& runner, const ProcessRequest& request);
+
 }  // namespace plumb

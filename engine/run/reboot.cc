@@ -260,17 +260,7 @@ Status ProcessHookRunner::Run(const std::string& command, int64_t timeout_s, con
   req.command = command;
   req.env["PLUMB_NODE"] = node;
   req.timeout = std::chrono::seconds(timeout_s);
-  auto r = processes_.Run(req);
-  if (!r) return r.error();
-  std::string output(Trim(r->output));
-  if (output.size() > 300) output = "..." + output.substr(output.size() - 300);
-  switch (r->end) {
-    case ProcessEnd::kTimedOut: return Error{"timed out after " + FormatDuration(timeout_s)};
-    case ProcessEnd::kSignaled: return Error{"killed by signal " + std::to_string(r->code)};
-    case ProcessEnd::kExited:
-      if (r->code != 0) return Error{"exit status " + std::to_string(r->code) + (output.empty() ? "" : ": " + output)};
-  }
-  return OkStatus();
+  return RunChecked(processes_, req);
 }
 
 Result<std::vector<ClusterNode>> CommandCluster::Nodes() {

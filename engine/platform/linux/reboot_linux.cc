@@ -96,12 +96,10 @@ class SystemdScheduler : public RebootScheduler {
     ProcessRequest req;
     req.command = command;
     req.timeout = std::chrono::seconds(60);
-    auto r = processes_.Run(req);
-    if (!r) return r.error();
-    if (r->end != ProcessEnd::kExited || r->code != 0)
-      return Error{command + ": " + (r->end == ProcessEnd::kTimedOut ? "timed out" : std::string(Trim(r->output)))};
-    return OkStatus();
+    auto st = RunChecked(processes_, req);
+    return st ? st : Error{command + ": " + st.error().message};
   }
+
 
   ProcessRunner& processes_;
   FileSystem& fs_;
@@ -115,11 +113,10 @@ class SystemctlReboot : public RebootExecutor {
     ProcessRequest req;
     req.command = "systemctl reboot --message=" + ShellQuote(reason);
     req.timeout = std::chrono::seconds(120);
-    auto r = processes_.Run(req);
-    if (!r) return r.error();
-    if (r->end != ProcessEnd::kExited || r->code != 0) return Error{"systemctl reboot: " + std::string(Trim(r->output))};
-    return OkStatus();
+    auto st = RunChecked(processes_, req);
+    return st ? st : Error{"systemctl reboot: " + st.error().message};
   }
+
 
  private:
   ProcessRunner& processes_;

@@ -135,11 +135,10 @@ class TaskScheduler : public RebootScheduler {
     ProcessRequest req;
     req.command = command;
     req.timeout = std::chrono::seconds(60);
-    auto r = processes_.Run(req);
-    if (!r) return r.error();
-    if (r->end != ProcessEnd::kExited || r->code != 0) return Error{command + ": " + r->output};
-    return OkStatus();
+    auto st = RunChecked(processes_, req);
+    return st ? st : Error{command + ": " + st.error().message};
   }
+
 
   ProcessRunner& processes_;
   Clock& clock_;
