@@ -40,6 +40,13 @@ struct LockResult {
   std::string message;
 };
 
+/// "another plumb run (pid 42) holds <path>; gave up after 5s" — the same on every platform.
+inline std::string LockBusyMessage(const std::string& holder_pid, const std::string& path,
+                                   std::chrono::milliseconds waited) {
+  return "another plumb run" + (holder_pid.empty() ? std::string() : " (pid " + holder_pid + ")") + " holds " + path +
+         "; gave up after " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(waited).count()) + "s";
+}
+
 /// Takes the state folder's run lock (creating the folder), waiting up to `timeout` for another
 /// run to finish.
 LockResult AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout);

@@ -23,9 +23,22 @@ Status Write(const std::string& path, const std::string& text, std::ios::openmod
   return OkStatus();
 }
 
-constexpr NodeState kStates[] = {NodeState::kUp, NodeState::kDown, NodeState::kPaused, NodeState::kDraining};
-
 }  // namespace
+
+std::vector<ClusterNode> ParseClusterNodes(std::string_view text) {
+  std::vector<ClusterNode> nodes;
+  for (auto line : SplitLines(text)) {
+    line = Trim(line);
+    if (line.empty()) continue;
+    auto space = line.find(' ');
+    ClusterNode n{std::string(line.substr(0, space)), NodeState::kUnknown};
+    std::string state = space == std::string_view::npos ? "" : std::string(Trim(line.substr(space + 1)));
+    for (NodeState s : {NodeState::kUp, NodeState::kDown, NodeState::kPaused, NodeState::kDraining})
+      if (state == ToString(s)) n.state = s;
+    nodes.push_back(n);
+  }
+  return nodes;
+}
 
 const char* ToString(NodeState s) {
   switch (s) {
@@ -90,18 +103,7 @@ bool FakeSystem::HasCluster() const {
 Result<std::vector<ClusterNode>> FakeSystem::Nodes() {
   auto text = ReadWholeFile(Path("cluster"));
   if (!text) return Error{"cluster state unavailable"};
-  std::vector<ClusterNode> nodes;
-  for (auto line : SplitLines(*text)) {
-    line = Trim(line);
-    if (line.empty()) continue;
-    auto space = line.find(' ');
-    ClusterNode n{std::string(line.substr(0, space)), NodeState::kUnknown};
-    std::string state = space == std::string_view::npos ? "" : std::string(Trim(line.substr(space + 1)));
-    for (NodeState s : kStates)
-      if (state == ToString(s)) n.state = s;
-    nodes.push_back(n);
-  }
-  return nodes;
+  return ParseClusterNodes(*text);
 }
 
 Status FakeSystem::SetState(const std::string& node, NodeState state) {

@@ -271,18 +271,7 @@ Result<std::vector<ClusterNode>> CommandCluster::Nodes() {
   auto r = processes_.Run(req);
   if (!r) return r.error();
   if (r->end != ProcessEnd::kExited || r->code != 0) return Error{"status_command failed: " + std::string(Trim(r->output))};
-  std::vector<ClusterNode> nodes;
-  for (auto line : SplitLines(r->output)) {
-    line = Trim(line);
-    if (line.empty()) continue;
-    auto space = line.find(' ');
-    ClusterNode n{std::string(line.substr(0, space)), NodeState::kUnknown};
-    std::string state = space == std::string_view::npos ? "" : std::string(Trim(line.substr(space + 1)));
-    for (NodeState s : {NodeState::kUp, NodeState::kDown, NodeState::kPaused, NodeState::kDraining})
-      if (state == ToString(s)) n.state = s;
-    nodes.push_back(n);
-  }
-  return nodes;
+  return ParseClusterNodes(r->output);
 }
 
 Status CommandCluster::Drain(const std::string& node, int64_t timeout_s) {

@@ -67,6 +67,10 @@ struct ClusterNode {
   NodeState state = NodeState::kUnknown;
 };
 
+/// Parses "node state" lines (up, down, paused, draining; anything else is unknown), as the
+/// [reboot.cluster] status_command prints them.
+std::vector<ClusterNode> ParseClusterNodes(std::string_view text);
+
 class Cluster {
  public:
   virtual ~Cluster() = default;

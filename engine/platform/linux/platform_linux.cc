@@ -104,10 +104,7 @@ LockResult AcquireRunLock(const std::string& state_dir, std::chrono::millisecond
     if (std::chrono::steady_clock::now() >= deadline) {
       std::string holder = ReadFirstLine(path);
       ::close(fd);
-      auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
-      return {LockStatus::kHeldByAnotherRun, nullptr,
-              "another plumb run" + (holder.empty() ? std::string() : " (pid " + holder + ")") + " holds " + path +
-                  "; gave up after " + std::to_string(secs) + "s"};
+      return {LockStatus::kHeldByAnotherRun, nullptr, LockBusyMessage(holder, path, timeout)};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

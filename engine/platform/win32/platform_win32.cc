@@ -99,10 +99,7 @@ LockResult AcquireRunLock(const std::string& state_dir, std::chrono::millisecond
       ::ReadFile(h.get(), buf, sizeof buf - 1, &got, nullptr);
       std::string holder(buf, got);
       while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\r')) holder.pop_back();
-      auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
-      return {LockStatus::kHeldByAnotherRun, nullptr,
-              "another plumb run" + (holder.empty() ? std::string() : " (pid " + holder + ")") + " holds " + path +
-                  "; gave up after " + std::to_string(secs) + "s"};
+      return {LockStatus::kHeldByAnotherRun, nullptr, LockBusyMessage(holder, path, timeout)};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
