@@ -25,32 +25,6 @@ Status Write(const std::string& path, const std::string& text, std::ios::openmod
 
 }  // namespace
 
-std::vector<ClusterNode> ParseClusterNodes(std::string_view text) {
-  std::vector<ClusterNode> nodes;
-  for (auto line : SplitLines(text)) {
-    line = Trim(line);
-    if (line.empty()) continue;
-    auto space = line.find(' ');
-    ClusterNode n{std::string(line.substr(0, space)), NodeState::kUnknown};
-    std::string state = space == std::string_view::npos ? "" : std::string(Trim(line.substr(space + 1)));
-    for (NodeState s : {NodeState::kUp, NodeState::kDown, NodeState::kPaused, NodeState::kDraining})
-      if (state == ToString(s)) n.state = s;
-    nodes.push_back(n);
-  }
-  return nodes;
-}
-
-const char* ToString(NodeState s) {
-  switch (s) {
-    case NodeState::kUp: return "up";
-    case NodeState::kDown: return "down";
-    case NodeState::kPaused: return "paused";
-    case NodeState::kDraining: return "draining";
-    case NodeState::kUnknown: return "unknown";
-  }
-  return "unknown";
-}
-
 int64_t FakeSystem::Now() {
   std::string now = ReadTrimmed(Path("now"));
   if (!now.empty()) return std::stoll(now);
