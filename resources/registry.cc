@@ -41,6 +41,8 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(WindowsRegistryType());
   registry.Add(WindowsServiceType());
   registry.Add(WindowsServiceHostType());
+  registry.Add(WindowsClusterPropertyType());
+  registry.Add(WindowsEventLogType());
   registry.Add(KvType());
   registry.Add(ExecType());
 }

@@ -19,6 +19,8 @@ namespace plumb {
 /// The OS backends resources act through. Owned by the caller; outlive every resource.
 class RegistryStore;
 class ServiceManager;
+class ClusterApi;
+class EventLog;
 
 struct Backends {
   FileSystem& fs;
@@ -27,6 +29,8 @@ struct Backends {
   const RootPath& root;
   RegistryStore* registry;  ///< the Windows registry; null where there is none
   ServiceManager* services; ///< the Windows service control manager; null where there is none
+  ClusterApi* cluster = nullptr;  ///< failover clustering (ClusAPI); null where there is none
+  EventLog* events = nullptr;     ///< the Windows event log; null where there is none
 };
 
 using Factory =
@@ -56,7 +60,8 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv, exec, windows.registry, windows.service and windows.service_host.
+/// Registers file, directory, kv, exec and the windows.* types (registry, service, service_host,
+/// cluster_property, event_log).
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
 TypeInfo FileType();
@@ -66,6 +71,8 @@ TypeInfo ExecType();
 TypeInfo WindowsRegistryType();
 TypeInfo WindowsServiceType();
 TypeInfo WindowsServiceHostType();
+TypeInfo WindowsClusterPropertyType();
+TypeInfo WindowsEventLogType();
 
 /// Schema check for absolute paths, shared by path-like properties.
 std::string CheckAbsolutePath(const Value& v);

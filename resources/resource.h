@@ -32,6 +32,9 @@ struct Observation {
   /// Set when the desired state is configured but takes effect only after a reboot (why, e.g.
   /// "configured own-process, still shares svchost pid 812"); the resource then waits for one.
   std::string reboot_pending;
+  /// Set when the resource does not apply on this node after all (why, e.g. "this node is not in
+  /// a running cluster"); the run reports it not_applicable, neither drifted nor failed.
+  std::string not_applicable;
   bool compliant() const { return drift.empty(); }
 };
 

@@ -83,8 +83,11 @@ class Session {
         accounts_(MakeSystemAccountDb()),
         processes_(MakeSystemProcessRunner()),
         registry_(MakeSystemRegistry()),
-        services_(MakeSystemServices()) {
+        services_(MakeSystemServices()),
+        cluster_(MakeSystemCluster()),
+        events_(MakeSystemEventLog()) {
     if (services_) services_ = std::make_unique<RunScopedServices>(std::move(services_));
+    if (cluster_) cluster_ = std::make_unique<RunScopedCluster>(std::move(cluster_));
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
     log_ = std::make_shared<spdlog::logger>("plumb", sink);
     log_->set_pattern("plumb: %l: %v");
@@ -140,6 +143,8 @@ class Session {
   // The system's facts, then every --facts file over them; problems go to the diagnostics.
   void LoadFacts() {
     facts_ = CollectSystemFacts();
+    if (services_) AddServiceFacts(*services_, facts_);
+    if (cluster_) AddClusterFacts(*cluster_, facts_);
     BootInfo& boot = RebootParts().boot;
     facts_.Set("boot_id", boot.BootId());
     os_pending_ = boot.PendingReboot();
@@ -453,7 +458,8 @@ class Session {
   bool Prepare() {
     std::string root = opt_.root.empty() ? "" : std::filesystem::absolute(opt_.root).lexically_normal().string();
     root_ = std::make_unique<RootPath>(root, *fs_);
-    backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get()});
+    backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get(), cluster_.get(),
+                              events_.get()});
     executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
     return executor_->Prepare(diags_);
   }
@@ -483,6 +489,10 @@ class Session {
     Cluster* cluster = nullptr;
     if (settings.cluster && fake_) {
       cluster = fake_.get();
+    } else if (settings.cluster && settings.cluster->status_command.empty() && cluster_) {
+      // No commands configured on Windows: ask the failover cluster itself through ClusAPI.
+      api_cluster_ = std::make_unique<ApiCluster>(*cluster_);
+      cluster = api_cluster_.get();
     } else if (settings.cluster) {
       command_cluster_ = std::make_unique<CommandCluster>(*settings.cluster, *hooks_, *processes_);
       cluster = command_cluster_.get();
@@ -530,6 +540,7 @@ class Session {
   PlatformRebootSystem platform_;
   std::unique_ptr<ProcessHookRunner> hooks_;
   std::unique_ptr<CommandCluster> command_cluster_;
+  std::unique_ptr<ApiCluster> api_cluster_;
   std::optional<RebootSystem> system_;
   std::vector<std::string> os_pending_;
   std::string digest_;
@@ -540,6 +551,8 @@ class Session {
   std::unique_ptr<ProcessRunner> processes_;
   std::unique_ptr<RegistryStore> registry_;
   std::unique_ptr<ServiceManager> services_;
+  std::unique_ptr<ClusterApi> cluster_;
+  std::unique_ptr<EventLog> events_;
   Diagnostics diags_;
   Facts facts_;
   Repository repo_;

@@ -160,6 +160,11 @@ ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
     }
     return result;
   }
+  if (!observed->not_applicable.empty()) {
+    result.outcome = Outcome::kNotApplicable;
+    result.message = observed->not_applicable;
+    return result;
+  }
   result.drift = observed->drift;
   result.diff = observed->diff;
   result.note = observed->note;

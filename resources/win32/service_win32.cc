@@ -155,6 +155,60 @@ class Win32Services : public ServiceManager {
     return Error{"service '" + name + "' did not reach '" + ToString(state) + "' within 30s"};
   }
 
+  Result<FailureActions> QueryFailureActions(const std::string& name) override {
+    SC_HANDLE svc = nullptr;
+    if (auto st = Handle(name, kRead, svc); !st) return st.error();
+    DWORD need = 0;
+    if (!::QueryServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, nullptr, 0, &need) &&
+        ::GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+      return Failure("query the failure actions of", name);
+    std::vector<BYTE> buf(need ? need : sizeof(SERVICE_FAILURE_ACTIONSW));
+    if (!::QueryServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, buf.data(), static_cast<DWORD>(buf.size()), &need))
+      return Failure("query the failure actions of", name);
+    const auto* fa = reinterpret_cast<const SERVICE_FAILURE_ACTIONSW*>(buf.data());
+    FailureActions out;
+    out.reset_s = fa->dwResetPeriod == INFINITE ? -1 : static_cast<int64_t>(fa->dwResetPeriod);
+    out.command = fa->lpCommand ? Narrow(fa->lpCommand) : "";
+    for (DWORD i = 0; i < fa->cActions && fa->lpsaActions; ++i) {
+      const SC_ACTION& a = fa->lpsaActions[i];
+      FailureActionKind kind = a.Type == SC_ACTION_RESTART       ? FailureActionKind::kRestart
+                               : a.Type == SC_ACTION_REBOOT      ? FailureActionKind::kReboot
+                               : a.Type == SC_ACTION_RUN_COMMAND ? FailureActionKind::kRun
+                                                                 : FailureActionKind::kNone;
+      out.actions.push_back({kind, static_cast<int64_t>(a.Delay)});
+    }
+    return out;
+  }
+
+  Status SetFailureActions(const std::string& name, const FailureActions& want) override {
+    SC_HANDLE svc = nullptr;
+    if (auto st = Handle(name, kWrite, svc); !st) return st;
+    std::vector<SC_ACTION> actions;
+    bool reboot = false;
+    for (const auto& a : want.actions) {
+      SC_ACTION_TYPE type = a.kind == FailureActionKind::kRestart  ? SC_ACTION_RESTART
+                            : a.kind == FailureActionKind::kReboot ? SC_ACTION_REBOOT
+                            : a.kind == FailureActionKind::kRun    ? SC_ACTION_RUN_COMMAND
+                                                                   : SC_ACTION_NONE;
+      reboot |= type == SC_ACTION_REBOOT;
+      actions.push_back({type, static_cast<DWORD>(a.delay_ms)});
+    }
+    // A reboot action is refused unless the caller's SeShutdownPrivilege is enabled.
+    if (reboot) win32::EnablePrivilege(L"SeShutdownPrivilege");
+    SC_ACTION none{SC_ACTION_NONE, 0};
+    std::wstring command = Wide(want.command);
+    SERVICE_FAILURE_ACTIONSW fa{};
+    fa.dwResetPeriod = want.reset_s < 0 ? INFINITE : static_cast<DWORD>(want.reset_s);
+    fa.lpRebootMsg = nullptr;  // unchanged
+    fa.lpCommand = command.data();
+    fa.cActions = static_cast<DWORD>(actions.size());
+    // No actions with a non-null array deletes them; a null array would mean "unchanged".
+    fa.lpsaActions = actions.empty() ? &none : actions.data();
+    if (!::ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa))
+      return Failure("change the failure actions of", name);
+    return OkStatus();
+  }
+
   Result<std::vector<RunningService>> Running() override {
     if (auto st = Connect(); !st) return st.error();
     const ScHandle& scm = *scm_;

@@ -66,4 +66,17 @@ class UniqueHandle {
   HANDLE h_ = nullptr;
 };
 
+/// Enables a privilege the process token holds but has disabled (SeShutdownPrivilege for a reboot
+/// or a reboot failure action). Without it the call that needs it fails with its own error.
+inline void EnablePrivilege(const wchar_t* name) {
+  HANDLE raw;
+  if (!::OpenProcessToken(::GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &raw)) return;
+  UniqueHandle token(raw);
+  TOKEN_PRIVILEGES tp{};
+  tp.PrivilegeCount = 1;
+  tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+  if (::LookupPrivilegeValueW(nullptr, name, &tp.Privileges[0].Luid))
+    ::AdjustTokenPrivileges(token.get(), FALSE, &tp, 0, nullptr, nullptr);
+}
+
 }  // namespace plumb::win32

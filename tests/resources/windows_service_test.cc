@@ -9,40 +9,12 @@
 #include "engine/policy/loader.h"
 #include "resources/registry.h"
 #include "tests/support/fake_types.h"
+#include "tests/support/fake_windows.h"
 
 namespace plumb {
 namespace {
 
-class FakeScm : public ServiceManager {
- public:
-  Result<std::optional<ServiceStatus>> Query(const std::string& name) override {
-    ++queries;
-    auto it = services.find(name);
-    if (it == services.end()) return std::optional<ServiceStatus>();
-    return std::optional<ServiceStatus>(it->second);
-  }
-  Status SetProcess(const std::string& name, ServiceProcess p) override {
-    services[name].process = p;
-    return OkStatus();
-  }
-  Status SetStart(const std::string& name, ServiceStart s) override {
-    services[name].start = s;
-    return OkStatus();
-  }
-  Status SetState(const std::string& name, ServiceRunState s) override {
-    services[name].state = s;
-    return OkStatus();
-  }
-  Result<std::vector<RunningService>> Running() override {
-    ++enumerations;
-    std::vector<RunningService> out;
-    for (const auto& [name, s] : services)
-      if (s.state == ServiceRunState::kRunning) out.push_back({name, s.pid});
-    return out;
-  }
-  std::map<std::string, ServiceStatus> services;
-  int queries = 0, enumerations = 0;
-};
+using testing::FakeScm;
 
 class ServiceTest : public ::testing::Test {
  protected:
@@ -129,6 +101,8 @@ TEST_F(ServiceTest, ServiceHostGroupsByProcessWithOneEnumeration) {
     Status SetStart(const std::string& n, ServiceStart s) override { return m.SetStart(n, s); }
     Status SetState(const std::string& n, ServiceRunState s) override { return m.SetState(n, s); }
     Result<std::vector<RunningService>> Running() override { return m.Running(); }
+    Result<FailureActions> QueryFailureActions(const std::string& n) override { return m.QueryFailureActions(n); }
+    Status SetFailureActions(const std::string& n, const FailureActions& a) override { return m.SetFailureActions(n, a); }
     ServiceManager& m;
   };
   RunScopedServices run(std::make_unique<Borrowed>(scm_));

@@ -148,15 +148,7 @@ class TaskScheduler : public RebootScheduler {
 class ShutdownReboot : public RebootExecutor {
  public:
   Status Reboot(const std::string& reason) override {
-    HANDLE token;
-    if (::OpenProcessToken(::GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token)) {
-      TOKEN_PRIVILEGES tp{};
-      tp.PrivilegeCount = 1;
-      tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
-      ::LookupPrivilegeValueW(nullptr, L"SeShutdownPrivilege", &tp.Privileges[0].Luid);
-      ::AdjustTokenPrivileges(token, FALSE, &tp, 0, nullptr, nullptr);
-      ::CloseHandle(token);
-    }
+    win32::EnablePrivilege(L"SeShutdownPrivilege");
     std::wstring message = Wide(reason.substr(0, 500));
     // Planned, operating system reconfiguration (p:2:4).
     DWORD why = SHTDN_REASON_FLAG_PLANNED | SHTDN_REASON_MAJOR_OPERATINGSYSTEM | SHTDN_REASON_MINOR_RECONFIG;

@@ -1,0 +1,252 @@
+// Failover clustering through ClusAPI. clusapi.dll is loaded at run time so plumb.exe starts on
+// machines without the Failover Clustering feature (and under Wine, whose clusapi is a stub);
+// GetNodeClusterState is asked first and nothing else is called unless the cluster service runs.
+
+#include <windows.h>
+#include <clusapi.h>
+
+#include <chrono>
+#include <thread>
+
+#include "resources/cluster_proplist.h"
+#include "resources/system_backends.h"
+#include "resources/win32/wide.h"
+
+namespace plumb {
+namespace {
+
+using win32::Narrow;
+using win32::Wide;
+
+// Control codes (clusapi.h macros: object << 24 | modify << 22 | function << 2 | access).
+constexpr DWORD kGetCommonProperties = 0x07000059;
+constexpr DWORD kSetCommonProperties = 0x0740005E;
+constexpr DWORD kNodeGetRoCommonProperties = 0x04000055;
+constexpr DWORD kStateRunning = 0x13, kStateNotConfigured = 0x1, kStateNotRunning = 0x3;
+constexpr DWORD kDrainCompleted = 2, kDrainFailed = 3;
+
+// Not declared by mingw-w64's clusapi.h, exported by clusapi.dll since Windows Server 2012.
+using PauseClusterNodeExFn = DWORD(WINAPI*)(HNODE, BOOL, DWORD, HNODE);
+using ResumeClusterNodeExFn = DWORD(WINAPI*)(HNODE, int, DWORD);
+constexpr int kFailbackGroupsPerPolicy = 2;
+// CLUSTER_ENUM_SHARED_VOLUME_RESOURCE (Windows Server 2012 clusapi.h; not in mingw-w64's).
+constexpr DWORD kEnumSharedVolumeResource = 0x40000000;
+
+template <typename Fn>
+Fn Load(HMODULE lib, const char* name) {
+  return lib ? reinterpret_cast<Fn>(reinterpret_cast<void*>(::GetProcAddress(lib, name))) : nullptr;
+}
+
+Error ClusterError(const std::string& what, DWORD err) { return Error{"cannot " + what + ": " + win32::ErrorText(err)}; }
+
+class Win32Cluster : public ClusterApi {
+ public:
+  Win32Cluster() : lib_(::LoadLibraryW(L"clusapi.dll")) {
+    get_node_cluster_state_ = Load<decltype(&::GetNodeClusterState)>(lib_, "GetNodeClusterState");
+    open_cluster_ = Load<decltype(&::OpenCluster)>(lib_, "OpenCluster");
+    close_cluster_ = Load<decltype(&::CloseCluster)>(lib_, "CloseCluster");
+    get_cluster_information_ = Load<decltype(&::GetClusterInformation)>(lib_, "GetClusterInformation");
+    cluster_control_ = Load<decltype(&::ClusterControl)>(lib_, "ClusterControl");
+    open_enum_ = Load<decltype(&::ClusterOpenEnum)>(lib_, "ClusterOpenEnum");
+    enum_ = Load<decltype(&::ClusterEnum)>(lib_, "ClusterEnum");
+    close_enum_ = Load<decltype(&::ClusterCloseEnum)>(lib_, "ClusterCloseEnum");
+    open_node_ = Load<decltype(&::OpenClusterNode)>(lib_, "OpenClusterNode");
+    close_node_ = Load<decltype(&::CloseClusterNode)>(lib_, "CloseClusterNode");
+    node_state_ = Load<decltype(&::GetClusterNodeState)>(lib_, "GetClusterNodeState");
+    node_control_ = Load<decltype(&::ClusterNodeControl)>(lib_, "ClusterNodeControl");
+    pause_ex_ = Load<PauseClusterNodeExFn>(lib_, "PauseClusterNodeEx");
+    resume_ex_ = Load<ResumeClusterNodeExFn>(lib_, "ResumeClusterNodeEx");
+  }
+  ~Win32Cluster() override {
+    if (cluster_ && close_cluster_) close_cluster_(cluster_);
+    if (lib_) ::FreeLibrary(lib_);
+  }
+  Win32Cluster(const Win32Cluster&) = delete;
+  Win32Cluster& operator=(const Win32Cluster&) = delete;
+
+  Result<ClusterMembership> Membership() override {
+    if (!get_node_cluster_state_) return ClusterMembership::kNotInstalled;
+    DWORD state = 0;
+    if (DWORD err = get_node_cluster_state_(nullptr, &state); err != ERROR_SUCCESS)
+      return ClusterError("read the node's cluster state", err);
+    return state == kStateRunning        ? ClusterMembership::kRunning
+           : state == kStateNotRunning   ? ClusterMembership::kNotRunning
+           : state == kStateNotConfigured ? ClusterMembership::kNotConfigured
+                                          : ClusterMembership::kNotInstalled;
+  }
+
+  Result<std::string> Name() override {
+    if (auto st = Open(); !st) return st.error();
+    wchar_t name[256];
+    DWORD len = 256;
+    CLUSTERVERSIONINFO info{};
+    info.dwVersionInfoSize = sizeof info;
+    if (DWORD err = get_cluster_information_(cluster_, name, &len, &info); err != ERROR_SUCCESS)
+      return ClusterError("read the cluster name", err);
+    return Narrow(name);
+  }
+
+  Result<std::vector<ClusterNode>> Nodes() override {
+    if (auto st = Open(); !st) return st.error();
+    HCLUSENUM e = open_enum_(cluster_, CLUSTER_ENUM_NODE);
+    if (!e) return ClusterError("list the cluster nodes", ::GetLastError());
+    std::vector<ClusterNode> out;
+    for (DWORD i = 0;; ++i) {
+      wchar_t name[256];
+      DWORD len = 256, type = 0;
+      DWORD err = enum_(e, i, &type, name, &len);
+      if (err == ERROR_NO_MORE_ITEMS) break;
+      if (err != ERROR_SUCCESS) {
+        close_enum_(e);
+        return ClusterError("list the cluster nodes", err);
+      }
+      ClusterNode node{Narrow(name), NodeState::kUnknown};
+      if (HNODE h = open_node_(cluster_, name)) {
+        CLUSTER_NODE_STATE s = node_state_(h);
+        node.state = s == ClusterNodeUp ? NodeState::kUp : s == ClusterNodeDown ? NodeState::kDown
+                     : s == ClusterNodePaused ? NodeState::kPaused : NodeState::kUnknown;
+        close_node_(h);
+      }
+      out.push_back(std::move(node));
+    }
+    close_enum_(e);
+    return out;
+  }
+
+  Result<int> SharedVolumes() override {
+    if (auto st = Open(); !st) return st.error();
+    HCLUSENUM e = open_enum_(cluster_, kEnumSharedVolumeResource);
+    if (!e) return ClusterError("list the Cluster Shared Volumes", ::GetLastError());
+    int count = 0;
+    for (DWORD i = 0;; ++i) {
+      wchar_t name[256];
+      DWORD len = 256, type = 0;
+      if (enum_(e, i, &type, name, &len) != ERROR_SUCCESS) break;
+      ++count;
+    }
+    close_enum_(e);
+    return count;
+  }
+
+  Result<std::vector<ClusterProperty>> CommonProperties() override {
+    if (auto st = Open(); !st) return st.error();
+    std::vector<uint8_t> out(4096);
+    DWORD got = 0;
+    DWORD err = cluster_control_(cluster_, nullptr, kGetCommonProperties, nullptr, 0, out.data(),
+                                 static_cast<DWORD>(out.size()), &got);
+    if (err == ERROR_MORE_DATA) {
+      out.resize(got);
+      err = cluster_control_(cluster_, nullptr, kGetCommonProperties, nullptr, 0, out.data(),
+                             static_cast<DWORD>(out.size()), &got);
+    }
+    if (err != ERROR_SUCCESS) return ClusterError("read the cluster's common properties", err);
+    out.resize(got);
+    return DecodePropertyList(out);
+  }
+
+  Status SetCommonProperty(const ClusterProperty& property) override {
+    if (auto st = Open(); !st) return st;
+    std::vector<uint8_t> in = EncodePropertyList({property});
+    DWORD got = 0;
+    DWORD err = cluster_control_(cluster_, nullptr, kSetCommonProperties, in.data(), static_cast<DWORD>(in.size()),
+                                 nullptr, 0, &got);
+    if (err != ERROR_SUCCESS) return ClusterError("set cluster property '" + property.name + "'", err);
+    return OkStatus();
+  }
+
+  Status Pause(const std::string& node, int64_t timeout_s) override {
+    if (!pause_ex_) return Error{"cannot drain node '" + node + "': PauseClusterNodeEx needs Windows Server 2012 or later"};
+    if (auto st = Open(); !st) return st;
+    HNODE h = open_node_(cluster_, Wide(node).c_str());
+    if (!h) return ClusterError("open cluster node '" + node + "'", ::GetLastError());
+    DWORD err = pause_ex_(h, TRUE, 0, nullptr);
+    if (err != ERROR_SUCCESS && err != ERROR_IO_PENDING) {
+      close_node_(h);
+      return ClusterError("drain node '" + node + "'", err);
+    }
+    // Draining moves every role away; it is done when NodeDrainStatus says so.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    Status result = Error{"draining node '" + node + "' did not finish within " + std::to_string(timeout_s) + "s"};
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto status = DrainStatus(h);
+      if (!status) {
+        result = status.error();
+        break;
+      }
+      if (*status == kDrainCompleted) {
+        result = OkStatus();
+        break;
+      }
+      if (*status == kDrainFailed) {
+        result = Error{"draining node '" + node + "' failed (NodeDrainStatus = failed)"};
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
+    close_node_(h);
+    return result;
+  }
+
+  Status Resume(const std::string& node) override {
+    if (!resume_ex_) return Error{"cannot resume node '" + node + "': ResumeClusterNodeEx needs Windows Server 2012 or later"};
+    if (auto st = Open(); !st) return st;
+    HNODE h = open_node_(cluster_, Wide(node).c_str());
+    if (!h) return ClusterError("open cluster node '" + node + "'", ::GetLastError());
+    DWORD err = resume_ex_(h, kFailbackGroupsPerPolicy, 0);
+    close_node_(h);
+    if (err != ERROR_SUCCESS) return ClusterError("resume node '" + node + "'", err);
+    return OkStatus();
+  }
+
+ private:
+  Status Open() {
+    if (cluster_) return OkStatus();
+    if (!open_cluster_ || !cluster_control_ || !open_enum_ || !open_node_)
+      return Error{"the Failover Clustering API (clusapi.dll) is not available on this system"};
+    cluster_ = open_cluster_(nullptr);
+    if (!cluster_) return ClusterError("open the local cluster", ::GetLastError());
+    return OkStatus();
+  }
+
+  Result<uint32_t> DrainStatus(HNODE h) {
+    std::vector<uint8_t> out(4096);
+    DWORD got = 0;
+    DWORD err = node_control_(h, nullptr, kNodeGetRoCommonProperties, nullptr, 0, out.data(),
+                              static_cast<DWORD>(out.size()), &got);
+    if (err == ERROR_MORE_DATA) {
+      out.resize(got);
+      err = node_control_(h, nullptr, kNodeGetRoCommonProperties, nullptr, 0, out.data(), static_cast<DWORD>(out.size()),
+                          &got);
+    }
+    if (err != ERROR_SUCCESS) return ClusterError("read the node's drain status", err);
+    out.resize(got);
+    auto props = DecodePropertyList(out);
+    if (!props) return props.error();
+    for (const auto& p : *props)
+      if (p.name == "NodeDrainStatus" && std::holds_alternative<uint32_t>(p.value)) return std::get<uint32_t>(p.value);
+    return Error{"the node has no NodeDrainStatus property"};
+  }
+
+  HMODULE lib_;
+  HCLUSTER cluster_ = nullptr;
+  decltype(&::GetNodeClusterState) get_node_cluster_state_;
+  decltype(&::OpenCluster) open_cluster_;
+  decltype(&::CloseCluster) close_cluster_;
+  decltype(&::GetClusterInformation) get_cluster_information_;
+  decltype(&::ClusterControl) cluster_control_;
+  decltype(&::ClusterOpenEnum) open_enum_;
+  decltype(&::ClusterEnum) enum_;
+  decltype(&::ClusterCloseEnum) close_enum_;
+  decltype(&::OpenClusterNode) open_node_;
+  decltype(&::CloseClusterNode) close_node_;
+  decltype(&::GetClusterNodeState) node_state_;
+  decltype(&::ClusterNodeControl) node_control_;
+  PauseClusterNodeExFn pause_ex_;
+  ResumeClusterNodeExFn resume_ex_;
+};
+
+}  // namespace
+
+std::unique_ptr<ClusterApi> MakeSystemCluster() { return std::make_unique<Win32Cluster>(); }
+
+}  // namespace plumb

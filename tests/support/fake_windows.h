@@ -1,0 +1,120 @@
+#pragma once
+/// Test support: in-memory Windows backends (service control manager, failover cluster, event log)
+/// with call counters, for what Wine cannot show: shared svchost processes, failure actions, a
+/// running cluster and logged events. Each can be told to fail with a given message.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "resources/windows_cluster.h"
+#include "resources/windows_event_log.h"
+#include "resources/windows_service.h"
+
+namespace plumb::testing {
+
+class FakeScm : public ServiceManager {
+ public:
+  Result<std::optional<ServiceStatus>> Query(const std::string& name) override {
+    ++queries;
+    auto it = services.find(name);
+    if (it == services.end()) return std::optional<ServiceStatus>();
+    return std::optional<ServiceStatus>(it->second);
+  }
+  Status SetProcess(const std::string& name, ServiceProcess p) override {
+    if (!deny.empty()) return Error{deny};
+    services[name].process = p;
+    return OkStatus();
+  }
+  Status SetStart(const std::string& name, ServiceStart s) override {
+    if (!deny.empty()) return Error{deny};
+    services[name].start = s;
+    return OkStatus();
+  }
+  Status SetState(const std::string& name, ServiceRunState s) override {
+    if (!deny.empty()) return Error{deny};
+    services[name].state = s;
+    return OkStatus();
+  }
+  Result<std::vector<RunningService>> Running() override {
+    ++enumerations;
+    std::vector<RunningService> out;
+    for (const auto& [name, s] : services)
+      if (s.state == ServiceRunState::kRunning) out.push_back({name, s.pid});
+    return out;
+  }
+  Result<FailureActions> QueryFailureActions(const std::string& name) override {
+    if (!services.count(name)) return Error{"service '" + name + "' does not exist"};
+    return failure[name];
+  }
+  Status SetFailureActions(const std::string& name, const FailureActions& a) override {
+    if (!deny.empty()) return Error{deny};
+    ++failure_sets;
+    failure[name] = a;
+    return OkStatus();
+  }
+
+  std::map<std::string, ServiceStatus> services;
+  std::map<std::string, FailureActions> failure;
+  std::string deny;  ///< when set, every change fails with this message
+  int queries = 0, enumerations = 0, failure_sets = 0;
+};
+
+class FakeCluster : public ClusterApi {
+ public:
+  Result<ClusterMembership> Membership() override {
+    ++membership_reads;
+    return membership;
+  }
+  Result<std::string> Name() override { return name; }
+  Result<std::vector<ClusterNode>> Nodes() override { return nodes; }
+  Result<int> SharedVolumes() override { return shared_volumes; }
+  Result<std::vector<ClusterProperty>> CommonProperties() override {
+    ++property_reads;
+    if (membership != ClusterMembership::kRunning) return Error{"the cluster is not running"};
+    return properties;
+  }
+  Status SetCommonProperty(const ClusterProperty& p) override {
+    if (!deny.empty()) return Error{deny};
+    ++property_sets;
+    for (auto& have : properties)
+      if (have.name == p.name) have.value = p.value;
+    return OkStatus();
+  }
+  Status Pause(const std::string& node, int64_t) override {
+    calls.push_back("pause " + node);
+    return OkStatus();
+  }
+  Status Resume(const std::string& node) override {
+    calls.push_back("resume " + node);
+    return OkStatus();
+  }
+
+  ClusterMembership membership = ClusterMembership::kNotInstalled;
+  std::string name;
+  std::vector<ClusterNode> nodes;
+  int shared_volumes = 0;
+  std::vector<ClusterProperty> properties;
+  std::string deny;
+  std::vector<std::string> calls;
+  int membership_reads = 0, property_reads = 0, property_sets = 0;
+};
+
+/// Serves recorded event XML per (log, provider, id), newest first; the time window is the
+/// caller's business here (the real log applies the XPath), so tests record only what is in it.
+class FakeEventLog : public EventLog {
+ public:
+  Result<std::vector<std::string>> Query(const EventFilter& f, size_t max) override {
+    queries.push_back(f);
+    if (!error.empty()) return Error{error};
+    std::vector<std::string> out;
+    for (const auto& [key, xml] : events)
+      if (key == f.log + "/" + f.provider + "/" + std::to_string(f.id) && out.size() < max) out.push_back(xml);
+    return out;
+  }
+  std::vector<std::pair<std::string, std::string>> events;  ///< ("System/Service Control Manager/7031", xml)
+  std::vector<EventFilter> queries;
+  std::string error;
+};
+
+}  // namespace plumb::testing
