@@ -42,7 +42,7 @@ std::string BinaryText(const char* hex) {
 Result<EventRecord> ParseEventXml(std::string_view xml) {
   tinyxml2::XMLDocument doc;
   if (doc.Parse(xml.data(), xml.size()) != tinyxml2::XML_SUCCESS)
-    return Error{std::string("event XML does not parse: ") + doc.ErrorStr()};
+    return Error{"event XML does not parse (line " + std::to_string(doc.ErrorLineNum()) + ": " + doc.ErrorName() + ")"};
   const tinyxml2::XMLElement* event = doc.RootElement();
   if (!event || std::string_view(event->Name()) != "Event") return Error{"event XML has no <Event> root"};
   const tinyxml2::XMLElement* system = Child(event, "System");

@@ -82,6 +82,61 @@ TEST_F(ServiceTest, StartTypeAndStateConverge) {
   EXPECT_EQ(scm_.enumerations, 0) << "only an own-process check enumerates services";
 }
 
+TEST_F(ServiceTest, RecoveryActionsConvergeKeepingWhatThePolicyLeavesUnset) {
+  scm_.services["LanmanServer"] = {ServiceProcess::kOwn, ServiceStart::kAuto, ServiceRunState::kRunning, 900};
+  scm_.failure["LanmanServer"] = {{}, 0, "C:\\tools\\notify.cmd"};
+  auto r = Make("name = \"LanmanServer\"\nfailure_actions = [\"restart/1m\", \"restart/2m\", \"none\"]\n"
+                "failure_reset = \"1d\"\n");
+  auto obs = r->Test();
+  ASSERT_TRUE(obs) << obs.error().message;
+  ASSERT_EQ(obs->drift.size(), 2u);
+  EXPECT_EQ(DescribeDrift(obs->drift[0]), "failure_actions: expected 'restart/1m, restart/2m, none', actual '(none)'");
+  EXPECT_EQ(DescribeDrift(obs->drift[1]), "failure_reset: expected '1d', actual '0s'");
+  ASSERT_TRUE(r->Set(*obs));
+  const FailureActions& set = scm_.failure["LanmanServer"];
+  EXPECT_EQ(set.actions, (std::vector<FailureAction>{{FailureActionKind::kRestart, 60000},
+                                                     {FailureActionKind::kRestart, 120000},
+                                                     {FailureActionKind::kNone, 0}}));
+  EXPECT_EQ(set.reset_s, 86400);
+  EXPECT_EQ(set.command, "C:\\tools\\notify.cmd") << "a command the policy does not set is kept";
+  EXPECT_TRUE(r->Test()->compliant());
+  EXPECT_EQ(scm_.failure_sets, 1);
+  // Settings made elsewhere (sc failure ... actions= restart/1500) show in milliseconds.
+  scm_.failure["LanmanServer"] = {{{FailureActionKind::kRestart, 1500}}, -1, ""};
+  obs = r->Test();
+  EXPECT_EQ(DescribeDrift(obs->drift[0]), "failure_actions: expected 'restart/1m, restart/2m, none', actual 'restart/1500ms'");
+  EXPECT_EQ(DescribeDrift(obs->drift[1]), "failure_reset: expected '1d', actual 'never'");
+}
+
+TEST_F(ServiceTest, RecoveryValidation) {
+  auto errors = [&](const std::string& body) {
+    Diagnostics diags;
+    LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.service\"\nname = \"x\"\n" + body,
+               "p.toml", types_, diags);
+    std::vector<std::string> out;
+    for (const auto& d : diags.Sorted()) out.push_back(d.message);
+    return out;
+  };
+  EXPECT_EQ(errors("failure_actions = [\"restart/1m\", \"reboot\"]\nfailure_reset = \"1d\"\n"),
+            std::vector<std::string>{"property 'failure_actions' has 'reboot'; expects actions like \"restart/1m\", "
+                                     "\"reboot/5m\", \"run/30s\" or \"none\""});
+  EXPECT_EQ(errors("failure_actions = [\"restart/1m\"]\n"),
+            std::vector<std::string>{"failure_actions needs failure_reset (when the failure count starts again)"});
+  EXPECT_EQ(errors("failure_actions = [\"run/10s\"]\nfailure_reset = \"never\"\n"),
+            std::vector<std::string>{"a run/<delay> action needs failure_command"});
+  EXPECT_EQ(errors("failure_reset = \"daily\"\n"),
+            std::vector<std::string>{"property 'failure_reset' expects a duration like \"1d\" or \"never\""});
+  EXPECT_TRUE(errors("failure_actions = []\nfailure_reset = \"never\"\n").empty()) << "no actions at all is a setting";
+}
+
+TEST_F(ServiceTest, AChangeTheScmRefusesIsThatResourcesError) {
+  scm_.services["LanmanServer"] = {ServiceProcess::kShare, ServiceStart::kAuto, ServiceRunState::kRunning, 812};
+  scm_.deny = "cannot change the process type of service 'LanmanServer': Access is denied. (5)";
+  auto r = Make("name = \"LanmanServer\"\nservice_type = \"own\"\n");
+  auto obs = r->Test();
+  EXPECT_EQ(r->Set(*obs).error().message, "cannot change the process type of service 'LanmanServer': Access is denied. (5)");
+}
+
 TEST_F(ServiceTest, UnknownServiceIsAClearError) {
   auto r = Make("name = \"NoSuchService\"\nstate = \"running\"\n");
   EXPECT_EQ(r->Test().error().message, "service 'NoSuchService' does not exist");

@@ -14,6 +14,7 @@ class FakeResource : public Resource {
     if (s_.failure == FakeFailure::kTest) return Error{"fake test failed"};
     if (s_.failure == FakeFailure::kVerify && s_.sets > 0) return Error{"fake verify failed"};
     Observation obs;
+    obs.not_applicable = s_.not_applicable;
     if (s_.state == FakeState::kDrifted) obs.drift.push_back({property_, expected_, "bad"});
     if (obs.compliant()) obs.reboot_pending = s_.reboot_pending;
     return obs;

@@ -18,6 +18,7 @@ struct FakeScript {
   FakeFailure failure = FakeFailure::kNone;
   bool refreshable = false;
   std::string reboot_pending;  ///< reported by Test when compliant
+  std::string not_applicable;  ///< reported by Test instead of any state
   int tests = 0, sets = 0, refreshes = 0;
   std::function<void()> on_test;
 };

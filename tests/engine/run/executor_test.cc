@@ -72,6 +72,19 @@ TEST_F(ExecutorTest, TestReportsDriftWithoutChanging) {
   EXPECT_EQ(r.Exit(), ExitCode::kDrift);
 }
 
+TEST_F(ExecutorTest, AResourceCanFindItDoesNotApply) {
+  // A cluster property on a node whose cluster service is not running: neither drift nor failure,
+  // and what depends on it still runs.
+  Load("[policy]\nid = \"p\"\n" + Fake("a") + Fake("b", "depends_on = [\"a\"]\n"));
+  world_["a"] = testing::Script(FakeState::kDrifted);
+  world_["a"].not_applicable = "this node is not in a running cluster (cluster service not installed)";
+  RunReport r = Run(RunKind::kApply);
+  EXPECT_EQ(Outcomes(r), (std::map<std::string, std::string>{{"a", "not_applicable"}, {"b", "compliant"}}));
+  EXPECT_EQ(r.resources[0].message, "this node is not in a running cluster (cluster service not installed)");
+  EXPECT_EQ(world_["a"].sets, 0);
+  EXPECT_EQ(r.Exit(), ExitCode::kCompliant);
+}
+
 TEST_F(ExecutorTest, ApplySetsAndVerifies) {
   Load("[policy]\nid = \"p\"\n" + Fake("a") + Fake("b"));
   world_["a"] = testing::Script(FakeState::kDrifted);

@@ -1,0 +1,144 @@
+// windows.event_log: the XPath it asks for, Event XML parsing (tests/data/windows-events, written
+// to the Event schema because Wine's event log API is a stub), counting, data filters and findings.
+#include "resources/windows_event_log.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/policy/loader.h"
+#include "engine/util/read_file.h"
+#include "resources/registry.h"
+#include "tests/support/fake_types.h"
+#include "tests/support/fake_windows.h"
+
+namespace plumb {
+namespace {
+
+std::string Fixture(const std::string& name) {
+  auto text = ReadWholeFile(std::string(PLUMB_SOURCE_DIR) + "/tests/data/windows-events/" + name);
+  EXPECT_TRUE(text) << name;
+  return text ? *text : "";
+}
+
+TEST(EventXml, XPathAsksTheLogForOneProviderIdAndPeriod) {
+  EXPECT_EQ(EventQueryXPath({"System", "Service Control Manager", 7031, 30 * 86400}),
+            "*[System[Provider[@Name='Service Control Manager'] and (EventID=7031) and "
+            "TimeCreated[timediff(@SystemTime) <= 2592000000]]]");
+  EXPECT_EQ(EventQueryXPath({"Application", "O'Brien", 1, 60}),
+            "*[System[Provider[@Name=\"O'Brien\"] and (EventID=1) and TimeCreated[timediff(@SystemTime) <= 60000]]]");
+}
+
+TEST(EventXml, ParsesAServiceCrashWithTheKeyNameFromBinary) {
+  auto e = ParseEventXml(Fixture("7031-lanmanserver-1.xml"));
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->provider, "Service Control Manager");
+  EXPECT_EQ(e->id, 7031u);
+  EXPECT_EQ(e->time, "2026-11-20T03:14:07.805346700Z");
+  EXPECT_EQ(e->computer, "hv2.corp.example");
+  using D = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(e->data, (D{{"param1", "Server"},
+                        {"param2", "2"},
+                        {"param3", "60000"},
+                        {"param4", "1"},
+                        {"param5", "Restart the service"},
+                        {"binary", "LanmanServer"}}));
+}
+
+TEST(EventXml, MalformedEventsSayWhatIsMissing) {
+  EXPECT_EQ(ParseEventXml("<Event><System>").error().message, "event XML does not parse (line 1: XML_ERROR_MISMATCHED_ELEMENT)");
+  EXPECT_EQ(ParseEventXml("<Event>\n<System></Sys>").error().message,
+            "event XML does not parse (line 2: XML_ERROR_MISMATCHED_ELEMENT)");
+  EXPECT_EQ(ParseEventXml("<Events/>").error().message, "event XML has no <Event> root");
+  EXPECT_EQ(ParseEventXml("<Event/>").error().message, "event XML has no <System> element");
+  EXPECT_EQ(ParseEventXml("<Event><System><EventID>x</EventID></System></Event>").error().message,
+            "event XML has no numeric <EventID>");
+  EXPECT_EQ(ParseEventXml("<Event><System><EventID>7031</EventID></System></Event>").error().message,
+            "event XML has no TimeCreated/@SystemTime");
+}
+
+class EventLogTest : public ::testing::Test {
+ protected:
+  EventLogTest() : types_(Platforms::kWindows), root_("", fs_) {
+    RegisterBuiltinTypes(types_);
+    const std::string crash = "System/Service Control Manager/7031";
+    log_.events = {{crash, Fixture("7031-lanmanserver-1.xml")},
+                   {crash, Fixture("7031-spooler.xml")},
+                   {crash, Fixture("7031-lanmanserver-2.xml")},
+                   {"System/Microsoft-Windows-FailoverClustering/5377", Fixture("5377-gum.xml")}};
+  }
+
+  std::unique_ptr<Resource> Make(const std::string& body) {
+    Diagnostics diags;
+    auto p = LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.event_log\"\n"
+                        "enforcement = \"audit\"\n" + body, "p.toml", types_, diags);
+    EXPECT_TRUE(p) << (diags.All().empty() ? "" : diags.All()[0].message);
+    policy_ = *p;
+    Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr, nullptr, &log_};
+    return std::move(*types_.Instantiate(policy_.resources[0], policy_, b));
+  }
+
+  std::vector<std::string> Errors(const std::string& body) {
+    Diagnostics diags;
+    LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.event_log\"\n" + body, "p.toml",
+               types_, diags);
+    std::vector<std::string> out;
+    for (const auto& d : diags.Sorted()) out.push_back(d.message);
+    return out;
+  }
+
+  TypeRegistry types_;
+  testing::NullFileSystem fs_;
+  testing::NullAccounts accounts_;
+  testing::NullProcesses processes_;
+  RootPath root_;
+  testing::FakeEventLog log_;
+  Policy policy_;
+};
+
+TEST_F(EventLogTest, CountsTheServersCrashesWithTimeAndData) {
+  auto obs = Make("log = \"System\"\nprovider = \"Service Control Manager\"\nevent_id = 7031\n"
+                  "data = \"lanmanserver\"\nwithin = \"30d\"\n")->Test();
+  ASSERT_TRUE(obs) << obs.error().message;
+  ASSERT_EQ(obs->drift.size(), 1u);
+  EXPECT_EQ(DescribeDrift(obs->drift[0]),
+            "events: expected 'at most 0 in 30d', actual '2 in 30d, newest 2026-11-20T03:14:07.805346700Z'");
+  EXPECT_EQ(obs->note,
+            "Service Control Manager 7031, 2 in 30d: 2026-11-20T03:14:07.805346700Z [param1=Server, param2=2, "
+            "param3=60000, param4=1, param5=Restart the service, binary=LanmanServer]; 2026-11-18T22:01:55.1234567Z "
+            "[param1=Server, param2=1, param3=60000, param4=1, param5=Restart the service, binary=LanmanServer]");
+  ASSERT_EQ(log_.queries.size(), 1u);
+  EXPECT_EQ(log_.queries[0].within_s, 30 * 86400);
+}
+
+TEST_F(EventLogTest, WithinTheToleratedCountIsCompliantButStillShowsFindings) {
+  auto obs = Make("log = \"System\"\nprovider = \"Microsoft-Windows-FailoverClustering\"\nevent_id = 5377\n"
+                  "max_count = 1\n")->Test();
+  ASSERT_TRUE(obs);
+  EXPECT_TRUE(obs->compliant());
+  EXPECT_EQ(obs->note, "Microsoft-Windows-FailoverClustering 5377, 1 in 1d: 2026-11-21T01:02:03.4567890Z "
+                       "[OperationName=GumUpdate, ThresholdSeconds=110]");
+  auto all = Make("log = \"System\"\nprovider = \"Service Control Manager\"\nevent_id = 7031\n")->Test();
+  EXPECT_EQ(DescribeDrift(all->drift[0]),
+            "events: expected 'at most 0 in 1d', actual '3 in 1d, newest 2026-11-20T03:14:07.805346700Z'");
+  auto none = Make("log = \"System\"\nprovider = \"Service Control Manager\"\nevent_id = 7034\n")->Test();
+  EXPECT_TRUE(none->compliant());
+  EXPECT_EQ(none->note, "");
+}
+
+TEST_F(EventLogTest, ErrorsAreClearAndAuditOnly) {
+  log_.error = "EvtQuery: The specified channel could not be found. (15007)";
+  auto r = Make("log = \"Sytem\"\nprovider = \"Service Control Manager\"\nevent_id = 7031\n");
+  EXPECT_EQ(r->Test().error().message,
+            "cannot read the Sytem event log: EvtQuery: The specified channel could not be found. (15007)");
+  EXPECT_EQ(r->Set({}).error().message, "windows.event_log only reports; set enforcement = \"audit\"");
+  log_.error.clear();
+  log_.events = {{"System/Service Control Manager/7031", "<Event><System>"}};
+  auto system = Make("log = \"System\"\nprovider = \"Service Control Manager\"\nevent_id = 7031\n");
+  EXPECT_EQ(system->Test().error().message, "event XML does not parse (line 1: XML_ERROR_MISMATCHED_ELEMENT)");
+  EXPECT_EQ(Errors("log = \"System\"\nprovider = \"x\"\nevent_id = 70000\nwithin = \"soon\"\nmax_count = -1\n"),
+            (std::vector<std::string>{"property 'event_id' expects an event id, 0 to 65535",
+                                      "property 'within' expects a duration like \"30m\", \"12h\" or \"7d\"",
+                                      "property 'max_count' expects 0 or more"}));
+}
+
+}  // namespace
+}  // namespace plumb
