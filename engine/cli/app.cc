@@ -188,17 +188,44 @@ class Session {
     return out;
   }
 
+  static std::string Count(size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  }
+
   int Validate() {
     bool ok = Load(true);
-    if (ok) ok = Prepare();
+    // Another OS's facts (a Windows node's, checked in Linux CI) select policies, but their
+    // resources can only be built on that OS: schemas and the graph are still checked.
+    std::string here = CurrentPlatform() == Platforms::kWindows ? "windows" : "linux";
+    bool foreign = !opt_.facts_files.empty() && !facts_.Get("os").empty() && ToLower(facts_.Get("os")) != here;
+    if (ok && !foreign) ok = Prepare();
     PrintDiagnostics();
     if (!ok) {
       log().error("{}", DiagnosticCounts());
       return ToInt(ExitCode::kInvalidInput);
     }
-    std::printf("plumb validate: %zu policies, %zu resources, %s\n", repo_.policies.size(), repo_.ResourceCount(),
+    std::printf("plumb validate: %s, %s, %s\n", Count(repo_.policies.size(), "policy", "policies").c_str(),
+                Count(repo_.ResourceCount(), "resource", "resources").c_str(),
                 diags_.WarningCount() ? DiagnosticCounts().c_str() : "no errors");
+    if (!opt_.facts_files.empty()) PrintApplicability();
     return ToInt(ExitCode::kCompliant);
+  }
+
+  // Which policies the --facts select, and why the others do not apply.
+  void PrintApplicability() {
+    std::string node = facts_.Get("hostname");
+    size_t width = 0, applies = 0;
+    for (const auto& p : repo_.policies) width = std::max(width, p.id.size());
+    std::string lines;
+    for (const auto& p : repo_.policies) {
+      SelectorResult r = p.applies_to.Evaluate(facts_);
+      applies += r.matches;
+      std::string what = r.matches ? "applies (" + Count(p.resources.size(), "resource", "resources") + ")"
+                                   : "not applicable: " + r.reason;
+      lines += "  " + p.id + std::string(width - p.id.size() + 2, ' ') + what + "\n";
+    }
+    std::printf("on %s: %zu of %s apply\n%s", node.empty() ? "this node" : node.c_str(), applies,
+                Count(repo_.policies.size(), "policy", "policies").c_str(), lines.c_str());
   }
 
   int Graph() {

@@ -12,7 +12,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "plumb-policy-cache/2\n";
+constexpr std::string_view kMagic = "plumb-policy-cache/3\n";
 
 class Writer {
  public:
@@ -223,6 +223,7 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
     w.Str(p.id);
     w.Str(p.title);
     w.Str(p.description);
+    w.Str(p.rationale);
     w.U32(static_cast<uint32_t>(p.severity));
     w.Strs(p.references);
     w.Strs(p.tags);
@@ -297,6 +298,7 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
     p.id = in.Str();
     p.title = in.Str();
     p.description = in.Str();
+    p.rationale = in.Str();
     p.severity = in.Enum<PolicySeverity>(5);
     p.references = in.Strs();
     p.tags = in.Strs();

@@ -118,7 +118,8 @@ class PolicyReader {
   }
 
   void ReadPolicyTable(const toml::table& t, Policy& p) {
-    static const std::vector<std::string> kKeys = {"id", "title", "description", "severity", "references", "tags"};
+    static const std::vector<std::string> kKeys = {"id", "title", "description", "rationale", "severity", "references",
+                                                   "tags"};
     static constexpr std::pair<const char*, PolicySeverity> kSeverities[] = {
         {"info", PolicySeverity::kInfo}, {"low", PolicySeverity::kLow}, {"medium", PolicySeverity::kMedium},
         {"high", PolicySeverity::kHigh}, {"critical", PolicySeverity::kCritical}};
@@ -135,6 +136,8 @@ class PolicyReader {
         if (auto s = String(key, node)) p.title = *s;
       } else if (k == "description") {
         if (auto s = String(key, node)) p.description = *s;
+      } else if (k == "rationale") {
+        if (auto s = String(key, node)) p.rationale = *s;
       } else if (k == "severity") {
         if (auto v = Choice(key, node, kSeverities)) p.severity = *v;
       } else if (k == "references") {

@@ -71,6 +71,7 @@ struct Policy {
   std::string id;
   std::string title;
   std::string description;
+  std::string rationale;  ///< why the policy exists: the failure it prevents, the evidence behind it
   PolicySeverity severity = PolicySeverity::kMedium;
   std::vector<std::string> references;
   std::vector<std::string> tags;

@@ -466,7 +466,7 @@ TEST_F(Reboot, ExampleScriptRunsTheWholeLifecycle) {
   EXPECT_NE(log.find("compliant  kernel-cmdline/running-kernel\n"), std::string::npos) << log;
   EXPECT_EQ(ReadText(out + "/root/proc/cmdline"), "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro  quiet mitigations=auto,nosmt\n");
   RunResult validate = RunPlumb({"validate", example_ + "/policies"});
-  EXPECT_EQ(validate.out, "plumb validate: 1 policies, 3 resources, no errors\n");
+  EXPECT_EQ(validate.out, "plumb validate: 1 policy, 3 resources, no errors\n");
 }
 
 }  // namespace

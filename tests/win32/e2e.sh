@@ -20,7 +20,7 @@ state='C:\plumb-state'
 mkdir -p "$WINEPREFIX/drive_c/plumb-smoke"
 
 run validate "Z:$here/policies"
-expect 0 "plumb validate: 3 policies, 10 resources, no errors"
+expect 0 "plumb validate: 7 policies, 14 resources, no errors"
 run facts
 expect 0 "os = 'windows'"
 run test "$policies" --state-dir "$state"
