@@ -10,6 +10,7 @@ WINEPREFIX=$(mktemp -d /tmp/plumb-wine-XXXXXX)
 export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 trap 'wineserver -k >/dev/null 2>&1 || true; rm -rf "$WINEPREFIX"' EXIT
 wine wineboot --init >/dev/null 2>&1
+wineserver -w  # the prefix's first boot finishes in the background; services start only after it
 echo "Windows tests under Wine ($(wine --version)), prefix $WINEPREFIX"
 wine build-win/tests/plumb_tests.exe --gtest_brief=1
 bash tests/win32/e2e.sh build-win/plumb.exe

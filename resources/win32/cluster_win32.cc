@@ -1,9 +1,10 @@
 // Failover clustering through ClusAPI. clusapi.dll is loaded at run time so plumb.exe starts on
 // machines without the Failover Clustering feature (and under Wine, whose clusapi is a stub);
 // GetNodeClusterState is asked first and nothing else is called unless the cluster service runs.
+// mingw-w64's clusapi.h does not compile as C++ (it defines its enums twice), so the few
+// declarations used are written out here from the Windows SDK's.
 
 #include <windows.h>
-#include <clusapi.h>
 
 #include <chrono>
 #include <thread>
@@ -25,9 +26,27 @@ constexpr DWORD kNodeGetRoCommonProperties = 0x04000055;
 constexpr DWORD kStateRunning = 0x13, kStateNotConfigured = 0x1, kStateNotRunning = 0x3;
 constexpr DWORD kDrainCompleted = 2, kDrainFailed = 3;
 
-// Not declared by mingw-w64's clusapi.h, exported by clusapi.dll since Windows Server 2012.
-using PauseClusterNodeExFn = DWORD(WINAPI*)(HNODE, BOOL, DWORD, HNODE);
-using ResumeClusterNodeExFn = DWORD(WINAPI*)(HNODE, int, DWORD);
+using HCLUSTER = struct ClusterHandle*;
+using HNODE = struct NodeHandle*;
+using HCLUSENUM = struct EnumHandle*;
+using GetNodeClusterStateFn = DWORD(WINAPI*)(LPCWSTR node, DWORD* state);
+using OpenClusterFn = HCLUSTER(WINAPI*)(LPCWSTR name);
+using CloseClusterFn = BOOL(WINAPI*)(HCLUSTER);
+using GetClusterInformationFn = DWORD(WINAPI*)(HCLUSTER, LPWSTR name, LPDWORD chars, void* version_info);
+using ClusterControlFn = DWORD(WINAPI*)(HCLUSTER, HNODE host, DWORD code, LPVOID in, DWORD in_size, LPVOID out,
+                                        DWORD out_size, LPDWORD returned);
+using ClusterOpenEnumFn = HCLUSENUM(WINAPI*)(HCLUSTER, DWORD type);
+using ClusterEnumFn = DWORD(WINAPI*)(HCLUSENUM, DWORD index, LPDWORD type, LPWSTR name, LPDWORD chars);
+using ClusterCloseEnumFn = DWORD(WINAPI*)(HCLUSENUM);
+using OpenClusterNodeFn = HNODE(WINAPI*)(HCLUSTER, LPCWSTR name);
+using CloseClusterNodeFn = BOOL(WINAPI*)(HNODE);
+using GetClusterNodeStateFn = int(WINAPI*)(HNODE);  // CLUSTER_NODE_STATE
+using ClusterNodeControlFn = DWORD(WINAPI*)(HNODE, HNODE host, DWORD code, LPVOID in, DWORD in_size, LPVOID out,
+                                            DWORD out_size, LPDWORD returned);
+using PauseClusterNodeExFn = DWORD(WINAPI*)(HNODE, BOOL drain, DWORD flags, HNODE target);
+using ResumeClusterNodeExFn = DWORD(WINAPI*)(HNODE, int failback, DWORD reserved);
+constexpr DWORD kEnumNode = 1;  // CLUSTER_ENUM_NODE
+constexpr int kNodeUp = 0, kNodeDown = 1, kNodePaused = 2;
 constexpr int kFailbackGroupsPerPolicy = 2;
 // CLUSTER_ENUM_SHARED_VOLUME_RESOURCE (Windows Server 2012 clusapi.h; not in mingw-w64's).
 constexpr DWORD kEnumSharedVolumeResource = 0x40000000;
@@ -42,18 +61,18 @@ Error ClusterError(const std::string& what, DWORD err) { return Error{"cannot " 
 class Win32Cluster : public ClusterApi {
  public:
   Win32Cluster() : lib_(::LoadLibraryW(L"clusapi.dll")) {
-    get_node_cluster_state_ = Load<decltype(&::GetNodeClusterState)>(lib_, "GetNodeClusterState");
-    open_cluster_ = Load<decltype(&::OpenCluster)>(lib_, "OpenCluster");
-    close_cluster_ = Load<decltype(&::CloseCluster)>(lib_, "CloseCluster");
-    get_cluster_information_ = Load<decltype(&::GetClusterInformation)>(lib_, "GetClusterInformation");
-    cluster_control_ = Load<decltype(&::ClusterControl)>(lib_, "ClusterControl");
-    open_enum_ = Load<decltype(&::ClusterOpenEnum)>(lib_, "ClusterOpenEnum");
-    enum_ = Load<decltype(&::ClusterEnum)>(lib_, "ClusterEnum");
-    close_enum_ = Load<decltype(&::ClusterCloseEnum)>(lib_, "ClusterCloseEnum");
-    open_node_ = Load<decltype(&::OpenClusterNode)>(lib_, "OpenClusterNode");
-    close_node_ = Load<decltype(&::CloseClusterNode)>(lib_, "CloseClusterNode");
-    node_state_ = Load<decltype(&::GetClusterNodeState)>(lib_, "GetClusterNodeState");
-    node_control_ = Load<decltype(&::ClusterNodeControl)>(lib_, "ClusterNodeControl");
+    get_node_cluster_state_ = Load<GetNodeClusterStateFn>(lib_, "GetNodeClusterState");
+    open_cluster_ = Load<OpenClusterFn>(lib_, "OpenCluster");
+    close_cluster_ = Load<CloseClusterFn>(lib_, "CloseCluster");
+    get_cluster_information_ = Load<GetClusterInformationFn>(lib_, "GetClusterInformation");
+    cluster_control_ = Load<ClusterControlFn>(lib_, "ClusterControl");
+    open_enum_ = Load<ClusterOpenEnumFn>(lib_, "ClusterOpenEnum");
+    enum_ = Load<ClusterEnumFn>(lib_, "ClusterEnum");
+    close_enum_ = Load<ClusterCloseEnumFn>(lib_, "ClusterCloseEnum");
+    open_node_ = Load<OpenClusterNodeFn>(lib_, "OpenClusterNode");
+    close_node_ = Load<CloseClusterNodeFn>(lib_, "CloseClusterNode");
+    node_state_ = Load<GetClusterNodeStateFn>(lib_, "GetClusterNodeState");
+    node_control_ = Load<ClusterNodeControlFn>(lib_, "ClusterNodeControl");
     pause_ex_ = Load<PauseClusterNodeExFn>(lib_, "PauseClusterNodeEx");
     resume_ex_ = Load<ResumeClusterNodeExFn>(lib_, "ResumeClusterNodeEx");
   }
@@ -79,16 +98,14 @@ class Win32Cluster : public ClusterApi {
     if (auto st = Open(); !st) return st.error();
     wchar_t name[256];
     DWORD len = 256;
-    CLUSTERVERSIONINFO info{};
-    info.dwVersionInfoSize = sizeof info;
-    if (DWORD err = get_cluster_information_(cluster_, name, &len, &info); err != ERROR_SUCCESS)
+    if (DWORD err = get_cluster_information_(cluster_, name, &len, nullptr); err != ERROR_SUCCESS)
       return ClusterError("read the cluster name", err);
     return Narrow(name);
   }
 
   Result<std::vector<ClusterNode>> Nodes() override {
     if (auto st = Open(); !st) return st.error();
-    HCLUSENUM e = open_enum_(cluster_, CLUSTER_ENUM_NODE);
+    HCLUSENUM e = open_enum_(cluster_, kEnumNode);
     if (!e) return ClusterError("list the cluster nodes", ::GetLastError());
     std::vector<ClusterNode> out;
     for (DWORD i = 0;; ++i) {
@@ -102,9 +119,9 @@ class Win32Cluster : public ClusterApi {
       }
       ClusterNode node{Narrow(name), NodeState::kUnknown};
       if (HNODE h = open_node_(cluster_, name)) {
-        CLUSTER_NODE_STATE s = node_state_(h);
-        node.state = s == ClusterNodeUp ? NodeState::kUp : s == ClusterNodeDown ? NodeState::kDown
-                     : s == ClusterNodePaused ? NodeState::kPaused : NodeState::kUnknown;
+        int s = node_state_(h);
+        node.state = s == kNodeUp ? NodeState::kUp : s == kNodeDown ? NodeState::kDown
+                     : s == kNodePaused ? NodeState::kPaused : NodeState::kUnknown;
         close_node_(h);
       }
       out.push_back(std::move(node));
@@ -229,18 +246,18 @@ class Win32Cluster : public ClusterApi {
 
   HMODULE lib_;
   HCLUSTER cluster_ = nullptr;
-  decltype(&::GetNodeClusterState) get_node_cluster_state_;
-  decltype(&::OpenCluster) open_cluster_;
-  decltype(&::CloseCluster) close_cluster_;
-  decltype(&::GetClusterInformation) get_cluster_information_;
-  decltype(&::ClusterControl) cluster_control_;
-  decltype(&::ClusterOpenEnum) open_enum_;
-  decltype(&::ClusterEnum) enum_;
-  decltype(&::ClusterCloseEnum) close_enum_;
-  decltype(&::OpenClusterNode) open_node_;
-  decltype(&::CloseClusterNode) close_node_;
-  decltype(&::GetClusterNodeState) node_state_;
-  decltype(&::ClusterNodeControl) node_control_;
+  GetNodeClusterStateFn get_node_cluster_state_;
+  OpenClusterFn open_cluster_;
+  CloseClusterFn close_cluster_;
+  GetClusterInformationFn get_cluster_information_;
+  ClusterControlFn cluster_control_;
+  ClusterOpenEnumFn open_enum_;
+  ClusterEnumFn enum_;
+  ClusterCloseEnumFn close_enum_;
+  OpenClusterNodeFn open_node_;
+  CloseClusterNodeFn close_node_;
+  GetClusterNodeStateFn node_state_;
+  ClusterNodeControlFn node_control_;
   PauseClusterNodeExFn pause_ex_;
   ResumeClusterNodeExFn resume_ex_;
 };

@@ -35,11 +35,13 @@ class Win32EventLog : public EventLog {
   Result<std::vector<std::string>> Query(const EventFilter& filter, size_t max) override {
     if (!query_ || !next_ || !render_ || !close_) return Error{"the Windows Event Log API (wevtapi.dll) is not available"};
     Evt query(nullptr, close_);
+    ::SetLastError(ERROR_SUCCESS);  // a stub implementation fails without setting one
     query.reset(query_(nullptr, Wide(filter.log).c_str(), Wide(EventQueryXPath(filter)).c_str(),
                        EvtQueryChannelPath | EvtQueryReverseDirection));
     if (!query.get()) {
       DWORD err = ::GetLastError();
       if (err == ERROR_EVT_CHANNEL_NOT_FOUND) return Error{"there is no event log '" + filter.log + "'"};
+      if (err == ERROR_SUCCESS) return Error{"EvtQuery failed without an error code (the event log API is not implemented here)"};
       return Error{"EvtQuery: " + win32::ErrorText(err)};
     }
     std::vector<std::string> out;

@@ -56,6 +56,18 @@ bool ReadConfig(SC_HANDLE svc, std::vector<char>& buf) {
                                &need) != 0;
 }
 
+// The SCM refuses starts and configuration changes with ERROR_SERVICE_DATABASE_LOCKED while it is
+// busy (at boot, during another installer's change); that passes within seconds.
+template <typename Call>
+bool WhileLocked(Call call) {
+  for (int i = 0; i < 300; ++i) {
+    if (call()) return true;
+    if (::GetLastError() != ERROR_SERVICE_DATABASE_LOCKED) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
 class Win32Services : public ServiceManager {
  public:
   Result<std::optional<ServiceStatus>> Query(const std::string& name) override {
@@ -107,8 +119,10 @@ class Win32Services : public ServiceManager {
     // Keep every other type bit (interactive, user service) as it is.
     DWORD type = (config->dwServiceType & ~DWORD(SERVICE_WIN32_OWN_PROCESS | SERVICE_WIN32_SHARE_PROCESS)) |
                  (process == ServiceProcess::kOwn ? SERVICE_WIN32_OWN_PROCESS : SERVICE_WIN32_SHARE_PROCESS);
-    if (!::ChangeServiceConfigW(svc, type, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, nullptr, nullptr, nullptr, nullptr,
-                                nullptr, nullptr, nullptr))
+    if (!WhileLocked([&] {
+          return ::ChangeServiceConfigW(svc, type, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, nullptr, nullptr, nullptr,
+                                        nullptr, nullptr, nullptr, nullptr);
+        }))
       return Failure("change the process type of", name);
     return OkStatus();
   }
@@ -121,8 +135,10 @@ class Win32Services : public ServiceManager {
                  : start == ServiceStart::kDisabled ? SERVICE_DISABLED
                  : start == ServiceStart::kManual   ? SERVICE_DEMAND_START
                                                     : SERVICE_AUTO_START;
-    if (!::ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, type, SERVICE_NO_CHANGE, nullptr, nullptr, nullptr, nullptr,
-                                nullptr, nullptr, nullptr))
+    if (!WhileLocked([&] {
+          return ::ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, type, SERVICE_NO_CHANGE, nullptr, nullptr, nullptr,
+                                        nullptr, nullptr, nullptr, nullptr);
+        }))
       return Failure("change the start type of", name);
     if (type == SERVICE_AUTO_START) {
       SERVICE_DELAYED_AUTO_START_INFO delayed{start == ServiceStart::kDelayedAuto};
@@ -136,7 +152,7 @@ class Win32Services : public ServiceManager {
     SC_HANDLE svc = nullptr;
     if (auto st = Handle(name, kWrite, svc); !st) return st;
     if (state == ServiceRunState::kRunning) {
-      if (!::StartServiceW(svc, 0, nullptr) && ::GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
+      if (!WhileLocked([&] { return ::StartServiceW(svc, 0, nullptr); }) && ::GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
         return Failure("start", name);
     } else {
       SERVICE_STATUS status;

@@ -52,5 +52,33 @@ expect 1 "plumb apply: 2 resources: 1 pending reboot, 1 failed (T)"
 [ -f "$WINEPREFIX/drive_c/fake/scheduled" ] || { echo "FAIL: no reboot scheduled"; fail=1; }
 reg=$(wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer' /v Type 2>/dev/null | tr -d '\r')
 grep -q "Type    REG_DWORD    0x10" <<<"$reg" || { echo "FAIL: registry Type is not 0x10: $reg"; fail=1; }
+# A new process sees the change; it waits for the reboot and is not drifted.
+export PLUMB_FAKE_SYSTEM='C:\fake'
+run test "$lanman" --state-dir "$state"
+expect 1 "pending reboot  lanmanserver-own-process/lanmanserver     takes effect after a reboot: changed 'service_type'"
+expect 1 "plumb test: 2 resources: 1 pending reboot, 1 failed (T)"
+grep -q "drifted" <<<"$out" && { echo "FAIL: drifted after apply"; echo "$out"; fail=1; }
+run reboot --execute "$lanman" --state-dir "$state"
+expect 0 "plumb reboot: rebooting for lanmanserver-own-process/lanmanserver"
+[ "$(wc -l < "$WINEPREFIX/drive_c/fake/reboots")" -eq 1 ] || { echo "FAIL: not rebooted exactly once"; fail=1; }
+echo fake-boot-2 > "$WINEPREFIX/drive_c/fake/boot_id"
+run apply --resume "$lanman" --state-dir "$state"
+expect 1 "plumb apply: 2 resources: 1 compliant, 1 failed (T)"
+run test "$lanman" --state-dir "$state"
+expect 1 "plumb test: 2 resources: 1 compliant, 1 failed (T)"
+unset PLUMB_FAKE_SYSTEM
+
+# The whole Windows library on this (non-cluster) node, as a server: the cluster policies do not
+# apply, what Wine lacks (event log, failure actions) fails per resource, the rest runs.
+printf 'product_type = "server"\n' > "$WINEPREFIX/drive_c/server.toml"
+run test "Z:$here/policies/windows" --facts 'C:\server.toml' --state-dir 'C:\library-state'
+expect 1 "plumb test: 6 resources: 1 compliant, 1 drifted, 2 failed, 2 not applicable (T)"
+expect 1 "failed   lanmanserver-crash-events/server-service-crashes     cannot read the System event log: EvtQuery failed without an error code (the event log API is not implemented here)"
+expect 1 "failed   lanmanserver-recovery-actions/lanmanserver-recovery  cannot query the failure actions of service 'LanmanServer': Invalid level (124)"
+run test "Z:$here/tests/data/windows-cluster" --state-dir 'C:\library-state' --json 'C:\gum.json'
+expect 0 "plumb test: 1 resource: 1 not applicable (T)"
+grep -qF '"message": "this node is not in a running cluster (cluster service not installed)"' "$WINEPREFIX/drive_c/gum.json" ||
+  { echo "FAIL: no not_applicable reason in the JSON report"; cat "$WINEPREFIX/drive_c/gum.json"; fail=1; }
+
 [ $fail -eq 0 ] && echo "plumb.exe end-to-end checks under Wine: all passed"
 exit $fail

@@ -1,0 +1,49 @@
+// Task Scheduler XML written by plumb registers with Wine's schtasks (which stores the definition
+// under %windir%\system32\tasks): the boot-time resume task and the one-shot reboot task. Wine
+// parses the XML and keeps the settings; it writes back neither triggers nor the command, which
+// tests/engine/schedule/task_xml_test.cc checks in the XML plumb produces.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "engine/platform/platform.h"
+#include "resources/system_backends.h"
+
+namespace plumb {
+namespace {
+
+std::string Stored(const std::string& name) {
+  std::ifstream in("C:\\windows\\system32\\tasks\\" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Win32Tasks, ResumeAndRebootTasksRegister) {
+  // Windows always runs the Task Scheduler; Wine's is a manual-start service that stops with the
+  // last Wine process, so this test keeps it running for its own lifetime.
+  auto scm = MakeSystemServices();
+  Status started = scm->SetState("Schedule", ServiceRunState::kRunning);
+  ASSERT_TRUE(started) << started.error().message;
+  auto fs = MakeSystemFileSystem();
+  auto processes = MakeSystemProcessRunner();
+  PlatformRebootSystem sys = MakePlatformRebootSystem(*processes, *fs);
+  Status boot = sys.scheduler->EnsureAtBoot({"C:\\plumb\\plumb.exe", "apply", "--resume", "C:\\policies"});
+  ASSERT_TRUE(boot) << boot.error().message;
+  std::string resume = Stored("plumb-resume");
+  for (const char* parsed : {"<Description>plumb: resume after a reboot</Description>",
+                             "<MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>",
+                             "<StartWhenAvailable>true</StartWhenAvailable>", "<ExecutionTimeLimit>PT2H</ExecutionTimeLimit>"})
+    EXPECT_NE(resume.find(parsed), std::string::npos) << parsed << " in\n" << resume;
+  Status once = sys.scheduler->ScheduleOnce(sys.clock->Now() + 3600, {"C:\\plumb\\plumb.exe", "reboot", "--execute"});
+  ASSERT_TRUE(once) << once.error().message;
+  std::string reboot = Stored("plumb-reboot");
+  EXPECT_NE(reboot.find("<Description>plumb: scheduled reboot</Description>"), std::string::npos) << reboot;
+  ASSERT_TRUE(sys.scheduler->CancelOnce());
+  EXPECT_EQ(Stored("plumb-reboot"), "") << "cancelled";
+}
+
+}  // namespace
+}  // namespace plumb
