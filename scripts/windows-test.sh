@@ -14,3 +14,4 @@ wineserver -w  # the prefix's first boot finishes in the background; services st
 echo "Windows tests under Wine ($(wine --version)), prefix $WINEPREFIX"
 wine build-win/tests/plumb_tests.exe --gtest_brief=1
 bash tests/win32/e2e.sh build-win/plumb.exe
+bash bench/wine-library.sh build-win/plumb.exe
