@@ -25,7 +25,7 @@ inline std::string Narrow(std::wstring_view s) {
   return out;
 }
 
-/// "Access is denied. (5)"
+/// "Access is denied (5)"
 inline std::string ErrorText(DWORD code) {
   wchar_t* buf = nullptr;
   DWORD n = ::FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,

@@ -119,10 +119,10 @@ TEST_F(ClusterTest, PerResourceErrors) {
             "name is misspelled");
   EXPECT_EQ(Make("name = \"Description\"\nnumber = 0\n")->Test().error().message,
             "cluster property 'Description' is a string; the policy sets a number");
-  fake_.deny = "cannot set cluster property 'ClusterLogSize': Access is denied. (5)";
+  fake_.deny = "cannot set cluster property 'ClusterLogSize': Access is denied (5)";
   auto r = Make("name = \"ClusterLogSize\"\nnumber = 600\n");
   auto obs = r->Test();
-  EXPECT_EQ(r->Set(*obs).error().message, "cannot set cluster property 'ClusterLogSize': Access is denied. (5)");
+  EXPECT_EQ(r->Set(*obs).error().message, "cannot set cluster property 'ClusterLogSize': Access is denied (5)");
 }
 
 TEST_F(ClusterTest, ValidationNeedsExactlyOneDwordOrString) {

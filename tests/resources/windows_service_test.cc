@@ -131,10 +131,10 @@ TEST_F(ServiceTest, RecoveryValidation) {
 
 TEST_F(ServiceTest, AChangeTheScmRefusesIsThatResourcesError) {
   scm_.services["LanmanServer"] = {ServiceProcess::kShare, ServiceStart::kAuto, ServiceRunState::kRunning, 812};
-  scm_.deny = "cannot change the process type of service 'LanmanServer': Access is denied. (5)";
+  scm_.deny = "cannot change the process type of service 'LanmanServer': Access is denied (5)";
   auto r = Make("name = \"LanmanServer\"\nservice_type = \"own\"\n");
   auto obs = r->Test();
-  EXPECT_EQ(r->Set(*obs).error().message, "cannot change the process type of service 'LanmanServer': Access is denied. (5)");
+  EXPECT_EQ(r->Set(*obs).error().message, "cannot change the process type of service 'LanmanServer': Access is denied (5)");
 }
 
 TEST_F(ServiceTest, UnknownServiceIsAClearError) {

@@ -8,6 +8,8 @@
 #include "resources/registry.h"
 #include "resources/system_backends.h"
 #include "tests/support/fake_types.h"
+// Last: <windows.h> renames RemoveDirectory and friends.
+#include "resources/win32/wide.h"
 
 namespace plumb {
 namespace {
@@ -63,6 +65,13 @@ TEST_F(Win32ClusterServicesTest, WhatWineLacksIsOneResourcesClearError) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "cannot query the failure actions of service 'LanmanServer': Invalid level (124)")
       << "Wine reads no SERVICE_CONFIG_FAILURE_ACTIONS";
+}
+
+TEST(Win32Errors, ErrorTextIsTheSystemMessageAndTheCode) {
+  // Wine enforces no service or registry ACLs, so a refused change is tested with the fakes
+  // (tests/resources/windows_service_test.cc), using the text Windows gives: "Access is denied (5)".
+  EXPECT_EQ(win32::ErrorText(5), "Access denied (5)") << "Wine's wording of ERROR_ACCESS_DENIED";
+  EXPECT_EQ(win32::ErrorText(1060), "Service does not exist (1060)");
 }
 
 TEST_F(Win32ClusterServicesTest, HyperVFactComesFromTheScm) {
