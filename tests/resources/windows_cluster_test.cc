@@ -6,72 +6,30 @@
 #include <gtest/gtest.h>
 
 #include "engine/facts/facts.h"
-#include "engine/graph/graph.h"
-#include "engine/policy/loader.h"
-#include "engine/run/executor.h"
-#include "resources/registry.h"
-#include "tests/support/fake_types.h"
-#include "tests/support/fake_windows.h"
+#include "tests/support/windows_fixture.h"
 
 namespace plumb {
 namespace {
 
-using testing::FakeCluster;
-
-// Hands the fake to RunScopedCluster without giving it away.
-struct Borrowed : ClusterApi {
-  explicit Borrowed(ClusterApi& c) : c(c) {}
-  Result<ClusterMembership> Membership() override { return c.Membership(); }
-  Result<std::string> Name() override { return c.Name(); }
-  Result<std::vector<ClusterNode>> Nodes() override { return c.Nodes(); }
-  Result<int> SharedVolumes() override { return c.SharedVolumes(); }
-  Result<std::vector<ClusterProperty>> CommonProperties() override { return c.CommonProperties(); }
-  Status SetCommonProperty(const ClusterProperty& p) override { return c.SetCommonProperty(p); }
-  Status Pause(const std::string& n, int64_t t) override { return c.Pause(n, t); }
-  Status Resume(const std::string& n) override { return c.Resume(n); }
-  ClusterApi& c;
-};
-
-class ClusterTest : public ::testing::Test {
+class ClusterTest : public testing::WindowsFixture {
  protected:
-  ClusterTest() : types_(Platforms::kWindows), root_("", fs_), run_(std::make_unique<Borrowed>(fake_)) {
-    RegisterBuiltinTypes(types_);
-    fake_.membership = ClusterMembership::kRunning;
-    fake_.name = "hvc01";
-    fake_.nodes = {{"hv1", NodeState::kUp}, {"hv2", NodeState::kUp}, {"hv3", NodeState::kPaused}};
-    fake_.shared_volumes = 2;
-    fake_.properties = {{"ClusterLogSize", uint32_t{300}},
-                        {"DatabaseReadWriteMode", uint32_t{1}},
-                        {"Description", std::string("")}};
+  ClusterTest() : run_(std::make_unique<testing::BorrowedCluster>(cluster_)) {
+    cluster = &run_;
+    cluster_.membership = ClusterMembership::kRunning;
+    cluster_.name = "hvc01";
+    cluster_.nodes = {{"hv1", NodeState::kUp}, {"hv2", NodeState::kUp}, {"hv3", NodeState::kPaused}};
+    cluster_.shared_volumes = 2;
+    cluster_.properties = {{"ClusterLogSize", uint32_t{300}},
+                           {"DatabaseReadWriteMode", uint32_t{1}},
+                           {"Description", std::string("")}};
   }
 
-  std::unique_ptr<Resource> Make(const std::string& body) {
-    Diagnostics diags;
-    auto p = LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.cluster_property\"\n" + body,
-                        "p.toml", types_, diags);
-    EXPECT_TRUE(p) << (diags.All().empty() ? "" : diags.All()[0].message);
-    policy_ = *p;
-    Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr, &run_, nullptr};
-    return std::move(*types_.Instantiate(policy_.resources[0], policy_, b));
-  }
-
+  std::unique_ptr<Resource> Make(const std::string& body) { return WindowsFixture::Make("windows.cluster_property", body); }
   std::vector<std::string> Errors(const std::string& body) {
-    Diagnostics diags;
-    LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.cluster_property\"\n" + body, "p.toml",
-               types_, diags);
-    std::vector<std::string> out;
-    for (const auto& d : diags.Sorted()) out.push_back(d.message);
-    return out;
+    return WindowsFixture::Errors("windows.cluster_property", body);
   }
 
-  TypeRegistry types_;
-  testing::NullFileSystem fs_;
-  testing::NullAccounts accounts_;
-  testing::NullProcesses processes_;
-  RootPath root_;
-  FakeCluster fake_;
   RunScopedCluster run_;
-  Policy policy_;
 };
 
 TEST_F(ClusterTest, DatabaseReadWriteModeOneConvergesToZero) {
@@ -81,12 +39,12 @@ TEST_F(ClusterTest, DatabaseReadWriteModeOneConvergesToZero) {
   ASSERT_EQ(obs->drift.size(), 1u);
   EXPECT_EQ(DescribeDrift(obs->drift[0]), "value: expected '0', actual '1'");
   ASSERT_TRUE(r->Set(*obs));
-  EXPECT_EQ(std::get<uint32_t>(fake_.properties[1].value), 0u);
-  EXPECT_EQ(fake_.property_sets, 1);
+  EXPECT_EQ(std::get<uint32_t>(cluster_.properties[1].value), 0u);
+  EXPECT_EQ(cluster_.property_sets, 1);
   auto after = r->Test();
   ASSERT_TRUE(after);
   EXPECT_TRUE(after->compliant());
-  EXPECT_EQ(fake_.property_reads, 2) << "read once, and again only after the change";
+  EXPECT_EQ(cluster_.property_reads, 2) << "read once, and again only after the change";
 }
 
 TEST_F(ClusterTest, OnePropertyReadPerRunHoweverManyResources) {
@@ -99,27 +57,27 @@ TEST_F(ClusterTest, OnePropertyReadPerRunHoweverManyResources) {
     ASSERT_TRUE(obs) << obs.error().message;
     EXPECT_TRUE(obs->compliant());
   }
-  EXPECT_EQ(fake_.property_reads, 1);
-  EXPECT_EQ(fake_.membership_reads, 1);
+  EXPECT_EQ(cluster_.property_reads, 1);
+  EXPECT_EQ(cluster_.membership_reads, 1);
 }
 
 TEST_F(ClusterTest, NotInARunningClusterIsNotApplicable) {
-  fake_.membership = ClusterMembership::kNotInstalled;
+  cluster_.membership = ClusterMembership::kNotInstalled;
   auto obs = Make("name = \"DatabaseReadWriteMode\"\nnumber = 0\n")->Test();
   ASSERT_TRUE(obs);
   EXPECT_EQ(obs->not_applicable, "this node is not in a running cluster (cluster service not installed)");
-  EXPECT_EQ(fake_.property_reads, 0) << "nothing but GetNodeClusterState off a running cluster";
+  EXPECT_EQ(cluster_.property_reads, 0) << "nothing but GetNodeClusterState off a running cluster";
 }
 
 TEST_F(ClusterTest, PerResourceErrors) {
   // Windows Server 2012 (not R2) has no DatabaseReadWriteMode.
-  fake_.properties.erase(fake_.properties.begin() + 1);
+  cluster_.properties.erase(cluster_.properties.begin() + 1);
   EXPECT_EQ(Make("name = \"DatabaseReadWriteMode\"\nnumber = 0\n")->Test().error().message,
             "the cluster has no common property 'DatabaseReadWriteMode': this Windows version does not have it, or the "
             "name is misspelled");
   EXPECT_EQ(Make("name = \"Description\"\nnumber = 0\n")->Test().error().message,
             "cluster property 'Description' is a string; the policy sets a number");
-  fake_.deny = "cannot set cluster property 'ClusterLogSize': Access is denied (5)";
+  cluster_.deny = "cannot set cluster property 'ClusterLogSize': Access is denied (5)";
   auto r = Make("name = \"ClusterLogSize\"\nnumber = 600\n");
   auto obs = r->Test();
   EXPECT_EQ(r->Set(*obs).error().message, "cannot set cluster property 'ClusterLogSize': Access is denied (5)");
@@ -143,8 +101,8 @@ TEST_F(ClusterTest, FactsDescribeTheClusterAndTheGuardDrainsThroughTheApi) {
   EXPECT_EQ(f.Get("cluster.node_states"), "hv1=up,hv2=up,hv3=paused");
   EXPECT_EQ(f.Get("cluster.csv"), "true");
   Facts alone;
-  fake_.membership = ClusterMembership::kNotConfigured;
-  RunScopedCluster fresh(std::make_unique<Borrowed>(fake_));
+  cluster_.membership = ClusterMembership::kNotConfigured;
+  RunScopedCluster fresh(std::make_unique<testing::BorrowedCluster>(cluster_));
   AddClusterFacts(fresh, alone);
   EXPECT_EQ(alone.ToToml(), "[cluster]\nstate = 'not configured'\n");
 
@@ -152,7 +110,7 @@ TEST_F(ClusterTest, FactsDescribeTheClusterAndTheGuardDrainsThroughTheApi) {
   EXPECT_EQ(guard.Nodes()->size(), 3u);
   ASSERT_TRUE(guard.Drain("hv2", 600));
   ASSERT_TRUE(guard.Resume("hv2"));
-  EXPECT_EQ(fake_.calls, (std::vector<std::string>{"pause hv2", "resume hv2"}));
+  EXPECT_EQ(cluster_.calls, (std::vector<std::string>{"pause hv2", "resume hv2"}));
 }
 
 }  // namespace

@@ -4,11 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/policy/loader.h"
 #include "engine/util/read_file.h"
-#include "resources/registry.h"
-#include "tests/support/fake_types.h"
-#include "tests/support/fake_windows.h"
+#include "tests/support/windows_fixture.h"
 
 namespace plumb {
 namespace {
@@ -55,43 +52,19 @@ TEST(EventXml, MalformedEventsSayWhatIsMissing) {
             "event XML has no TimeCreated/@SystemTime");
 }
 
-class EventLogTest : public ::testing::Test {
+class EventLogTest : public testing::WindowsFixture {
  protected:
-  EventLogTest() : types_(Platforms::kWindows), root_("", fs_) {
-    RegisterBuiltinTypes(types_);
+  EventLogTest() {
     const std::string crash = "System/Service Control Manager/7031";
-    log_.events = {{crash, Fixture("7031-lanmanserver-1.xml")},
-                   {crash, Fixture("7031-spooler.xml")},
-                   {crash, Fixture("7031-lanmanserver-2.xml")},
-                   {"System/Microsoft-Windows-FailoverClustering/5377", Fixture("5377-gum.xml")}};
+    events_.events = {{crash, Fixture("7031-lanmanserver-1.xml")},
+                      {crash, Fixture("7031-spooler.xml")},
+                      {crash, Fixture("7031-lanmanserver-2.xml")},
+                      {"System/Microsoft-Windows-FailoverClustering/5377", Fixture("5377-gum.xml")}};
   }
 
   std::unique_ptr<Resource> Make(const std::string& body) {
-    Diagnostics diags;
-    auto p = LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.event_log\"\n"
-                        "enforcement = \"audit\"\n" + body, "p.toml", types_, diags);
-    EXPECT_TRUE(p) << (diags.All().empty() ? "" : diags.All()[0].message);
-    policy_ = *p;
-    Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr, nullptr, &log_};
-    return std::move(*types_.Instantiate(policy_.resources[0], policy_, b));
+    return WindowsFixture::Make("windows.event_log", "enforcement = \"audit\"\n" + body);
   }
-
-  std::vector<std::string> Errors(const std::string& body) {
-    Diagnostics diags;
-    LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.event_log\"\n" + body, "p.toml",
-               types_, diags);
-    std::vector<std::string> out;
-    for (const auto& d : diags.Sorted()) out.push_back(d.message);
-    return out;
-  }
-
-  TypeRegistry types_;
-  testing::NullFileSystem fs_;
-  testing::NullAccounts accounts_;
-  testing::NullProcesses processes_;
-  RootPath root_;
-  testing::FakeEventLog log_;
-  Policy policy_;
 };
 
 TEST_F(EventLogTest, CountsTheServersCrashesWithTimeAndData) {
@@ -105,8 +78,8 @@ TEST_F(EventLogTest, CountsTheServersCrashesWithTimeAndData) {
             "Service Control Manager 7031, 2 in 30d: 2026-11-20T03:14:07.805346700Z [param1=Server, param2=2, "
             "param3=60000, param4=1, param5=Restart the service, binary=LanmanServer]; 2026-11-18T22:01:55.1234567Z "
             "[param1=Server, param2=1, param3=60000, param4=1, param5=Restart the service, binary=LanmanServer]");
-  ASSERT_EQ(log_.queries.size(), 1u);
-  EXPECT_EQ(log_.queries[0].within_s, 30 * 86400);
+  ASSERT_EQ(events_.queries.size(), 1u);
+  EXPECT_EQ(events_.queries[0].within_s, 30 * 86400);
 }
 
 TEST_F(EventLogTest, WithinTheToleratedCountIsCompliantButStillShowsFindings) {
@@ -125,16 +98,16 @@ TEST_F(EventLogTest, WithinTheToleratedCountIsCompliantButStillShowsFindings) {
 }
 
 TEST_F(EventLogTest, ErrorsAreClearAndAuditOnly) {
-  log_.error = "EvtQuery: The specified channel could not be found. (15007)";
+  events_.error = "EvtQuery: The specified channel could not be found. (15007)";
   auto r = Make("log = \"Sytem\"\nprovider = \"Service Control Manager\"\nevent_id = 7031\n");
   EXPECT_EQ(r->Test().error().message,
             "cannot read the Sytem event log: EvtQuery: The specified channel could not be found. (15007)");
   EXPECT_EQ(r->Set({}).error().message, "windows.event_log only reports; set enforcement = \"audit\"");
-  log_.error.clear();
-  log_.events = {{"System/Service Control Manager/7031", "<Event><System>"}};
+  events_.error.clear();
+  events_.events = {{"System/Service Control Manager/7031", "<Event><System>"}};
   auto system = Make("log = \"System\"\nprovider = \"Service Control Manager\"\nevent_id = 7031\n");
   EXPECT_EQ(system->Test().error().message, "event XML does not parse (line 1: XML_ERROR_MISMATCHED_ELEMENT)");
-  EXPECT_EQ(Errors("log = \"System\"\nprovider = \"x\"\nevent_id = 70000\nwithin = \"soon\"\nmax_count = -1\n"),
+  EXPECT_EQ(Errors("windows.event_log", "log = \"System\"\nprovider = \"x\"\nevent_id = 70000\nwithin = \"soon\"\nmax_count = -1\n"),
             (std::vector<std::string>{"property 'event_id' expects an event id, 0 to 65535",
                                       "property 'within' expects a duration like \"30m\", \"12h\" or \"7d\"",
                                       "property 'max_count' expects 0 or more"}));

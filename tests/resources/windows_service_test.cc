@@ -8,44 +8,14 @@
 
 #include "engine/policy/loader.h"
 #include "resources/registry.h"
-#include "tests/support/fake_types.h"
-#include "tests/support/fake_windows.h"
+#include "tests/support/windows_fixture.h"
 
 namespace plumb {
 namespace {
 
-using testing::FakeScm;
-
-class ServiceTest : public ::testing::Test {
+class ServiceTest : public testing::WindowsFixture {
  protected:
-  ServiceTest() : types_(Platforms::kWindows), root_("", fs_) { RegisterBuiltinTypes(types_); }
-
-  std::unique_ptr<Resource> Make(const std::string& body) {
-    Diagnostics diags;
-    auto p = LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.service\"\n" + body, "p.toml",
-                        types_, diags);
-    EXPECT_TRUE(p) << (diags.All().empty() ? "" : diags.All()[0].message);
-    policy_ = *p;
-    Backends b{fs_, accounts_, processes_, root_, nullptr, &scm_};
-    return std::move(*types_.Instantiate(policy_.resources[0], policy_, b));
-  }
-
-  std::vector<std::string> Errors(const std::string& body) {
-    Diagnostics diags;
-    LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.service_host\"\n" + body, "p.toml",
-               types_, diags);
-    std::vector<std::string> out;
-    for (const auto& d : diags.Sorted()) out.push_back(d.message);
-    return out;
-  }
-
-  TypeRegistry types_;
-  testing::NullFileSystem fs_;
-  testing::NullAccounts accounts_;
-  testing::NullProcesses processes_;
-  RootPath root_;
-  FakeScm scm_;
-  Policy policy_;
+  std::unique_ptr<Resource> Make(const std::string& body) { return WindowsFixture::Make("windows.service", body); }
 };
 
 TEST_F(ServiceTest, LanmanServerShareToOwnNeedsAReboot) {
@@ -109,14 +79,7 @@ TEST_F(ServiceTest, RecoveryActionsConvergeKeepingWhatThePolicyLeavesUnset) {
 }
 
 TEST_F(ServiceTest, RecoveryValidation) {
-  auto errors = [&](const std::string& body) {
-    Diagnostics diags;
-    LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"windows.service\"\nname = \"x\"\n" + body,
-               "p.toml", types_, diags);
-    std::vector<std::string> out;
-    for (const auto& d : diags.Sorted()) out.push_back(d.message);
-    return out;
-  };
+  auto errors = [&](const std::string& body) { return Errors("windows.service", "name = \"x\"\n" + body); };
   EXPECT_EQ(errors("failure_actions = [\"restart/1m\", \"reboot\"]\nfailure_reset = \"1d\"\n"),
             std::vector<std::string>{"property 'failure_actions' has 'reboot'; expects actions like \"restart/1m\", "
                                      "\"reboot/5m\", \"run/30s\" or \"none\""});
@@ -148,19 +111,7 @@ TEST_F(ServiceTest, ServiceHostGroupsByProcessWithOneEnumeration) {
   scm_.services["Dhcp"] = {ServiceProcess::kShare, ServiceStart::kAuto, ServiceRunState::kRunning, 640};
   scm_.services["Dnscache"] = {ServiceProcess::kShare, ServiceStart::kAuto, ServiceRunState::kRunning, 640};
   scm_.services["Stopped"] = {ServiceProcess::kOwn, ServiceStart::kManual, ServiceRunState::kStopped, 0};
-  // The run's wrapper sees the fake through a pass-through that does not own it.
-  struct Borrowed : ServiceManager {
-    explicit Borrowed(ServiceManager& m) : m(m) {}
-    Result<std::optional<ServiceStatus>> Query(const std::string& n) override { return m.Query(n); }
-    Status SetProcess(const std::string& n, ServiceProcess p) override { return m.SetProcess(n, p); }
-    Status SetStart(const std::string& n, ServiceStart s) override { return m.SetStart(n, s); }
-    Status SetState(const std::string& n, ServiceRunState s) override { return m.SetState(n, s); }
-    Result<std::vector<RunningService>> Running() override { return m.Running(); }
-    Result<FailureActions> QueryFailureActions(const std::string& n) override { return m.QueryFailureActions(n); }
-    Status SetFailureActions(const std::string& n, const FailureActions& a) override { return m.SetFailureActions(n, a); }
-    ServiceManager& m;
-  };
-  RunScopedServices run(std::make_unique<Borrowed>(scm_));
+  RunScopedServices run(std::make_unique<testing::BorrowedScm>(scm_));
   Diagnostics diags;
   std::string body = "[policy]\nid = \"p\"\n";
   for (const char* svc : {"LanmanServer", "Dhcp", "Browser", "Stopped"})
@@ -181,7 +132,7 @@ TEST_F(ServiceTest, ServiceHostGroupsByProcessWithOneEnumeration) {
                                              "alone: expected 'true', actual 'false: process 812 also hosts LanmanServer'",
                                              "alone: expected 'true', actual 'unknown: the service is stopped'"}));
   EXPECT_EQ(scm_.enumerations, 1) << "one enumeration for every resource of the run";
-  EXPECT_EQ(Errors("service = \"x\"\nalone = false\n"), std::vector<std::string>{"only alone = true can be checked"});
+  EXPECT_EQ(Errors("windows.service_host", "service = \"x\"\nalone = false\n"), std::vector<std::string>{"only alone = true can be checked"});
 }
 
 }  // namespace

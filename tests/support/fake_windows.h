@@ -117,4 +117,30 @@ class FakeEventLog : public EventLog {
   std::string error;
 };
 
+/// Hands a fake to a run-scoped wrapper (which owns what it wraps) without giving it away.
+struct BorrowedScm : ServiceManager {
+  explicit BorrowedScm(ServiceManager& m) : m(m) {}
+  Result<std::optional<ServiceStatus>> Query(const std::string& n) override { return m.Query(n); }
+  Status SetProcess(const std::string& n, ServiceProcess p) override { return m.SetProcess(n, p); }
+  Status SetStart(const std::string& n, ServiceStart s) override { return m.SetStart(n, s); }
+  Status SetState(const std::string& n, ServiceRunState s) override { return m.SetState(n, s); }
+  Result<std::vector<RunningService>> Running() override { return m.Running(); }
+  Result<FailureActions> QueryFailureActions(const std::string& n) override { return m.QueryFailureActions(n); }
+  Status SetFailureActions(const std::string& n, const FailureActions& a) override { return m.SetFailureActions(n, a); }
+  ServiceManager& m;
+};
+
+struct BorrowedCluster : ClusterApi {
+  explicit BorrowedCluster(ClusterApi& c) : c(c) {}
+  Result<ClusterMembership> Membership() override { return c.Membership(); }
+  Result<std::string> Name() override { return c.Name(); }
+  Result<std::vector<ClusterNode>> Nodes() override { return c.Nodes(); }
+  Result<int> SharedVolumes() override { return c.SharedVolumes(); }
+  Result<std::vector<ClusterProperty>> CommonProperties() override { return c.CommonProperties(); }
+  Status SetCommonProperty(const ClusterProperty& p) override { return c.SetCommonProperty(p); }
+  Status Pause(const std::string& n, int64_t t) override { return c.Pause(n, t); }
+  Status Resume(const std::string& n) override { return c.Resume(n); }
+  ClusterApi& c;
+};
+
 }  // namespace plumb::testing
