@@ -58,6 +58,22 @@ Fn Load(HMODULE lib, const char* name) {
 
 Error ClusterError(const std::string& what, DWORD err) { return Error{"cannot " + what + ": " + win32::ErrorText(err)}; }
 
+// A control code's property list: `call(buffer, size, &returned)` is asked again with the size it
+// says it needs (ERROR_MORE_DATA).
+template <typename Call>
+Result<std::vector<ClusterProperty>> ReadPropertyList(Call call, const std::string& what) {
+  std::vector<uint8_t> out(4096);
+  DWORD got = 0;
+  DWORD err = call(out.data(), static_cast<DWORD>(out.size()), &got);
+  if (err == ERROR_MORE_DATA) {
+    out.resize(got);
+    err = call(out.data(), static_cast<DWORD>(out.size()), &got);
+  }
+  if (err != ERROR_SUCCESS) return ClusterError(what, err);
+  out.resize(got);
+  return DecodePropertyList(out);
+}
+
 class Win32Cluster : public ClusterApi {
  public:
   Win32Cluster() : lib_(::LoadLibraryW(L"clusapi.dll")) {
@@ -147,18 +163,11 @@ class Win32Cluster : public ClusterApi {
 
   Result<std::vector<ClusterProperty>> CommonProperties() override {
     if (auto st = Open(); !st) return st.error();
-    std::vector<uint8_t> out(4096);
-    DWORD got = 0;
-    DWORD err = cluster_control_(cluster_, nullptr, kGetCommonProperties, nullptr, 0, out.data(),
-                                 static_cast<DWORD>(out.size()), &got);
-    if (err == ERROR_MORE_DATA) {
-      out.resize(got);
-      err = cluster_control_(cluster_, nullptr, kGetCommonProperties, nullptr, 0, out.data(),
-                             static_cast<DWORD>(out.size()), &got);
-    }
-    if (err != ERROR_SUCCESS) return ClusterError("read the cluster's common properties", err);
-    out.resize(got);
-    return DecodePropertyList(out);
+    return ReadPropertyList(
+        [&](void* out, DWORD size, DWORD* got) {
+          return cluster_control_(cluster_, nullptr, kGetCommonProperties, nullptr, 0, out, size, got);
+        },
+        "read the cluster's common properties");
   }
 
   Status SetCommonProperty(const ClusterProperty& property) override {
@@ -226,18 +235,11 @@ class Win32Cluster : public ClusterApi {
   }
 
   Result<uint32_t> DrainStatus(HNODE h) {
-    std::vector<uint8_t> out(4096);
-    DWORD got = 0;
-    DWORD err = node_control_(h, nullptr, kNodeGetRoCommonProperties, nullptr, 0, out.data(),
-                              static_cast<DWORD>(out.size()), &got);
-    if (err == ERROR_MORE_DATA) {
-      out.resize(got);
-      err = node_control_(h, nullptr, kNodeGetRoCommonProperties, nullptr, 0, out.data(), static_cast<DWORD>(out.size()),
-                          &got);
-    }
-    if (err != ERROR_SUCCESS) return ClusterError("read the node's drain status", err);
-    out.resize(got);
-    auto props = DecodePropertyList(out);
+    auto props = ReadPropertyList(
+        [&](void* out, DWORD size, DWORD* got) {
+          return node_control_(h, nullptr, kNodeGetRoCommonProperties, nullptr, 0, out, size, got);
+        },
+        "read the node's drain status");
     if (!props) return props.error();
     for (const auto& p : *props)
       if (p.name == "NodeDrainStatus" && std::holds_alternative<uint32_t>(p.value)) return std::get<uint32_t>(p.value);
