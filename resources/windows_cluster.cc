@@ -52,9 +52,13 @@ void AddClusterFacts(ClusterApi& api, Facts& facts) {
   if (auto name = api.Name()) facts.Set("cluster.name", *name);
   if (auto nodes = api.Nodes()) {
     std::vector<std::string> names, states;
+    // The cluster spells node names its own way (often upper case); the reboot guard and slot
+    // ranking need this node's name exactly as the cluster lists it.
+    std::string host = ToLower(facts.Get("hostname"));
     for (const auto& n : *nodes) {
       names.push_back(n.name);
       states.push_back(n.name + "=" + ToString(n.state));
+      if (!host.empty() && ToLower(n.name) == host) facts.Set("cluster.node", n.name);
     }
     facts.Set("cluster.nodes", Join(names, ","));
     facts.Set("cluster.node_states", Join(states, ","));

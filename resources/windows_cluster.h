@@ -83,7 +83,8 @@ class ApiCluster : public Cluster {
 
 /// Cluster facts for a node: cluster.state (membership), and in a running cluster cluster.name,
 /// cluster.nodes ("a,b,c"), cluster.node_states ("a=up,b=paused"), cluster.csv (has Cluster
-/// Shared Volumes). Facts that cannot be read are left out.
+/// Shared Volumes) and cluster.node (this node as the cluster spells it, matched to the hostname
+/// fact without regard to case). Facts that cannot be read are left out.
 class Facts;
 void AddClusterFacts(ClusterApi& api, Facts& facts);
 

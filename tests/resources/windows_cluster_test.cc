@@ -94,7 +94,14 @@ TEST_F(ClusterTest, ValidationNeedsExactlyOneDwordOrString) {
 
 TEST_F(ClusterTest, FactsDescribeTheClusterAndTheGuardDrainsThroughTheApi) {
   Facts f;
+  f.Set("hostname", std::string("hv2"));
+  cluster_.nodes[1].name = "HV2";
   AddClusterFacts(run_, f);
+  EXPECT_EQ(f.Get("cluster.node"), "HV2") << "this node as the cluster spells it";
+  cluster_.nodes[1].name = "hv2";
+  f = Facts();
+  AddClusterFacts(run_, f);
+  EXPECT_EQ(f.Get("cluster.node"), "") << "no hostname fact, no match";
   EXPECT_EQ(f.Get("cluster.state"), "running");
   EXPECT_EQ(f.Get("cluster.name"), "hvc01");
   EXPECT_EQ(f.Get("cluster.nodes"), "hv1,hv2,hv3");
