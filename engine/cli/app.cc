@@ -13,11 +13,13 @@
 #include "engine/graph/graph.h"
 #include "engine/platform/platform.h"
 #include "engine/policy/cache.h"
+#include "engine/policy/inventory.h"
 #include "engine/policy/repository.h"
 #include "engine/util/civil_time.h"
 #include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
 #include "engine/report/formats.h"
+#include "engine/report/sarif.h"
 #include "engine/run/executor.h"
 #include "engine/run/fake_system.h"
 #include "engine/run/reboot.h"
@@ -39,6 +41,7 @@ struct Options {
   std::string state_dir;
   std::string json_path;
   std::string junit_path;
+  std::string sarif_path;
   std::string output;
   std::string type;
   int lock_timeout_s = -1;
@@ -150,6 +153,8 @@ class Session {
     os_pending_ = boot.PendingReboot();
     facts_.Set("reboot.pending", !os_pending_.empty());
     for (const auto& file : opt_.facts_files) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(file, ec)) continue;  // an inventory (validate, plan), not this node
       auto text = ReadWholeFile(file);
       if (!text) {
         diags_.Error({file, 0, 0}, "cannot read facts file");
@@ -199,7 +204,20 @@ class Session {
     std::string here = CurrentPlatform() == Platforms::kWindows ? "windows" : "linux";
     bool foreign = !opt_.facts_files.empty() && !facts_.Get("os").empty() && ToLower(facts_.Get("os")) != here;
     if (ok && !foreign) ok = Prepare();
+    std::vector<std::string> inventory;
+    for (const auto& f : opt_.facts_files) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(f, ec)) inventory.push_back(f);
+    }
+    if (ok && !inventory.empty()) {
+      std::vector<NodeFacts> nodes = LoadInventory(inventory, diags_);
+      for (const Policy* p : PlanFleet(repo_, nodes).unused)
+        diags_.Warning(p->where, "policy '" + p->id + "' applies to none of the " + std::to_string(nodes.size()) +
+                                            " nodes in " + Join(inventory, ", "));
+      ok = !diags_.HasErrors();
+    }
     PrintDiagnostics();
+    bool sarif_ok = WriteSarif();
     if (!ok) {
       log().error("{}", DiagnosticCounts());
       return ToInt(ExitCode::kInvalidInput);
@@ -207,7 +225,48 @@ class Session {
     std::printf("plumb validate: %s, %s, %s\n", Count(repo_.policies.size(), "policy", "policies").c_str(),
                 Count(repo_.ResourceCount(), "resource", "resources").c_str(),
                 diags_.WarningCount() ? DiagnosticCounts().c_str() : "no errors");
-    if (!opt_.facts_files.empty()) PrintApplicability();
+    if (inventory.size() < opt_.facts_files.size()) PrintApplicability();
+    return ToInt(sarif_ok ? ExitCode::kCompliant : ExitCode::kFailed);
+  }
+
+  // --sarif: every diagnostic of validate as SARIF, paths relative to the policy folder.
+  bool WriteSarif() {
+    if (opt_.sarif_path.empty()) return true;
+    std::string text = RenderSarif(diags_, opt_.policy_path, PLUMB_VERSION);
+    if (opt_.sarif_path == "-") {
+      std::fputs(text.c_str(), stdout);
+      return true;
+    }
+    if (auto st = fs_->WriteAtomic(std::filesystem::absolute(opt_.sarif_path).string(), text, {}); !st) {
+      log().error("cannot write the SARIF report: {}", st.error().message);
+      return false;
+    }
+    return true;
+  }
+
+  // plan: which policies and resources apply to which node of a facts inventory.
+  int Plan() {
+    bool ok = Load(true);
+    std::vector<NodeFacts> nodes = LoadInventory(opt_.facts_files, diags_);
+    ok = ok && !diags_.HasErrors();
+    PrintDiagnostics();
+    if (!ok) {
+      log().error("{}", DiagnosticCounts());
+      return ToInt(ExitCode::kInvalidInput);
+    }
+    FleetPlan plan = PlanFleet(repo_, nodes);
+    std::printf("plumb plan: %s, %s, %s\n%s", Count(nodes.size(), "node", "nodes").c_str(),
+                Count(repo_.policies.size(), "policy", "policies").c_str(),
+                Count(repo_.ResourceCount(), "resource", "resources").c_str(), RenderPlan(plan).c_str());
+    if (!opt_.json_path.empty()) {
+      std::string text = RenderPlanJson(plan);
+      if (opt_.json_path == "-") {
+        std::fputs(text.c_str(), stdout);
+      } else if (auto st = fs_->WriteAtomic(std::filesystem::absolute(opt_.json_path).string(), text, {}); !st) {
+        log().error("cannot write the plan: {}", st.error().message);
+        return ToInt(ExitCode::kFailed);
+      }
+    }
     return ToInt(ExitCode::kCompliant);
   }
 
@@ -617,6 +676,13 @@ int RunCli(int argc, char** argv) {
 
   auto* validate = app.add_subcommand("validate", "check policies, schemas and the graph; change nothing");
   policies(validate);
+  validate->add_option("--sarif", o.sarif_path, "also write the diagnostics as SARIF 2.1.0 to this file ('-' for stdout)");
+  auto* plan = app.add_subcommand("plan", "which policies and resources apply to which node of a facts inventory");
+  plan->add_option("policies", o.policy_path, "policy folder or file (default: .)");
+  plan->add_option("--facts", o.facts_files, "facts file of one node, or a folder of them (repeatable)")
+      ->allow_extra_args(false)
+      ->required();
+  plan->add_option("--json", o.json_path, "also write the plan as JSON to this file ('-' for stdout)");
   auto* test = app.add_subcommand("test", "report drift; change nothing");
   run_options(test);
   auto* apply = app.add_subcommand("apply", "converge what drifted, verify, refresh notified resources");
@@ -642,7 +708,7 @@ int RunCli(int argc, char** argv) {
         ->allow_extra_args(false);
   auto* describe = app.add_subcommand("describe", "list resource types, or the properties of one");
   describe->add_option("type", o.type, "resource type");
-  for (auto* c : {validate, test, apply, graph, facts, describe, reboot, status}) c->fallthrough();
+  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status}) c->fallthrough();
   apply->get_option("--resume")->excludes(apply->get_option("--dry-run"));
 
   // CLI11 would call an unknown word a missing subcommand; name it and suggest instead.
@@ -667,6 +733,7 @@ int RunCli(int argc, char** argv) {
   if (const char* crash = std::getenv("PLUMB_TEST_CRASH_AT")) o.crash_at = std::atoi(crash);
   Session s(o);
   if (*validate) return s.Validate();
+  if (*plan) return s.Plan();
   if (*test) return s.Run(RunKind::kTest);
   if (*apply) return s.Run(o.dry_run ? RunKind::kDryRun : RunKind::kApply);
   if (*graph) return s.Graph();

@@ -76,6 +76,10 @@ class SettingsReader {
     diags_.Error({path_, r.begin.line, r.begin.column}, std::move(message));
   }
 
+  void Warning(const toml::source_region& r, std::string message) {
+    diags_.Warning({path_, r.begin.line, r.begin.column}, std::move(message));
+  }
+
   void UnknownKey(const toml::key& k, const std::string& table, const std::vector<std::string>& known) {
     Error(k.source(), "unknown key '" + std::string(k.str()) + "' in [" + table + "]" + DidYouMean(k.str(), known));
   }
@@ -223,6 +227,7 @@ class SettingsReader {
     static constexpr std::pair<const char*, Stagger> kStaggers[] = {
         {"none", Stagger::kNone}, {"random", Stagger::kRandom}, {"rank", Stagger::kRank}};
     const toml::node* policy_node = nullptr;
+    size_t errors_before = diags_.ErrorCount();
     for (auto&& [k, v] : t) {
       if (k.str() == "policy") {
         policy_node = &v;
@@ -262,6 +267,19 @@ class SettingsReader {
     }
     if (reboot.policy == RebootPolicy::kWindow && reboot.windows.empty() && policy_node)
       Error(policy_node->source(), "policy \"window\" needs at least one [[reboot.window]]");
+    // Settings that the chosen policy never reads: valid, but not doing what their author meant.
+    // Not while the table has errors: a mistyped policy would make every setting look unused.
+    if (diags_.ErrorCount() > errors_before) return;
+    const char* policy = reboot.policy == RebootPolicy::kNever ? "never" : "immediate";
+    for (auto&& [k, v] : t) {
+      std::string_view key = k.str();
+      bool unused = reboot.policy == RebootPolicy::kNever ? key != "policy" && key != "max_per_digest"
+                    : reboot.policy == RebootPolicy::kImmediate ? key == "window" || key == "deadline"
+                                                                : false;
+      if (unused)
+        Warning(k.source(), "'" + std::string(key) + "' has no effect with policy = \"" + policy + "\"" +
+                                (policy_node ? "" : " (the default)"));
+    }
   }
 
  private:

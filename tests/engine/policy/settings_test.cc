@@ -34,6 +34,22 @@ TEST(RebootSettings, DefaultsToReportOnly) {
   EXPECT_FALSE(s.reboot.cluster);
 }
 
+TEST(RebootSettings, SettingsThePolicyNeverReadsAreWarnings) {
+  Diagnostics never;
+  LoadAgentSettings("[reboot]\ndeadline = \"2d\"\npre_reboot = \"x\"\nmax_per_digest = 2\n", "plumb.toml", never);
+  EXPECT_FALSE(never.HasErrors());
+  EXPECT_EQ(Messages(never), (std::vector<std::string>{"2:1: 'deadline' has no effect with policy = \"never\" (the default)",
+                                                       "3:1: 'pre_reboot' has no effect with policy = \"never\" (the default)"}));
+  Diagnostics immediate;
+  LoadAgentSettings("[reboot]\npolicy = \"immediate\"\ndeadline = \"2d\"\nstagger = \"random\"\n"
+                    "[[reboot.window]]\ndays = [\"sat\"]\nstart = \"02:00\"\nduration = \"1h\"\n",
+                    "plumb.toml", immediate);
+  EXPECT_EQ(Messages(immediate), (std::vector<std::string>{"3:1: 'deadline' has no effect with policy = \"immediate\"",
+                                                           "5:10: 'window' has no effect with policy = \"immediate\""}));
+  EXPECT_EQ(immediate.WarningCount(), 2u);
+  EXPECT_FALSE(immediate.HasErrors());
+}
+
 TEST(RebootSettings, FullTable) {
   Diagnostics diags;
   auto s = LoadAgentSettings(R"([reboot]

@@ -1,0 +1,132 @@
+#include "engine/policy/inventory.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "engine/util/read_file.h"
+#include "engine/util/strings.h"
+
+namespace plumb {
+namespace {
+
+std::string Count(size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
+
+}  // namespace
+
+std::vector<NodeFacts> LoadInventory(const std::vector<std::string>& paths, Diagnostics& diags) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> in;
+      for (const auto& e : fs::directory_iterator(p, ec))
+        if (e.path().extension() == ".toml" && e.is_regular_file(ec)) in.push_back(e.path().generic_string());
+      if (in.empty()) diags.Warning({p, 0, 0}, "no facts files (*.toml) in this folder");
+      std::sort(in.begin(), in.end());
+      files.insert(files.end(), in.begin(), in.end());
+    } else {
+      files.push_back(p);
+    }
+  }
+  std::vector<NodeFacts> nodes;
+  for (const auto& file : files) {
+    auto text = ReadWholeFile(file);
+    if (!text) {
+      diags.Error({file, 0, 0}, "cannot read facts file");
+      continue;
+    }
+    NodeFacts n;
+    n.path = file;
+    if (auto st = n.facts.MergeToml(*text, file); !st) {
+      diags.Error({file, 0, 0}, st.error().message);
+      continue;
+    }
+    n.name = n.facts.Get("hostname");
+    if (n.name.empty()) n.name = fs::path(file).stem().string();
+    nodes.push_back(std::move(n));
+  }
+  std::stable_sort(nodes.begin(), nodes.end(), [](const NodeFacts& a, const NodeFacts& b) { return a.name < b.name; });
+  return nodes;
+}
+
+FleetPlan PlanFleet(const Repository& repo, const std::vector<NodeFacts>& nodes) {
+  FleetPlan plan;
+  std::vector<bool> used(repo.policies.size(), false);
+  for (const auto& node : nodes) {
+    NodePlan np;
+    np.node = &node;
+    for (size_t i = 0; i < repo.policies.size(); ++i) {
+      const Policy& p = repo.policies[i];
+      SelectorResult r = p.applies_to.Evaluate(node.facts);
+      np.policies.push_back({&p, r.matches, r.reason});
+      if (!r.matches) continue;
+      used[i] = true;
+      np.resources += p.resources.size();
+      for (const auto& spec : p.resources) {
+        if (!spec.MayNeedReboot()) continue;
+        std::string what = spec.reboot == RebootRule::kRequired ? "reboot = required"
+                                                                : Join(spec.reboot_properties, ", ");
+        np.reboots.push_back(p.id + "/" + spec.id + " (" + what + ")");
+      }
+    }
+    plan.nodes.push_back(std::move(np));
+  }
+  for (size_t i = 0; i < repo.policies.size(); ++i)
+    if (!used[i]) plan.unused.push_back(&repo.policies[i]);
+  return plan;
+}
+
+std::string RenderPlan(const FleetPlan& plan) {
+  std::string out;
+  size_t width = 0;
+  if (!plan.nodes.empty())
+    for (const auto& p : plan.nodes[0].policies) width = std::max(width, p.policy->id.size());
+  for (const auto& n : plan.nodes) {
+    size_t applies = std::count_if(n.policies.begin(), n.policies.end(), [](const PolicyOnNode& p) { return p.applies; });
+    out += n.node->name + " (" + n.node->path + "): " + std::to_string(applies) + " of " +
+           Count(n.policies.size(), "policy", "policies") + ", " + Count(n.resources, "resource", "resources") +
+           (n.reboots.empty() ? "" : ", " + std::to_string(n.reboots.size()) + " may need a reboot") + "\n";
+    for (const auto& p : n.policies) {
+      std::string pad(width - p.policy->id.size() + 2, ' ');
+      out += "  " + p.policy->id + pad +
+             (p.applies ? Count(p.policy->resources.size(), "resource", "resources") : "not applicable: " + p.reason) + "\n";
+    }
+    for (const auto& r : n.reboots) out += "  reboot: " + r + "\n";
+  }
+  for (const Policy* p : plan.unused)
+    out += "policy " + p->id + " applies to none of the " + Count(plan.nodes.size(), "node", "nodes") + "\n";
+  return out;
+}
+
+std::string RenderPlanJson(const FleetPlan& plan) {
+  nlohmann::ordered_json doc;
+  doc["schema"] = "plumb.plan/1";
+  doc["nodes"] = nlohmann::ordered_json::array();
+  for (const auto& n : plan.nodes) {
+    nlohmann::ordered_json node;
+    node["name"] = n.node->name;
+    node["facts_file"] = n.node->path;
+    node["policies"] = nlohmann::ordered_json::array();
+    node["not_applicable"] = nlohmann::ordered_json::array();
+    for (const auto& p : n.policies) {
+      if (p.applies) {
+        nlohmann::ordered_json resources = nlohmann::ordered_json::array();
+        for (const auto& r : p.policy->resources) resources.push_back(p.policy->id + "/" + r.id);
+        node["policies"].push_back({{"id", p.policy->id}, {"resources", resources}});
+      } else {
+        node["not_applicable"].push_back({{"id", p.policy->id}, {"reason", p.reason}});
+      }
+    }
+    node["resources"] = n.resources;
+    node["reboots"] = n.reboots;
+    doc["nodes"].push_back(node);
+  }
+  nlohmann::ordered_json unused = nlohmann::ordered_json::array();
+  for (const Policy* p : plan.unused) unused.push_back(p->id);
+  doc["unused_policies"] = unused;
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace plumb

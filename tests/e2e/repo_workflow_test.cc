@@ -1,0 +1,124 @@
+// The policy-repository workflow on the real binary: validate in CI with SARIF and inventory
+// warnings, and plan (which policies and resources apply to which node of a facts inventory).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/run_binary.h"
+#include "tests/support/temp_dir.h"
+
+namespace plumb {
+namespace {
+
+using testing::ReadText;
+using testing::RunPlumb;
+using testing::RunResult;
+using testing::WriteText;
+
+TEST(RepoWorkflow, ADeliberateErrorGivesExactTextAndSarif) {
+  testing::TempDir dir;
+  std::string sarif = dir / "validate.sarif";
+  RunResult r = RunPlumb({"validate", "tests/data/repo-with-error", "--facts", "examples/windows-facts", "--sarif", sarif});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "tests/data/repo-with-error/plumb.toml:2:1: warning: 'deadline' has no effect with policy = \"never\" (the "
+            "default)\n"
+            " 2 | deadline = \"3d\"\n"
+            "   | ^\n"
+            "tests/data/repo-with-error/windows/gum.toml:13:10: property 'number' expects a DWORD, 0 to 4294967295\n"
+            " 13 | number = -1\n"
+            "    |          ^\n"
+            "plumb: error: 1 error, 1 warning\n");
+  std::string golden = ReadText(std::string(PLUMB_SOURCE_DIR) + "/tests/data/repo-with-error.sarif");
+  golden.replace(golden.find("@VERSION@"), 9, PLUMB_VERSION);
+  EXPECT_EQ(ReadText(sarif), golden);
+  auto doc = nlohmann::json::parse(ReadText(sarif));
+  EXPECT_EQ(doc["runs"][0]["results"].size(), 2u);
+}
+
+TEST(RepoWorkflow, InventoryWarnsOfPoliciesForNoNodeAndSarifGoesToStdout) {
+  RunResult r = RunPlumb({"validate", "policies", "--facts", "examples/windows-facts", "--sarif", "-"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err,
+            "policies/linux/sshd-hardening.toml:1:1: warning: policy 'linux-sshd-hardening' applies to none of the 4 "
+            "nodes in examples/windows-facts\n"
+            " 1 | [policy]\n"
+            "   | ^\n"
+            "policies/linux/sysctl-network-hardening.toml:1:1: warning: policy 'linux-sysctl-network-hardening' applies "
+            "to none of the 4 nodes in examples/windows-facts\n"
+            " 1 | [policy]\n"
+            "   | ^\n");
+  std::string sarif = r.out.substr(0, r.out.rfind("plumb validate:"));
+  auto doc = nlohmann::json::parse(sarif);
+  ASSERT_EQ(doc["runs"][0]["results"].size(), 2u);
+  EXPECT_EQ(doc["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "linux/sysctl-network-hardening.toml");
+  EXPECT_EQ(r.out.substr(sarif.size()), "plumb validate: 7 policies, 14 resources, 0 errors, 2 warnings\n");
+}
+
+TEST(RepoWorkflow, PlanSaysWhatAppliesWhereAndWhatNeedsAReboot) {
+  testing::TempDir dir;
+  std::string json = dir / "plan.json";
+  RunResult r = RunPlumb({"plan", "policies/windows", "--facts", "examples/windows-facts", "--json", json});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out,
+            "plumb plan: 4 nodes, 5 policies, 6 resources\n"
+            "fs1 (examples/windows-facts/fileserver-2012r2.toml): 3 of 5 policies, 4 resources, 1 may need a reboot\n"
+            "  gum-database-read-write-mode   not applicable: cluster.state is 'not installed', not 'running'\n"
+            "  gum-threshold-events           not applicable: cluster.state is 'not installed', not 'running'\n"
+            "  lanmanserver-crash-events      1 resource\n"
+            "  lanmanserver-own-process       2 resources\n"
+            "  lanmanserver-recovery-actions  1 resource\n"
+            "  reboot: lanmanserver-own-process/lanmanserver (service_type)\n"
+            "hv2 (examples/windows-facts/hyperv-2012r2-node.toml): 5 of 5 policies, 6 resources, 1 may need a reboot\n"
+            "  gum-database-read-write-mode   1 resource\n"
+            "  gum-threshold-events           1 resource\n"
+            "  lanmanserver-crash-events      1 resource\n"
+            "  lanmanserver-own-process       2 resources\n"
+            "  lanmanserver-recovery-actions  1 resource\n"
+            "  reboot: lanmanserver-own-process/lanmanserver (service_type)\n"
+            "hv7 (examples/windows-facts/hyperv-2016-node.toml): 4 of 5 policies, 5 resources, 1 may need a reboot\n"
+            "  gum-database-read-write-mode   not applicable: version is '10.0', not '6.3'\n"
+            "  gum-threshold-events           1 resource\n"
+            "  lanmanserver-crash-events      1 resource\n"
+            "  lanmanserver-own-process       2 resources\n"
+            "  lanmanserver-recovery-actions  1 resource\n"
+            "  reboot: lanmanserver-own-process/lanmanserver (service_type)\n"
+            "pc-042 (examples/windows-facts/workstation.toml): 0 of 5 policies, 0 resources\n"
+            "  gum-database-read-write-mode   not applicable: cluster.state is 'not installed', not 'running'\n"
+            "  gum-threshold-events           not applicable: cluster.state is 'not installed', not 'running'\n"
+            "  lanmanserver-crash-events      not applicable: product_type is 'workstation', not 'server'\n"
+            "  lanmanserver-own-process       not applicable: product_type is 'workstation', not 'server'\n"
+            "  lanmanserver-recovery-actions  not applicable: product_type is 'workstation', not 'server'\n");
+  auto doc = nlohmann::json::parse(ReadText(json));
+  EXPECT_EQ(doc["schema"], "plumb.plan/1");
+  ASSERT_EQ(doc["nodes"].size(), 4u);
+  EXPECT_EQ(doc["nodes"][1]["name"], "hv2");
+  EXPECT_EQ(doc["nodes"][1]["policies"][0]["resources"][0], "gum-database-read-write-mode/database-read-write-mode");
+  EXPECT_EQ(doc["nodes"][1]["reboots"][0], "lanmanserver-own-process/lanmanserver (service_type)");
+  EXPECT_EQ(doc["nodes"][3]["not_applicable"][2]["reason"], "product_type is 'workstation', not 'server'");
+  EXPECT_EQ(doc["unused_policies"].size(), 0u);
+}
+
+TEST(RepoWorkflow, PlanInputErrors) {
+  RunResult none = RunPlumb({"plan", "policies"});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_EQ(none.err, "--facts is required\nRun with --help for more information.\n");
+  testing::TempDir dir;
+  WriteText(dir / "inv/a.toml", "os = \"windows\"\nhostname = \"a\"\n");
+  WriteText(dir / "inv/b.toml", "os = [\"windows\"]\n");
+  RunResult bad = RunPlumb({"plan", "policies/windows", "--facts", dir / "inv"});
+  EXPECT_EQ(bad.code, 3);
+  EXPECT_EQ(bad.out, "");
+  EXPECT_NE(bad.err.find(dir / "inv/b.toml:1:6: "), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("plumb: error: 1 error\n"), std::string::npos) << bad.err;
+  RunResult empty = RunPlumb({"plan", "policies/windows", "--facts", dir / ""});
+  EXPECT_EQ(empty.code, 0);
+  EXPECT_NE(empty.err.find(": warning: no facts files (*.toml) in this folder"), std::string::npos) << empty.err;
+  EXPECT_EQ(empty.out.substr(0, 45), "plumb plan: 0 nodes, 5 policies, 6 resources\n");
+}
+
+}  // namespace
+}  // namespace plumb
