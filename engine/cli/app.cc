@@ -584,6 +584,19 @@ class Session {
       cluster = command_cluster_.get();
     }
     system_.emplace(RebootSystem{parts.clock, parts.zone, parts.boot, parts.scheduler, parts.executor, *hooks_, cluster});
+    std::vector<std::string> execute = {SelfExecutable(), "reboot", "--execute"};
+    std::vector<std::string> common = CommonArgs(state_dir, Root::kLeaveOut);
+    execute.insert(execute.end(), common.begin(), common.end());
+    std::vector<std::string> resume = {SelfExecutable(), "apply", "--resume"};
+    common = CommonArgs(state_dir, Root::kInclude);
+    resume.insert(resume.end(), common.begin(), common.end());
+    return RebootContext{settings, *system_, PositionOf(facts_), execute, resume};
+  }
+
+  // What the scheduled commands pass after their subcommand: absolute policy path, state folder,
+  // facts files and, for commands that converge, the root.
+  enum class Root { kLeaveOut, kInclude };
+  std::vector<std::string> CommonArgs(const std::string& state_dir, Root root) const {
     std::error_code ec;
     std::vector<std::string> common = {std::filesystem::absolute(opt_.policy_path, ec).lexically_normal().string(),
                                        "--state-dir", std::filesystem::absolute(state_dir, ec).lexically_normal().string()};
@@ -591,15 +604,58 @@ class Session {
       common.push_back("--facts");
       common.push_back(std::filesystem::absolute(f, ec).string());
     }
-    std::vector<std::string> execute = {SelfExecutable(), "reboot", "--execute"};
-    execute.insert(execute.end(), common.begin(), common.end());
-    std::vector<std::string> resume = {SelfExecutable(), "apply", "--resume"};
-    resume.insert(resume.end(), common.begin(), common.end());
-    if (!opt_.root.empty()) {
-      resume.push_back("--root");
-      resume.push_back(std::filesystem::absolute(opt_.root, ec).string());
+    if (root == Root::kInclude && !opt_.root.empty()) {
+      common.push_back("--root");
+      common.push_back(std::filesystem::absolute(opt_.root, ec).string());
     }
-    return RebootContext{settings, *system_, PositionOf(facts_), execute, resume};
+    return common;
+  }
+
+  // plumb schedule [install | show | remove]: the node's recurring tasks.
+ public:
+  int Schedule(const std::string& action) {
+    if (!Load(false)) {
+      PrintDiagnostics();
+      log().error("{}", DiagnosticCounts());
+      return ToInt(ExitCode::kInvalidInput);
+    }
+    std::string state_dir = StateDir(repo_.agent);
+    TaskInstaller& installer = Installer();
+    std::string record = state_dir + "/schedule";
+    if (action == "show") {
+      auto recorded = RecordedSchedule(installer, record);
+      if (recorded.empty()) std::printf("plumb schedule: nothing installed\n");
+      for (const auto& [file, exists] : recorded)
+        std::printf("## %s (%s)\n%s", file.name.c_str(),
+                    exists ? "installed" : "missing: removed outside plumb; plumb schedule installs it again",
+                    file.text.c_str());
+      return ToInt(ExitCode::kCompliant);
+    }
+    LockResult lock = Lock(state_dir);
+    if (lock.status != LockStatus::kAcquired)
+      return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
+    std::vector<AgentTask> tasks = PlanAgentTasks(repo_.agent, SelfExecutable(), CommonArgs(state_dir, Root::kInclude));
+    auto done = action == "remove" ? RemoveSchedule(installer, *fs_, record)
+                                   : InstallSchedule(installer, *fs_, record,
+                                                     CurrentPlatform() == Platforms::kWindows ? RenderWindowsTasks(tasks)
+                                                                                              : RenderSystemdTasks(tasks));
+    if (!done) {
+      log().error("cannot {} the schedule: {}", action, done.error().message);
+      return ToInt(ExitCode::kFailed);
+    }
+    if (action == "remove" && done->removed.empty()) {
+      std::printf("plumb schedule: nothing installed\n");
+    } else {
+      std::printf("%s\n%s", DescribeOutcome(*done).c_str(), action == "remove" ? "" : DescribeTasks(tasks).c_str());
+    }
+    return ToInt(ExitCode::kCompliant);
+  }
+
+ private:
+  TaskInstaller& Installer() {
+    RebootParts();
+    if (!opt_.fake_system.empty()) return *fake_;
+    return *platform_.installer;
   }
 
   // The state folder's run lock, waiting as --lock-timeout or plumb.toml say; logs why not.
@@ -700,6 +756,19 @@ int RunCli(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "show pending reboot barriers, the scheduled reboot, owed refreshes");
   policies(status);
   status->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or /var/lib/plumb)");
+  auto* schedule = app.add_subcommand("schedule", "install (idempotent), show or remove the node's recurring tasks");
+  std::string schedule_action = "install";
+  for (const char* action : {"install", "show", "remove"}) {
+    auto* c = schedule->add_subcommand(action, std::string(action) + " the recurring test, apply and resume tasks");
+    c->callback([&schedule_action, action] { schedule_action = action; });
+    policies(c);
+    c->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or the platform's)");
+    c->add_option("--root", o.root, "the root the scheduled runs resolve paths under");
+    c->fallthrough();
+  }
+  policies(schedule);
+  schedule->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or the platform's)");
+  schedule->add_option("--root", o.root, "the root the scheduled runs resolve paths under");
   auto* graph = app.add_subcommand("graph", "write the dependency graph as Graphviz DOT");
   policies(graph);
   graph->add_option("-o,--output", o.output, "write to this file instead of stdout");
@@ -708,7 +777,7 @@ int RunCli(int argc, char** argv) {
         ->allow_extra_args(false);
   auto* describe = app.add_subcommand("describe", "list resource types, or the properties of one");
   describe->add_option("type", o.type, "resource type");
-  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status}) c->fallthrough();
+  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status, schedule}) c->fallthrough();
   apply->get_option("--resume")->excludes(apply->get_option("--dry-run"));
 
   // CLI11 would call an unknown word a missing subcommand; name it and suggest instead.
@@ -744,6 +813,7 @@ int RunCli(int argc, char** argv) {
   }
   if (*reboot) return s.Reboot();
   if (*status) return s.Status();
+  if (*schedule) return s.Schedule(schedule_action);
   return s.Describe();
 }
 

@@ -9,6 +9,7 @@
 
 #include "engine/facts/facts.h"
 #include "engine/run/reboot_system.h"
+#include "engine/schedule/agent_tasks.h"
 #include "engine/policy/schema.h"
 #include "engine/util/result.h"
 #include "resources/filesystem.h"
@@ -55,13 +56,14 @@ LockResult AcquireRunLock(const std::string& state_dir, std::chrono::millisecond
 /// signal number received (0 = none). The executor polls it between resources.
 const std::atomic<int>& InstallInterruptHandlers();
 
-/// The OS's own clock, zone, boot id, pending-reboot signals, scheduler and reboot.
+/// The OS's own clock, zone, boot id, pending-reboot signals, scheduler, reboot and task installer.
 struct PlatformRebootSystem {
   std::unique_ptr<Clock> clock;
   std::unique_ptr<TimeZone> zone;
   std::unique_ptr<BootInfo> boot;
   std::unique_ptr<RebootScheduler> scheduler;
   std::unique_ptr<RebootExecutor> executor;
+  std::unique_ptr<TaskInstaller> installer;  ///< the recurring tasks of `plumb schedule`
 };
 PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSystem& fs);
 

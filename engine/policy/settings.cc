@@ -113,9 +113,28 @@ class SettingsReader {
   }
 
   void Agent(const toml::table& agent, AgentSettings& settings) {
-    static const std::vector<std::string> kKeys = {"state_dir", "lock_timeout", "enforcement"};
+    static const std::vector<std::string> kKeys = {"state_dir", "lock_timeout", "enforcement", "test_every",
+                                                   "apply_every", "apply_window", "splay"};
+    const toml::node* apply_every = nullptr;
     for (auto&& [k, v] : agent) {
-      if (k.str() == "state_dir" && v.is_string()) {
+      if (k.str() == "test_every") {
+        if (auto d = Duration(k, v); d && *d >= 60) settings.schedule.test_every_s = *d;
+        else if (d) Error(v.source(), "'test_every' must be at least 1m");
+      } else if (k.str() == "apply_every") {
+        apply_every = &v;
+        if (auto d = Duration(k, v); d && *d >= 60) settings.schedule.apply_every_s = *d;
+        else if (d) Error(v.source(), "'apply_every' must be at least 1m");
+      } else if (k.str() == "splay") {
+        if (auto d = Duration(k, v)) settings.schedule.splay_s = *d;
+      } else if (k.str() == "apply_window") {
+        const auto* arr = v.as_array();
+        if (!arr || !arr->is_array_of_tables()) {
+          Error(v.source(), "'apply_window' must be an array of tables: write [[agent.apply_window]]");
+          continue;
+        }
+        for (const auto& el : *arr) settings.schedule.apply_windows.push_back(Window(*el.as_table(), el.source(), "apply window"));
+        if (apply_every) Error(v.source(), "use either 'apply_every' or [[agent.apply_window]], not both");
+      } else if (k.str() == "state_dir" && v.is_string()) {
         settings.state_dir = v.as_string()->get();
       } else if (k.str() == "lock_timeout" && v.is_integer() && v.as_integer()->get() >= 0) {
         settings.lock_timeout_s = static_cast<int>(v.as_integer()->get());
@@ -134,7 +153,7 @@ class SettingsReader {
     }
   }
 
-  void Window(const toml::table& t, const toml::source_region& where, RebootSettings& reboot) {
+  WeeklyWindow Window(const toml::table& t, const toml::source_region& where, const char* what) {
     static const std::vector<std::string> kKeys = {"days", "start", "duration"};
     WeeklyWindow w;
     bool start_seen = false, duration_seen = false;
@@ -185,13 +204,13 @@ class SettingsReader {
             w.duration_s = *d;
         }
       } else {
-        UnknownKey(k, "[reboot.window]", kKeys);
+        UnknownKey(k, std::string(what) == "reboot window" ? "[reboot.window]" : "[agent.apply_window]", kKeys);
       }
     }
-    if (!t.contains("days")) Error(where, "reboot window is missing 'days'");
-    if (!start_seen) Error(where, "reboot window is missing 'start'");
-    if (!duration_seen) Error(where, "reboot window is missing 'duration'");
-    reboot.windows.push_back(w);
+    if (!t.contains("days")) Error(where, std::string(what) + " is missing 'days'");
+    if (!start_seen) Error(where, std::string(what) + " is missing 'start'");
+    if (!duration_seen) Error(where, std::string(what) + " is missing 'duration'");
+    return w;
   }
 
   void Cluster(const toml::table& t, RebootSettings& reboot) {
@@ -238,7 +257,7 @@ class SettingsReader {
           Error(v.source(), "'window' must be an array of tables: write [[reboot.window]]");
           continue;
         }
-        for (const auto& el : *arr) Window(*el.as_table(), el.source(), reboot);
+        for (const auto& el : *arr) reboot.windows.push_back(Window(*el.as_table(), el.source(), "reboot window"));
       } else if (k.str() == "deadline") {
         if (auto d = Duration(k, v)) reboot.deadline_s = *d;
       } else if (k.str() == "stagger") {

@@ -55,11 +55,22 @@ struct RebootSettings {
   int64_t retry_s = 900;              ///< a postponed immediate reboot tries again this much later
 };
 
+/// What `plumb schedule` installs: a periodic test, a periodic or windowed apply (none on an
+/// audit-only node, or when neither is set), and the boot-time resume. Runs start up to splay_s
+/// late, at random, so that a fleet does not run all at once.
+struct ScheduleSettings {
+  int64_t test_every_s = 3600;
+  std::optional<int64_t> apply_every_s;
+  std::vector<WeeklyWindow> apply_windows;  ///< apply at each window's start (within its duration)
+  int64_t splay_s = 0;
+};
+
 /// [agent] and [reboot] of plumb.toml. Command-line options win over these.
 struct AgentSettings {
   std::string state_dir;               ///< empty: the platform default
   std::optional<int> lock_timeout_s;   ///< how long a run waits for another run's lock
   std::optional<ResourceMode> mode;    ///< node-wide audit mode overrides every resource
+  ScheduleSettings schedule;
   RebootSettings reboot;
 };
 

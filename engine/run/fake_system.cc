@@ -69,6 +69,30 @@ Status FakeSystem::Reboot(const std::string& reason) {
   return Write(Path("reboots"), std::to_string(Now()) + " " + reason + "\n", std::ios::app);
 }
 
+Status FakeSystem::Install(const std::vector<TaskFile>& changed, const std::vector<TaskFile>&) {
+  std::error_code ec;
+  std::filesystem::create_directories(Path("tasks"), ec);
+  for (const auto& f : changed) {
+    if (auto st = Write(Path(("tasks/" + f.name).c_str()), f.text); !st) return st;
+    if (auto st = Write(Path("tasks.log"), "install " + f.name + "\n", std::ios::app); !st) return st;
+  }
+  return OkStatus();
+}
+
+Status FakeSystem::Remove(const std::vector<std::string>& names) {
+  for (const auto& n : names) {
+    std::error_code ec;
+    std::filesystem::remove(Path(("tasks/" + n).c_str()), ec);
+    if (auto st = Write(Path("tasks.log"), "remove " + n + "\n", std::ios::app); !st) return st;
+  }
+  return OkStatus();
+}
+
+bool FakeSystem::Exists(const std::string& name) {
+  std::error_code ec;
+  return std::filesystem::exists(Path(("tasks/" + name).c_str()), ec);
+}
+
 bool FakeSystem::HasCluster() const {
   std::error_code ec;
   return std::filesystem::exists(Path("cluster"), ec);

@@ -16,16 +16,19 @@
 ///   at-boot            the boot-time command, one argument per line
 ///   reboots            one "<unix time> <reason>" line per reboot
 ///   cluster.log        one "drain <node>" / "resume <node>" line per cluster action
+///   tasks/<name>       each installed recurring task (`plumb schedule`); tasks.log one
+///                      "install <name>" / "remove <name>" line per action
 
 #include <memory>
 #include <string>
 
 #include "engine/run/reboot_system.h"
+#include "engine/schedule/agent_tasks.h"
 
 namespace plumb {
 
 class FakeSystem : public Clock, public TimeZone, public BootInfo, public RebootScheduler, public RebootExecutor,
-                   public Cluster {
+                   public Cluster, public TaskInstaller {
  public:
   explicit FakeSystem(std::string dir) : dir_(std::move(dir)) {}
 
@@ -38,6 +41,9 @@ class FakeSystem : public Clock, public TimeZone, public BootInfo, public Reboot
   Status EnsureAtBoot(const std::vector<std::string>& command) override;
   Status Reboot(const std::string& reason) override;
   Result<std::vector<ClusterNode>> Nodes() override;
+  Status Install(const std::vector<TaskFile>& changed, const std::vector<TaskFile>& all) override;
+  Status Remove(const std::vector<std::string>& names) override;
+  bool Exists(const std::string& name) override;
   Status Drain(const std::string& node, int64_t timeout_s) override;
   Status Resume(const std::string& node) override;
 

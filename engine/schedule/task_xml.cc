@@ -39,10 +39,28 @@ std::string RenderTaskXml(const TaskDefinition& task) {
   add(info, "Author", "plumb");
   add(info, "Description", task.description);
   auto* triggers = add(root, "Triggers");
-  if (task.trigger == TaskTrigger::kOnce) {
+  auto delay = [&](tinyxml2::XMLElement* t) {
+    if (!task.random_delay.empty()) add(t, "RandomDelay", task.random_delay);
+  };
+  if (task.trigger == TaskTrigger::kOnce || task.trigger == TaskTrigger::kRepeat) {
     auto* t = add(triggers, "TimeTrigger");
+    if (task.trigger == TaskTrigger::kRepeat) add(add(t, "Repetition"), "Interval", task.repeat_every);
     add(t, "StartBoundary", task.start_local);
     add(t, "Enabled", "true");
+    delay(t);
+  } else if (task.trigger == TaskTrigger::kWeekly) {
+    static const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    for (const auto& w : task.weekly) {
+      auto* t = add(triggers, "CalendarTrigger");
+      add(t, "StartBoundary", w.start_local);
+      add(t, "Enabled", "true");
+      delay(t);
+      auto* week = add(t, "ScheduleByWeek");
+      auto* days = add(week, "DaysOfWeek");
+      for (int d = 0; d < 7; ++d)
+        if (w.days & (1 << d)) add(days, kDays[d]);
+      add(week, "WeeksInterval", "1");
+    }
   } else {
     auto* t = add(triggers, "BootTrigger");
     add(t, "Enabled", "true");

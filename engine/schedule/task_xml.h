@@ -3,12 +3,20 @@
 /// written with tinyxml2 for `schtasks /create /xml FILE /tn NAME /f`. Portable, so the exact XML
 /// is tested anywhere. Tasks run as LocalSystem (S-1-5-18), never overlap, and stop at a time limit.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace plumb {
 
-enum class TaskTrigger { kOnce, kAtBoot };
+/// kOnce: at start_local. kAtBoot: a minute after boot. kRepeat: every repeat_every from
+/// start_local on. kWeekly: on the weekly entries' days at their time of day.
+enum class TaskTrigger { kOnce, kAtBoot, kRepeat, kWeekly };
+
+struct WeeklyStart {
+  uint8_t days = 0;        ///< bit 0 Monday .. bit 6 Sunday
+  std::string start_local; ///< "2000-01-01T02:30:00": only the time of day matters
+};
 
 struct TaskDefinition {
   std::string description;
@@ -17,6 +25,9 @@ struct TaskDefinition {
   std::string command;      ///< the program
   std::vector<std::string> arguments;
   std::string time_limit = "PT2H";  ///< xs:duration
+  std::string repeat_every;         ///< kRepeat: xs:duration
+  std::vector<WeeklyStart> weekly;  ///< kWeekly: one CalendarTrigger each
+  std::string random_delay;         ///< xs:duration added at random to every start; "" for none
 };
 
 /// Task names of the reboot lifecycle.

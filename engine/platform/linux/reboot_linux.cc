@@ -124,6 +124,57 @@ class SystemctlReboot : public RebootExecutor {
 
 }  // namespace
 
+// Unit files in /etc/systemd/system, activated with systemctl.
+class SystemdInstaller : public TaskInstaller {
+ public:
+  SystemdInstaller(ProcessRunner& processes, FileSystem& fs) : processes_(processes), fs_(fs) {}
+
+  Status Install(const std::vector<TaskFile>& changed, const std::vector<TaskFile>& all) override {
+    for (const auto& f : changed)
+      if (auto st = fs_.WriteAtomic(kUnitDir + f.name, f.text, {0644, std::nullopt, std::nullopt}); !st) return st;
+    std::vector<std::string> enable;
+    for (const auto& f : all)
+      if (f.name.ends_with(".timer") || f.name == kResumeUnit) enable.push_back(f.name);
+    std::vector<std::string> restart;  // a changed timer takes its new schedule now
+    for (const auto& f : changed)
+      if (f.name.ends_with(".timer")) restart.push_back(f.name);
+    std::string cmd = "systemctl daemon-reload && systemctl enable " + ShellJoin(enable);
+    for (const auto& t : enable)
+      if (t.ends_with(".timer")) cmd += " && systemctl start " + ShellQuote(t);
+    if (!restart.empty()) cmd += " && systemctl restart " + ShellJoin(restart);
+    return Shell(cmd);
+  }
+
+  Status Remove(const std::vector<std::string>& names) override {
+    // Stop and disable what is still there; a unit removed by hand is no error.
+    (void)Shell("systemctl disable --now " + ShellJoin(names) + " 2>/dev/null; true");
+    for (const auto& n : names) {
+      std::error_code ec;
+      if (std::filesystem::exists(kUnitDir + n, ec))
+        if (auto st = fs_.RemoveFile(kUnitDir + n); !st) return st;
+    }
+    return Shell("systemctl daemon-reload");
+  }
+
+  bool Exists(const std::string& name) override {
+    std::error_code ec;
+    return std::filesystem::exists(kUnitDir + name, ec);
+  }
+
+ private:
+  static inline const std::string kUnitDir = "/etc/systemd/system/";
+
+  Status Shell(const std::string& command) {
+    ProcessRequest req;
+    req.command = command;
+    req.timeout = std::chrono::seconds(120);
+    return RunChecked(processes_, req);
+  }
+
+  ProcessRunner& processes_;
+  FileSystem& fs_;
+};
+
 PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSystem& fs) {
   PlatformRebootSystem s;
   s.clock = std::make_unique<SystemClock>();
@@ -131,6 +182,7 @@ PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSyst
   s.boot = std::make_unique<LinuxBootInfo>(processes);
   s.scheduler = std::make_unique<SystemdScheduler>(processes, fs, *s.clock);
   s.executor = std::make_unique<SystemctlReboot>(processes);
+  s.installer = std::make_unique<SystemdInstaller>(processes, fs);
   return s;
 }
 

@@ -90,6 +90,30 @@ class WindowsBootInfo : public BootInfo {
   }
 };
 
+Status RunSchtasks(ProcessRunner& processes, const std::string& command) {
+  ProcessRequest req;
+  req.command = command;
+  req.timeout = std::chrono::seconds(60);
+  auto st = RunChecked(processes, req);
+  return st ? st : Error{command + ": " + st.error().message};
+}
+
+// Registers (or replaces) a task from its XML, written to a file as UTF-16LE with a byte order
+// mark, as the declaration says.
+Status RegisterTaskXml(ProcessRunner& processes, const std::string& name, const std::string& xml_text) {
+  std::wstring xml = L"\xFEFF" + Wide(xml_text);
+  auto file = std::filesystem::temp_directory_path() / (name + ".xml");
+  {
+    std::ofstream out(file, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(xml.data()), static_cast<std::streamsize>(xml.size() * sizeof(wchar_t)));
+    if (!out) return Error{"cannot write " + file.string()};
+  }
+  auto st = RunSchtasks(processes, "schtasks /create /xml " + QuoteWindowsArgument(file.string()) + " /tn " + name + " /f");
+  std::error_code ec;
+  std::filesystem::remove(file, ec);
+  return st;
+}
+
 // Tasks registered with schtasks from XML files (UTF-16LE with a byte order mark).
 class TaskScheduler : public RebootScheduler {
  public:
@@ -118,31 +142,46 @@ class TaskScheduler : public RebootScheduler {
 
  private:
   Status Register(const char* name, const TaskDefinition& task) {
-    std::wstring xml = L"\xFEFF" + Wide(RenderTaskXml(task));
-    auto file = std::filesystem::temp_directory_path() / (std::string(name) + ".xml");
-    {
-      std::ofstream out(file, std::ios::binary);
-      out.write(reinterpret_cast<const char*>(xml.data()), static_cast<std::streamsize>(xml.size() * sizeof(wchar_t)));
-      if (!out) return Error{"cannot write " + file.string()};
-    }
-    auto st = Shell("schtasks /create /xml " + QuoteWindowsArgument(file.string()) + " /tn " + name + " /f");
-    std::error_code ec;
-    std::filesystem::remove(file, ec);
-    return st;
+    return RegisterTaskXml(processes_, name, RenderTaskXml(task));
   }
 
-  Status Shell(const std::string& command) {
-    ProcessRequest req;
-    req.command = command;
-    req.timeout = std::chrono::seconds(60);
-    auto st = RunChecked(processes_, req);
-    return st ? st : Error{command + ": " + st.error().message};
-  }
+  Status Shell(const std::string& command) { return RunSchtasks(processes_, command); }
 
 
   ProcessRunner& processes_;
   Clock& clock_;
   TimeZone& zone_;
+};
+
+// The recurring tasks of `plumb schedule`, registered the same way; the Task Scheduler keeps each
+// definition as a file named after the task under %SystemRoot%\System32\Tasks.
+class SchtasksInstaller : public TaskInstaller {
+ public:
+  explicit SchtasksInstaller(ProcessRunner& processes) : processes_(processes) {}
+
+  Status Install(const std::vector<TaskFile>& changed, const std::vector<TaskFile>&) override {
+    for (const auto& f : changed)
+      if (auto st = RegisterTaskXml(processes_, f.name, f.text); !st) return st;
+    return OkStatus();
+  }
+
+  Status Remove(const std::vector<std::string>& names) override {
+    for (const auto& n : names)
+      if (Exists(n))
+        if (auto st = RunSchtasks(processes_, "schtasks /delete /tn " + n + " /f"); !st) return st;
+    return OkStatus();
+  }
+
+  bool Exists(const std::string& name) override {
+    wchar_t root[MAX_PATH];
+    DWORD n = ::GetEnvironmentVariableW(L"SystemRoot", root, MAX_PATH);
+    std::string dir = n > 0 && n < MAX_PATH ? Narrow(std::wstring_view(root, n)) : "C:\\Windows";
+    std::error_code ec;
+    return std::filesystem::exists(std::filesystem::path(Wide(dir + "\\System32\\Tasks\\" + name)), ec);
+  }
+
+ private:
+  ProcessRunner& processes_;
 };
 
 class ShutdownReboot : public RebootExecutor {
@@ -167,6 +206,7 @@ PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSyst
   s.boot = std::make_unique<WindowsBootInfo>();
   s.scheduler = std::make_unique<TaskScheduler>(processes, *s.clock, *s.zone);
   s.executor = std::make_unique<ShutdownReboot>();
+  s.installer = std::make_unique<SchtasksInstaller>(processes);
   return s;
 }
 
