@@ -8,6 +8,7 @@ packages=(
   libtomlplusplus-dev libboost-graph-dev libspdlog-dev libfmt-dev libtinyxml2-dev
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
   mingw-w64 wine wine64 dpkg-dev
+  systemd  # systemd-analyze verify checks the units plumb schedule writes
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/platform/platform.h"
+#include "engine/schedule/agent_tasks.h"
 #include "resources/system_backends.h"
 
 namespace plumb {
@@ -43,6 +44,31 @@ TEST(Win32Tasks, ResumeAndRebootTasksRegister) {
   EXPECT_NE(reboot.find("<Description>plumb: scheduled reboot</Description>"), std::string::npos) << reboot;
   ASSERT_TRUE(sys.scheduler->CancelOnce());
   EXPECT_EQ(Stored("plumb-reboot"), "") << "cancelled";
+}
+
+TEST(Win32Tasks, ScheduleRegistersTestApplyAndResume) {
+  auto scm = MakeSystemServices();
+  Status started = scm->SetState("Schedule", ServiceRunState::kRunning);
+  ASSERT_TRUE(started) << started.error().message;
+  auto fs = MakeSystemFileSystem();
+  auto processes = MakeSystemProcessRunner();
+  PlatformRebootSystem sys = MakePlatformRebootSystem(*processes, *fs);
+  Diagnostics diags;
+  AgentSettings settings = LoadAgentSettings(
+      "[agent]\ntest_every = \"30m\"\nsplay = \"5m\"\n[[agent.apply_window]]\ndays = [\"sun\"]\nstart = \"03:00\"\n"
+      "duration = \"2h\"\n",
+      "plumb.toml", diags);
+  ASSERT_FALSE(diags.HasErrors());
+  auto files = RenderWindowsTasks(PlanAgentTasks(settings, "C:\\plumb\\plumb.exe", {"C:\\policies"}));
+  Status installed = sys.installer->Install(files, files);
+  ASSERT_TRUE(installed) << installed.error().message;
+  for (const auto& f : files) EXPECT_TRUE(sys.installer->Exists(f.name)) << f.name;
+  EXPECT_NE(Stored("plumb-test").find("<Description>plumb: test the node against its policies</Description>"),
+            std::string::npos);
+  EXPECT_NE(Stored("plumb-apply").find("<Description>plumb: converge the node in its windows</Description>"),
+            std::string::npos);
+  ASSERT_TRUE(sys.installer->Remove({"plumb-test", "plumb-apply", "plumb-resume"}));
+  for (const auto& f : files) EXPECT_FALSE(sys.installer->Exists(f.name)) << f.name;
 }
 
 }  // namespace

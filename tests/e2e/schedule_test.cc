@@ -1,0 +1,107 @@
+// plumb schedule on the real binary, installing into the fake system (PLUMB_FAKE_SYSTEM): install,
+// idempotent reinstall, show, an audit-only node losing its apply task, remove; and the rendered
+// units verified by systemd-analyze where it exists.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "tests/support/run_binary.h"
+#include "tests/support/temp_dir.h"
+
+namespace plumb {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReadText;
+using testing::RunPlumb;
+using testing::RunResult;
+using testing::WriteText;
+
+class Schedule : public ::testing::Test {
+ protected:
+  Schedule() {
+    setenv("PLUMB_FAKE_SYSTEM", (dir_ / "fake").c_str(), 1);
+    WriteText(dir_ / "repo/plumb.toml", "[agent]\ntest_every = \"30m\"\nsplay = \"5m\"\n[[agent.apply_window]]\n"
+                                        "days = [\"sun\"]\nstart = \"03:00\"\nduration = \"2h\"\n");
+    WriteText(dir_ / "repo/p.toml", "[policy]\nid = \"p\"\n");
+  }
+  ~Schedule() override { unsetenv("PLUMB_FAKE_SYSTEM"); }
+  RunResult Run(const std::string& action) {
+    std::vector<std::string> args = {"schedule"};
+    if (!action.empty()) args.push_back(action);
+    args.insert(args.end(), {dir_ / "repo", "--state-dir", dir_ / "state"});
+    return RunPlumb(args);
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(Schedule, InstallShowChangeRemove) {
+  RunResult first = Run("");
+  EXPECT_EQ(first.code, 0) << first.err;
+  EXPECT_EQ(first.out,
+            "plumb schedule: installed plumb-test.service, plumb-test.timer, plumb-apply.service, plumb-apply.timer, "
+            "plumb-resume.service\n"
+            "  plumb-test    plumb test, every 30m, up to 5m later at random\n"
+            "  plumb-apply   plumb apply, Sun 03:00, up to 5m later at random\n"
+            "  plumb-resume  plumb apply --resume, at boot\n");
+  RunResult again = Run("install");
+  EXPECT_EQ(again.code, 0);
+  EXPECT_EQ(again.out.substr(0, again.out.find('\n')), "plumb schedule: unchanged (5 files)");
+  EXPECT_EQ(ReadText(dir_ / "fake/tasks.log"),
+            "install plumb-test.service\ninstall plumb-test.timer\ninstall plumb-apply.service\n"
+            "install plumb-apply.timer\ninstall plumb-resume.service\n");
+  std::string service = ReadText(dir_ / "fake/tasks/plumb-test.service");
+  EXPECT_NE(service.find("ExecStart="), std::string::npos);
+  EXPECT_NE(service.find(" test " + (dir_ / "repo") + " --state-dir " + (dir_ / "state") + "\n"), std::string::npos)
+      << service;
+
+  fs::remove(dir_ / "fake/tasks/plumb-apply.timer");  // someone deleted it
+  RunResult show = Run("show");
+  EXPECT_EQ(show.code, 0);
+  EXPECT_NE(show.out.find("## plumb-apply.timer (missing: removed outside plumb; plumb schedule installs it again)\n"
+                          "# Written by plumb schedule; plumb schedule remove deletes it.\n"),
+            std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("## plumb-test.timer (installed)\n"), std::string::npos);
+  EXPECT_EQ(Run("").out.substr(0, 47), "plumb schedule: installed plumb-apply.timer\n  p");
+
+  // The node becomes audit-only: its apply task goes.
+  WriteText(dir_ / "repo/plumb.toml", "[agent]\nenforcement = \"audit\"\ntest_every = \"30m\"\n");
+  RunResult audit = Run("");
+  EXPECT_EQ(audit.out,
+            "plumb schedule: installed plumb-test.timer; removed plumb-apply.service, plumb-apply.timer\n"
+            "  plumb-test    plumb test, every 30m\n"
+            "  plumb-resume  plumb apply --resume, at boot\n");
+  EXPECT_FALSE(fs::exists(dir_ / "fake/tasks/plumb-apply.service"));
+
+  RunResult removed = Run("remove");
+  EXPECT_EQ(removed.code, 0);
+  EXPECT_EQ(removed.out, "plumb schedule: removed plumb-resume.service, plumb-test.service, plumb-test.timer\n");
+  EXPECT_TRUE(fs::is_empty(dir_ / "fake/tasks"));
+  EXPECT_EQ(Run("remove").out, "plumb schedule: nothing installed\n");
+  EXPECT_EQ(Run("show").out, "plumb schedule: nothing installed\n");
+}
+
+TEST_F(Schedule, InvalidSettingsInstallNothing) {
+  WriteText(dir_ / "repo/plumb.toml", "[agent]\ntest_every = \"often\"\n");
+  RunResult r = Run("");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("plumb.toml:2:14: 'test_every' must be a duration like \"90m\", \"3h\" or \"1h30m\"\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "fake/tasks"));
+}
+
+TEST_F(Schedule, UnitsPassSystemdAnalyzeVerify) {
+  if (std::system("command -v systemd-analyze >/dev/null 2>&1") != 0) GTEST_SKIP() << "systemd-analyze is not installed";
+  ASSERT_EQ(Run("").code, 0);
+  std::string cmd = "cd " + (dir_ / "fake/tasks") +
+                    " && systemd-analyze verify ./plumb-test.service ./plumb-test.timer ./plumb-apply.service "
+                    "./plumb-apply.timer ./plumb-resume.service > " + (dir_ / "verify.log") + " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << ReadText(dir_ / "verify.log");
+}
+
+}  // namespace
+}  // namespace plumb
