@@ -23,6 +23,8 @@
 #include "engine/run/executor.h"
 #include "engine/run/fake_system.h"
 #include "engine/run/reboot.h"
+#include "engine/schedule/systemd.h"
+#include "engine/schedule/task_xml.h"
 #include "engine/util/strings.h"
 #include "resources/registry.h"
 #include "resources/system_backends.h"
@@ -413,6 +415,7 @@ class Session {
     report.facts = facts_;
     report.policy_root = repo_.root;
     report.revision = repo_.revision;
+    if (!report.revision.commit.empty()) report.revision.dirty = PolicyFilesDirty();
     report.root = root_->confined() ? root_->root() : "/";
     log().debug("run {}: {} resources, state folder {}", report.run_id, graph_->size(), state_dir);
 
@@ -591,6 +594,23 @@ class Session {
     common = CommonArgs(state_dir, Root::kInclude);
     resume.insert(resume.end(), common.begin(), common.end());
     return RebootContext{settings, *system_, PositionOf(facts_), execute, resume};
+  }
+
+  // Whether the policy folder's tracked files differ from HEAD: the one question plumb asks git
+  // itself (HEAD is read from .git directly); nullopt when git is missing or fails.
+  std::optional<bool> PolicyFilesDirty() {
+    std::error_code ec;
+    std::string path = std::filesystem::absolute(opt_.policy_path, ec).lexically_normal().string();
+    ProcessRequest req;
+    std::string dir = std::filesystem::is_directory(path, ec) ? path : std::filesystem::path(path).parent_path().string();
+    auto quote = [](const std::string& w) {
+      return CurrentPlatform() == Platforms::kWindows ? QuoteWindowsArgument(w) : ShellQuote(w);
+    };
+    req.command = "git -C " + quote(dir) + " status --porcelain --untracked-files=no -- " + quote(path);
+    req.timeout = std::chrono::seconds(10);
+    auto r = processes_->Run(req);
+    if (!r || r->end != ProcessEnd::kExited || r->code != 0) return std::nullopt;
+    return !r->output.empty();
   }
 
   // What the scheduled commands pass after their subcommand: absolute policy path, state folder,

@@ -3,6 +3,7 @@
 /// skipped) plus an optional plumb.toml at its top, or a single policy file.
 /// Invariant: policies are ordered by file path, so every run sees the same order.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ constexpr size_t kMaxPolicyFileBytes = 16 * 1024 * 1024;
 struct Revision {
   std::string commit;  ///< full commit id of HEAD, empty when not a git checkout
   std::string ref;     ///< "refs/heads/main", empty when detached or unknown
+  /// Whether tracked policy files differ from that commit; nullopt when git could not tell.
+  std::optional<bool> dirty;
 };
 
 struct Repository {

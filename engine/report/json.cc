@@ -30,7 +30,8 @@ std::string RenderJson(const RunReport& report) {
   j["node"] = {{"hostname", report.facts.Get("hostname")}, {"facts", facts}};
   j["policy_repository"] = {{"path", report.policy_root},
                             {"revision", report.revision.commit.empty() ? json(nullptr) : json(report.revision.commit)},
-                            {"ref", report.revision.ref.empty() ? json(nullptr) : json(report.revision.ref)}};
+                            {"ref", report.revision.ref.empty() ? json(nullptr) : json(report.revision.ref)},
+                            {"dirty", report.revision.dirty ? json(*report.revision.dirty) : json(nullptr)}};
   json summary = json::object();
   auto counts = report.Counts();
   for (Outcome o : kAllOutcomes) summary[ToString(o)] = counts[o];

@@ -2,6 +2,7 @@
 // warnings, and plan (which policies and resources apply to which node of a facts inventory).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/run_binary.h"
@@ -118,6 +119,35 @@ TEST(RepoWorkflow, PlanInputErrors) {
   EXPECT_EQ(empty.code, 0);
   EXPECT_NE(empty.err.find(": warning: no facts files (*.toml) in this folder"), std::string::npos) << empty.err;
   EXPECT_EQ(empty.out.substr(0, 45), "plumb plan: 0 nodes, 5 policies, 6 resources\n");
+}
+
+}  // namespace
+}  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST(RepoWorkflow, ReportsRecordTheRevisionAndWhetherTheFolderIsDirty) {
+  if (std::system("command -v git >/dev/null 2>&1") != 0) GTEST_SKIP() << "git is not installed";
+  testing::TempDir dir;
+  WriteText(dir / "repo/p.toml", "[policy]\nid = \"p\"\n");
+  std::string git = "git -C " + (dir / "repo") + " -c user.name=t -c user.email=t@example.org ";
+  ASSERT_EQ(std::system((git + "init -q && " + git + "add p.toml && " + git + "commit -qm init").c_str()), 0);
+  auto report = [&] {
+    RunResult r = RunPlumb({"test", dir / "repo", "--state-dir", dir / "state", "--json", "-"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(r.out)["policy_repository"];
+  };
+  auto clean = report();
+  EXPECT_EQ(clean["revision"].get<std::string>().size(), 40u);
+  EXPECT_EQ(clean["dirty"], false);
+  WriteText(dir / "repo/p.toml", "[policy]\nid = \"p\"\ntitle = \"edited, not committed\"\n");
+  EXPECT_EQ(report()["dirty"], true);
+  WriteText(dir / "plain/p.toml", "[policy]\nid = \"p\"\n");
+  RunResult r = RunPlumb({"test", dir / "plain", "--state-dir", dir / "state", "--json", "-"});
+  auto plain = nlohmann::json::parse(r.out)["policy_repository"];
+  EXPECT_TRUE(plain["revision"].is_null());
+  EXPECT_TRUE(plain["dirty"].is_null());
 }
 
 }  // namespace
