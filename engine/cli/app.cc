@@ -19,6 +19,7 @@
 #include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
 #include "engine/report/formats.h"
+#include "engine/report/history.h"
 #include "engine/report/sarif.h"
 #include "engine/run/executor.h"
 #include "engine/run/fake_system.h"
@@ -48,6 +49,7 @@ struct Options {
   std::string type;
   int lock_timeout_s = -1;
   bool dry_run = false;
+  bool history = false;
   bool resume = false;
   bool execute = false;
   bool cancel = false;
@@ -466,6 +468,14 @@ class Session {
     };
     emit(opt_.json_path, RenderJson);
     emit(opt_.junit_path, RenderJunit);
+    if (opt_.history && kind != RunKind::kDryRun) {
+      const ScheduleSettings& s = repo_.agent.schedule;
+      HistorySettings h{s.history_keep, s.history_max_age_s, s.report_copy};
+      if (auto st = RecordRun(*fs_, state_dir + "/reports", report, RenderJson(report), h, ctx.system.clock.Now()); !st) {
+        log().error("cannot record the run: {}", st.error().message);
+        report_failed = true;
+      }
+    }
     if (stdout_taken) {
       if (!opt_.quiet) std::fprintf(stderr, "%s\n", SummaryLine(report).c_str());
     } else {
@@ -748,6 +758,7 @@ int RunCli(int argc, char** argv) {
     c->add_option("--lock-timeout", o.lock_timeout_s, "seconds to wait for another run (default 60)")
         ->check(CLI::NonNegativeNumber);
     c->add_flag("--all", o.all, "list compliant and not applicable resources too");
+    c->add_flag("--history", o.history, "keep the JSON report in STATE/reports (and copy it to [agent] report_copy)");
   };
 
   auto* validate = app.add_subcommand("validate", "check policies, schemas and the graph; change nothing");

@@ -114,7 +114,8 @@ class SettingsReader {
 
   void Agent(const toml::table& agent, AgentSettings& settings) {
     static const std::vector<std::string> kKeys = {"state_dir", "lock_timeout", "enforcement", "test_every",
-                                                   "apply_every", "apply_window", "splay"};
+                                                   "apply_every", "apply_window", "splay", "history", "history_age",
+                                                   "report_copy"};
     const toml::node* apply_every = nullptr;
     for (auto&& [k, v] : agent) {
       if (k.str() == "test_every") {
@@ -124,6 +125,15 @@ class SettingsReader {
         apply_every = &v;
         if (auto d = Duration(k, v); d && *d >= 60) settings.schedule.apply_every_s = *d;
         else if (d) Error(v.source(), "'apply_every' must be at least 1m");
+      } else if (k.str() == "history") {
+        if (auto i = v.as_integer(); i && i->get() >= 1 && i->get() <= 100000)
+          settings.schedule.history_keep = static_cast<int>(i->get());
+        else
+          Error(v.source(), "'history' must be an integer from 1 to 100000 (reports kept)");
+      } else if (k.str() == "history_age") {
+        if (auto d = Duration(k, v)) settings.schedule.history_max_age_s = *d;
+      } else if (k.str() == "report_copy") {
+        if (auto s = String(k, v, "a folder path")) settings.schedule.report_copy = *s;
       } else if (k.str() == "splay") {
         if (auto d = Duration(k, v)) settings.schedule.splay_s = *d;
       } else if (k.str() == "apply_window") {

@@ -63,6 +63,9 @@ struct ScheduleSettings {
   std::optional<int64_t> apply_every_s;
   std::vector<WeeklyWindow> apply_windows;  ///< apply at each window's start (within its duration)
   int64_t splay_s = 0;
+  int history_keep = 100;                 ///< run reports kept in STATE/reports
+  int64_t history_max_age_s = 90 * 86400; ///< older ones are removed
+  std::string report_copy;                ///< shared folder each recorded report is copied to
 };
 
 /// [agent] and [reboot] of plumb.toml. Command-line options win over these.

@@ -87,14 +87,14 @@ std::vector<AgentTask> PlanAgentTasks(const AgentSettings& settings, const std::
   };
   std::vector<AgentTask> tasks;
   tasks.push_back({"plumb-test", "plumb: test the node against its policies", AgentTaskKind::kPeriodic,
-                   s.test_every_s, {}, s.splay_s, command({"test"})});
+                   s.test_every_s, {}, s.splay_s, command({"test", "--history"})});
   bool audit_only = settings.mode == ResourceMode::kAudit;
   if (!audit_only && s.apply_every_s)
     tasks.push_back({"plumb-apply", "plumb: converge the node", AgentTaskKind::kPeriodic, *s.apply_every_s, {},
-                     s.splay_s, command({"apply"})});
+                     s.splay_s, command({"apply", "--history"})});
   if (!audit_only && !s.apply_windows.empty())
     tasks.push_back({"plumb-apply", "plumb: converge the node in its windows", AgentTaskKind::kWeekly, 0,
-                     s.apply_windows, s.splay_s, command({"apply"})});
+                     s.apply_windows, s.splay_s, command({"apply", "--history"})});
   tasks.push_back({"plumb-resume", "plumb: resume after a reboot", AgentTaskKind::kAtBoot, 0, {}, 0,
                    command({"apply", "--resume"})});
   return tasks;

@@ -15,4 +15,10 @@ CivilTime ToCivil(int64_t unix_seconds) {
           static_cast<int>(hms.seconds().count())};
 }
 
+int64_t FromCivil(const CivilTime& c) {
+  using namespace std::chrono;
+  sys_days day{year{c.year} / month{c.month} / std::chrono::day{c.day}};
+  return day.time_since_epoch().count() * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
+}
+
 }  // namespace plumb

@@ -13,5 +13,7 @@ struct CivilTime {
   int hour = 0, minute = 0, second = 0;
 };
 CivilTime ToCivil(int64_t unix_seconds);
+/// The inverse: calendar fields (UTC) as Unix seconds.
+int64_t FromCivil(const CivilTime& c);
 
 }  // namespace plumb

@@ -1,0 +1,78 @@
+#include "engine/report/history.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "engine/util/civil_time.h"
+#include "resources/filesystem.h"
+
+namespace plumb {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string NodeOf(const RunReport& report) {
+  std::string node = report.facts.Get("hostname");
+  if (node.empty()) node = "node";
+  for (char& c : node)  // file names must work on every file system a share may use
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '-';
+  return node;
+}
+
+}  // namespace
+
+std::string HistoryFileName(const RunReport& report) {
+  return NodeOf(report) + "_" + report.run_id + "_" + ToString(report.kind) + ".json";
+}
+
+int64_t HistoryFileTime(const std::string& name) {
+  size_t us = name.find('_');
+  if (us == std::string::npos || name.size() < us + 17) return -1;
+  std::string t = name.substr(us + 1, 16);  // 20261122T034259Z
+  if (t[8] != 'T' || t[15] != 'Z') return -1;
+  for (size_t i : {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14})
+    if (!std::isdigit(static_cast<unsigned char>(t[i]))) return -1;
+  CivilTime c{std::stoi(t.substr(0, 4)), static_cast<unsigned>(std::stoi(t.substr(4, 2))),
+              static_cast<unsigned>(std::stoi(t.substr(6, 2))), std::stoi(t.substr(9, 2)), std::stoi(t.substr(11, 2)),
+              std::stoi(t.substr(13, 2))};
+  return FromCivil(c);
+}
+
+std::vector<std::string> HistoryFiles(const std::string& dir, const std::string& node) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.starts_with(node + "_") && name.ends_with(".json") && HistoryFileTime(name) >= 0) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status RecordRun(FileSystem& fsys, const std::string& dir, const RunReport& report, const std::string& json,
+                 const HistorySettings& settings, int64_t now) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{"cannot create folder '" + dir + "': " + ec.message()};
+  std::string name = HistoryFileName(report);
+  if (auto st = fsys.WriteAtomic(dir + "/" + name, json, {}); !st) return st;
+  std::vector<std::string> files = HistoryFiles(dir, NodeOf(report));
+  size_t excess = files.size() > static_cast<size_t>(settings.keep) ? files.size() - settings.keep : 0;
+  for (size_t i = 0; i < files.size(); ++i)
+    if (files[i] != name && (i < excess || HistoryFileTime(files[i]) < now - settings.max_age_s))
+      fs::remove(dir + "/" + files[i], ec);
+  if (settings.copy_to.empty()) return OkStatus();
+  // Readers of the share skip dot files, so a half-copied report is never read.
+  fs::create_directories(settings.copy_to, ec);
+  std::string tmp = settings.copy_to + "/." + name + ".tmp";
+  if (auto st = fsys.WriteAtomic(tmp, json, {}); !st)
+    return Error{"cannot copy the report to " + settings.copy_to + ": " + st.error().message};
+  fs::rename(tmp, settings.copy_to + "/" + name, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Error{"cannot copy the report to " + settings.copy_to + ": " + ec.message()};
+  }
+  return OkStatus();
+}
+
+}  // namespace plumb
