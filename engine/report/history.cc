@@ -26,6 +26,7 @@ std::string HistoryFileName(const RunReport& report) {
 }
 
 int64_t HistoryFileTime(const std::string& name) {
+  if (name.starts_with(".")) return -1;  // a copy still being written
   size_t us = name.find('_');
   if (us == std::string::npos || name.size() < us + 17) return -1;
   std::string t = name.substr(us + 1, 16);  // 20261122T034259Z

@@ -53,7 +53,7 @@ TEST_F(Schedule, InstallShowChangeRemove) {
             "install plumb-apply.timer\ninstall plumb-resume.service\n");
   std::string service = ReadText(dir_ / "fake/tasks/plumb-test.service");
   EXPECT_NE(service.find("ExecStart="), std::string::npos);
-  EXPECT_NE(service.find(" test " + (dir_ / "repo") + " --state-dir " + (dir_ / "state") + "\n"), std::string::npos)
+  EXPECT_NE(service.find(" test --history " + (dir_ / "repo") + " --state-dir " + (dir_ / "state") + "\n"), std::string::npos)
       << service;
 
   fs::remove(dir_ / "fake/tasks/plumb-apply.timer");  // someone deleted it

@@ -49,7 +49,7 @@ TEST(AgentTasks, TestApplyWindowsAndResumeAsSystemdUnits) {
             "\n"
             "[Service]\n"
             "Type=oneshot\n"
-            "ExecStart=/usr/bin/plumb test /srv/policies --state-dir /var/lib/plumb\n"
+            "ExecStart=/usr/bin/plumb test --history /srv/policies --state-dir /var/lib/plumb\n"
             "SuccessExitStatus=4 5 8 9\n");
   EXPECT_EQ(files[1].text,
             "# Written by plumb schedule; plumb schedule remove deletes it.\n"
@@ -121,7 +121,7 @@ TEST(AgentTasks, WindowsTaskXml) {
                                "        </TimeTrigger>"),
             std::string::npos)
       << files[0].text;
-  EXPECT_NE(files[0].text.find("<Arguments>test C:\\policies --state-dir C:\\ProgramData\\plumb</Arguments>"),
+  EXPECT_NE(files[0].text.find("<Arguments>test --history C:\\policies --state-dir C:\\ProgramData\\plumb</Arguments>"),
             std::string::npos);
   EXPECT_NE(files[1].text.find("<CalendarTrigger>\n"
                                "            <StartBoundary>2000-01-01T22:30:00</StartBoundary>\n"

@@ -1,0 +1,73 @@
+// The node's run history: file names that sort by time, retention by count and age, and the
+// atomic copy to a shared report folder.
+#include "engine/report/history.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "engine/util/read_file.h"
+#include "resources/system_backends.h"
+#include "tests/support/temp_dir.h"
+
+namespace plumb {
+namespace {
+
+namespace fs = std::filesystem;
+
+RunReport Report(const std::string& run_id, RunKind kind) {
+  RunReport r;
+  r.run_id = run_id;
+  r.kind = kind;
+  r.facts.Set("hostname", std::string("hv2.corp"));
+  return r;
+}
+
+std::vector<std::string> Listing(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(History, NamesSortByTime) {
+  EXPECT_EQ(HistoryFileName(Report("20261122T034259Z-68a621", RunKind::kApply)), "hv2.corp_20261122T034259Z-68a621_apply.json");
+  EXPECT_EQ(HistoryFileTime("hv2.corp_20261122T034259Z-68a621_apply.json"), 1795318979);
+  EXPECT_EQ(HistoryFileTime("hv2.corp_garbage.json"), -1);
+  EXPECT_EQ(HistoryFileTime(".hv2.corp_20261122T034259Z-68a621_apply.json.tmp"), -1);
+}
+
+TEST(History, KeepsTheNewestWithinCountAndAgeAndCopiesAtomically) {
+  testing::TempDir dir;
+  auto fs = MakeSystemFileSystem();
+  HistorySettings keep3{3, 2 * 86400, dir / "share"};
+  int64_t now = HistoryFileTime("x_20261122T120000Z-000000_test.json");
+  // Five runs an hour apart, and one from three days ago recorded by an older version.
+  std::vector<std::string> ids = {"20261122T070000Z-000001", "20261122T080000Z-000002", "20261122T090000Z-000003",
+                                  "20261122T100000Z-000004", "20261122T110000Z-000005"};
+  fs::create_directories(dir / "reports");
+  testing::WriteText(dir / "reports/hv2.corp_20261119T110000Z-000000_test.json", "{}\n");
+  for (const auto& id : ids) ASSERT_TRUE(RecordRun(*fs, dir / "reports", Report(id, RunKind::kTest), "{}\n", keep3, now));
+  EXPECT_EQ(Listing(dir / "reports"),
+            (std::vector<std::string>{"hv2.corp_20261122T090000Z-000003_test.json",
+                                      "hv2.corp_20261122T100000Z-000004_test.json",
+                                      "hv2.corp_20261122T110000Z-000005_test.json"}));
+  EXPECT_EQ(Listing(dir / "share").size(), 5u) << "the share keeps everything; no temporary file is left";
+  EXPECT_EQ(*ReadWholeFile(dir / "share/hv2.corp_20261122T110000Z-000005_test.json"), "{}\n");
+  // Another node's reports in the same folder are not this node's to prune.
+  fs::copy_file(dir / "reports/hv2.corp_20261122T090000Z-000003_test.json",
+                dir / "reports/hv1_20261101T000000Z-000000_test.json");
+  ASSERT_TRUE(RecordRun(*fs, dir / "reports", Report("20261122T115900Z-000006", RunKind::kApply), "{}\n", keep3, now));
+  EXPECT_TRUE(fs::exists(dir / "reports/hv1_20261101T000000Z-000000_test.json"));
+  EXPECT_EQ(HistoryFiles(dir / "reports", "hv2.corp").size(), 3u);
+  // An unwritable share is an error; the local report is still kept.
+  HistorySettings bad{3, 2 * 86400, dir / "reports/hv1_20261101T000000Z-000000_test.json/share"};
+  auto st = RecordRun(*fs, dir / "reports", Report("20261122T115950Z-000007", RunKind::kTest), "{}\n", bad, now);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message.substr(0, 26), "cannot copy the report to ");
+  EXPECT_TRUE(fs::exists(dir / "reports/hv2.corp_20261122T115950Z-000007_test.json"));
+}
+
+}  // namespace
+}  // namespace plumb
