@@ -20,6 +20,7 @@
 #include "engine/util/sha256.h"
 #include "engine/report/formats.h"
 #include "engine/report/history.h"
+#include "engine/report/run_digest.h"
 #include "engine/report/sarif.h"
 #include "engine/run/executor.h"
 #include "engine/run/fake_system.h"
@@ -548,6 +549,16 @@ class Session {
     if (!j.last_outcome.empty()) out += "last outcome: " + j.last_outcome + "\n";
     out += "reboots by plumb for these policies: " + std::to_string(j.attempts.size()) + " of at most " +
            std::to_string(repo_.agent.reboot.max_per_digest) + "\n";
+    std::vector<RunDigest> runs;
+    std::string reports = state_dir + "/reports";
+    LoadFacts();  // the node's name, as its runs recorded it
+    for (const auto& name : HistoryFiles(reports, HistoryNode(facts_))) {
+      auto text = ReadWholeFile(reports + "/" + name);
+      auto run = text ? ReadRunReport(*text) : Result<RunDigest>(Error{"unreadable"});
+      if (run) runs.push_back(std::move(*run));
+      else out += "warning: skipped " + reports + "/" + name + ": " + run.error().message + "\n";
+    }
+    out += SummarizeHistory(runs, ctx.system.clock.Now(), 7 * 86400);
     std::fputs(out.c_str(), stdout);
     return ToInt(ExitCode::kCompliant);
   }

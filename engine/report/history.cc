@@ -11,26 +11,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string NodeOf(const RunReport& report) {
-  std::string node = report.facts.Get("hostname");
+std::string NodeOf(const RunReport& report) { return HistoryNode(report.facts); }
+
+}  // namespace
+
+std::string HistoryNode(const Facts& facts) {
+  std::string node = facts.Get("hostname");
   if (node.empty()) node = "node";
   for (char& c : node)  // file names must work on every file system a share may use
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '-';
   return node;
 }
 
-}  // namespace
-
 std::string HistoryFileName(const RunReport& report) {
-  return NodeOf(report) + "_" + report.run_id + "_" + ToString(report.kind) + ".json";
+  // The start to the millisecond, so that names sort by time; the run id's suffix keeps them unique.
+  std::string t;
+  for (char c : report.started_at)
+    if (c != '-' && c != ':') t += c;  // 2026-11-22T03:42:59.446Z -> 20261122T034259.446Z
+  std::string suffix = report.run_id.substr(report.run_id.find('-') == std::string::npos ? 0 : report.run_id.find('-') + 1);
+  return NodeOf(report) + "_" + t + "_" + suffix + "_" + ToString(report.kind) + ".json";
 }
 
 int64_t HistoryFileTime(const std::string& name) {
   if (name.starts_with(".")) return -1;  // a copy still being written
   size_t us = name.find('_');
   if (us == std::string::npos || name.size() < us + 17) return -1;
-  std::string t = name.substr(us + 1, 16);  // 20261122T034259Z
-  if (t[8] != 'T' || t[15] != 'Z') return -1;
+  std::string t = name.substr(us + 1, 16);  // 20261122T034259.446Z
+  if (t[8] != 'T' || (t[15] != '.' && t[15] != 'Z')) return -1;
   for (size_t i : {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14})
     if (!std::isdigit(static_cast<unsigned char>(t[i]))) return -1;
   CivilTime c{std::stoi(t.substr(0, 4)), static_cast<unsigned>(std::stoi(t.substr(4, 2))),

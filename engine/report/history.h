@@ -1,8 +1,8 @@
 #pragma once
 /// The node's run history: every scheduled run's JSON report kept in STATE/reports, bounded by
 /// count and age, and optionally copied to a shared report folder where a fleet report collects
-/// them. Files are named "<node>_<run id>_<command>.json"; the run id starts with the UTC time, so
-/// names sort by time. A copy appears under its final name only when complete.
+/// them. Files are named "<node>_<UTC start, to the ms>_<run id suffix>_<command>.json", so names
+/// sort by time. A copy appears under its final name only when complete.
 
 #include <cstdint>
 #include <string>
@@ -22,8 +22,11 @@ struct HistorySettings {
 };
 
 std::string HistoryFileName(const RunReport& report);
+/// The node part of this node's history file names (its hostname, made file-name safe).
+std::string HistoryNode(const Facts& facts);
 
-/// Unix seconds of a history file name's run id ("..._20261122T034259Z-683621_test.json"), or -1.
+/// Unix seconds of a history file name's start ("web-01_20261122T034259.446Z_683621_test.json"),
+/// or -1 when the name is not one.
 int64_t HistoryFileTime(const std::string& name);
 
 /// Writes `json` (the run's report) into `dir`, removes this node's reports beyond the limits, and

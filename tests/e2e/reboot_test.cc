@@ -122,7 +122,8 @@ TEST_F(Reboot, ScheduleRebootResume) {
                 "reboot barrier: kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")), since "
                 "2026-11-25 11:00 +0000: armed, waiting for a reboot\n"
                 "reboot: scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n"
-                "reboots by plumb for these policies: 0 of at most 2\n");
+                "reboots by plumb for these policies: 0 of at most 2\n"
+                "history: no recorded runs (scheduled runs record them; see plumb schedule)\n");
 
   WriteText(Fake() + "/now", kSaturday);
   RunResult exec = Execute();

@@ -83,6 +83,33 @@ TEST_F(Schedule, InstallShowChangeRemove) {
   EXPECT_EQ(Run("show").out, "plumb schedule: nothing installed\n");
 }
 
+TEST_F(Schedule, RecordedRunsAreKeptCopiedAndSummarised) {
+  WriteText(dir_ / "repo/plumb.toml", "[agent]\nhistory = 2\nreport_copy = \"" + (dir_ / "share") + "\"\n");
+  WriteText(dir_ / "repo/p.toml", "[policy]\nid = \"p\"\n[[resource]]\nid = \"f\"\ntype = \"file\"\n"
+                                  "path = \"" + (dir_ / "f") + "\"\ncontent = \"x\"\n");
+  for (const char* cmd : {"test", "apply", "test"}) {
+    RunResult r = RunPlumb({cmd, dir_ / "repo", "--state-dir", dir_ / "state", "--history"});
+    EXPECT_LT(r.code, 6) << r.err;
+  }
+  RunResult untracked = RunPlumb({"test", dir_ / "repo", "--state-dir", dir_ / "state"});
+  size_t local = 0, shared = 0;
+  for (const auto& e : fs::directory_iterator(dir_ / "state/reports")) local += e.path().extension() == ".json";
+  for (const auto& e : fs::directory_iterator(dir_ / "share")) {
+    shared += e.path().extension() == ".json";
+    EXPECT_NE(e.path().filename().string()[0], '.') << "no temporary copy is left";
+  }
+  EXPECT_EQ(local, 2u) << "history = 2 keeps the newest two";
+  EXPECT_EQ(shared, 3u) << "the share gets every recorded run; runs without --history record nothing";
+  RunResult status = RunPlumb({"status", dir_ / "repo", "--state-dir", dir_ / "state"});
+  EXPECT_EQ(status.code, 0);
+  EXPECT_NE(status.out.find("history: 2 recorded runs, "), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("last test: "), std::string::npos);
+  EXPECT_NE(status.out.find(", exit 0: compliant\nlast apply: "), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find(", exit 5: 1 changed\ndrift now: none\nchanges in the last 7d: 1 in 1 apply\n"),
+            std::string::npos)
+      << status.out;
+}
+
 TEST_F(Schedule, InvalidSettingsInstallNothing) {
   WriteText(dir_ / "repo/plumb.toml", "[agent]\ntest_every = \"often\"\n");
   RunResult r = Run("");

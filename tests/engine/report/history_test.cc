@@ -15,9 +15,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A run id as plumb makes them ("20261122T070000Z-000001"); the start follows from it.
 RunReport Report(const std::string& run_id, RunKind kind) {
   RunReport r;
   r.run_id = run_id;
+  const std::string& t = run_id;
+  r.started_at = t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2) + "T" + t.substr(9, 2) + ":" +
+                 t.substr(11, 2) + ":" + t.substr(13, 2) + ".000Z";
   r.kind = kind;
   r.facts.Set("hostname", std::string("hv2.corp"));
   return r;
@@ -32,41 +36,46 @@ std::vector<std::string> Listing(const std::string& dir) {
 }
 
 TEST(History, NamesSortByTime) {
-  EXPECT_EQ(HistoryFileName(Report("20261122T034259Z-68a621", RunKind::kApply)), "hv2.corp_20261122T034259Z-68a621_apply.json");
-  EXPECT_EQ(HistoryFileTime("hv2.corp_20261122T034259Z-68a621_apply.json"), 1795318979);
+  RunReport r = Report("20261122T034259Z-68a621", RunKind::kApply);
+  r.started_at = "2026-11-22T03:42:59.446Z";
+  EXPECT_EQ(HistoryFileName(r), "hv2.corp_20261122T034259.446Z_68a621_apply.json");
+  EXPECT_EQ(HistoryFileTime("hv2.corp_20261122T034259.446Z_68a621_apply.json"), 1795318979);
   EXPECT_EQ(HistoryFileTime("hv2.corp_garbage.json"), -1);
-  EXPECT_EQ(HistoryFileTime(".hv2.corp_20261122T034259Z-68a621_apply.json.tmp"), -1);
+  EXPECT_EQ(HistoryFileTime(".hv2.corp_20261122T034259.446Z_68a621_apply.json.tmp"), -1);
+  // Within one second, names still sort by time.
+  r.started_at = "2026-11-22T03:42:59.087Z";
+  EXPECT_LT(HistoryFileName(r), "hv2.corp_20261122T034259.446Z_000000_test.json");
 }
 
 TEST(History, KeepsTheNewestWithinCountAndAgeAndCopiesAtomically) {
   testing::TempDir dir;
   auto fs = MakeSystemFileSystem();
   HistorySettings keep3{3, 2 * 86400, dir / "share"};
-  int64_t now = HistoryFileTime("x_20261122T120000Z-000000_test.json");
+  int64_t now = HistoryFileTime("x_20261122T120000.000Z_000000_test.json");
   // Five runs an hour apart, and one from three days ago recorded by an older version.
   std::vector<std::string> ids = {"20261122T070000Z-000001", "20261122T080000Z-000002", "20261122T090000Z-000003",
                                   "20261122T100000Z-000004", "20261122T110000Z-000005"};
   fs::create_directories(dir / "reports");
-  testing::WriteText(dir / "reports/hv2.corp_20261119T110000Z-000000_test.json", "{}\n");
+  testing::WriteText(dir / "reports/hv2.corp_20261119T110000.000Z_000000_test.json", "{}\n");
   for (const auto& id : ids) ASSERT_TRUE(RecordRun(*fs, dir / "reports", Report(id, RunKind::kTest), "{}\n", keep3, now));
   EXPECT_EQ(Listing(dir / "reports"),
-            (std::vector<std::string>{"hv2.corp_20261122T090000Z-000003_test.json",
-                                      "hv2.corp_20261122T100000Z-000004_test.json",
-                                      "hv2.corp_20261122T110000Z-000005_test.json"}));
+            (std::vector<std::string>{"hv2.corp_20261122T090000.000Z_000003_test.json",
+                                      "hv2.corp_20261122T100000.000Z_000004_test.json",
+                                      "hv2.corp_20261122T110000.000Z_000005_test.json"}));
   EXPECT_EQ(Listing(dir / "share").size(), 5u) << "the share keeps everything; no temporary file is left";
-  EXPECT_EQ(*ReadWholeFile(dir / "share/hv2.corp_20261122T110000Z-000005_test.json"), "{}\n");
+  EXPECT_EQ(*ReadWholeFile(dir / "share/hv2.corp_20261122T110000.000Z_000005_test.json"), "{}\n");
   // Another node's reports in the same folder are not this node's to prune.
-  fs::copy_file(dir / "reports/hv2.corp_20261122T090000Z-000003_test.json",
-                dir / "reports/hv1_20261101T000000Z-000000_test.json");
+  fs::copy_file(dir / "reports/hv2.corp_20261122T090000.000Z_000003_test.json",
+                dir / "reports/hv1_20261101T000000.000Z_000000_test.json");
   ASSERT_TRUE(RecordRun(*fs, dir / "reports", Report("20261122T115900Z-000006", RunKind::kApply), "{}\n", keep3, now));
-  EXPECT_TRUE(fs::exists(dir / "reports/hv1_20261101T000000Z-000000_test.json"));
+  EXPECT_TRUE(fs::exists(dir / "reports/hv1_20261101T000000.000Z_000000_test.json"));
   EXPECT_EQ(HistoryFiles(dir / "reports", "hv2.corp").size(), 3u);
   // An unwritable share is an error; the local report is still kept.
-  HistorySettings bad{3, 2 * 86400, dir / "reports/hv1_20261101T000000Z-000000_test.json/share"};
+  HistorySettings bad{3, 2 * 86400, dir / "reports/hv1_20261101T000000.000Z_000000_test.json/share"};
   auto st = RecordRun(*fs, dir / "reports", Report("20261122T115950Z-000007", RunKind::kTest), "{}\n", bad, now);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().message.substr(0, 26), "cannot copy the report to ");
-  EXPECT_TRUE(fs::exists(dir / "reports/hv2.corp_20261122T115950Z-000007_test.json"));
+  EXPECT_TRUE(fs::exists(dir / "reports/hv2.corp_20261122T115950.000Z_000007_test.json"));
 }
 
 }  // namespace

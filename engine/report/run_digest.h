@@ -1,0 +1,42 @@
+#pragma once
+/// Reading recorded run reports (plumb.run-report/1) back: what `plumb status` summarises from a
+/// node's history and what a fleet report aggregates.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/util/result.h"
+
+namespace plumb {
+
+struct ResourceDigest {
+  std::string id;  ///< "policy/resource"
+  std::string outcome;
+  std::string message;
+};
+
+struct RunDigest {
+  std::string node;
+  std::string run_id;
+  std::string command;      ///< test, apply, dry-run
+  std::string finished_at;  ///< as recorded
+  int64_t time = 0;         ///< Unix seconds of started_at
+  int exit_code = 0;
+  std::map<std::string, int64_t> summary;  ///< outcome -> count, and "total"
+  std::vector<ResourceDigest> resources;
+};
+
+/// Parses one report; an error says why it is not a plumb run report ("not JSON", "schema is
+/// 'x', not plumb.run-report/1", a missing field).
+Result<RunDigest> ReadRunReport(std::string_view text);
+
+/// plumb status's history lines from one node's runs (oldest first): the last test and apply,
+/// drift now, changes in the last `window_s`, and corrective changes (a resource plumb changed in
+/// two or more applies of the window: its drift came back after plumb had fixed it).
+std::string SummarizeHistory(const std::vector<RunDigest>& runs, int64_t now, int64_t window_s);
+
+}  // namespace plumb

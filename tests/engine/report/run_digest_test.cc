@@ -1,0 +1,82 @@
+// Recorded run reports read back, and plumb status's summary of a node's history.
+#include "engine/report/run_digest.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/report/formats.h"
+
+namespace plumb {
+namespace {
+
+std::string Recorded(const std::string& started, RunKind kind, std::vector<std::pair<std::string, Outcome>> resources,
+                int exit_code) {
+  RunReport r;
+  r.run_id = "x";
+  r.kind = kind;
+  r.started_at = started;
+  r.finished_at = started;
+  r.facts.Set("hostname", std::string("web-01"));
+  for (const auto& [id, outcome] : resources) {
+    ResourceResult res;
+    res.policy = "p";
+    res.id = id;
+    res.outcome = outcome;
+    if (outcome == Outcome::kFailed) res.message = "boom";
+    r.resources.push_back(res);
+  }
+  std::string json = RenderJson(r);
+  // The exit code is computed from outcomes; the fixture states it.
+  size_t at = json.find("\"exit_code\": ");
+  return json.substr(0, at) + "\"exit_code\": " + std::to_string(exit_code) + json.substr(json.find(',', at));
+}
+
+TEST(RunDigest, ReadsWhatRenderJsonWrites) {
+  auto d = ReadRunReport(Recorded("2026-11-20T10:00:00.000Z", RunKind::kApply,
+                             {{"a", Outcome::kChanged}, {"b", Outcome::kFailed}}, 1));
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->node, "web-01");
+  EXPECT_EQ(d->command, "apply");
+  EXPECT_EQ(d->time, 1795168800);
+  EXPECT_EQ(d->exit_code, 1);
+  EXPECT_EQ(d->summary.at("changed"), 1);
+  ASSERT_EQ(d->resources.size(), 2u);
+  EXPECT_EQ(d->resources[1].id, "p/b");
+  EXPECT_EQ(d->resources[1].message, "boom");
+}
+
+TEST(RunDigest, ForeignFilesSayWhy) {
+  EXPECT_EQ(ReadRunReport("<xml/>").error().message, "not JSON");
+  EXPECT_EQ(ReadRunReport("{\"a\": 1}").error().message, "no 'schema': not a plumb run report");
+  EXPECT_EQ(ReadRunReport("{\"schema\": \"plumb.plan/1\"}").error().message,
+            "schema is 'plumb.plan/1', not plumb.run-report/1");
+  EXPECT_EQ(ReadRunReport("{\"schema\": \"plumb.run-report/1\"}").error().message,
+            "malformed plumb run report: key 'run_id' not found");
+}
+
+TEST(RunDigest, HistoryShowsLastRunsDriftChangesAndCorrectiveChanges) {
+  std::vector<RunDigest> runs;
+  for (auto text : {Recorded("2026-11-10T02:00:00.000Z", RunKind::kApply, {{"a", Outcome::kChanged}}, 5),
+                    Recorded("2026-11-20T02:00:00.000Z", RunKind::kApply, {{"a", Outcome::kChanged}, {"b", Outcome::kChanged}}, 5),
+                    Recorded("2026-11-21T02:00:00.000Z", RunKind::kApply, {{"a", Outcome::kChanged}, {"c", Outcome::kFailed}}, 1),
+                    Recorded("2026-11-21T03:00:00.000Z", RunKind::kTest, {{"a", Outcome::kDrifted}, {"c", Outcome::kFailed}}, 1)})
+    runs.push_back(*ReadRunReport(text));
+  int64_t now = runs.back().time + 3600;
+  EXPECT_EQ(SummarizeHistory(runs, now, 7 * 86400),
+            "history: 4 recorded runs, 2026-11-10T02:00:00.000Z to 2026-11-21T03:00:00.000Z\n"
+            "last test: 2026-11-21T03:00:00.000Z, exit 1: 1 drifted, 1 failed\n"
+            "last apply: 2026-11-21T02:00:00.000Z, exit 1: 1 changed, 1 failed\n"
+            "drift now: p/a, p/c (failed)\n"
+            "changes in the last 7d: 3 in 2 applies\n"
+            "corrective changes: p/a (2 times): their drift came back after plumb fixed them; something is working "
+            "against the policy\n");
+  EXPECT_EQ(SummarizeHistory({}, now, 86400), "history: no recorded runs (scheduled runs record them; see plumb schedule)\n");
+  EXPECT_EQ(SummarizeHistory({runs[0]}, now, 86400),
+            "history: 1 recorded run, 2026-11-10T02:00:00.000Z to 2026-11-10T02:00:00.000Z\n"
+            "last test: none recorded\n"
+            "last apply: 2026-11-10T02:00:00.000Z, exit 5: 1 changed\n"
+            "drift now: none\n"
+            "changes in the last 1d: 0 in 0 applies\n");
+}
+
+}  // namespace
+}  // namespace plumb
