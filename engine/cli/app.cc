@@ -25,8 +25,6 @@
 #include "engine/run/executor.h"
 #include "engine/run/fake_system.h"
 #include "engine/run/reboot.h"
-#include "engine/schedule/systemd.h"
-#include "engine/schedule/task_xml.h"
 #include "engine/util/strings.h"
 #include "resources/registry.h"
 #include "resources/system_backends.h"
@@ -230,7 +228,7 @@ class Session {
     std::printf("plumb validate: %s, %s, %s\n", Count(repo_.policies.size(), "policy", "policies").c_str(),
                 Count(repo_.ResourceCount(), "resource", "resources").c_str(),
                 diags_.WarningCount() ? DiagnosticCounts().c_str() : "no errors");
-    if (inventory.size() < opt_.facts_files.size()) PrintApplicability();
+    if (inventory.size() < opt_.facts_files.size()) std::fputs(RenderApplicability(repo_, facts_).c_str(), stdout);
     return ToInt(sarif_ok ? ExitCode::kCompliant : ExitCode::kFailed);
   }
 
@@ -273,23 +271,6 @@ class Session {
       }
     }
     return ToInt(ExitCode::kCompliant);
-  }
-
-  // Which policies the --facts select, and why the others do not apply.
-  void PrintApplicability() {
-    std::string node = facts_.Get("hostname");
-    size_t width = 0, applies = 0;
-    for (const auto& p : repo_.policies) width = std::max(width, p.id.size());
-    std::string lines;
-    for (const auto& p : repo_.policies) {
-      SelectorResult r = p.applies_to.Evaluate(facts_);
-      applies += r.matches;
-      std::string what = r.matches ? "applies (" + Count(p.resources.size(), "resource", "resources") + ")"
-                                   : "not applicable: " + r.reason;
-      lines += "  " + p.id + std::string(width - p.id.size() + 2, ' ') + what + "\n";
-    }
-    std::printf("on %s: %zu of %s apply\n%s", node.empty() ? "this node" : node.c_str(), applies,
-                Count(repo_.policies.size(), "policy", "policies").c_str(), lines.c_str());
   }
 
   int Graph() {
@@ -418,7 +399,7 @@ class Session {
     report.facts = facts_;
     report.policy_root = repo_.root;
     report.revision = repo_.revision;
-    if (!report.revision.commit.empty()) report.revision.dirty = PolicyFilesDirty();
+    if (!report.revision.commit.empty()) report.revision.dirty = PolicyFolderDirty(*processes_, opt_.policy_path);
     report.root = root_->confined() ? root_->root() : "/";
     log().debug("run {}: {} resources, state folder {}", report.run_id, graph_->size(), state_dir);
 
@@ -549,16 +530,8 @@ class Session {
     if (!j.last_outcome.empty()) out += "last outcome: " + j.last_outcome + "\n";
     out += "reboots by plumb for these policies: " + std::to_string(j.attempts.size()) + " of at most " +
            std::to_string(repo_.agent.reboot.max_per_digest) + "\n";
-    std::vector<RunDigest> runs;
-    std::string reports = state_dir + "/reports";
     LoadFacts();  // the node's name, as its runs recorded it
-    for (const auto& name : HistoryFiles(reports, HistoryNode(facts_))) {
-      auto text = ReadWholeFile(reports + "/" + name);
-      auto run = text ? ReadRunReport(*text) : Result<RunDigest>(Error{"unreadable"});
-      if (run) runs.push_back(std::move(*run));
-      else out += "warning: skipped " + reports + "/" + name + ": " + run.error().message + "\n";
-    }
-    out += SummarizeHistory(runs, ctx.system.clock.Now(), 7 * 86400);
+    out += HistorySection(state_dir + "/reports", HistoryNode(facts_), ctx.system.clock.Now());
     std::fputs(out.c_str(), stdout);
     return ToInt(ExitCode::kCompliant);
   }
@@ -617,23 +590,6 @@ class Session {
     return RebootContext{settings, *system_, PositionOf(facts_), execute, resume};
   }
 
-  // Whether the policy folder's tracked files differ from HEAD: the one question plumb asks git
-  // itself (HEAD is read from .git directly); nullopt when git is missing or fails.
-  std::optional<bool> PolicyFilesDirty() {
-    std::error_code ec;
-    std::string path = std::filesystem::absolute(opt_.policy_path, ec).lexically_normal().string();
-    ProcessRequest req;
-    std::string dir = std::filesystem::is_directory(path, ec) ? path : std::filesystem::path(path).parent_path().string();
-    auto quote = [](const std::string& w) {
-      return CurrentPlatform() == Platforms::kWindows ? QuoteWindowsArgument(w) : ShellQuote(w);
-    };
-    req.command = "git -C " + quote(dir) + " status --porcelain --untracked-files=no -- " + quote(path);
-    req.timeout = std::chrono::seconds(10);
-    auto r = processes_->Run(req);
-    if (!r || r->end != ProcessEnd::kExited || r->code != 0) return std::nullopt;
-    return !r->output.empty();
-  }
-
   // What the scheduled commands pass after their subcommand: absolute policy path, state folder,
   // facts files and, for commands that converge, the root.
   enum class Root { kLeaveOut, kInclude };
@@ -664,12 +620,7 @@ class Session {
     TaskInstaller& installer = Installer();
     std::string record = state_dir + "/schedule";
     if (action == "show") {
-      auto recorded = RecordedSchedule(installer, record);
-      if (recorded.empty()) std::printf("plumb schedule: nothing installed\n");
-      for (const auto& [file, exists] : recorded)
-        std::printf("## %s (%s)\n%s", file.name.c_str(),
-                    exists ? "installed" : "missing: removed outside plumb; plumb schedule installs it again",
-                    file.text.c_str());
+      std::fputs(RenderRecorded(RecordedSchedule(installer, record)).c_str(), stdout);
       return ToInt(ExitCode::kCompliant);
     }
     LockResult lock = Lock(state_dir);

@@ -100,6 +100,22 @@ std::string RenderPlan(const FleetPlan& plan) {
   return out;
 }
 
+std::string RenderApplicability(const Repository& repo, const Facts& facts) {
+  std::string node = facts.Get("hostname");
+  size_t width = 0, applies = 0;
+  for (const auto& p : repo.policies) width = std::max(width, p.id.size());
+  std::string lines;
+  for (const auto& p : repo.policies) {
+    SelectorResult r = p.applies_to.Evaluate(facts);
+    applies += r.matches;
+    std::string what = r.matches ? "applies (" + Count(p.resources.size(), "resource", "resources") + ")"
+                                 : "not applicable: " + r.reason;
+    lines += "  " + p.id + std::string(width - p.id.size() + 2, ' ') + what + "\n";
+  }
+  return "on " + (node.empty() ? std::string("this node") : node) + ": " + std::to_string(applies) + " of " +
+         Count(repo.policies.size(), "policy", "policies") + " apply\n" + lines;
+}
+
 std::string RenderPlanJson(const FleetPlan& plan) {
   nlohmann::ordered_json doc;
   doc["schema"] = "plumb.plan/1";

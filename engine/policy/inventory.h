@@ -48,6 +48,10 @@ FleetPlan PlanFleet(const Repository& repo, const std::vector<NodeFacts>& nodes)
 /// that apply nowhere.
 std::string RenderPlan(const FleetPlan& plan);
 
+/// `validate --facts FILE`: which policies those facts select, and why the others do not apply
+/// ("on hv2: 5 of 5 policies apply" and one line per policy).
+std::string RenderApplicability(const Repository& repo, const Facts& facts);
+
 /// The plan as JSON (schema "plumb.plan/1", docs/report-schema.md).
 std::string RenderPlanJson(const FleetPlan& plan);
 

@@ -1,5 +1,7 @@
 #include "engine/policy/repository.h"
 
+#include "resources/process.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -154,6 +156,20 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
   }
   repo.revision = ReadRevisionOf(listing);
   return repo;
+}
+
+std::optional<bool> PolicyFolderDirty(ProcessRunner& processes, const std::string& policy_path) {
+  std::error_code ec;
+  std::string path = fs::absolute(policy_path, ec).lexically_normal().string();
+  std::string dir = fs::is_directory(path, ec) ? path : fs::path(path).parent_path().string();
+  // Double quotes group a path for both /bin/sh and cmd.exe; paths with quotes or $ are left to git's failure.
+  if (path.find_first_of("\"$`") != std::string::npos) return std::nullopt;
+  ProcessRequest req;
+  req.command = "git -C \"" + dir + "\" status --porcelain --untracked-files=no -- \"" + path + "\"";
+  req.timeout = std::chrono::seconds(10);
+  auto r = processes.Run(req);
+  if (!r || r->end != ProcessEnd::kExited || r->code != 0) return std::nullopt;
+  return !r->output.empty();
 }
 
 Revision ReadRevisionOf(const PolicyFiles& listing) {

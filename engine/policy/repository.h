@@ -53,6 +53,11 @@ Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, 
 /// The git revision of the checkout holding the listed policies.
 Revision ReadRevisionOf(const PolicyFiles& listing);
 
+class ProcessRunner;
+/// Whether tracked files under the policy path differ from HEAD, asking `git status` (the one
+/// question plumb asks git itself); nullopt when git is missing or fails.
+std::optional<bool> PolicyFolderDirty(ProcessRunner& processes, const std::string& policy_path);
+
 /// Reads HEAD of the git checkout containing `path` (searching upwards), without running git.
 Revision ReadGitRevision(const std::string& path);
 

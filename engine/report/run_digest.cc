@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/policy/settings.h"
+#include "engine/report/history.h"
+#include "engine/util/read_file.h"
 #include "engine/util/civil_time.h"
 #include "engine/util/strings.h"
 
@@ -91,6 +93,18 @@ std::string SummarizeHistory(const std::vector<RunDigest>& runs, int64_t now, in
     out += "corrective changes: " + Join(corrective, ", ") +
            ": their drift came back after plumb fixed them; something is working against the policy\n";
   return out;
+}
+
+std::string HistorySection(const std::string& dir, const std::string& node, int64_t now) {
+  std::vector<RunDigest> runs;
+  std::string warnings;
+  for (const auto& name : HistoryFiles(dir, node)) {
+    auto text = ReadWholeFile(dir + "/" + name);
+    auto run = text ? ReadRunReport(*text) : Result<RunDigest>(Error{"cannot read it"});
+    if (run) runs.push_back(std::move(*run));
+    else warnings += "warning: skipped " + dir + "/" + name + ": " + run.error().message + "\n";
+  }
+  return warnings + SummarizeHistory(runs, now, 7 * 86400);
 }
 
 }  // namespace plumb

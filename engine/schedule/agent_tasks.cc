@@ -171,6 +171,15 @@ std::string DescribeTasks(const std::vector<AgentTask>& tasks) {
   return out;
 }
 
+std::string RenderRecorded(const std::vector<std::pair<TaskFile, bool>>& recorded) {
+  if (recorded.empty()) return "plumb schedule: nothing installed\n";
+  std::string out;
+  for (const auto& [file, exists] : recorded)
+    out += "## " + file.name + " (" +
+           (exists ? "installed" : "missing: removed outside plumb; plumb schedule installs it again") + ")\n" + file.text;
+  return out;
+}
+
 std::vector<std::pair<TaskFile, bool>> RecordedSchedule(TaskInstaller& installer, const std::string& record_dir) {
   std::vector<std::pair<TaskFile, bool>> out;
   std::error_code ec;

@@ -77,6 +77,10 @@ std::string DescribeOutcome(const ScheduleOutcome& outcome);
 /// One line per task: "  plumb-test    plumb test every 1h, up to 10m later at random".
 std::string DescribeTasks(const std::vector<AgentTask>& tasks);
 
+/// plumb schedule show: "## name (installed)" and the text of each recorded file, or
+/// "plumb schedule: nothing installed".
+std::string RenderRecorded(const std::vector<std::pair<TaskFile, bool>>& recorded);
+
 /// Removes everything recorded.
 Result<ScheduleOutcome> RemoveSchedule(TaskInstaller& installer, FileSystem& fs, const std::string& record_dir);
 /// The recorded files, each with whether the OS still has it.
