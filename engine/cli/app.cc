@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/cli/exit_code.h"
+#include "engine/cli/report_command.h"
 #include "engine/graph/graph.h"
 #include "engine/platform/platform.h"
 #include "engine/policy/cache.h"
@@ -762,6 +763,15 @@ int RunCli(int argc, char** argv) {
   policies(schedule);
   schedule->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or the platform's)");
   schedule->add_option("--root", o.root, "the root the scheduled runs resolve paths under");
+  auto* report = app.add_subcommand("report", "fleet compliance report from the run reports in these folders");
+  ReportOptions ro;
+  std::string stale = "2d";
+  report->add_option("folders", ro.dirs, "folders of recorded run reports (STATE/reports, a report_copy share)")->required();
+  report->add_option("--html", ro.html, "self-contained HTML page ('-' for stdout)");
+  report->add_option("--csv", ro.csv, "one row per resource of each node's latest run ('-' for stdout)");
+  report->add_option("--junit", ro.junit, "JUnit XML for CI dashboards ('-' for stdout)");
+  report->add_option("--json", ro.json, "JSON summary ('-' for stdout)");
+  report->add_option("--stale", stale, "a node without a run for this long is stale (default 2d)");
   auto* graph = app.add_subcommand("graph", "write the dependency graph as Graphviz DOT");
   policies(graph);
   graph->add_option("-o,--output", o.output, "write to this file instead of stdout");
@@ -770,7 +780,7 @@ int RunCli(int argc, char** argv) {
         ->allow_extra_args(false);
   auto* describe = app.add_subcommand("describe", "list resource types, or the properties of one");
   describe->add_option("type", o.type, "resource type");
-  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status, schedule}) c->fallthrough();
+  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status, schedule, report}) c->fallthrough();
   apply->get_option("--resume")->excludes(apply->get_option("--dry-run"));
 
   // CLI11 would call an unknown word a missing subcommand; name it and suggest instead.
@@ -793,6 +803,16 @@ int RunCli(int argc, char** argv) {
   // Test-only switches (documented in the README); never set in production.
   if (const char* fake = std::getenv("PLUMB_FAKE_SYSTEM")) o.fake_system = fake;
   if (const char* crash = std::getenv("PLUMB_TEST_CRASH_AT")) o.crash_at = std::atoi(crash);
+  if (*report) {
+    auto d = ParseDuration(stale);
+    if (!d || *d <= 0) {
+      std::fprintf(stderr, "plumb: error: --stale expects a duration like \"2d\" or \"12h\", got %s\n", Quote(stale).c_str());
+      return ToInt(ExitCode::kUsage);
+    }
+    ro.stale_after_s = *d;
+    auto fs = MakeSystemFileSystem();
+    return ReportCommand(ro, *fs, SystemClock().Now());
+  }
   Session s(o);
   if (*validate) return s.Validate();
   if (*plan) return s.Plan();

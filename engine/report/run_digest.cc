@@ -44,10 +44,25 @@ Result<RunDigest> ReadRunReport(std::string_view text) {
     r.exit_code = doc.at("exit_code").get<int>();
     r.node = doc.at("node").value("hostname", "");
     for (auto& [k, v] : doc.at("summary").items()) r.summary[k] = v.get<int64_t>();
-    for (const auto& res : doc.at("resources"))
-      r.resources.push_back({res.at("policy").get<std::string>() + "/" + res.at("id").get<std::string>(),
-                             res.at("outcome").get<std::string>(),
-                             res.value("message", nlohmann::json()).is_string() ? res["message"].get<std::string>() : ""});
+    auto text = [](const nlohmann::json& o, const char* key) {
+      auto it = o.find(key);
+      return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    for (const auto& res : doc.at("resources")) {
+      ResourceDigest d{res.at("policy").get<std::string>() + "/" + res.at("id").get<std::string>(),
+                       res.at("policy").get<std::string>(), res.at("outcome").get<std::string>(), text(res, "message"), {}};
+      if (auto drift = res.find("drift"); drift != res.end() && drift->is_array())
+        for (const auto& x : *drift) d.drift.push_back({text(x, "property"), text(x, "expected"), text(x, "actual")});
+      r.resources.push_back(std::move(d));
+    }
+    if (auto policies = doc.find("policies"); policies != doc.end() && policies->is_array())
+      for (const auto& p : *policies) r.policies[text(p, "id")] = {text(p, "title"), text(p, "severity")};
+    r.reboot_required = doc.value("reboot_required", false);
+    if (auto sched = doc.find("reboot_scheduled"); sched != doc.end() && sched->is_object()) {
+      r.reboot_state = text(*sched, "state");
+      r.reboot_at = text(*sched, "at_local");
+    }
+    if (auto repo = doc.find("policy_repository"); repo != doc.end() && repo->is_object()) r.revision = text(*repo, "revision");
   } catch (const nlohmann::json::exception& e) {
     std::string what = e.what();  // "[json.exception.out_of_range.403] key 'run_id' not found"
     return Error{"malformed plumb run report: " + what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2)};

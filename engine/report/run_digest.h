@@ -13,10 +13,21 @@
 
 namespace plumb {
 
+struct DriftDigest {
+  std::string property, expected, actual;
+};
+
 struct ResourceDigest {
-  std::string id;  ///< "policy/resource"
+  std::string id;      ///< "policy/resource"
+  std::string policy;
   std::string outcome;
   std::string message;
+  std::vector<DriftDigest> drift;
+};
+
+struct PolicyDigest {
+  std::string title;
+  std::string severity;
 };
 
 struct RunDigest {
@@ -28,6 +39,11 @@ struct RunDigest {
   int exit_code = 0;
   std::map<std::string, int64_t> summary;  ///< outcome -> count, and "total"
   std::vector<ResourceDigest> resources;
+  std::map<std::string, PolicyDigest> policies;  ///< by policy id
+  bool reboot_required = false;
+  std::string reboot_state;  ///< reboot_scheduled.state: scheduled, postponed, ... ("" when none)
+  std::string reboot_at;     ///< reboot_scheduled.at_local
+  std::string revision;      ///< policy_repository.revision, "" when none
 };
 
 /// Parses one report; an error says why it is not a plumb run report ("not JSON", "schema is

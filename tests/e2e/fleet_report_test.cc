@@ -1,0 +1,131 @@
+// plumb report on a folder of node reports: compliant, drifted, failed, waiting for a reboot,
+// stale, plus a malformed and a foreign file; the numbers in JSON, CSV, JUnit and HTML.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/util/civil_time.h"
+#include "tests/support/run_binary.h"
+#include "tests/support/temp_dir.h"
+
+namespace plumb {
+namespace {
+
+using testing::ReadText;
+using testing::RunPlumb;
+using testing::RunResult;
+using testing::WriteText;
+
+std::string Utc(int64_t t) {
+  CivilTime c = ToCivil(t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.000Z", c.year, c.month, c.day, c.hour, c.minute, c.second);
+  return buf;
+}
+
+// A plumb.run-report/1 document as a node records it.
+std::string NodeReport(const std::string& node, int64_t t, const std::string& command,
+                       std::vector<std::pair<std::string, std::string>> resources, const std::string& reboot = "") {
+  nlohmann::ordered_json r;
+  r["schema"] = "plumb.run-report/1";
+  r["run_id"] = "x";
+  r["command"] = command;
+  r["started_at"] = Utc(t);
+  r["finished_at"] = Utc(t + 2);
+  r["exit_code"] = 0;
+  r["node"] = {{"hostname", node}, {"facts", nlohmann::json::object()}};
+  r["policy_repository"] = {{"path", "policies"}, {"revision", "abc123"}, {"ref", nullptr}, {"dirty", false}};
+  r["summary"] = nlohmann::json::object();
+  r["policies"] = {{{"id", "sshd"}, {"title", "SSH"}, {"severity", "high"}, {"path", "sshd.toml"}},
+                   {{"id", "sysctl"}, {"title", "Kernel"}, {"severity", "medium"}, {"path", "sysctl.toml"}}};
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [id, outcome] : resources) {
+    nlohmann::json res = {{"policy", id.substr(0, id.find('/'))}, {"id", id.substr(id.find('/') + 1)},
+                          {"outcome", outcome}, {"message", nullptr}, {"drift", nlohmann::json::array()}};
+    if (outcome == "drifted") res["drift"].push_back({{"property", "value"}, {"expected", "no"}, {"actual", "yes"}});
+    if (outcome == "failed") res["message"] = "permission denied";
+    list.push_back(res);
+  }
+  r["resources"] = list;
+  r["reboot_required"] = !reboot.empty();
+  r["reboot_scheduled"] = reboot.empty() ? nlohmann::json(nullptr)
+                                         : nlohmann::json({{"state", reboot}, {"at_local", "2026-11-28 02:00 +0000"}});
+  return r.dump(2);
+}
+
+TEST(FleetReport, SummarisesEveryKindOfNode) {
+  testing::TempDir dir;
+  int64_t now = std::time(nullptr);
+  int64_t day = 86400;
+  auto put = [&](const std::string& name, const std::string& text) { WriteText(dir / ("reports/" + name), text); };
+  // web-01: drifted two days ago, fixed yesterday, compliant now.
+  put("web-01_a_test.json", NodeReport("web-01", now - 2 * day, "test", {{"sshd/root", "drifted"}, {"sysctl/fwd", "compliant"}}));
+  put("web-01_b_apply.json", NodeReport("web-01", now - day, "apply", {{"sshd/root", "changed"}, {"sysctl/fwd", "compliant"}}));
+  put("web-01_c_test.json", NodeReport("web-01", now - 3600, "test", {{"sshd/root", "compliant"}, {"sysctl/fwd", "compliant"}}));
+  put("web-02_a_test.json", NodeReport("web-02", now - 3600, "test", {{"sshd/root", "drifted"}, {"sysctl/fwd", "compliant"}}));
+  put("db-01_a_apply.json", NodeReport("db-01", now - 3600, "apply", {{"sshd/root", "compliant"}, {"sysctl/fwd", "failed"}}));
+  put("hv-01_a_apply.json",
+      NodeReport("hv-01", now - 3600, "apply", {{"sshd/root", "compliant"}, {"sysctl/fwd", "pending_reboot"}}, "scheduled"));
+  put("old-01_a_test.json", NodeReport("old-01", now - 10 * day, "test", {{"sshd/root", "compliant"}}));
+  put("broken.json", "{\"schema\": \"plumb.run-report/1\", \"run_id\": ");
+  put("notes.txt", "not a report");
+  put(".web-02_b_test.json.tmp", "half a cop");  // a copy in progress is not even looked at
+
+  std::string html = dir / "fleet.html", csv = dir / "fleet.csv", junit = dir / "fleet.xml", json = dir / "fleet.json";
+  RunResult r = RunPlumb({"report", dir / "reports", "--html", html, "--csv", csv, "--junit", junit, "--json", json});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "plumb report: 5 nodes: 2 compliant, 1 drifted, 1 failed, 1 waiting for a reboot; 1 stale; 2 files skipped\n");
+  EXPECT_EQ(r.err, "plumb: warning: skipped " + (dir / "reports/broken.json") + ": not JSON\n"
+                   "plumb: warning: skipped " + (dir / "reports/notes.txt") + ": not a .json file\n");
+
+  auto doc = nlohmann::json::parse(ReadText(json));
+  EXPECT_EQ(doc["schema"], "plumb.fleet-report/1");
+  EXPECT_EQ(doc["summary"], nlohmann::json::parse(R"({"nodes": 5, "compliant": 2, "drifted": 1, "failed": 1,
+                                                       "pending_reboot": 1, "stale": 1})"));
+  EXPECT_EQ(doc["policies"]["sshd"], nlohmann::json::parse(R"({"compliant": 4, "nodes": 5})"));
+  EXPECT_EQ(doc["policies"]["sysctl"], nlohmann::json::parse(R"({"compliant": 2, "nodes": 4})"));
+  EXPECT_EQ(doc["severities"]["high"], nlohmann::json::parse(R"({"compliant": 4, "total": 5})"));
+  EXPECT_EQ(doc["nodes"][0]["node"], "db-01");
+  EXPECT_EQ(doc["nodes"][0]["findings"][0]["message"], "permission denied");
+  EXPECT_EQ(doc["nodes"][1]["reboot"], "scheduled");
+  EXPECT_EQ(doc["nodes"][2]["stale"], true);
+  EXPECT_EQ(doc["nodes"][4]["node"], "web-02");
+  EXPECT_EQ(doc["nodes"][4]["findings"][0]["drift"], "value: expected 'no', actual 'yes'");
+  ASSERT_GE(doc["trend"].size(), 3u);
+  EXPECT_EQ(doc["trend"][0]["nodes"], 1);  // ten days ago only old-01 had reported
+  EXPECT_EQ(doc["warnings"].size(), 2u);
+
+  std::string rows = ReadText(csv);
+  EXPECT_EQ(rows.substr(0, rows.find('\n')), "node,policy,resource,outcome,severity,drift,message,finished_at");
+  EXPECT_NE(rows.find("\nweb-02,sshd,root,drifted,high,\"value: expected 'no', actual 'yes'\",,"), std::string::npos)
+      << rows;
+  EXPECT_NE(rows.find("\ndb-01,sysctl,fwd,failed,medium,,permission denied,"), std::string::npos) << rows;
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 10) << "header + 2 resources x 4 nodes + 1 of old-01";
+
+  std::string xml = ReadText(junit);
+  EXPECT_NE(xml.find("<testsuite name=\"web-02\" tests=\"2\" failures=\"1\" errors=\"0\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"old-01\" tests=\"2\" failures=\"0\" errors=\"1\">"), std::string::npos) << xml;
+
+  std::string page = ReadText(html);
+  EXPECT_NE(page.find("<div class=\"drifted\" id=\"figure-drifted\"><b>1</b>drifted</div>"), std::string::npos);
+  EXPECT_NE(page.find("<div class=\"stale\" id=\"figure-stale\"><b>1</b>stale</div>"), std::string::npos);
+  EXPECT_NE(page.find("<td>sshd</td><td>high</td><td>4 of 5 (80%)</td>"), std::string::npos);
+  EXPECT_NE(page.find("<td>web-02</td><td>sshd/root</td><td class=\"drifted\">drifted</td><td><div>value: expected "
+                      "<code>no</code>, actual <code>yes</code></div></td>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<svg id=\"trend\""), std::string::npos);
+  EXPECT_EQ(page.find("<script"), std::string::npos) << "self-contained, no scripts";
+  EXPECT_EQ(page.find("http://"), page.find("http://www.w3.org/2000/svg")) << "no external assets";
+}
+
+TEST(FleetReport, BadArguments) {
+  RunResult none = RunPlumb({"report"});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_EQ(none.err, "folders is required\nRun with --help for more information.\n");
+  RunResult stale = RunPlumb({"report", ".", "--stale", "soon"});
+  EXPECT_EQ(stale.code, 2);
+  EXPECT_EQ(stale.err, "plumb: error: --stale expects a duration like \"2d\" or \"12h\", got 'soon'\n");
+}
+
+}  // namespace
+}  // namespace plumb
