@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
   mingw-w64 wine wine64 dpkg-dev
   systemd  # systemd-analyze verify checks the units plumb schedule writes
+  chromium  # renders the fleet report in the browser test
 )
 
 missing=()

@@ -2,6 +2,7 @@
 // stale, plus a malformed and a foreign file; the numbers in JSON, CSV, JUnit and HTML.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "engine/util/civil_time.h"
@@ -116,6 +117,35 @@ TEST(FleetReport, SummarisesEveryKindOfNode) {
   EXPECT_NE(page.find("<svg id=\"trend\""), std::string::npos);
   EXPECT_EQ(page.find("<script"), std::string::npos) << "self-contained, no scripts";
   EXPECT_EQ(page.find("http://"), page.find("http://www.w3.org/2000/svg")) << "no external assets";
+}
+
+// The page in a real browser: headless Chromium (Debian's chromium package) parses it, and the
+// DOM it builds and a screenshot are checked. Chromium's profile and caches stay in the temp dir.
+TEST(FleetReport, RendersInHeadlessChromium) {
+  if (std::system("command -v chromium >/dev/null 2>&1") != 0) GTEST_SKIP() << "chromium is not installed";
+  testing::TempDir dir;
+  int64_t now = std::time(nullptr);
+  WriteText(dir / "reports/a.json", NodeReport("web-01", now - 3600, "test", {{"sshd/root", "compliant"}}));
+  WriteText(dir / "reports/b.json", NodeReport("web-02", now - 3600, "test", {{"sshd/root", "drifted"}}));
+  WriteText(dir / "reports/c.json",
+            NodeReport("hv-01", now - 3600, "apply", {{"sshd/root", "compliant"}, {"sysctl/fwd", "pending_reboot"}}, "scheduled"));
+  ASSERT_EQ(RunPlumb({"report", dir / "reports", "--html", dir / "fleet.html"}).code, 0);
+  std::string chromium = "HOME=" + dir.path() + " chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
+                         "--user-data-dir=" + (dir / "profile") + " --window-size=1100,900 ";
+  std::string url = "file://" + (dir / "fleet.html");
+  ASSERT_EQ(std::system((chromium + "--dump-dom " + url + " > " + (dir / "dom.html") + " 2>/dev/null").c_str()), 0);
+  std::string dom = ReadText(dir / "dom.html");
+  EXPECT_NE(dom.find("<title>plumb fleet compliance</title>"), std::string::npos) << dom.substr(0, 500);
+  EXPECT_NE(dom.find("<b>3</b>nodes</div>"), std::string::npos);
+  EXPECT_NE(dom.find("<b>1</b>drifted</div>"), std::string::npos);
+  EXPECT_NE(dom.find("<b>1</b>waiting for a reboot</div>"), std::string::npos);
+  EXPECT_NE(dom.find("<td>sshd</td><td>high</td><td>2 of 3 (67%)</td>"), std::string::npos);
+  EXPECT_NE(dom.find("<td class=\"pending_reboot\">reboot</td>"), std::string::npos);
+  EXPECT_NE(dom.find("<polyline"), std::string::npos) << "the trend chart is in the DOM";
+  ASSERT_EQ(std::system((chromium + "--screenshot=" + (dir / "fleet.png") + " " + url + " >/dev/null 2>&1").c_str()), 0);
+  std::string png = ReadText(dir / "fleet.png");
+  ASSERT_GT(png.size(), 8000u) << "a rendered page, not a blank one";
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
 }
 
 TEST(FleetReport, BadArguments) {
