@@ -178,8 +178,34 @@ std::vector<size_t> ParseList(const char* s) {
 
 }  // namespace
 
+// A recorded run report of one node with `resources` resources, a few of them drifted.
+std::string NodeReport(size_t node, size_t resources) {
+  std::string r = "{\"schema\": \"plumb.run-report/1\", \"run_id\": \"20261120T020000Z-" + std::to_string(node) +
+                  "\", \"command\": \"test\", \"started_at\": \"2026-11-20T02:00:00.000Z\", \"finished_at\": "
+                  "\"2026-11-20T02:00:03.000Z\", \"duration_s\": 3.0, \"exit_code\": 4, \"interrupted\": false, "
+                  "\"root\": \"/\", \"node\": {\"hostname\": \"node-" + std::to_string(node) + "\", \"facts\": {\"os\": "
+                  "\"linux\", \"distribution\": \"debian\", \"version\": \"12\"}}, \"policy_repository\": {\"path\": "
+                  "\"policies\", \"revision\": \"68c7260e\", \"ref\": \"refs/heads/main\", \"dirty\": false}, "
+                  "\"summary\": {\"compliant\": 98, \"drifted\": 2, \"total\": 100}, \"policies\": [";
+  for (size_t p = 0; p < 10; ++p)
+    r += std::string(p ? ", " : "") + "{\"id\": \"policy-" + std::to_string(p) + "\", \"title\": \"Policy " +
+         std::to_string(p) + "\", \"severity\": \"medium\", \"path\": \"p" + std::to_string(p) + ".toml\"}";
+  r += "], \"resources\": [";
+  for (size_t i = 0; i < resources; ++i) {
+    bool drifted = (i + node) % 50 == 0;
+    r += std::string(i ? ", " : "") + "{\"policy\": \"policy-" + std::to_string(i % 10) + "\", \"id\": \"r" +
+         std::to_string(i) + "\", \"type\": \"kv\", \"enforcement\": \"enforce\", \"outcome\": \"" +
+         (drifted ? "drifted" : "compliant") + "\", \"drift\": [" +
+         (drifted ? "{\"property\": \"value\", \"expected\": \"0\", \"actual\": \"1\"}" : "") +
+         "], \"actions\": [], \"duration_s\": 0.0001, \"diff\": null, \"message\": null, \"note\": null}";
+  }
+  return r + "], \"reboot_required\": false, \"reboot_needs\": [], \"reboot_scheduled\": null, "
+             "\"reboot_pending_os\": [], \"warnings\": []}\n";
+}
+
 int main(int argc, char** argv) {
   std::vector<size_t> sizes = {2000, 20000};
+  size_t fleet_n = 10000;
   size_t graph_n = 100000;
   int reps = 3;
   bool skip_apply = false;
@@ -188,12 +214,14 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--sizes" && i + 1 < argc) sizes = ParseList(argv[++i]);
     else if (a == "--graph" && i + 1 < argc) graph_n = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--fleet" && i + 1 < argc) fleet_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (a == "--skip-apply") skip_apply = true;
     else if (a == "--keep") keep = true;
     else if (a == "--plumb" && i + 1 < argc) g_plumb = argv[++i];
     else {
-      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--graph 100000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]\n");
+      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--graph 100000] [--fleet 10000] [--reps 3] [--skip-apply] [--keep] "
+                           "[--plumb PATH]\n");
       return 2;
     }
   }
@@ -276,6 +304,29 @@ int main(int argc, char** argv) {
                 Median(v_t), v_peak / 1024.0, "-", "-");
     std::printf("%-34s %9.3fs %10.1f %12s %8s\n", ("graph (DOT), " + std::to_string(graph_n) + " res").c_str(),
                 Median(g_t), g_peak / 1024.0, "-", "-");
+  }
+  if (fleet_n > 0) {
+    // A report share: one recorded run of 100 resources per node.
+    std::string reports = work + "/reports";
+    fs::create_directories(reports);
+    size_t bytes = 0;
+    for (size_t i = 0; i < fleet_n; ++i) {
+      std::string text = NodeReport(i, 100);
+      bytes += text.size();
+      Write(reports + "/node-" + std::to_string(i) + "_20261120T020000.000Z_" + std::to_string(i) + "_test.json", text);
+    }
+    std::vector<double> t;
+    long peak = 0;
+    for (int r = 0; r < reps; ++r) {
+      Sample s = RunPlumb({"report", reports, "--json", work + "/fleet.json", "--html", work + "/fleet.html",
+                           "--csv", work + "/fleet.csv", "--stale", "3650d"});
+      if (s.code != 0) std::fprintf(stderr, "plumb report exited %d\n", s.code);
+      t.push_back(s.seconds);
+      peak = std::max(peak, s.peak_kib);
+    }
+    std::printf("%-34s %9.3fs %10.1f %12s %8s  (%.0f MiB of reports)\n",
+                ("report, " + std::to_string(fleet_n) + " nodes x 100 res").c_str(), Median(t), peak / 1024.0, "-", "-",
+                bytes / 1048576.0);
   }
   if (!keep) fs::remove_all(work);
   return 0;
