@@ -60,26 +60,6 @@ struct Options {
   bool quiet = false;
 };
 
-std::string FormatUtc(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  CivilTime c = ToCivil(ms / 1000);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute,
-                c.second, static_cast<int>(ms % 1000));
-  return buf;
-}
-
-std::string NewRunId(std::chrono::system_clock::time_point t) {
-  std::string stamp = FormatUtc(t);
-  std::string compact;
-  for (char c : stamp.substr(0, 19))
-    if (c != '-' && c != ':') compact += c;
-  std::random_device rd;
-  char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "%06x", rd() & 0xffffff);
-  return compact + "Z-" + suffix;
-}
-
 // Everything a command needs, built once from the options. No globals: main owns it all.
 class Session {
  public:
@@ -763,15 +743,8 @@ int RunCli(int argc, char** argv) {
   policies(schedule);
   schedule->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or the platform's)");
   schedule->add_option("--root", o.root, "the root the scheduled runs resolve paths under");
-  auto* report = app.add_subcommand("report", "fleet compliance report from the run reports in these folders");
   ReportOptions ro;
-  std::string stale = "2d";
-  report->add_option("folders", ro.dirs, "folders of recorded run reports (STATE/reports, a report_copy share)")->required();
-  report->add_option("--html", ro.html, "self-contained HTML page ('-' for stdout)");
-  report->add_option("--csv", ro.csv, "one row per resource of each node's latest run ('-' for stdout)");
-  report->add_option("--junit", ro.junit, "JUnit XML for CI dashboards ('-' for stdout)");
-  report->add_option("--json", ro.json, "JSON summary ('-' for stdout)");
-  report->add_option("--stale", stale, "a node without a run for this long is stale (default 2d)");
+  auto* report = AddReportCommand(app, ro);
   auto* graph = app.add_subcommand("graph", "write the dependency graph as Graphviz DOT");
   policies(graph);
   graph->add_option("-o,--output", o.output, "write to this file instead of stdout");
@@ -804,12 +777,6 @@ int RunCli(int argc, char** argv) {
   if (const char* fake = std::getenv("PLUMB_FAKE_SYSTEM")) o.fake_system = fake;
   if (const char* crash = std::getenv("PLUMB_TEST_CRASH_AT")) o.crash_at = std::atoi(crash);
   if (*report) {
-    auto d = ParseDuration(stale);
-    if (!d || *d <= 0) {
-      std::fprintf(stderr, "plumb: error: --stale expects a duration like \"2d\" or \"12h\", got %s\n", Quote(stale).c_str());
-      return ToInt(ExitCode::kUsage);
-    }
-    ro.stale_after_s = *d;
     auto fs = MakeSystemFileSystem();
     return ReportCommand(ro, *fs, SystemClock().Now());
   }

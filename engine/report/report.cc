@@ -1,5 +1,10 @@
 #include "engine/report/report.h"
 
+#include <cstdio>
+#include <random>
+
+#include "engine/util/civil_time.h"
+
 #include "engine/util/strings.h"
 
 namespace plumb {
@@ -74,6 +79,26 @@ ExitCode RunReport::Exit() const {
   if (reboot.Required()) return ExitCode::kRebootScheduled;
   if (c[Outcome::kChanged]) return ExitCode::kChanged;
   return ExitCode::kCompliant;
+}
+
+std::string FormatUtc(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  CivilTime c = ToCivil(ms / 1000);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute,
+                c.second, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string NewRunId(std::chrono::system_clock::time_point t) {
+  std::string stamp = FormatUtc(t);
+  std::string compact;
+  for (char c : stamp.substr(0, 19))
+    if (c != '-' && c != ':') compact += c;
+  std::random_device rd;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%06x", rd() & 0xffffff);
+  return compact + "Z-" + suffix;
 }
 
 }  // namespace plumb

@@ -4,6 +4,7 @@
 /// redacted here; renderers never see them.
 
 #include <map>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -107,5 +108,10 @@ struct RunReport {
   ExitCode Exit() const;
 };
 
+
+/// "2026-11-22T03:42:59.446Z": UTC to the millisecond, as reports write times.
+std::string FormatUtc(std::chrono::system_clock::time_point t);
+/// A run id: the UTC start to the second and a random suffix ("20261122T034259Z-68a621").
+std::string NewRunId(std::chrono::system_clock::time_point t);
 
 }  // namespace plumb
