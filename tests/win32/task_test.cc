@@ -22,12 +22,16 @@ std::string Stored(const std::string& name) {
   return ss.str();
 }
 
+// Windows always runs the Task Scheduler; Wine's is a manual-start service that stops with the
+// last Wine process, so the tests keep it running for their own lifetime.
+::testing::AssertionResult StartTaskScheduler() {
+  Status started = MakeSystemServices()->SetState("Schedule", ServiceRunState::kRunning);
+  if (started) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << started.error().message;
+}
+
 TEST(Win32Tasks, ResumeAndRebootTasksRegister) {
-  // Windows always runs the Task Scheduler; Wine's is a manual-start service that stops with the
-  // last Wine process, so this test keeps it running for its own lifetime.
-  auto scm = MakeSystemServices();
-  Status started = scm->SetState("Schedule", ServiceRunState::kRunning);
-  ASSERT_TRUE(started) << started.error().message;
+  ASSERT_TRUE(StartTaskScheduler());
   auto fs = MakeSystemFileSystem();
   auto processes = MakeSystemProcessRunner();
   PlatformRebootSystem sys = MakePlatformRebootSystem(*processes, *fs);
@@ -47,9 +51,7 @@ TEST(Win32Tasks, ResumeAndRebootTasksRegister) {
 }
 
 TEST(Win32Tasks, ScheduleRegistersTestApplyAndResume) {
-  auto scm = MakeSystemServices();
-  Status started = scm->SetState("Schedule", ServiceRunState::kRunning);
-  ASSERT_TRUE(started) << started.error().message;
+  ASSERT_TRUE(StartTaskScheduler());
   auto fs = MakeSystemFileSystem();
   auto processes = MakeSystemProcessRunner();
   PlatformRebootSystem sys = MakePlatformRebootSystem(*processes, *fs);
