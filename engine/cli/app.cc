@@ -177,9 +177,6 @@ class Session {
     return out;
   }
 
-  static std::string Count(size_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-  }
 
   int Validate() {
     bool ok = Load(true);
@@ -206,8 +203,8 @@ class Session {
       log().error("{}", DiagnosticCounts());
       return ToInt(ExitCode::kInvalidInput);
     }
-    std::printf("plumb validate: %s, %s, %s\n", Count(repo_.policies.size(), "policy", "policies").c_str(),
-                Count(repo_.ResourceCount(), "resource", "resources").c_str(),
+    std::printf("plumb validate: %s, %s, %s\n", Plural(repo_.policies.size(), "policy", "policies").c_str(),
+                Plural(repo_.ResourceCount(), "resource", "resources").c_str(),
                 diags_.WarningCount() ? DiagnosticCounts().c_str() : "no errors");
     if (inventory.size() < opt_.facts_files.size()) std::fputs(RenderApplicability(repo_, facts_).c_str(), stdout);
     return ToInt(sarif_ok ? ExitCode::kCompliant : ExitCode::kFailed);
@@ -239,9 +236,9 @@ class Session {
       return ToInt(ExitCode::kInvalidInput);
     }
     FleetPlan plan = PlanFleet(repo_, nodes);
-    std::printf("plumb plan: %s, %s, %s\n%s", Count(nodes.size(), "node", "nodes").c_str(),
-                Count(repo_.policies.size(), "policy", "policies").c_str(),
-                Count(repo_.ResourceCount(), "resource", "resources").c_str(), RenderPlan(plan).c_str());
+    std::printf("plumb plan: %s, %s, %s\n%s", Plural(nodes.size(), "node", "nodes").c_str(),
+                Plural(repo_.policies.size(), "policy", "policies").c_str(),
+                Plural(repo_.ResourceCount(), "resource", "resources").c_str(), RenderPlan(plan).c_str());
     if (!opt_.json_path.empty()) {
       std::string text = RenderPlanJson(plan);
       if (opt_.json_path == "-") {

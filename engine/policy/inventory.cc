@@ -8,11 +8,6 @@
 #include "engine/util/strings.h"
 
 namespace plumb {
-namespace {
-
-std::string Count(size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
-
-}  // namespace
 
 std::vector<NodeFacts> LoadInventory(const std::vector<std::string>& paths, Diagnostics& diags) {
   namespace fs = std::filesystem;
@@ -86,17 +81,17 @@ std::string RenderPlan(const FleetPlan& plan) {
   for (const auto& n : plan.nodes) {
     size_t applies = std::count_if(n.policies.begin(), n.policies.end(), [](const PolicyOnNode& p) { return p.applies; });
     out += n.node->name + " (" + n.node->path + "): " + std::to_string(applies) + " of " +
-           Count(n.policies.size(), "policy", "policies") + ", " + Count(n.resources, "resource", "resources") +
+           Plural(n.policies.size(), "policy", "policies") + ", " + Plural(n.resources, "resource", "resources") +
            (n.reboots.empty() ? "" : ", " + std::to_string(n.reboots.size()) + " may need a reboot") + "\n";
     for (const auto& p : n.policies) {
       std::string pad(width - p.policy->id.size() + 2, ' ');
       out += "  " + p.policy->id + pad +
-             (p.applies ? Count(p.policy->resources.size(), "resource", "resources") : "not applicable: " + p.reason) + "\n";
+             (p.applies ? Plural(p.policy->resources.size(), "resource", "resources") : "not applicable: " + p.reason) + "\n";
     }
     for (const auto& r : n.reboots) out += "  reboot: " + r + "\n";
   }
   for (const Policy* p : plan.unused)
-    out += "policy " + p->id + " applies to none of the " + Count(plan.nodes.size(), "node", "nodes") + "\n";
+    out += "policy " + p->id + " applies to none of the " + Plural(plan.nodes.size(), "node", "nodes") + "\n";
   return out;
 }
 
@@ -108,12 +103,12 @@ std::string RenderApplicability(const Repository& repo, const Facts& facts) {
   for (const auto& p : repo.policies) {
     SelectorResult r = p.applies_to.Evaluate(facts);
     applies += r.matches;
-    std::string what = r.matches ? "applies (" + Count(p.resources.size(), "resource", "resources") + ")"
+    std::string what = r.matches ? "applies (" + Plural(p.resources.size(), "resource", "resources") + ")"
                                  : "not applicable: " + r.reason;
     lines += "  " + p.id + std::string(width - p.id.size() + 2, ' ') + what + "\n";
   }
   return "on " + (node.empty() ? std::string("this node") : node) + ": " + std::to_string(applies) + " of " +
-         Count(repo.policies.size(), "policy", "policies") + " apply\n" + lines;
+         Plural(repo.policies.size(), "policy", "policies") + " apply\n" + lines;
 }
 
 std::string RenderPlanJson(const FleetPlan& plan) {

@@ -141,7 +141,7 @@ std::string DescribeOutcome(const ScheduleOutcome& o) {
   std::vector<std::string> parts;
   if (!o.installed.empty()) parts.push_back("installed " + Join(o.installed, ", "));
   if (!o.removed.empty()) parts.push_back("removed " + Join(o.removed, ", "));
-  if (parts.empty()) return "plumb schedule: unchanged (" + std::to_string(o.unchanged) + (o.unchanged == 1 ? " file)" : " files)");
+  if (parts.empty()) return "plumb schedule: unchanged (" + Plural(o.unchanged, "file", "files") + ")";
   return "plumb schedule: " + Join(parts, "; ");
 }
 

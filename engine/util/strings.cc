@@ -174,4 +174,8 @@ std::string FormatSeconds(double seconds) {
   return buf;
 }
 
+std::string Plural(size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 }  // namespace plumb
