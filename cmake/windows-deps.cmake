@@ -1,8 +1,9 @@
 # Dependencies of the Windows cross build. Header-only libraries come from a staged include folder
-# that exposes only their headers (never /usr/include as a whole); tinyxml2 and GoogleTest are
-# compiled from Debian's sources. scripts/stage-windows-deps.sh prepares PLUMB_WIN_DEPS.
+# that exposes only their headers (never /usr/include as a whole); tinyxml2, simdjson and
+# GoogleTest are compiled from Debian's sources. scripts/stage-windows-deps.sh prepares PLUMB_WIN_DEPS.
 set(PLUMB_WIN_DEPS "${CMAKE_SOURCE_DIR}/build-win-deps" CACHE PATH "staged Windows dependencies")
-if(NOT EXISTS "${PLUMB_WIN_DEPS}/include/toml++" OR NOT EXISTS "${PLUMB_WIN_DEPS}/tinyxml2/tinyxml2.cpp")
+if(NOT EXISTS "${PLUMB_WIN_DEPS}/include/toml++" OR NOT EXISTS "${PLUMB_WIN_DEPS}/tinyxml2/tinyxml2.cpp"
+   OR NOT EXISTS "${PLUMB_WIN_DEPS}/simdjson/singleheader/simdjson.cpp")
   message(FATAL_ERROR "${PLUMB_WIN_DEPS} is not staged: run scripts/stage-windows-deps.sh ${PLUMB_WIN_DEPS}")
 endif()
 
@@ -17,6 +18,11 @@ add_library(plumb_tinyxml2 STATIC "${PLUMB_WIN_DEPS}/tinyxml2/tinyxml2.cpp")
 target_include_directories(plumb_tinyxml2 SYSTEM PUBLIC "${PLUMB_WIN_DEPS}/tinyxml2")
 target_compile_options(plumb_tinyxml2 PRIVATE -w)
 add_library(tinyxml2::tinyxml2 ALIAS plumb_tinyxml2)
+
+add_library(plumb_simdjson STATIC "${PLUMB_WIN_DEPS}/simdjson/singleheader/simdjson.cpp")
+target_include_directories(plumb_simdjson SYSTEM PUBLIC "${PLUMB_WIN_DEPS}/simdjson/singleheader")
+target_compile_options(plumb_simdjson PRIVATE -w)
+add_library(simdjson::simdjson ALIAS plumb_simdjson)
 
 find_package(Threads REQUIRED)
 # GCC 12's -Wrestrict misfires inside libstdc++'s string code when inlined for this target.

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build
   libtomlplusplus-dev libboost-graph-dev libspdlog-dev libfmt-dev libtinyxml2-dev
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
+  libsimdjson-dev  # reads run reports in bulk (plumb report)
   mingw-w64 wine wine64 dpkg-dev
   systemd  # systemd-analyze verify checks the units plumb schedule writes
   chromium  # renders the fleet report in the browser test

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stages the Windows cross build's dependencies in DIR (default build-win-deps): links to the
-# header-only libraries' own folders (toml++, Boost, spdlog, fmt, nlohmann, CLI11) and tinyxml2's
-# Debian source, fetched with apt-get source (a deb-src entry is added when there is none).
+# header-only libraries' own folders (toml++, Boost, spdlog, fmt, nlohmann, CLI11) and the Debian
+# sources of tinyxml2 and simdjson, fetched with apt-get source (a deb-src entry is added when there is none).
 # Idempotent.
 set -euo pipefail
 out=$(realpath -m "${1:-build-win-deps}")
@@ -10,8 +10,11 @@ for d in toml++ boost spdlog fmt nlohmann CLI; do
   [ -d "/usr/include/$d" ] || { echo "stage-windows-deps: /usr/include/$d missing; run scripts/install-deps.sh" >&2; exit 1; }
   ln -sfn "/usr/include/$d" "$out/include/$d"
 done
-if [ ! -f "$out/tinyxml2/tinyxml2.cpp" ]; then
-  if ! apt-get source --print-uris tinyxml2 >/dev/null 2>&1; then
+# Debian's source of PACKAGE, unpacked into $out/NAME (a no-op when $out/NAME/FILE exists).
+fetch_source() {
+  local package=$1 name=$2 file=$3
+  [ -f "$out/$name/$file" ] && return 0
+  if ! apt-get source --print-uris "$package" >/dev/null 2>&1; then
     if [ "$(id -u)" -ne 0 ]; then
       echo "stage-windows-deps: apt has no deb-src entry; run as root to add one" >&2
       exit 1
@@ -25,10 +28,15 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
     apt-get update -qq
   fi
+  local work
   work=$(mktemp -d)
-  (cd "$work" && apt-get source -qq tinyxml2 >/dev/null 2>&1)
-  rm -rf "$out/tinyxml2"
-  mv "$(find "$work" -maxdepth 1 -type d -name 'tinyxml2-*' | head -1)" "$out/tinyxml2"
+  (cd "$work" && apt-get source -qq "$package" >/dev/null 2>&1)
+  rm -rf "${out:?}/$name"
+  mv "$(find "$work" -maxdepth 1 -type d -name "$package-*" | head -1)" "$out/$name"
   rm -rf "$work"
-fi
+  [ -f "$out/$name/$file" ] || { echo "stage-windows-deps: $package's source has no $file" >&2; exit 1; }
+}
+fetch_source tinyxml2 tinyxml2 tinyxml2.cpp
+# simdjson's single-file amalgamation (singleheader/simdjson.{h,cpp}) is what the build compiles.
+fetch_source simdjson simdjson singleheader/simdjson.cpp
 echo "staged in $out"

@@ -1,6 +1,6 @@
 #include "engine/report/run_digest.h"
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "engine/policy/settings.h"
 #include "engine/report/history.h"
@@ -26,50 +26,157 @@ std::string Counts(const std::map<std::string, int64_t>& summary) {
   return parts.empty() ? "compliant" : Join(parts, ", ");
 }
 
+
+// Picks typed fields out of simdjson objects; the first problem is kept and every later read
+// returns an empty value, so a report is checked in one straight pass.
+class Fields {
+ public:
+  std::string_view Text(simdjson::dom::object o, std::string_view key) {
+    simdjson::dom::element e;
+    if (!Find(o, key, e)) return {};
+    std::string_view v;
+    if (e.get_string().get(v)) Fail("'" + std::string(key) + "' is not a string");
+    return v;
+  }
+  /// A string or nothing: null, a missing key and another type all read as "".
+  static std::string_view OptionalText(simdjson::dom::object o, std::string_view key) {
+    std::string_view v;
+    if (o.at_key(key).get_string().get(v)) return {};
+    return v;
+  }
+  int64_t Integer(simdjson::dom::object o, std::string_view key) {
+    simdjson::dom::element e;
+    if (!Find(o, key, e)) return 0;
+    int64_t v = 0;
+    if (e.get_int64().get(v)) Fail("'" + std::string(key) + "' is not an integer");
+    return v;
+  }
+  simdjson::dom::object Object(simdjson::dom::object o, std::string_view key) {
+    simdjson::dom::element e;
+    simdjson::dom::object v;
+    if (Find(o, key, e) && e.get_object().get(v)) Fail("'" + std::string(key) + "' is not an object");
+    return v;
+  }
+  simdjson::dom::array Array(simdjson::dom::object o, std::string_view key) {
+    simdjson::dom::element e;
+    simdjson::dom::array v;
+    if (Find(o, key, e) && e.get_array().get(v)) Fail("'" + std::string(key) + "' is not an array");
+    return v;
+  }
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  void Fail(std::string why) {
+    if (error_.empty()) error_ = std::move(why);
+  }
+
+ private:
+  bool Find(simdjson::dom::object o, std::string_view key, simdjson::dom::element& e) {
+    if (!ok()) return false;
+    if (o.at_key(key).get(e)) {
+      Fail("key '" + std::string(key) + "' not found");
+      return false;
+    }
+    return true;
+  }
+  std::string error_;
+};
+
 }  // namespace
 
-Result<RunDigest> ReadRunReport(std::string_view text) {
-  auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return Error{"not JSON"};
-  auto schema = doc.find("schema");
-  if (schema == doc.end() || !schema->is_string()) return Error{"no 'schema': not a plumb run report"};
-  if (*schema != "plumb.run-report/1")
-    return Error{"schema is '" + schema->get<std::string>() + "', not plumb.run-report/1"};
+struct RunReportReader::Impl {
+  simdjson::dom::parser parser;
+  std::string file;  // the last file read, with simdjson's padding after it
+};
+
+RunReportReader::RunReportReader() : impl_(std::make_unique<Impl>()) {}
+RunReportReader::~RunReportReader() = default;
+
+namespace {
+
+Result<RunDigest> Digest(simdjson::simdjson_result<simdjson::dom::element> parsed) {
+  simdjson::dom::element root;
+  simdjson::dom::object doc;
+  if (parsed.get(root) || root.get_object().get(doc)) return Error{"not JSON"};
+  std::string_view schema;
+  if (doc.at_key("schema").get_string().get(schema)) return Error{"no 'schema': not a plumb run report"};
+  if (schema != "plumb.run-report/1") return Error{"schema is '" + std::string(schema) + "', not plumb.run-report/1"};
+  Fields f;
+  auto malformed = [&f] { return Error{"malformed plumb run report: " + f.error()}; };
   RunDigest r;
-  try {
-    r.run_id = doc.at("run_id").get<std::string>();
-    r.command = doc.at("command").get<std::string>();
-    r.finished_at = doc.at("finished_at").get<std::string>();
-    r.time = ParseUtc(doc.at("started_at").get<std::string>());
-    r.exit_code = doc.at("exit_code").get<int>();
-    r.node = doc.at("node").value("hostname", "");
-    for (auto& [k, v] : doc.at("summary").items()) r.summary[k] = v.get<int64_t>();
-    auto text = [](const nlohmann::json& o, const char* key) {
-      auto it = o.find(key);
-      return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    for (const auto& res : doc.at("resources")) {
-      ResourceDigest d{res.at("policy").get<std::string>() + "/" + res.at("id").get<std::string>(),
-                       res.at("policy").get<std::string>(), res.at("outcome").get<std::string>(), text(res, "message"), {}};
-      if (auto drift = res.find("drift"); drift != res.end() && drift->is_array())
-        for (const auto& x : *drift) d.drift.push_back({text(x, "property"), text(x, "expected"), text(x, "actual")});
-      r.resources.push_back(std::move(d));
-    }
-    if (auto policies = doc.find("policies"); policies != doc.end() && policies->is_array())
-      for (const auto& p : *policies) r.policies[text(p, "id")] = {text(p, "title"), text(p, "severity")};
-    r.reboot_required = doc.value("reboot_required", false);
-    if (auto sched = doc.find("reboot_scheduled"); sched != doc.end() && sched->is_object()) {
-      r.reboot_state = text(*sched, "state");
-      r.reboot_at = text(*sched, "at_local");
-    }
-    if (auto repo = doc.find("policy_repository"); repo != doc.end() && repo->is_object()) r.revision = text(*repo, "revision");
-  } catch (const nlohmann::json::exception& e) {
-    std::string what = e.what();  // "[json.exception.out_of_range.403] key 'run_id' not found"
-    return Error{"malformed plumb run report: " + what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2)};
+  r.run_id = f.Text(doc, "run_id");
+  r.command = f.Text(doc, "command");
+  r.finished_at = f.Text(doc, "finished_at");
+  std::string started(f.Text(doc, "started_at"));
+  r.exit_code = static_cast<int>(f.Integer(doc, "exit_code"));
+  // A default simdjson object is no object at all: nothing is read from one after a failure.
+  simdjson::dom::object node = f.Object(doc, "node"), summary = f.Object(doc, "summary");
+  simdjson::dom::array resources = f.Array(doc, "resources");
+  if (!f.ok()) return malformed();
+  r.node = Fields::OptionalText(node, "hostname");
+  for (auto [key, value] : summary) {
+    int64_t n = 0;
+    if (value.get_int64().get(n)) return Error{"malformed plumb run report: 'summary' counts are not integers"};
+    r.summary[std::string(key)] = n;
   }
+  r.resources.reserve(resources.size());
+  for (simdjson::dom::element e : resources) {
+    simdjson::dom::object res;
+    if (e.get_object().get(res)) {
+      f.Fail("a resource is not an object");
+      break;
+    }
+    std::string_view policy = f.Text(res, "policy"), id = f.Text(res, "id"), outcome = f.Text(res, "outcome");
+    if (!f.ok()) break;
+    ResourceDigest d;
+    d.id.reserve(policy.size() + 1 + id.size());
+    d.id.append(policy).append("/").append(id);
+    d.policy = policy;
+    d.outcome = outcome;
+    d.message = Fields::OptionalText(res, "message");
+    simdjson::dom::array drift;
+    if (!res.at_key("drift").get_array().get(drift))
+      for (simdjson::dom::element x : drift) {
+        simdjson::dom::object o;
+        if (x.get_object().get(o)) continue;
+        d.drift.push_back({std::string(Fields::OptionalText(o, "property")), std::string(Fields::OptionalText(o, "expected")),
+                           std::string(Fields::OptionalText(o, "actual"))});
+      }
+    r.resources.push_back(std::move(d));
+  }
+  simdjson::dom::array policies;
+  if (!doc.at_key("policies").get_array().get(policies))
+    for (simdjson::dom::element e : policies) {
+      simdjson::dom::object p;
+      if (e.get_object().get(p)) continue;
+      r.policies[std::string(Fields::OptionalText(p, "id"))] = {std::string(Fields::OptionalText(p, "title")),
+                                                                std::string(Fields::OptionalText(p, "severity"))};
+    }
+  bool reboot = false;
+  r.reboot_required = !doc.at_key("reboot_required").get_bool().get(reboot) && reboot;
+  simdjson::dom::object sched;
+  if (!doc.at_key("reboot_scheduled").get_object().get(sched)) {
+    r.reboot_state = Fields::OptionalText(sched, "state");
+    r.reboot_at = Fields::OptionalText(sched, "at_local");
+  }
+  simdjson::dom::object repo;
+  if (!doc.at_key("policy_repository").get_object().get(repo)) r.revision = Fields::OptionalText(repo, "revision");
+  if (!f.ok()) return malformed();
+  r.time = ParseUtc(started);
   if (r.time < 0) return Error{"malformed plumb run report: started_at is not a UTC time"};
   return r;
 }
+
+}  // namespace
+
+Result<RunDigest> RunReportReader::Read(std::string_view text) { return Digest(impl_->parser.parse(text.data(), text.size())); }
+
+Result<RunDigest> RunReportReader::ReadFile(const std::string& path) {
+  // Read into a buffer that keeps simdjson's padding free after the text: parsed without a copy.
+  if (!ReadFileInto(path, impl_->file, simdjson::SIMDJSON_PADDING)) return Error{"cannot read it"};
+  return Digest(impl_->parser.parse(impl_->file.data(), impl_->file.size(), false));
+}
+
+Result<RunDigest> ReadRunReport(std::string_view text) { return RunReportReader().Read(text); }
 
 std::string SummarizeHistory(const std::vector<RunDigest>& runs, int64_t now, int64_t window_s) {
   if (runs.empty()) return "history: no recorded runs (scheduled runs record them; see plumb schedule)\n";
@@ -113,9 +220,9 @@ std::string SummarizeHistory(const std::vector<RunDigest>& runs, int64_t now, in
 std::string HistorySection(const std::string& dir, const std::string& node, int64_t now) {
   std::vector<RunDigest> runs;
   std::string warnings;
+  RunReportReader reader;
   for (const auto& name : HistoryFiles(dir, node)) {
-    auto text = ReadWholeFile(dir + "/" + name);
-    auto run = text ? ReadRunReport(*text) : Result<RunDigest>(Error{"cannot read it"});
+    auto run = reader.ReadFile(dir + "/" + name);
     if (run) runs.push_back(std::move(*run));
     else warnings += "warning: skipped " + dir + "/" + name + ": " + run.error().message + "\n";
   }

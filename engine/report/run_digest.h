@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,24 +31,48 @@ struct PolicyDigest {
   std::string severity;
 };
 
-struct RunDigest {
+/// What a run report says of the run as a whole.
+struct RunHeader {
   std::string node;
   std::string run_id;
   std::string command;      ///< test, apply, dry-run
   std::string finished_at;  ///< as recorded
   int64_t time = 0;         ///< Unix seconds of started_at
   int exit_code = 0;
-  std::map<std::string, int64_t> summary;  ///< outcome -> count, and "total"
-  std::vector<ResourceDigest> resources;
-  std::map<std::string, PolicyDigest> policies;  ///< by policy id
   bool reboot_required = false;
   std::string reboot_state;  ///< reboot_scheduled.state: scheduled, postponed, ... ("" when none)
   std::string reboot_at;     ///< reboot_scheduled.at_local
   std::string revision;      ///< policy_repository.revision, "" when none
 };
 
-/// Parses one report; an error says why it is not a plumb run report ("not JSON", "schema is
-/// 'x', not plumb.run-report/1", a missing field).
+struct RunDigest : RunHeader {
+  std::map<std::string, int64_t> summary;  ///< outcome -> count, and "total"
+  std::vector<ResourceDigest> resources;
+  std::map<std::string, PolicyDigest> policies;  ///< by policy id
+};
+
+/// Reads run reports (plumb.run-report/1) with simdjson. A reader keeps its parser's buffers
+/// from one report to the next, so reading thousands of them allocates little; use one reader per
+/// thread (a reader is not safe to share).
+class RunReportReader {
+ public:
+  RunReportReader();
+  ~RunReportReader();
+  RunReportReader(const RunReportReader&) = delete;
+  RunReportReader& operator=(const RunReportReader&) = delete;
+
+  /// Parses one report; an error says why it is not a plumb run report ("not JSON", "schema is
+  /// 'x', not plumb.run-report/1", "malformed plumb run report: key 'run_id' not found").
+  Result<RunDigest> Read(std::string_view text);
+  /// Reads the file and parses it as Read does; "cannot read it" when the file cannot be read.
+  Result<RunDigest> ReadFile(const std::string& path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;  // keeps simdjson's header out of every includer
+};
+
+/// One report with a reader of its own.
 Result<RunDigest> ReadRunReport(std::string_view text);
 
 /// plumb status's history lines from one node's runs (oldest first): the last test and apply,
