@@ -4,6 +4,7 @@
 /// follows a symbolic link at the final path component.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,18 @@ struct FileAttributes {
   std::optional<uint32_t> gid;
 };
 
+/// A file being written in pieces that appears at its path all at once. Created by
+/// FileSystem::CreateAtomic as a temporary file beside the path; Commit syncs it, renames it over
+/// the path and syncs the folder: readers see the old or the new content, never a mix, and the new
+/// content survives a power cut. Destroyed without a successful Commit, the temporary file is
+/// removed and the path is left as it was.
+class AtomicFile {
+ public:
+  virtual ~AtomicFile() = default;
+  virtual Status Append(std::string_view data) = 0;
+  virtual Status Commit() = 0;
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -54,9 +67,15 @@ class FileSystem {
   /// testing thousands of files is bounded by system calls.
   virtual Result<FileContent> Load(const std::string& path) = 0;
   virtual Result<std::string> ReadLink(const std::string& path) = 0;
-  /// Writes a temporary file beside `path`, syncs it, renames it over `path` and syncs the folder:
-  /// readers see the old or the new content, never a mix, and the new content survives a power cut.
-  virtual Status WriteAtomic(const std::string& path, std::string_view content, const FileAttributes& attrs) = 0;
+  /// Starts replacing `path` (see AtomicFile); `attrs` apply to the new file.
+  virtual Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) = 0;
+  /// Replaces `path` with `content` through CreateAtomic.
+  Status WriteAtomic(const std::string& path, std::string_view content, const FileAttributes& attrs) {
+    auto file = CreateAtomic(path, attrs);
+    if (!file) return file.error();
+    if (auto st = (*file)->Append(content); !st) return st;
+    return (*file)->Commit();
+  }
   virtual Status MakeDirectory(const std::string& path, const FileAttributes& attrs) = 0;
   virtual Status SetMode(const std::string& path, uint32_t mode) = 0;
   virtual Status SetOwner(const std::string& path, std::optional<uint32_t> uid, std::optional<uint32_t> gid) = 0;

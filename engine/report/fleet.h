@@ -4,31 +4,61 @@
 /// x policy matrix, the drifted resources with expected / actual, reboot status, a compliance
 /// trend and the nodes that stopped reporting. Rendered as self-contained HTML, CSV, JUnit XML
 /// and a JSON summary.
+///
+/// Memory is bounded by the fleet, not by the reports read: reports are read one at a time per
+/// thread, each node keeps only its latest run in a compact form (resource ids, policies and
+/// outcomes interned; message and drift only where the run recorded them), an older run leaves
+/// 24 bytes for the trend, and the renderers write their output in pieces.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/report/run_digest.h"
+#include "engine/util/result.h"
 
 namespace plumb {
 
-/// Every plumb run report found directly in `dirs` (*.json, dot files skipped); any other or
-/// malformed file is a warning naming it. Runs are ordered by node, then time.
-struct FleetInput {
-  std::vector<RunDigest> runs;
-  std::vector<std::string> warnings;
-};
-FleetInput CollectRunReports(const std::vector<std::string>& dirs);
+/// Index into one of FleetSummary's name tables.
+using NameId = uint32_t;
 
-/// A node's state in the latest run: compliant, drifted, failed, pending_reboot, not_applicable.
+/// How a policy (or a whole node) stands in a run, from its worst resource: failed (or skipped),
+/// drifted, waiting for a reboot, compliant (or changed, assumed), not applicable.
+enum class Standing : uint8_t { kNotApplicable, kCompliant, kPendingReboot, kDrifted, kFailed };
+/// "not_applicable", "compliant", "pending_reboot", "drifted", "failed".
+const char* ToString(Standing s);
+
+inline constexpr uint32_t kNoDetail = UINT32_MAX;
+
+struct FleetResource {
+  NameId id;        ///< FleetSummary::resource_ids: "policy/resource"
+  NameId policy;    ///< FleetSummary::policy_names
+  NameId outcome;   ///< FleetSummary::outcomes: the outcome as recorded
+  uint32_t detail;  ///< NodeRow::details, kNoDetail when the run recorded no message and no drift
+};
+
+struct FleetDetail {
+  std::string message;
+  std::vector<DriftDigest> drift;
+};
+
 struct NodeRow {
-  std::string node;
-  RunDigest latest;  ///< its latest run
-  std::string state;  ///< compliant, drifted, failed or pending_reboot (worst resource)
-  bool stale = false; ///< no run for longer than the stale limit
-  std::map<std::string, std::string> by_policy;  ///< policy -> worst outcome of its resources
+  RunHeader latest;  ///< its latest run (dry runs are previews, never a node's state)
+  Standing state = Standing::kCompliant;  ///< the worst resource (not applicable counts as compliant)
+  bool stale = false;                     ///< no run for longer than the stale limit
+  std::vector<FleetResource> resources;   ///< of the latest run, in its order
+  std::vector<FleetDetail> details;
+  std::vector<Standing> cells;  ///< by column: cells[i] is how FleetSummary::policies[i] stands here
+};
+
+/// A policy with at least one node it applies to: a column of the matrix.
+struct PolicyColumn {
+  NameId policy;
+  size_t compliant = 0, nodes = 0;
 };
 
 struct TrendPoint {
@@ -39,26 +69,82 @@ struct TrendPoint {
 
 struct FleetSummary {
   int64_t generated_at = 0;
-  std::vector<NodeRow> nodes;
+  std::vector<NodeRow> nodes;  ///< by node name
   size_t compliant = 0, drifted = 0, failed = 0, pending_reboot = 0, stale = 0;
-  std::vector<std::string> policies;  ///< every policy seen in a latest run, sorted
-  std::map<std::string, PolicyDigest> policy_info;
-  std::map<std::string, std::pair<size_t, size_t>> by_policy;    ///< policy -> (compliant nodes, nodes)
+  std::vector<PolicyColumn> policies;  ///< by policy name
   std::map<std::string, std::pair<size_t, size_t>> by_severity;  ///< severity -> (compliant, total) node-policy pairs
-  std::vector<TrendPoint> trend;      ///< one point per day with runs, oldest first (at most 30)
+  std::vector<TrendPoint> trend;  ///< one point per day with runs, oldest first (at most 30)
   std::vector<std::string> warnings;
+  size_t runs = 0;  ///< run reports read
+  std::vector<std::string> resource_ids, policy_names, outcomes;  ///< the name tables
+  std::vector<PolicyDigest> policy_info;  ///< by policy NameId: from the newest run that lists it
+
+  const std::string& Name(NameId policy) const { return policy_names[policy]; }
+  /// The severity of a policy, "" when no run said.
+  const std::string& Severity(NameId policy) const { return policy_info[policy].severity; }
 };
 
-FleetSummary SummarizeFleet(const FleetInput& input, int64_t now, int64_t stale_after_s);
+/// Builds a FleetSummary from runs handed over one at a time in any order. The result depends
+/// only on the runs and their `order` numbers, never on the order of the calls: of two runs of a
+/// node that started in the same second, the higher `order` is the later. So reports can be read
+/// on several threads (calls must not overlap: the caller serialises them).
+class FleetAggregator {
+ public:
+  void Add(RunDigest run, size_t order);
+  /// A file that is not a run report; warnings are listed by `order`.
+  void Skip(std::string warning, size_t order);
+  FleetSummary Finish(int64_t now, int64_t stale_after_s) &&;
 
-std::string RenderFleetJson(const FleetSummary& s);
+ private:
+  struct Names {
+    std::unordered_map<std::string, NameId> index;
+    std::vector<std::string> names;
+    NameId Get(const std::string& name);
+  };
+  struct Latest {
+    RunHeader header;
+    size_t order = 0;
+    std::vector<FleetResource> resources;
+    std::vector<FleetDetail> details;
+  };
+  struct TrendRun {
+    int64_t time;
+    uint32_t node;
+    uint32_t order;
+    bool clean;
+  };
+  struct Info {
+    PolicyDigest digest;
+    int64_t time = INT64_MIN;
+    size_t order = 0;
+  };
+  Names nodes_, ids_, policies_, outcomes_;
+  std::vector<Latest> latest_;  ///< by node NameId
+  std::vector<Info> info_;      ///< by policy NameId
+  std::vector<TrendRun> runs_;
+  std::vector<std::pair<size_t, std::string>> warnings_;
+};
+
+/// Reads every plumb run report directly in `dirs` (*.json; dot files, such as a copy in progress,
+/// are never read; any other file, and one that is not a run report, is a warning naming it) on
+/// `threads` threads and aggregates them.
+FleetSummary CollectFleet(const std::vector<std::string>& dirs, int64_t now, int64_t stale_after_s, unsigned threads);
+
+/// Receives rendered text in order, in pieces of about 1 MiB at most; an error stops the
+/// rendering and is what the renderer returns.
+using TextSink = std::function<Status(std::string_view)>;
+using FleetRenderer = Status (*)(const FleetSummary&, const TextSink&);
+
+Status RenderFleetJson(const FleetSummary& s, const TextSink& sink);
 /// One row per resource of each node's latest run: node, policy, resource, outcome, severity,
 /// drift ("property: expected 'x', actual 'y'; ..."), message, run time.
-std::string RenderFleetCsv(const FleetSummary& s);
+Status RenderFleetCsv(const FleetSummary& s, const TextSink& sink);
 /// A testsuite per node, a testcase per resource of its latest run; drift is a failure, a failed
 /// resource an error; a stale node's suite has an error of its own.
-std::string RenderFleetJunit(const FleetSummary& s);
+Status RenderFleetJunit(const FleetSummary& s, const TextSink& sink);
 /// One self-contained page: no scripts, styles inline, the trend as inline SVG.
-std::string RenderFleetHtml(const FleetSummary& s);
+Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink);
+/// A renderer's whole output as one string.
+std::string RenderToString(FleetRenderer render, const FleetSummary& s);
 
 }  // namespace plumb

@@ -1,5 +1,7 @@
 #include "engine/util/civil_time.h"
 
+#include <cstdio>
+
 #include <chrono>
 
 namespace plumb {
@@ -19,6 +21,13 @@ int64_t FromCivil(const CivilTime& c) {
   using namespace std::chrono;
   sys_days day{year{c.year} / month{c.month} / std::chrono::day{c.day}};
   return day.time_since_epoch().count() * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
+}
+
+std::string FormatDay(int64_t unix_seconds) {
+  CivilTime c = ToCivil(unix_seconds);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", c.year, c.month, c.day);
+  return buf;
 }
 
 }  // namespace plumb

@@ -2,6 +2,7 @@
 /// Calendar fields of an instant, for the few places that print times.
 
 #include <cstdint>
+#include <string>
 
 namespace plumb {
 
@@ -15,5 +16,8 @@ struct CivilTime {
 CivilTime ToCivil(int64_t unix_seconds);
 /// The inverse: calendar fields (UTC) as Unix seconds.
 int64_t FromCivil(const CivilTime& c);
+
+/// The UTC day of an instant as YYYY-MM-DD.
+std::string FormatDay(int64_t unix_seconds);
 
 }  // namespace plumb

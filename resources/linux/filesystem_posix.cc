@@ -61,6 +61,37 @@ FileInfo Info(const struct stat& st) {
   return info;
 }
 
+class PosixAtomicFile : public AtomicFile {
+ public:
+  PosixAtomicFile(std::string path, std::string tmp, UniqueFd fd, FileAttributes attrs)
+      : path_(std::move(path)), tmp_(std::move(tmp)), fd_(std::move(fd)), attrs_(attrs) {}
+  ~PosixAtomicFile() override {
+    if (!committed_) ::unlink(tmp_.c_str());
+  }
+
+  Status Append(std::string_view data) override { return WriteAll(fd_.fd(), data, tmp_); }
+
+  Status Commit() override {
+    if (attrs_.uid || attrs_.gid) {
+      if (::fchown(fd_.fd(), attrs_.uid ? *attrs_.uid : static_cast<uid_t>(-1),
+                   attrs_.gid ? *attrs_.gid : static_cast<gid_t>(-1)) != 0)
+        return Errno("set owner of", path_);
+    }
+    if (::fchmod(fd_.fd(), attrs_.mode ? *attrs_.mode : 0644) != 0) return Errno("set mode of", path_);
+    if (::fsync(fd_.fd()) != 0) return Errno("sync", tmp_);
+    fd_.reset();
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0) return Errno("replace", path_);
+    committed_ = true;
+    return SyncDirectory(DirName(path_));
+  }
+
+ private:
+  std::string path_, tmp_;
+  UniqueFd fd_;
+  FileAttributes attrs_;
+  bool committed_ = false;
+};
+
 class PosixFileSystem : public FileSystem {
  public:
   Result<FileInfo> Stat(const std::string& path) override {
@@ -118,31 +149,12 @@ class PosixFileSystem : public FileSystem {
     return buf;
   }
 
-  Status WriteAtomic(const std::string& path, std::string_view content, const FileAttributes& attrs) override {
+  Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) override {
     std::string dir = DirName(path);
     std::string tmp = dir + "/." + BaseName(path) + ".plumb-XXXXXX";
     UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
     if (!fd.valid()) return Errno("create a temporary file in", dir);
-    // Whatever fails from here on, the temporary file must not be left behind.
-    struct Cleanup {
-      std::string path;
-      bool armed = true;
-      ~Cleanup() {
-        if (armed) ::unlink(path.c_str());
-      }
-    } cleanup{tmp};
-    if (auto st = WriteAll(fd.fd(), content, tmp); !st) return st;
-    if (attrs.uid || attrs.gid) {
-      if (::fchown(fd.fd(), attrs.uid ? *attrs.uid : static_cast<uid_t>(-1),
-                   attrs.gid ? *attrs.gid : static_cast<gid_t>(-1)) != 0)
-        return Errno("set owner of", path);
-    }
-    if (::fchmod(fd.fd(), attrs.mode ? *attrs.mode : 0644) != 0) return Errno("set mode of", path);
-    if (::fsync(fd.fd()) != 0) return Errno("sync", tmp);
-    fd.reset();
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("replace", path);
-    cleanup.armed = false;
-    return SyncDirectory(dir);
+    return std::unique_ptr<AtomicFile>(new PosixAtomicFile(path, std::move(tmp), std::move(fd), attrs));
   }
 
   Status MakeDirectory(const std::string& path, const FileAttributes& attrs) override {

@@ -31,6 +31,40 @@ FileInfo Info(const WIN32_FILE_ATTRIBUTE_DATA& a) {
   return info;
 }
 
+class Win32AtomicFile : public AtomicFile {
+ public:
+  Win32AtomicFile(std::string path, std::string tmp, UniqueHandle h) : path_(std::move(path)), tmp_(std::move(tmp)), h_(std::move(h)) {}
+  ~Win32AtomicFile() override {
+    if (committed_) return;
+    h_.reset();
+    ::DeleteFileW(Wide(tmp_).c_str());
+  }
+
+  Status Append(std::string_view data) override {
+    while (!data.empty()) {
+      DWORD wrote = 0;
+      DWORD n = static_cast<DWORD>(std::min<size_t>(data.size(), 1u << 30));
+      if (!::WriteFile(h_.get(), data.data(), n, &wrote, nullptr)) return Failure("write", tmp_);
+      data.remove_prefix(wrote);
+    }
+    return OkStatus();
+  }
+
+  Status Commit() override {
+    if (!::FlushFileBuffers(h_.get())) return Failure("flush", tmp_);
+    h_.reset();
+    if (!::MoveFileExW(Wide(tmp_).c_str(), Wide(path_).c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+      return Failure("replace", path_);
+    committed_ = true;
+    return OkStatus();
+  }
+
+ private:
+  std::string path_, tmp_;
+  UniqueHandle h_;
+  bool committed_ = false;
+};
+
 class Win32FileSystem : public FileSystem {
  public:
   Result<FileInfo> Stat(const std::string& path) override {
@@ -68,38 +102,12 @@ class Win32FileSystem : public FileSystem {
     return Error{"cannot read link '" + path + "': symbolic links are not followed on Windows"};
   }
 
-  Status WriteAtomic(const std::string& path, std::string_view content, const FileAttributes&) override {
+  Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes&) override {
     std::random_device rd;
     std::string tmp = path + ".plumb-" + std::to_string(rd() % 1000000);
-    {
-      UniqueHandle h(::CreateFileW(Wide(tmp).c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL,
-                                   nullptr));
-      if (!h.valid()) return Failure("create a temporary file for", path);
-      size_t done = 0;
-      while (done < content.size()) {
-        DWORD wrote = 0;
-        DWORD n = static_cast<DWORD>(std::min<size_t>(content.size() - done, 1u << 30));
-        if (!::WriteFile(h.get(), content.data() + done, n, &wrote, nullptr)) {
-          auto err = Failure("write", tmp);
-          h.reset();
-          ::DeleteFileW(Wide(tmp).c_str());
-          return err;
-        }
-        done += wrote;
-      }
-      if (!::FlushFileBuffers(h.get())) {
-        auto err = Failure("flush", tmp);
-        h.reset();
-        ::DeleteFileW(Wide(tmp).c_str());
-        return err;
-      }
-    }
-    if (!::MoveFileExW(Wide(tmp).c_str(), Wide(path).c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-      auto err = Failure("replace", path);
-      ::DeleteFileW(Wide(tmp).c_str());
-      return err;
-    }
-    return OkStatus();
+    UniqueHandle h(::CreateFileW(Wide(tmp).c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr));
+    if (!h.valid()) return Failure("create a temporary file for", path);
+    return std::unique_ptr<AtomicFile>(new Win32AtomicFile(path, std::move(tmp), std::move(h)));
   }
 
   Status MakeDirectory(const std::string& path, const FileAttributes&) override {

@@ -41,7 +41,7 @@ class NullFileSystem : public FileSystem {
   Result<FileInfo> Stat(const std::string&) override { return Error{"unexpected file system call"}; }
   Result<FileContent> Load(const std::string&) override { return Error{"unexpected file system call"}; }
   Result<std::string> ReadLink(const std::string&) override { return Error{"unexpected file system call"}; }
-  Status WriteAtomic(const std::string&, std::string_view, const FileAttributes&) override {
+  Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string&, const FileAttributes&) override {
     return Error{"unexpected file system call"};
   }
   Status MakeDirectory(const std::string&, const FileAttributes&) override { return Error{"unexpected"}; }

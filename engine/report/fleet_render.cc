@@ -1,0 +1,302 @@
+// The fleet report's four renderings. Each writes through a small buffer to the sink, so a fleet
+// of any size is rendered in about 1 MiB of memory beyond the summary itself.
+
+#include <tinyxml2.h>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/report/fleet.h"
+#include "engine/util/civil_time.h"
+#include "engine/util/strings.h"
+
+namespace plumb {
+namespace {
+
+constexpr size_t kChunk = 1 << 20;
+
+// Collects text and hands it to the sink a chunk at a time; after the sink's first error the
+// rest is dropped and Finish returns that error.
+class Out {
+ public:
+  explicit Out(const TextSink& sink) : sink_(sink) { buf_.reserve(kChunk + 4096); }
+  Out& operator<<(std::string_view text) {
+    buf_.append(text);
+    if (buf_.size() >= kChunk) Flush();
+    return *this;
+  }
+  Out& operator<<(size_t n) { return *this << std::string_view(std::to_string(n)); }
+  Status Finish() {
+    Flush();
+    return status_;
+  }
+
+ private:
+  void Flush() {
+    if (status_ && !buf_.empty()) status_ = sink_(buf_);
+    buf_.clear();
+  }
+  const TextSink& sink_;
+  std::string buf_;
+  Status status_ = OkStatus();
+};
+
+std::string Html(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string Csv(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string DriftText(const NodeRow& n, const FleetResource& r) {
+  if (r.detail == kNoDetail) return "";
+  std::vector<std::string> parts;
+  for (const auto& d : n.details[r.detail].drift)
+    parts.push_back(d.property + ": expected " + Quote(d.expected) + ", actual " + Quote(d.actual));
+  return Join(parts, "; ");
+}
+
+const std::string& Message(const NodeRow& n, const FleetResource& r) {
+  static const std::string kNone;
+  return r.detail == kNoDetail ? kNone : n.details[r.detail].message;
+}
+
+std::string Percent(size_t part, size_t whole) {
+  return whole == 0 ? "-" : std::to_string((part * 100 + whole / 2) / whole) + "%";
+}
+
+std::string Reboot(const RunHeader& run) {
+  return run.reboot_state.empty() ? (run.reboot_required ? "needed" : "none") : run.reboot_state;
+}
+
+// A JSON value pretty-printed as a member at `depth` levels of two spaces.
+std::string Nested(const nlohmann::ordered_json& v, size_t depth) {
+  std::string text = v.dump(2), out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out.append(depth * 2, ' ');
+  }
+  return out;
+}
+
+bool Finding(const std::string& outcome) { return outcome == "drifted" || outcome == "failed"; }
+
+}  // namespace
+
+Status RenderFleetJson(const FleetSummary& s, const TextSink& sink) {
+  using json = nlohmann::ordered_json;
+  Out out(sink);
+  out << "{\n  \"schema\": \"plumb.fleet-report/1\",\n  \"generated_at\": \"" << FormatDay(s.generated_at) << "\",\n  \"summary\": "
+      << Nested({{"nodes", s.nodes.size()}, {"compliant", s.compliant}, {"drifted", s.drifted}, {"failed", s.failed},
+                 {"pending_reboot", s.pending_reboot}, {"stale", s.stale}}, 1)
+      << ",\n  \"nodes\": [";
+  for (size_t i = 0; i < s.nodes.size(); ++i) {
+    const NodeRow& n = s.nodes[i];
+    json findings = json::array();
+    for (const auto& r : n.resources)
+      if (Finding(s.outcomes[r.outcome]))
+        findings.push_back({{"resource", s.resource_ids[r.id]}, {"outcome", s.outcomes[r.outcome]},
+                            {"drift", DriftText(n, r)}, {"message", Message(n, r)}});
+    json node = {{"node", n.latest.node},       {"state", ToString(n.state)},   {"stale", n.stale},
+                 {"last_run", n.latest.finished_at}, {"command", n.latest.command}, {"revision", n.latest.revision},
+                 {"reboot", Reboot(n.latest)},   {"findings", findings}};
+    out << (i ? ",\n    " : "\n    ") << Nested(node, 2);
+  }
+  out << (s.nodes.empty() ? "],\n" : "\n  ],\n");
+  json policies = json::object();
+  for (const auto& c : s.policies) policies[s.Name(c.policy)] = {{"compliant", c.compliant}, {"nodes", c.nodes}};
+  json severities = json::object();
+  for (const auto& [sev, c] : s.by_severity) severities[sev] = {{"compliant", c.first}, {"total", c.second}};
+  json trend = json::array();
+  for (const auto& t : s.trend) trend.push_back({{"day", t.day}, {"nodes", t.nodes}, {"compliant", t.compliant}});
+  out << "  \"policies\": " << Nested(policies, 1) << ",\n  \"severities\": " << Nested(severities, 1)
+      << ",\n  \"trend\": " << Nested(trend, 1) << ",\n  \"warnings\": " << Nested(json(s.warnings), 1) << "\n}\n";
+  return out.Finish();
+}
+
+Status RenderFleetCsv(const FleetSummary& s, const TextSink& sink) {
+  Out out(sink);
+  out << "node,policy,resource,outcome,severity,drift,message,finished_at\n";
+  for (const auto& n : s.nodes) {
+    std::string node = Csv(n.latest.node), finished = Csv(n.latest.finished_at);
+    for (const auto& r : n.resources) {
+      const std::string& policy = s.Name(r.policy);
+      out << node << "," << Csv(policy) << "," << Csv(std::string_view(s.resource_ids[r.id]).substr(policy.size() + 1)) << ","
+          << Csv(s.outcomes[r.outcome]) << "," << Csv(s.Severity(r.policy)) << "," << Csv(DriftText(n, r)) << ","
+          << Csv(Message(n, r)) << "," << finished << "\n";
+    }
+  }
+  return out.Finish();
+}
+
+Status RenderFleetJunit(const FleetSummary& s, const TextSink& sink) {
+  Out out(sink);
+  tinyxml2::XMLPrinter xml;  // printing to memory, emptied after every node
+  xml.PushDeclaration("xml version=\"1.0\" encoding=\"UTF-8\"");
+  xml.OpenElement("testsuites");
+  xml.PushAttribute("name", "plumb fleet");
+  for (const auto& n : s.nodes) {
+    size_t failures = 0, errors = n.stale ? 1 : 0;
+    for (const auto& r : n.resources) {
+      const std::string& outcome = s.outcomes[r.outcome];
+      failures += outcome == "drifted";
+      errors += outcome == "failed" || outcome == "skipped";
+    }
+    xml.OpenElement("testsuite");
+    xml.PushAttribute("name", n.latest.node.c_str());
+    xml.PushAttribute("tests", static_cast<unsigned>(n.resources.size() + (n.stale ? 1 : 0)));
+    xml.PushAttribute("failures", static_cast<unsigned>(failures));
+    xml.PushAttribute("errors", static_cast<unsigned>(errors));
+    if (n.stale) {
+      xml.OpenElement("testcase");
+      xml.PushAttribute("name", "reporting");
+      xml.OpenElement("error");
+      xml.PushAttribute("message", ("no run since " + n.latest.finished_at).c_str());
+      xml.CloseElement();
+      xml.CloseElement();
+    }
+    for (const auto& r : n.resources) {
+      const std::string& outcome = s.outcomes[r.outcome];
+      xml.OpenElement("testcase");
+      xml.PushAttribute("classname", s.Name(r.policy).c_str());
+      xml.PushAttribute("name", s.resource_ids[r.id].c_str());
+      if (outcome == "drifted" || outcome == "failed" || outcome == "skipped") {
+        xml.OpenElement(outcome == "drifted" ? "failure" : "error");
+        xml.PushAttribute("message", outcome == "drifted" ? DriftText(n, r).c_str() : Message(n, r).c_str());
+        xml.CloseElement();
+      } else if (outcome == "not_applicable") {
+        xml.OpenElement("skipped");
+        xml.CloseElement();
+      }
+      xml.CloseElement();
+    }
+    xml.CloseElement();
+    out << std::string_view(xml.CStr(), static_cast<size_t>(xml.CStrSize() - 1));
+    xml.ClearBuffer(false);
+  }
+  xml.CloseElement();
+  out << std::string_view(xml.CStr(), static_cast<size_t>(xml.CStrSize() - 1));
+  return out.Finish();
+}
+
+Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
+  Out h(sink);
+  h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>plumb fleet compliance</title>\n"
+       "<style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:22px}h2{font-size:17px;"
+       "margin-top:28px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+       ".figures div{display:inline-block;margin-right:18px;padding:10px 14px;border-radius:6px;background:#f3f3f3}"
+       ".figures b{display:block;font-size:24px}.compliant{background:#d8f0d8}.drifted{background:#ffe2b0}"
+       ".failed{background:#f7c0c0}.pending_reboot{background:#d6e4ff}.not_applicable{color:#999}"
+       ".stale{background:#e4e4e4}</style></head><body>\n<h1>plumb fleet compliance</h1>\n";
+  h << "<p>Generated " << FormatDay(s.generated_at) << " from the latest run of " << Plural(s.nodes.size(), "node", "nodes")
+    << ".</p>\n<div class=\"figures\">";
+  for (auto [label, n, cls, id] :
+       {std::tuple{"nodes", s.nodes.size(), "", "nodes"}, std::tuple{"compliant", s.compliant, "compliant", "compliant"},
+        std::tuple{"drifted", s.drifted, "drifted", "drifted"}, std::tuple{"failed", s.failed, "failed", "failed"},
+        std::tuple{"waiting for a reboot", s.pending_reboot, "pending_reboot", "reboot"},
+        std::tuple{"stale", s.stale, "stale", "stale"}})
+    h << "<div class=\"" << cls << "\" id=\"figure-" << id << "\"><b>" << n << "</b>" << label << "</div>";
+  h << "</div>\n<h2>Compliance over time</h2>\n";
+  if (s.trend.empty()) {
+    h << "<p>No runs.</p>\n";
+  } else {
+    // The compliant share per day as an inline SVG polyline.
+    const int w = 600, ht = 160, pad = 30;
+    std::string points;
+    for (size_t i = 0; i < s.trend.size(); ++i) {
+      double x = pad + (s.trend.size() == 1 ? 0.0 : double(i) * (w - 2 * pad) / double(s.trend.size() - 1));
+      double share = s.trend[i].nodes ? double(s.trend[i].compliant) / double(s.trend[i].nodes) : 0;
+      double y = ht - pad - share * (ht - 2 * pad);
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.1f,%.1f ", x, y);
+      points += buf;
+    }
+    h << "<svg id=\"trend\" width=\"" << std::to_string(w) << "\" height=\"" << std::to_string(ht)
+      << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"share of compliant nodes per day\">"
+         "<rect width=\"100%\" height=\"100%\" fill=\"#fafafa\"/>"
+         "<text x=\"4\" y=\"" << std::to_string(pad) << "\" font-size=\"11\">100%</text><text x=\"4\" y=\""
+      << std::to_string(ht - pad) << "\" font-size=\"11\">0%</text>"
+      << "<polyline fill=\"none\" stroke=\"#2a7d2a\" stroke-width=\"2\" points=\"" << points << "\"/>"
+      << "<text x=\"" << std::to_string(pad) << "\" y=\"" << std::to_string(ht - 8) << "\" font-size=\"11\">"
+      << s.trend.front().day << "</text><text x=\"" << std::to_string(w - pad - 70) << "\" y=\"" << std::to_string(ht - 8)
+      << "\" font-size=\"11\">" << s.trend.back().day << "</text></svg>\n";
+  }
+  h << "<h2>By policy</h2>\n<table id=\"by-policy\"><tr><th>policy</th><th>severity</th><th>compliant nodes</th></tr>\n";
+  for (const auto& c : s.policies)
+    h << "<tr><td>" << Html(s.Name(c.policy)) << "</td><td>" << Html(s.Severity(c.policy)) << "</td><td>" << c.compliant
+      << " of " << c.nodes << " (" << Percent(c.compliant, c.nodes) << ")</td></tr>\n";
+  h << "</table>\n<h2>By severity</h2>\n<table id=\"by-severity\"><tr><th>severity</th><th>compliant</th></tr>\n";
+  for (const char* sev : {"critical", "high", "medium", "low", "info"})
+    if (auto it = s.by_severity.find(sev); it != s.by_severity.end())
+      h << "<tr><td>" << sev << "</td><td>" << it->second.first << " of " << it->second.second << " ("
+        << Percent(it->second.first, it->second.second) << ")</td></tr>\n";
+  h << "</table>\n<h2>Nodes and policies</h2>\n<table id=\"matrix\"><tr><th>node</th><th>last run</th><th>reboot</th>";
+  for (const auto& c : s.policies) h << "<th>" << Html(s.Name(c.policy)) << "</th>";
+  h << "</tr>\n";
+  for (const auto& n : s.nodes) {
+    const RunHeader& run = n.latest;
+    std::string reboot = run.reboot_state.empty() ? (run.reboot_required ? "needed" : "")
+                                                  : run.reboot_state + (run.reboot_at.empty() ? "" : " " + run.reboot_at);
+    h << "<tr><td class=\"" << (n.stale ? "stale" : ToString(n.state)) << "\">" << Html(run.node) << (n.stale ? " (stale)" : "")
+      << "</td><td>" << Html(run.finished_at) << " " << Html(run.command) << "</td><td>" << Html(reboot) << "</td>";
+    for (Standing cell : n.cells)
+      h << "<td class=\"" << ToString(cell) << "\">"
+        << (cell == Standing::kNotApplicable ? "n/a" : cell == Standing::kPendingReboot ? "reboot" : ToString(cell)) << "</td>";
+    h << "</tr>\n";
+  }
+  h << "</table>\n<h2>Drifted and failed resources</h2>\n";
+  size_t findings = 0;
+  for (const auto& n : s.nodes)
+    for (const auto& r : n.resources) {
+      const std::string& outcome = s.outcomes[r.outcome];
+      if (!Finding(outcome)) continue;
+      if (findings++ == 0) h << "<table id=\"findings\"><tr><th>node</th><th>resource</th><th>outcome</th><th>expected / actual</th></tr>\n";
+      std::string detail;
+      if (r.detail != kNoDetail)
+        for (const auto& d : n.details[r.detail].drift)
+          detail += "<div>" + Html(d.property) + ": expected <code>" + Html(d.expected) + "</code>, actual <code>" +
+                    Html(d.actual) + "</code></div>";
+      if (!Message(n, r).empty()) detail += "<div>" + Html(Message(n, r)) + "</div>";
+      h << "<tr><td>" << Html(n.latest.node) << "</td><td>" << Html(s.resource_ids[r.id]) << "</td><td class=\"" << outcome
+        << "\">" << outcome << "</td><td>" << detail << "</td></tr>\n";
+    }
+  h << (findings ? "</table>\n" : "<p>None.</p>\n");
+  if (s.stale) {
+    h << "<h2>Stale nodes</h2>\n<ul id=\"stale\">";
+    for (const auto& n : s.nodes)
+      if (n.stale) h << "<li>" << Html(n.latest.node) << ": last run " << Html(n.latest.finished_at) << "</li>";
+    h << "</ul>\n";
+  }
+  if (!s.warnings.empty()) {
+    h << "<h2>Skipped files</h2>\n<ul>";
+    for (const auto& w : s.warnings) h << "<li>" << Html(w) << "</li>";
+    h << "</ul>\n";
+  }
+  h << "</body></html>\n";
+  return h.Finish();
+}
+
+std::string RenderToString(FleetRenderer render, const FleetSummary& s) {
+  std::string text;
+  // Appending to a string cannot fail, so neither can the rendering.
+  (void)render(s, [&text](std::string_view piece) {
+    text.append(piece);
+    return OkStatus();
+  });
+  return text;
+}
+
+}  // namespace plumb
