@@ -47,6 +47,7 @@ struct Options {
   std::string sarif_path;
   std::string output;
   std::string type;
+  std::string since = "7d";  ///< status: the history window for changes
   int lock_timeout_s = -1;
   bool dry_run = false;
   bool history = false;
@@ -473,6 +474,11 @@ class Session {
 
   // plumb status: what the journal says, for people.
   int Status() {
+    auto since = ParseDuration(opt_.since);
+    if (!since || *since <= 0) {
+      std::fprintf(stderr, "plumb: error: --since expects a duration like \"7d\" or \"12h\", got %s\n", Quote(opt_.since).c_str());
+      return ToInt(ExitCode::kUsage);
+    }
     Diagnostics settings_diags;
     SourceFiles sources;
     PolicyFiles listing = ListPolicyFiles(opt_.policy_path, settings_diags);
@@ -509,7 +515,7 @@ class Session {
     out += "reboots by plumb for these policies: " + std::to_string(j.attempts.size()) + " of at most " +
            std::to_string(repo_.agent.reboot.max_per_digest) + "\n";
     LoadFacts();  // the node's name, as its runs recorded it
-    out += HistorySection(state_dir + "/reports", HistoryNode(facts_), ctx.system.clock.Now());
+    out += HistorySection(state_dir + "/reports", HistoryNode(facts_), ctx.system.clock.Now(), *since);
     std::fputs(out.c_str(), stdout);
     return ToInt(ExitCode::kCompliant);
   }
@@ -727,6 +733,7 @@ int RunCli(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "show pending reboot barriers, the scheduled reboot, owed refreshes");
   policies(status);
   status->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or /var/lib/plumb)");
+  status->add_option("--since", o.since, "count changes and corrective changes this far back (default 7d)");
   auto* schedule = app.add_subcommand("schedule", "install (idempotent), show or remove the node's recurring tasks");
   std::string schedule_action = "install";
   for (const char* action : {"install", "show", "remove"}) {

@@ -217,7 +217,7 @@ std::string SummarizeHistory(const std::vector<RunDigest>& runs, int64_t now, in
   return out;
 }
 
-std::string HistorySection(const std::string& dir, const std::string& node, int64_t now) {
+std::string HistorySection(const std::string& dir, const std::string& node, int64_t now, int64_t window_s) {
   std::vector<RunDigest> runs;
   std::string warnings;
   RunReportReader reader;
@@ -226,7 +226,7 @@ std::string HistorySection(const std::string& dir, const std::string& node, int6
     if (run) runs.push_back(std::move(*run));
     else warnings += "warning: skipped " + dir + "/" + name + ": " + run.error().message + "\n";
   }
-  return warnings + SummarizeHistory(runs, now, 7 * 86400);
+  return warnings + SummarizeHistory(runs, now, window_s);
 }
 
 }  // namespace plumb

@@ -80,8 +80,8 @@ Result<RunDigest> ReadRunReport(std::string_view text);
 /// two or more applies of the window: its drift came back after plumb had fixed it).
 std::string SummarizeHistory(const std::vector<RunDigest>& runs, int64_t now, int64_t window_s);
 
-/// Reads `node`'s recorded runs in `dir` and summarises them (SummarizeHistory over 7 days),
+/// Reads `node`'s recorded runs in `dir` and summarises them (SummarizeHistory over `window_s`),
 /// with a warning line for each file that is not a plumb run report.
-std::string HistorySection(const std::string& dir, const std::string& node, int64_t now);
+std::string HistorySection(const std::string& dir, const std::string& node, int64_t now, int64_t window_s);
 
 }  // namespace plumb

@@ -108,6 +108,11 @@ TEST_F(Schedule, RecordedRunsAreKeptCopiedAndSummarised) {
   EXPECT_NE(status.out.find(", exit 5: 1 changed\ndrift now: none\nchanges in the last 7d: 1 in 1 apply\n"),
             std::string::npos)
       << status.out;
+  RunResult day = RunPlumb({"status", dir_ / "repo", "--state-dir", dir_ / "state", "--since", "1d"});
+  EXPECT_NE(day.out.find("changes in the last 1d: 1 in 1 apply\n"), std::string::npos) << day.out;
+  RunResult bad = RunPlumb({"status", dir_ / "repo", "--state-dir", dir_ / "state", "--since", "lately"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err, "plumb: error: --since expects a duration like \"7d\" or \"12h\", got 'lately'\n");
 }
 
 TEST_F(Schedule, InvalidSettingsInstallNothing) {

@@ -51,6 +51,28 @@ TEST(RunDigest, ForeignFilesSayWhy) {
             "schema is 'plumb.plan/1', not plumb.run-report/1");
   EXPECT_EQ(ReadRunReport("{\"schema\": \"plumb.run-report/1\"}").error().message,
             "malformed plumb run report: key 'run_id' not found");
+  std::string head = "{\"schema\": \"plumb.run-report/1\", \"run_id\": \"x\", \"command\": \"test\", \"finished_at\": \"f\", ";
+  EXPECT_EQ(ReadRunReport(head + "\"started_at\": 7}").error().message, "malformed plumb run report: 'started_at' is not a string");
+  head += "\"started_at\": \"2026-11-20T10:00:00.000Z\", ";
+  EXPECT_EQ(ReadRunReport(head + "\"exit_code\": \"4\"}").error().message,
+            "malformed plumb run report: 'exit_code' is not an integer");
+  head += "\"exit_code\": 4, \"node\": {\"hostname\": \"hv1\"}, ";
+  EXPECT_EQ(ReadRunReport(head + "\"summary\": [], \"resources\": []}").error().message,
+            "malformed plumb run report: 'summary' is not an object");
+  EXPECT_EQ(ReadRunReport(head + "\"summary\": {\"total\": \"1\"}, \"resources\": []}").error().message,
+            "malformed plumb run report: 'summary' counts are not integers");
+  head += "\"summary\": {}, ";
+  EXPECT_EQ(ReadRunReport(head + "\"resources\": {}}").error().message, "malformed plumb run report: 'resources' is not an array");
+  EXPECT_EQ(ReadRunReport(head + "\"resources\": [1]}").error().message, "malformed plumb run report: a resource is not an object");
+  EXPECT_EQ(ReadRunReport(head + "\"resources\": [{\"policy\": \"p\", \"id\": \"r\"}]}").error().message,
+            "malformed plumb run report: key 'outcome' not found");
+  auto ok = ReadRunReport(head + "\"resources\": [{\"policy\": \"p\", \"id\": \"r\", \"outcome\": \"drifted\", "
+                                 "\"message\": null, \"drift\": [{\"property\": \"value\", \"expected\": \"0\", \"actual\": 1}]}]}");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->node, "hv1");
+  EXPECT_EQ(ok->resources[0].message, "") << "null is no message";
+  EXPECT_EQ(ok->resources[0].drift[0].actual, "") << "a value that is not text reads as empty";
+  EXPECT_EQ(ReadRunReport(head + "\"resources\": []").error().message, "not JSON") << "truncated";
 }
 
 TEST(RunDigest, HistoryShowsLastRunsDriftChangesAndCorrectiveChanges) {
