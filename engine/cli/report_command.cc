@@ -16,7 +16,9 @@ namespace plumb {
 
 CLI::App* AddReportCommand(CLI::App& app, ReportOptions& o) {
   auto* report = app.add_subcommand("report", "fleet compliance report from the run reports in these folders");
-  report->add_option("folders", o.dirs, "folders of recorded run reports (STATE/reports, a report_copy share)")->required();
+  report->add_option("folders", o.dirs, "folders of recorded run reports (STATE/reports, a report_copy share)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   report->add_option("--html", o.html, "self-contained HTML page ('-' for stdout)");
   report->add_option("--csv", o.csv, "one row per resource of each node's latest run ('-' for stdout)");
   report->add_option("--junit", o.junit, "JUnit XML for CI dashboards ('-' for stdout)");

@@ -155,6 +155,17 @@ TEST(FleetReport, BadArguments) {
   RunResult stale = RunPlumb({"report", ".", "--stale", "soon"});
   EXPECT_EQ(stale.code, 2);
   EXPECT_EQ(stale.err, "plumb: error: --stale expects a duration like \"2d\" or \"12h\", got 'soon'\n");
+  testing::TempDir dir;
+  RunResult typo = RunPlumb({"report", dir / "reprots"});
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_EQ(typo.err, "folders: Directory does not exist: " + (dir / "reprots") + "\nRun with --help for more information.\n");
+  WriteText(dir / "reports/a.json", NodeReport("web-01", std::time(nullptr), "test", {{"sshd/root", "compliant"}}));
+  RunResult unwritable = RunPlumb({"report", dir / "reports", "--csv", dir / "out/fleet.csv", "--json", dir / "fleet.json"});
+  EXPECT_EQ(unwritable.code, 1);
+  EXPECT_EQ(unwritable.err, "plumb: error: cannot write " + (dir / "out/fleet.csv") + ": cannot create a temporary file in '" +
+                                (dir / "out") + "': No such file or directory\n");
+  EXPECT_EQ(unwritable.out, "plumb report: 1 node: 1 compliant, 0 drifted, 0 failed, 0 waiting for a reboot; 0 stale\n");
+  EXPECT_NE(ReadText(dir / "fleet.json").find("\"nodes\": 1"), std::string::npos) << "the other outputs are written";
 }
 
 }  // namespace
