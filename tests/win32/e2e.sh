@@ -33,6 +33,15 @@ expect 0
 run test "$policies" --state-dir "$state"
 expect 0
 [ "$(cat "$WINEPREFIX/drive_c/plumb-smoke/marker.txt")" = "hello from plumb" ] || { echo "FAIL: marker content"; fail=1; }
+# A recorded run, read back by status and by the fleet report (simdjson, files written in pieces).
+run test "$policies" --state-dir "$state" --history
+expect 0
+run status "$policies" --state-dir "$state"
+expect 0 "drift now: none"
+run report 'C:\plumb-state\reports' --csv 'C:\fleet.csv' --html 'C:\fleet.html'
+expect 0 "plumb report: 1 node: 1 compliant, 0 drifted, 0 failed, 0 waiting for a reboot; 0 stale"
+grep -q '^[^,]*,smoke,marker,compliant,' "$WINEPREFIX/drive_c/fleet.csv" || { echo "FAIL: fleet CSV"; cat "$WINEPREFIX/drive_c/fleet.csv"; fail=1; }
+grep -q '<b>1</b>compliant</div>' "$WINEPREFIX/drive_c/fleet.html" || { echo "FAIL: fleet HTML"; fail=1; }
 run test 'Z:/nonexistent/policies' --state-dir "$state"
 expect 3 "Z:/nonexistent/policies: policy path does not exist"
 run bogus
