@@ -155,6 +155,15 @@ class Session {
   }
 
   // Prints diagnostics; a facts-file error already carries its own location in the message.
+  // Prints the diagnostics; when `ok` is false, also their counts and what that means, and gives
+  // the invalid-input exit code for the command to return.
+  std::optional<int> Checked(bool ok, std::string_view consequence = "") {
+    PrintDiagnostics();
+    if (ok) return std::nullopt;
+    log().error("{}{}", DiagnosticCounts(), consequence);
+    return ToInt(ExitCode::kInvalidInput);
+  }
+
   void PrintDiagnostics() {
     for (const auto& d : diags_.Sorted()) {
       if (d.where.line == 0 && StartsWith(d.message, d.where.path + ":")) {
@@ -231,11 +240,7 @@ class Session {
     bool ok = Load(true);
     std::vector<NodeFacts> nodes = LoadInventory(opt_.facts_files, diags_);
     ok = ok && !diags_.HasErrors();
-    PrintDiagnostics();
-    if (!ok) {
-      log().error("{}", DiagnosticCounts());
-      return ToInt(ExitCode::kInvalidInput);
-    }
+    if (auto code = Checked(ok)) return *code;
     FleetPlan plan = PlanFleet(repo_, nodes);
     std::printf("plumb plan: %s, %s, %s\n%s", Plural(nodes.size(), "node", "nodes").c_str(),
                 Plural(repo_.policies.size(), "policy", "policies").c_str(),
@@ -254,11 +259,7 @@ class Session {
 
   int Graph() {
     bool ok = Load(true);
-    PrintDiagnostics();
-    if (!ok) {
-      log().error("{}", DiagnosticCounts());
-      return ToInt(ExitCode::kInvalidInput);
-    }
+    if (auto code = Checked(ok)) return *code;
     std::string dot = graph_->ToDot();
     if (opt_.output.empty() || opt_.output == "-") {
       std::fputs(dot.c_str(), stdout);
@@ -318,11 +319,7 @@ class Session {
     auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
     log().debug("loaded {} policies ({} resources) in {:.1f} ms, prepared in {:.1f} ms", repo_.policies.size(),
                 repo_.ResourceCount(), ms(t0, t1), ms(t1, std::chrono::steady_clock::now()));
-    PrintDiagnostics();
-    if (!ok) {
-      log().error("{}; nothing was changed", DiagnosticCounts());
-      return ToInt(ExitCode::kInvalidInput);
-    }
+    if (auto code = Checked(ok, "; nothing was changed")) return *code;
 
     std::string state_dir = StateDir(repo_.agent);
     LockResult lock = Lock(state_dir);
@@ -453,11 +450,7 @@ class Session {
 
   // plumb reboot --execute | --cancel
   int Reboot() {
-    if (!Load(true, PolicyCache::kUse)) {
-      PrintDiagnostics();
-      log().error("{}; nothing was done", DiagnosticCounts());
-      return ToInt(ExitCode::kInvalidInput);
-    }
+    if (!Load(true, PolicyCache::kUse)) return *Checked(false, "; nothing was done");
     std::string state_dir = StateDir(repo_.agent);
     LockResult lock = Lock(state_dir);
     if (!lock.lock) return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
@@ -595,11 +588,7 @@ class Session {
   // plumb schedule [install | show | remove]: the node's recurring tasks.
  public:
   int Schedule(const std::string& action) {
-    if (!Load(false)) {
-      PrintDiagnostics();
-      log().error("{}", DiagnosticCounts());
-      return ToInt(ExitCode::kInvalidInput);
-    }
+    if (!Load(false)) return *Checked(false);
     std::string state_dir = StateDir(repo_.agent);
     TaskInstaller& installer = Installer();
     std::string record = state_dir + "/schedule";
