@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <filesystem>
+
 #include "engine/policy/settings.h"
 #include "engine/report/history.h"
 #include "engine/util/read_file.h"
@@ -25,7 +27,6 @@ std::string Counts(const std::map<std::string, int64_t>& summary) {
       parts.push_back(std::to_string(it->second) + " " + (std::string(k) == "pending_reboot" ? "pending reboot" : k));
   return parts.empty() ? "compliant" : Join(parts, ", ");
 }
-
 
 // Picks typed fields out of simdjson objects; the first problem is kept and every later read
 // returns an empty value, so a report is checked in one straight pass.
@@ -80,18 +81,6 @@ class Fields {
   }
   std::string error_;
 };
-
-}  // namespace
-
-struct RunReportReader::Impl {
-  simdjson::dom::parser parser;
-  std::string file;  // the last file read, with simdjson's padding after it
-};
-
-RunReportReader::RunReportReader() : impl_(std::make_unique<Impl>()) {}
-RunReportReader::~RunReportReader() = default;
-
-namespace {
 
 Result<RunDigest> Digest(simdjson::simdjson_result<simdjson::dom::element> parsed) {
   simdjson::dom::element root;
@@ -168,9 +157,22 @@ Result<RunDigest> Digest(simdjson::simdjson_result<simdjson::dom::element> parse
 
 }  // namespace
 
+struct RunReportReader::Impl {
+  simdjson::dom::parser parser;
+  std::string file;  // the last file read, with simdjson's padding after it
+};
+
+RunReportReader::RunReportReader() : impl_(std::make_unique<Impl>()) {}
+RunReportReader::~RunReportReader() = default;
+
 Result<RunDigest> RunReportReader::Read(std::string_view text) { return Digest(impl_->parser.parse(text.data(), text.size())); }
 
 Result<RunDigest> RunReportReader::ReadFile(const std::string& path) {
+  // The parser keeps buffers as large as the largest document it has seen: a stray huge JSON
+  // file in a report folder must not make the whole report need that much memory per thread.
+  std::error_code ec;
+  if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxRunReportBytes)
+    return Error{"larger than " + std::to_string(kMaxRunReportBytes >> 20) + " MiB: not a plumb run report"};
   // Read into a buffer that keeps simdjson's padding free after the text: parsed without a copy.
   if (!ReadFileInto(path, impl_->file, simdjson::SIMDJSON_PADDING)) return Error{"cannot read it"};
   return Digest(impl_->parser.parse(impl_->file.data(), impl_->file.size(), false));

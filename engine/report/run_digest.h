@@ -51,6 +51,9 @@ struct RunDigest : RunHeader {
   std::map<std::string, PolicyDigest> policies;  ///< by policy id
 };
 
+/// A run report of 100,000 resources is about 25 MiB.
+inline constexpr uint64_t kMaxRunReportBytes = uint64_t{256} << 20;
+
 /// Reads run reports (plumb.run-report/1) with simdjson. A reader keeps its parser's buffers
 /// from one report to the next, so reading thousands of them allocates little; use one reader per
 /// thread (a reader is not safe to share).
@@ -64,7 +67,8 @@ class RunReportReader {
   /// Parses one report; an error says why it is not a plumb run report ("not JSON", "schema is
   /// 'x', not plumb.run-report/1", "malformed plumb run report: key 'run_id' not found").
   Result<RunDigest> Read(std::string_view text);
-  /// Reads the file and parses it as Read does; "cannot read it" when the file cannot be read.
+  /// Reads the file and parses it as Read does; "cannot read it" when the file cannot be read,
+  /// and a file over kMaxRunReportBytes is refused unread.
   Result<RunDigest> ReadFile(const std::string& path);
 
  private:

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "engine/report/formats.h"
+#include "tests/support/temp_dir.h"
 
 namespace plumb {
 namespace {
@@ -73,6 +76,15 @@ TEST(RunDigest, ForeignFilesSayWhy) {
   EXPECT_EQ(ok->resources[0].message, "") << "null is no message";
   EXPECT_EQ(ok->resources[0].drift[0].actual, "") << "a value that is not text reads as empty";
   EXPECT_EQ(ReadRunReport(head + "\"resources\": []").error().message, "not JSON") << "truncated";
+}
+
+TEST(RunDigest, AHugeFileIsRefusedUnread) {
+  testing::TempDir dir;
+  testing::WriteText(dir / "huge.json", "{");
+  std::filesystem::resize_file(dir / "huge.json", kMaxRunReportBytes + 1);  // sparse: takes no space
+  RunReportReader reader;
+  EXPECT_EQ(reader.ReadFile(dir / "huge.json").error().message, "larger than 256 MiB: not a plumb run report");
+  EXPECT_EQ(reader.ReadFile(dir / "missing.json").error().message, "cannot read it");
 }
 
 TEST(RunDigest, HistoryShowsLastRunsDriftChangesAndCorrectiveChanges) {
