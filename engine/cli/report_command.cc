@@ -61,11 +61,10 @@ int ReportCommand(const ReportOptions& o, FileSystem& fs, int64_t now) {
   write(o.csv, RenderFleetCsv);
   write(o.junit, RenderFleetJunit);
   write(o.json, RenderFleetJson);
-  std::string line = "plumb report: " + std::to_string(s.nodes.size()) + (s.nodes.size() == 1 ? " node: " : " nodes: ") +
-                     std::to_string(s.compliant) + " compliant, " + std::to_string(s.drifted) + " drifted, " +
+  std::string line = "plumb report: " + Plural(s.nodes.size(), "node", "nodes") + ": " + std::to_string(s.compliant) + " compliant, " + std::to_string(s.drifted) + " drifted, " +
                      std::to_string(s.failed) + " failed, " + std::to_string(s.pending_reboot) +
                      " waiting for a reboot; " + std::to_string(s.stale) + " stale" +
-                     (s.warnings.empty() ? "" : "; " + std::to_string(s.warnings.size()) + " files skipped");
+                     (s.warnings.empty() ? "" : "; " + Plural(s.warnings.size(), "file", "files") + " skipped");
   bool stdout_taken = o.html == "-" || o.csv == "-" || o.junit == "-" || o.json == "-";
   std::fprintf(stdout_taken ? stderr : stdout, "%s\n", line.c_str());
   return ToInt(failed ? ExitCode::kFailed : ExitCode::kCompliant);

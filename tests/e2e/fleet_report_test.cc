@@ -166,6 +166,9 @@ TEST(FleetReport, BadArguments) {
                                 (dir / "out") + "': No such file or directory\n");
   EXPECT_EQ(unwritable.out, "plumb report: 1 node: 1 compliant, 0 drifted, 0 failed, 0 waiting for a reboot; 0 stale\n");
   EXPECT_NE(ReadText(dir / "fleet.json").find("\"nodes\": 1"), std::string::npos) << "the other outputs are written";
+  WriteText(dir / "reports/notes.txt", "");
+  RunResult one_skipped = RunPlumb({"report", dir / "reports"});
+  EXPECT_EQ(one_skipped.out, "plumb report: 1 node: 1 compliant, 0 drifted, 0 failed, 0 waiting for a reboot; 0 stale; 1 file skipped\n");
 }
 
 }  // namespace
