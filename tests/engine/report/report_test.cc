@@ -25,7 +25,7 @@ RunReport Sample(RunKind kind) {
   r.facts.Set("hostname", std::string("node1"));
   r.facts.Set("os", std::string("linux"));
   r.policy_root = "policies";
-  r.revision = {"0123456789abcdef0123456789abcdef01234567", "refs/heads/main"};
+  r.revision = {"0123456789abcdef0123456789abcdef01234567", "refs/heads/main", std::nullopt};
   r.root = "/";
   r.policies = {{"net", "Network", PolicySeverity::kHigh, "policies/net.toml"},
                 {"web", "Web", PolicySeverity::kLow, "policies/web.toml"}};

@@ -7,7 +7,7 @@ namespace {
 
 TEST(TaskXml, OnceGolden) {
   TaskDefinition t{"plumb: scheduled reboot", TaskTrigger::kOnce, "2026-11-28T02:00:00",
-                   "C:\\Program Files\\plumb\\plumb.exe", {"reboot", "--execute", "C:\\policies dir"}, "PT2H"};
+                   "C:\\Program Files\\plumb\\plumb.exe", {"reboot", "--execute", "C:\\policies dir"}, "PT2H", "", {}, ""};
   EXPECT_EQ(RenderTaskXml(t),
             "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
             "<Task version=\"1.2\" xmlns=\"http://schemas.microsoft.com/windows/2004/02/mit/task\">\n"
@@ -45,7 +45,7 @@ TEST(TaskXml, OnceGolden) {
 }
 
 TEST(TaskXml, BootTriggerWaitsAMinute) {
-  std::string xml = RenderTaskXml({"plumb: resume", TaskTrigger::kAtBoot, "", "plumb.exe", {"apply", "--resume"}});
+  std::string xml = RenderTaskXml({"plumb: resume", TaskTrigger::kAtBoot, "", "plumb.exe", {"apply", "--resume"}, "PT2H", "", {}, ""});
   EXPECT_NE(xml.find("<BootTrigger>\n            <Enabled>true</Enabled>\n            <Delay>PT1M</Delay>\n"),
             std::string::npos);
   EXPECT_EQ(xml.find("StartBoundary"), std::string::npos);
