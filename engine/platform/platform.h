@@ -67,6 +67,14 @@ struct PlatformRebootSystem {
 };
 PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSystem& fs);
 
+/// The installer of `plumb schedule`'s recurring tasks (MakePlatformRebootSystem's, with
+/// SystemTaskDir()). `task_dir` is where installed definitions live, ending in a separator: on
+/// Linux the systemd unit folder, where units are written before systemctl enables them; on
+/// Windows the Task Scheduler's own folder, only read to see what exists (schtasks registers).
+std::unique_ptr<TaskInstaller> MakeTaskInstaller(ProcessRunner& processes, FileSystem& fs, const std::string& task_dir);
+/// "/etc/systemd/system/"; "%SystemRoot%\System32\Tasks\".
+std::string SystemTaskDir();
+
 /// Absolute path of the running plumb executable (what scheduled tasks run).
 std::string SelfExecutable();
 

@@ -66,4 +66,16 @@ class NullProcesses : public ProcessRunner {
   Result<ProcessResult> Run(const ProcessRequest&) override { return Error{"unexpected process start"}; }
 };
 
+/// Records each command line and answers with `code` and `output` without running anything.
+class RecordingProcesses : public ProcessRunner {
+ public:
+  Result<ProcessResult> Run(const ProcessRequest& request) override {
+    commands.push_back(request.command);
+    return ProcessResult{ProcessEnd::kExited, code, output};
+  }
+  std::vector<std::string> commands;
+  int code = 0;
+  std::string output;
+};
+
 }  // namespace plumb::testing

@@ -11,6 +11,8 @@
 #include "engine/platform/platform.h"
 #include "engine/schedule/agent_tasks.h"
 #include "resources/system_backends.h"
+#include "tests/support/fake_types.h"
+#include "tests/support/temp_dir.h"
 
 namespace plumb {
 namespace {
@@ -71,6 +73,32 @@ TEST(Win32Tasks, ScheduleRegistersTestApplyAndResume) {
             std::string::npos);
   ASSERT_TRUE(sys.installer->Remove({"plumb-test", "plumb-apply", "plumb-resume"}));
   for (const auto& f : files) EXPECT_FALSE(sys.installer->Exists(f.name)) << f.name;
+}
+
+// plumb schedule's installer against a recording process runner and a temporary task folder:
+// the exact schtasks command lines, without touching the real Task Scheduler.
+TEST(SchtasksInstaller, RegistersChangedTasksAndDeletesOnlyThoseThatExist) {
+  testing::TempDir dir;
+  testing::RecordingProcesses processes;
+  auto fs = MakeSystemFileSystem();
+  auto installer = MakeTaskInstaller(processes, *fs, dir.path() + "\\");
+  std::vector<TaskFile> all = {{"plumb-test", "<Task/>"}, {"plumb-resume", "<Task/>"}};
+  ASSERT_TRUE(installer->Install({all[0]}, all));
+  ASSERT_EQ(processes.commands.size(), 1u);
+  EXPECT_TRUE(processes.commands[0].starts_with("schtasks /create /xml ")) << processes.commands[0];
+  EXPECT_TRUE(processes.commands[0].ends_with("plumb-test.xml /tn plumb-test /f")) << processes.commands[0];
+  EXPECT_FALSE(installer->Exists("plumb-test")) << "nothing registered: the runner only recorded";
+  testing::WriteText(dir / "plumb-test", "<Task/>");  // as the Task Scheduler keeps it
+  EXPECT_TRUE(installer->Exists("plumb-test"));
+  ASSERT_TRUE(installer->Remove({"plumb-test", "plumb-resume"}));
+  ASSERT_EQ(processes.commands.size(), 2u) << "plumb-resume does not exist: no delete";
+  EXPECT_EQ(processes.commands[1], "schtasks /delete /tn plumb-test /f");
+  processes.code = 1;
+  processes.output = "ERROR: Access is denied.\r\n";
+  Status failed = installer->Install({all[1]}, all);
+  ASSERT_FALSE(failed);
+  EXPECT_TRUE(failed.error().message.ends_with("plumb-resume.xml /tn plumb-resume /f: exit status 1: ERROR: Access is denied."))
+      << failed.error().message;
 }
 
 }  // namespace

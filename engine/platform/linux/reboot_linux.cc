@@ -122,16 +122,15 @@ class SystemctlReboot : public RebootExecutor {
   ProcessRunner& processes_;
 };
 
-}  // namespace
-
-// Unit files in /etc/systemd/system, activated with systemctl.
+// Unit files in the unit folder (/etc/systemd/system), activated with systemctl.
 class SystemdInstaller : public TaskInstaller {
  public:
-  SystemdInstaller(ProcessRunner& processes, FileSystem& fs) : processes_(processes), fs_(fs) {}
+  SystemdInstaller(ProcessRunner& processes, FileSystem& fs, std::string unit_dir)
+      : processes_(processes), fs_(fs), unit_dir_(std::move(unit_dir)) {}
 
   Status Install(const std::vector<TaskFile>& changed, const std::vector<TaskFile>& all) override {
     for (const auto& f : changed)
-      if (auto st = fs_.WriteAtomic(kUnitDir + f.name, f.text, {0644, std::nullopt, std::nullopt}); !st) return st;
+      if (auto st = fs_.WriteAtomic(unit_dir_ + f.name, f.text, {0644, std::nullopt, std::nullopt}); !st) return st;
     std::vector<std::string> enable;
     for (const auto& f : all)
       if (f.name.ends_with(".timer") || f.name == kResumeUnit) enable.push_back(f.name);
@@ -150,20 +149,18 @@ class SystemdInstaller : public TaskInstaller {
     (void)Shell("systemctl disable --now " + ShellJoin(names) + " 2>/dev/null; true");
     for (const auto& n : names) {
       std::error_code ec;
-      if (std::filesystem::exists(kUnitDir + n, ec))
-        if (auto st = fs_.RemoveFile(kUnitDir + n); !st) return st;
+      if (std::filesystem::exists(unit_dir_ + n, ec))
+        if (auto st = fs_.RemoveFile(unit_dir_ + n); !st) return st;
     }
     return Shell("systemctl daemon-reload");
   }
 
   bool Exists(const std::string& name) override {
     std::error_code ec;
-    return std::filesystem::exists(kUnitDir + name, ec);
+    return std::filesystem::exists(unit_dir_ + name, ec);
   }
 
  private:
-  static inline const std::string kUnitDir = "/etc/systemd/system/";
-
   Status Shell(const std::string& command) {
     ProcessRequest req;
     req.command = command;
@@ -173,7 +170,16 @@ class SystemdInstaller : public TaskInstaller {
 
   ProcessRunner& processes_;
   FileSystem& fs_;
+  std::string unit_dir_;
 };
+
+}  // namespace
+
+std::unique_ptr<TaskInstaller> MakeTaskInstaller(ProcessRunner& processes, FileSystem& fs, const std::string& task_dir) {
+  return std::make_unique<SystemdInstaller>(processes, fs, task_dir);
+}
+
+std::string SystemTaskDir() { return "/etc/systemd/system/"; }
 
 PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSystem& fs) {
   PlatformRebootSystem s;
@@ -182,7 +188,7 @@ PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSyst
   s.boot = std::make_unique<LinuxBootInfo>(processes);
   s.scheduler = std::make_unique<SystemdScheduler>(processes, fs, *s.clock);
   s.executor = std::make_unique<SystemctlReboot>(processes);
-  s.installer = std::make_unique<SystemdInstaller>(processes, fs);
+  s.installer = MakeTaskInstaller(processes, fs, SystemTaskDir());
   return s;
 }
 

@@ -154,10 +154,10 @@ class TaskScheduler : public RebootScheduler {
 };
 
 // The recurring tasks of `plumb schedule`, registered the same way; the Task Scheduler keeps each
-// definition as a file named after the task under %SystemRoot%\System32\Tasks.
+// definition as a file named after the task in its folder (%SystemRoot%\System32\Tasks).
 class SchtasksInstaller : public TaskInstaller {
  public:
-  explicit SchtasksInstaller(ProcessRunner& processes) : processes_(processes) {}
+  SchtasksInstaller(ProcessRunner& processes, std::string task_dir) : processes_(processes), task_dir_(std::move(task_dir)) {}
 
   Status Install(const std::vector<TaskFile>& changed, const std::vector<TaskFile>&) override {
     for (const auto& f : changed)
@@ -173,15 +173,13 @@ class SchtasksInstaller : public TaskInstaller {
   }
 
   bool Exists(const std::string& name) override {
-    wchar_t root[MAX_PATH];
-    DWORD n = ::GetEnvironmentVariableW(L"SystemRoot", root, MAX_PATH);
-    std::string dir = n > 0 && n < MAX_PATH ? Narrow(std::wstring_view(root, n)) : "C:\\Windows";
     std::error_code ec;
-    return std::filesystem::exists(std::filesystem::path(Wide(dir + "\\System32\\Tasks\\" + name)), ec);
+    return std::filesystem::exists(std::filesystem::path(Wide(task_dir_ + name)), ec);
   }
 
  private:
   ProcessRunner& processes_;
+  std::string task_dir_;
 };
 
 class ShutdownReboot : public RebootExecutor {
@@ -199,15 +197,25 @@ class ShutdownReboot : public RebootExecutor {
 
 }  // namespace
 
-PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSystem&) {
+PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSystem& fs) {
   PlatformRebootSystem s;
   s.clock = std::make_unique<SystemClock>();
   s.zone = std::make_unique<LocalZone>();
   s.boot = std::make_unique<WindowsBootInfo>();
   s.scheduler = std::make_unique<TaskScheduler>(processes, *s.clock, *s.zone);
   s.executor = std::make_unique<ShutdownReboot>();
-  s.installer = std::make_unique<SchtasksInstaller>(processes);
+  s.installer = MakeTaskInstaller(processes, fs, SystemTaskDir());
   return s;
+}
+
+std::unique_ptr<TaskInstaller> MakeTaskInstaller(ProcessRunner& processes, FileSystem&, const std::string& task_dir) {
+  return std::make_unique<SchtasksInstaller>(processes, task_dir);
+}
+
+std::string SystemTaskDir() {
+  wchar_t root[MAX_PATH];
+  DWORD n = ::GetEnvironmentVariableW(L"SystemRoot", root, MAX_PATH);
+  return (n > 0 && n < MAX_PATH ? Narrow(std::wstring_view(root, n)) : std::string("C:\\Windows")) + "\\System32\\Tasks\\";
 }
 
 }  // namespace plumb

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "engine/schedule/agent_tasks.h"
+#include "resources/system_backends.h"
+#include "tests/support/fake_types.h"
 #include "tests/support/temp_dir.h"
 
 namespace plumb {
@@ -39,6 +42,40 @@ TEST(Platform, UnusableStateFolder) {
   LockResult lock = AcquireRunLock(dir / "file/state", std::chrono::milliseconds(0));
   ASSERT_EQ(lock.status, LockStatus::kUnusable);
   EXPECT_EQ(lock.message, "cannot create state folder '" + (dir / "file/state") + "': Not a directory");
+}
+
+// plumb schedule's installer against a recording process runner and a temporary unit folder:
+// the exact systemctl sequence, without a systemd.
+TEST(Platform, SystemdInstallerWritesUnitsThenEnablesAndStartsTheTimers) {
+  testing::TempDir dir;
+  testing::RecordingProcesses processes;
+  auto fs = MakeSystemFileSystem();
+  auto installer = MakeTaskInstaller(processes, *fs, dir.path() + "/");
+  std::vector<TaskFile> all = {{"plumb-test.service", "[Service]\n"}, {"plumb-test.timer", "[Timer]\n"},
+                               {"plumb-resume.service", "[Service]\n"}};
+  ASSERT_TRUE(installer->Install(all, all));
+  EXPECT_EQ(testing::ReadText(dir / "plumb-test.timer"), "[Timer]\n");
+  EXPECT_TRUE(installer->Exists("plumb-resume.service"));
+  EXPECT_FALSE(installer->Exists("plumb-apply.timer"));
+  ASSERT_EQ(processes.commands.size(), 1u);
+  EXPECT_EQ(processes.commands[0],
+            "systemctl daemon-reload && systemctl enable plumb-test.timer plumb-resume.service && "
+            "systemctl start plumb-test.timer && systemctl restart plumb-test.timer");
+  // Only a service changed: nothing restarts.
+  ASSERT_TRUE(installer->Install({all[0]}, all));
+  EXPECT_EQ(processes.commands[1],
+            "systemctl daemon-reload && systemctl enable plumb-test.timer plumb-resume.service && "
+            "systemctl start plumb-test.timer");
+  ASSERT_TRUE(installer->Remove({"plumb-test.service", "plumb-test.timer"}));
+  EXPECT_EQ(processes.commands[2], "systemctl disable --now plumb-test.service plumb-test.timer 2>/dev/null; true");
+  EXPECT_EQ(processes.commands[3], "systemctl daemon-reload");
+  EXPECT_FALSE(installer->Exists("plumb-test.timer"));
+  EXPECT_TRUE(installer->Exists("plumb-resume.service"));
+  processes.code = 1;
+  processes.output = "Failed to enable unit: Access denied\n";
+  Status failed = installer->Install(all, all);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message, "exit status 1: Failed to enable unit: Access denied");
 }
 
 }  // namespace
