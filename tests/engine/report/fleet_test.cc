@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "resources/system_backends.h"
@@ -114,6 +115,15 @@ TEST(Fleet, KeepsNamesOnceAndDetailsOnlyWhereRecorded) {
   size_t details = 0;
   for (const auto& n : s.nodes) details += n.details.size();
   EXPECT_EQ(details, 1u);
+}
+
+TEST(Fleet, AnEmptyFolderIsAValidReport) {
+  FleetSummary s = FleetAggregator().Finish(kNow, kDay);
+  auto doc = nlohmann::json::parse(RenderToString(RenderFleetJson, s));
+  EXPECT_EQ(doc["summary"]["nodes"], 0);
+  EXPECT_EQ(doc["nodes"], nlohmann::json::array());
+  EXPECT_EQ(RenderToString(RenderFleetCsv, s), "node,policy,resource,outcome,severity,drift,message,finished_at\n");
+  EXPECT_NE(RenderToString(RenderFleetHtml, s).find("<p>No runs.</p>"), std::string::npos);
 }
 
 TEST(Fleet, WarningsFollowTheFileOrder) {
