@@ -2,20 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace plumb {
-
-std::optional<std::string> ReadWholeFile(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(ss).str();
-}
 
 bool ReadFileInto(const std::string& path, std::string& out, size_t spare) {
   std::error_code ec;
@@ -23,12 +11,25 @@ bool ReadFileInto(const std::string& path, std::string& out, size_t spare) {
   if (ec || !std::filesystem::is_regular_file(path, ec)) return false;
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
-  out.reserve(size + spare);
-  out.resize(size);
-  in.read(out.data(), static_cast<std::streamsize>(size));
-  // A file that shrank since file_size reads short; one that grew is read to the size it had.
-  out.resize(static_cast<size_t>(in.gcount()));
+  // One byte more than the size: reading short means the end, so a regular file takes one read;
+  // a file that grew, and a /proc file that reports size 0, are read on to their end.
+  out.resize(static_cast<size_t>(size) + 1);
+  size_t got = 0;
+  for (;;) {
+    in.read(out.data() + got, static_cast<std::streamsize>(out.size() - got));
+    got += static_cast<size_t>(in.gcount());
+    if (got < out.size() || in.bad()) break;
+    out.resize(out.size() * 2 + 4096);
+  }
+  out.resize(got);
+  out.reserve(got + spare);
   return !in.bad();
+}
+
+std::optional<std::string> ReadWholeFile(const std::string& path) {
+  std::string text;
+  if (!ReadFileInto(path, text, 0)) return std::nullopt;
+  return text;
 }
 
 }  // namespace plumb

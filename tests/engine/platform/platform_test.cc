@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "engine/schedule/agent_tasks.h"
+#include "engine/util/read_file.h"
 #include "resources/system_backends.h"
 #include "tests/support/fake_types.h"
 #include "tests/support/temp_dir.h"
@@ -18,6 +19,17 @@ TEST(Platform, FactsOfTheRunningSystem) {
   EXPECT_FALSE(f.Get("kernel").empty());
   EXPECT_EQ(f.Get("boot_id").size(), 36u);  // a UUID
   EXPECT_EQ(CurrentPlatform(), Platforms::kLinux);
+}
+
+// /proc files say their size is 0; they are read to their end all the same.
+TEST(Platform, ReadWholeFileReadsProcFiles) {
+  auto boot_id = ReadWholeFile("/proc/sys/kernel/random/boot_id");
+  ASSERT_TRUE(boot_id);
+  EXPECT_EQ(boot_id->size(), 37u) << "a UUID and a newline";
+  std::string status;
+  ASSERT_TRUE(ReadFileInto("/proc/self/status", status, 64));
+  EXPECT_TRUE(status.starts_with("Name:")) << status;
+  EXPECT_GE(status.capacity(), status.size() + 64) << "the spare room after the content";
 }
 
 TEST(Platform, RunLockIsExclusiveAndReleasedWithItsHandle) {
