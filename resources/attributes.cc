@@ -39,12 +39,12 @@ Result<DesiredAttributes> ReadAttributes(const ResourceSpec& spec, AccountDb& ac
   if (auto p = spec.Find("owner")) {
     want.owner = std::get<std::string>(p->value);
     want.uid = accounts.UserId(want.owner);
-    if (!want.uid) return Error{"unknown user '" + want.owner + "'"};
+    if (!want.uid) return Error{ErrorKind::kNotFound, "unknown user '" + want.owner + "'"};
   }
   if (auto p = spec.Find("group")) {
     want.group = std::get<std::string>(p->value);
     want.gid = accounts.GroupId(want.group);
-    if (!want.gid) return Error{"unknown group '" + want.group + "'"};
+    if (!want.gid) return Error{ErrorKind::kNotFound, "unknown group '" + want.group + "'"};
   }
   return want;
 }

@@ -7,7 +7,7 @@
 
 #include "engine/policy/policy.h"
 #include "engine/policy/schema.h"
-#include "resources/filesystem.h"
+#include "engine/os/filesystem.h"
 #include "resources/resource.h"
 
 namespace plumb {

@@ -109,7 +109,7 @@ Result<std::vector<ClusterProperty>> DecodePropertyList(const std::vector<uint8_
   const uint8_t* p = bytes.data();
   size_t size = bytes.size(), at = 0;
   auto bad = [&](const std::string& what) {
-    return Error{"malformed cluster property list at byte " + std::to_string(at) + ": " + what};
+    return Error{ErrorKind::kCorrupt, "malformed cluster property list at byte " + std::to_string(at) + ": " + what};
   };
   if (size < 4) return bad("shorter than its count");
   uint32_t count = Get32(p);

@@ -23,7 +23,7 @@ class DirectoryResource : public Resource {
       if (info->kind == FileKind::kDirectory) {
         obs.drift.push_back({"ensure", "absent", "directory"});
       } else if (info->kind != FileKind::kMissing) {
-        return Error{"'" + policy_path_ + "' is a " + ToString(info->kind) + ", not a directory"};
+        return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(info->kind) + ", not a directory"};
       }
       return obs;
     }
@@ -32,7 +32,7 @@ class DirectoryResource : public Resource {
       return obs;
     }
     if (info->kind != FileKind::kDirectory)
-      return Error{"'" + policy_path_ + "' is a " + ToString(info->kind) + ", expected a directory"};
+      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(info->kind) + ", expected a directory"};
     CompareAttributes(attrs_, *info, b_.accounts, obs.drift);
     return obs;
   }

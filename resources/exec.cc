@@ -64,7 +64,7 @@ class ExecResource : public Resource {
 
   Error TimedOut(const std::string& what) const {
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(base_.timeout).count();
-    return Error{what + " command timed out after " + std::to_string(seconds) + "s"};
+    return Error{ErrorKind::kTimedOut, what + " command timed out after " + std::to_string(seconds) + "s"};
   }
 
   Status RunChecked(const std::string& command, const std::string& what) {
@@ -74,7 +74,7 @@ class ExecResource : public Resource {
       return TimedOut(what);
     if (r->end != ProcessEnd::kExited || r->code != 0) {
       std::string last = output_ == Output::kReported ? LastLine(r->output) : "";
-      return Error{what + " command failed (" + Describe(*r) + ")" + (last.empty() ? "" : ": " + last)};
+      return Error{ErrorKind::kInternal, what + " command failed (" + Describe(*r) + ")" + (last.empty() ? "" : ": " + last)};
     }
     return OkStatus();
   }

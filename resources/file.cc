@@ -31,7 +31,7 @@ class FileResource : public Resource {
     const FileInfo& info = file->info;
     if (ensure_ == Ensure::kAbsent) {
       if (info.kind == FileKind::kDirectory)
-        return Error{"'" + policy_path_ + "' is a directory; the file resource does not remove directories"};
+        return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a directory; the file resource does not remove directories"};
       if (info.kind != FileKind::kMissing) obs.drift.push_back({"ensure", "absent", ToString(info.kind)});
       return obs;
     }
@@ -43,7 +43,7 @@ class FileResource : public Resource {
       }
       return obs;
     }
-    if (info.kind == FileKind::kDirectory) return Error{"'" + policy_path_ + "' is a directory, expected a file"};
+    if (info.kind == FileKind::kDirectory) return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a directory, expected a file"};
     if (info.kind != FileKind::kRegular) {
       // A link or special file where a file belongs: it is replaced, never written through.
       obs.drift.push_back({"type", "file", ToString(info.kind)});
@@ -89,12 +89,12 @@ class FileResource : public Resource {
 // `source` is relative to the policy file's folder and may not climb out of it.
 Result<std::string> ReadSource(const std::string& source, const Policy& policy) {
   std::filesystem::path rel(source);
-  if (rel.is_absolute()) return Error{"source '" + source + "' must be relative to the policy file's folder"};
+  if (rel.is_absolute()) return Error{ErrorKind::kInvalidInput, "source '" + source + "' must be relative to the policy file's folder"};
   for (const auto& part : rel)
-    if (part == "..") return Error{"source '" + source + "' must not contain '..'"};
+    if (part == "..") return Error{ErrorKind::kInvalidInput, "source '" + source + "' must not contain '..'"};
   std::filesystem::path full = std::filesystem::path(policy.directory) / rel;
   auto text = ReadWholeFile(full.string());
-  if (!text) return Error{"cannot read source '" + full.string() + "'"};
+  if (!text) return Error{ErrorKind::kInternal, "cannot read source '" + full.string() + "'"};
   return std::move(*text);
 }
 

@@ -118,7 +118,7 @@ class KvResource : public Resource {
     if (file->info.kind == FileKind::kMissing) {
       obs.note = "file does not exist";
     } else if (file->info.kind != FileKind::kRegular) {
-      return Error{"'" + policy_path_ + "' is a " + ToString(file->info.kind) + ", expected a file"};
+      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(file->info.kind) + ", expected a file"};
     }
     KvScan scan = ScanKv(file->bytes, key_, format_);
     if (!value_) {
@@ -141,7 +141,7 @@ class KvResource : public Resource {
     if (!file) return file.error();
     const FileInfo& info = file->info;
     if (info.kind != FileKind::kRegular && info.kind != FileKind::kMissing)
-      return Error{"'" + policy_path_ + "' is a " + ToString(info.kind) + ", expected a file"};
+      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(info.kind) + ", expected a file"};
     std::string& text = file->bytes;
     FileAttributes attrs;
     if (info.kind == FileKind::kRegular) attrs = {info.mode, info.uid, info.gid};

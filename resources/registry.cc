@@ -28,10 +28,10 @@ std::vector<std::string> TypeRegistry::TypeNames() const {
 Result<std::unique_ptr<Resource>> TypeRegistry::Instantiate(const ResourceSpec& spec, const Policy& policy,
                                                             Backends& backends) const {
   const TypeInfo* info = Find(spec.type);
-  if (!info) return Error{"unknown resource type '" + spec.type + "'"};
+  if (!info) return Error{ErrorKind::kInvalidInput, "unknown resource type '" + spec.type + "'"};
   Platforms p = info->schema.platforms;
   if (p != Platforms::kAll && p != here_)
-    return Error{"type '" + spec.type + "' is not supported on " + (here_ == Platforms::kWindows ? "windows" : "linux")};
+    return Error{ErrorKind::kUnsupported, "type '" + spec.type + "' is not supported on " + (here_ == Platforms::kWindows ? "windows" : "linux")};
   return info->factory(spec, policy, backends);
 }
 

@@ -9,8 +9,8 @@
 
 #include "engine/policy/policy.h"
 #include "engine/policy/schema.h"
-#include "resources/filesystem.h"
-#include "resources/process.h"
+#include "engine/os/filesystem.h"
+#include "engine/os/process.h"
 #include "resources/resource.h"
 #include "resources/root_path.h"
 

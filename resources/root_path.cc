@@ -38,13 +38,13 @@ Result<std::string> RootPath::Resolve(std::string_view policy_path) const {
   std::string drive;
   if (IsDrivePath(policy_path)) drive = std::string(1, policy_path[0]) + ":";
   if (drive.empty() && (policy_path.empty() || policy_path[0] != '/'))
-    return Error{"path '" + std::string(policy_path) + "' is not absolute"};
+    return Error{ErrorKind::kInvalidInput, "path '" + std::string(policy_path) + "' is not absolute"};
   std::string base = drive.empty() ? root_ : confined() ? root_ + "/" + drive.substr(0, 1) : drive;
   std::string slashed(policy_path.substr(drive.size()));
   for (char& c : slashed)
     if (c == '\\') c = '/';
   auto escape = [&](const std::string& how) {
-    return Error{"path '" + std::string(policy_path) + "' escapes the root directory" + how};
+    return Error{ErrorKind::kInvalidInput, "path '" + std::string(policy_path) + "' escapes the root directory" + how};
   };
   std::deque<std::string> pending = Components(slashed);
   std::vector<std::string> done;
@@ -69,7 +69,7 @@ Result<std::string> RootPath::Resolve(std::string_view policy_path) const {
       if (info.ok() && info->kind == FileKind::kDirectory) plain_dirs_.insert(host);
       continue;
     }
-    if (++links > kMaxLinks) return Error{"path '" + std::string(policy_path) + "' has too many symbolic links"};
+    if (++links > kMaxLinks) return Error{ErrorKind::kInvalidInput, "path '" + std::string(policy_path) + "' has too many symbolic links"};
     auto target = fs_.ReadLink(host);
     if (!target) return target.error();
     std::string shown = JoinPath("", done);

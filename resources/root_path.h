@@ -10,7 +10,7 @@
 #include <unordered_set>
 
 #include "engine/util/result.h"
-#include "resources/filesystem.h"
+#include "engine/os/filesystem.h"
 
 namespace plumb {
 

@@ -1,10 +1,10 @@
 #pragma once
-/// The real backends of this platform, implemented in resources/<platform>/ and picked by CMake.
+/// The real Windows backends of this platform, implemented in resources/<platform>/ and picked by
+/// CMake; null where the platform has none. The file system and processes are engine/os/system.h.
 
 #include <memory>
 
-#include "resources/filesystem.h"
-#include "resources/process.h"
+#include "engine/os/system.h"
 #include "resources/windows_cluster.h"
 #include "resources/windows_event_log.h"
 #include "resources/windows_registry.h"
@@ -12,9 +12,6 @@
 
 namespace plumb {
 
-std::unique_ptr<FileSystem> MakeSystemFileSystem();
-std::unique_ptr<AccountDb> MakeSystemAccountDb();
-std::unique_ptr<ProcessRunner> MakeSystemProcessRunner();
 /// The Windows registry; null on systems without one.
 std::unique_ptr<RegistryStore> MakeSystemRegistry();
 /// The Windows service control manager; null on systems without one.

@@ -85,7 +85,7 @@ class ClusterPropertyResource : public Resource {
     auto have = Find();
     if (!have) return have.error();
     if (have->value.index() != want_.index())
-      return Error{"cluster property '" + name_ + "' is " + (have->value.index() == 0 ? "a number" : "a string") +
+      return Error{ErrorKind::kInvalidInput, "cluster property '" + name_ + "' is " + (have->value.index() == 0 ? "a number" : "a string") +
                    "; the policy sets " + (want_.index() == 0 ? "a number" : "a string")};
     if (have->value != want_) obs.drift.push_back({"value", ToDisplay(want_), ToDisplay(have->value)});
     return obs;
@@ -104,7 +104,7 @@ class ClusterPropertyResource : public Resource {
     // Cluster property names are case-insensitive, like registry value names.
     for (const auto& p : *all)
       if (ToLower(p.name) == ToLower(name_)) return p;
-    return Error{"the cluster has no common property '" + name_ +
+    return Error{ErrorKind::kNotFound, "the cluster has no common property '" + name_ +
                  "': this Windows version does not have it, or the name is misspelled"};
   }
 
@@ -139,7 +139,7 @@ TypeInfo WindowsClusterPropertyType() {
     return problems;
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            if (!b.cluster) return Error{"no cluster API on this system"};
+            if (!b.cluster) return Error{ErrorKind::kUnavailable, "no cluster API on this system"};
             ClusterValue want = std::string();
             if (auto n = spec.Find("number")) want = static_cast<uint32_t>(std::get<int64_t>(n->value));
             if (auto t = spec.Find("string")) want = std::get<std::string>(t->value);

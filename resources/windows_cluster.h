@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/run/reboot_system.h"
+#include "resources/cluster_node.h"
 #include "engine/util/result.h"
 
 namespace plumb {
@@ -67,18 +67,6 @@ class RunScopedCluster : public ClusterApi {
   std::unique_ptr<ClusterApi> inner_;
   std::optional<ClusterMembership> membership_;
   std::optional<std::vector<ClusterProperty>> properties_;
-};
-
-/// The reboot guard's view of a ClusAPI cluster (nodes, drain, resume).
-class ApiCluster : public Cluster {
- public:
-  explicit ApiCluster(ClusterApi& api) : api_(api) {}
-  Result<std::vector<ClusterNode>> Nodes() override { return api_.Nodes(); }
-  Status Drain(const std::string& node, int64_t timeout_s) override { return api_.Pause(node, timeout_s); }
-  Status Resume(const std::string& node) override { return api_.Resume(node); }
-
- private:
-  ClusterApi& api_;
 };
 
 /// Cluster facts for a node: cluster.state (membership), and in a running cluster cluster.name,

@@ -8,6 +8,7 @@
 #include "engine/util/strings.h"
 #include "resources/cluster_proplist.h"
 #include "resources/registry.h"
+#include "engine/util/duration.h"
 
 namespace plumb {
 
@@ -42,19 +43,19 @@ std::string BinaryText(const char* hex) {
 Result<EventRecord> ParseEventXml(std::string_view xml) {
   tinyxml2::XMLDocument doc;
   if (doc.Parse(xml.data(), xml.size()) != tinyxml2::XML_SUCCESS)
-    return Error{"event XML does not parse (line " + std::to_string(doc.ErrorLineNum()) + ": " + doc.ErrorName() + ")"};
+    return Error{ErrorKind::kCorrupt, "event XML does not parse (line " + std::to_string(doc.ErrorLineNum()) + ": " + doc.ErrorName() + ")"};
   const tinyxml2::XMLElement* event = doc.RootElement();
-  if (!event || std::string_view(event->Name()) != "Event") return Error{"event XML has no <Event> root"};
+  if (!event || std::string_view(event->Name()) != "Event") return Error{ErrorKind::kCorrupt, "event XML has no <Event> root"};
   const tinyxml2::XMLElement* system = Child(event, "System");
-  if (!system) return Error{"event XML has no <System> element"};
+  if (!system) return Error{ErrorKind::kCorrupt, "event XML has no <System> element"};
   EventRecord r;
   if (auto p = Child(system, "Provider")) r.provider = p->Attribute("Name") ? p->Attribute("Name") : "";
   unsigned id = 0;
   auto eid = Child(system, "EventID");
-  if (!eid || eid->QueryUnsignedText(&id) != tinyxml2::XML_SUCCESS) return Error{"event XML has no numeric <EventID>"};
+  if (!eid || eid->QueryUnsignedText(&id) != tinyxml2::XML_SUCCESS) return Error{ErrorKind::kCorrupt, "event XML has no numeric <EventID>"};
   r.id = id;
   auto created = Child(system, "TimeCreated");
-  if (!created || !created->Attribute("SystemTime")) return Error{"event XML has no TimeCreated/@SystemTime"};
+  if (!created || !created->Attribute("SystemTime")) return Error{ErrorKind::kCorrupt, "event XML has no TimeCreated/@SystemTime"};
   r.time = created->Attribute("SystemTime");
   if (auto c = Child(system, "Computer"); c && c->GetText()) r.computer = c->GetText();
   for (const char* section : {"EventData", "UserData"}) {
@@ -84,7 +85,7 @@ class EventLogResource : public Resource {
 
   Result<Observation> Test() override {
     auto docs = log_.Query(filter_, kMaxEvents);
-    if (!docs) return Error{"cannot read the " + filter_.log + " event log: " + docs.error().message};
+    if (!docs) return docs.error().Prefixed("cannot read the " + filter_.log + " event log: ");
     std::vector<EventRecord> found;
     for (const auto& xml : *docs) {
       auto e = ParseEventXml(xml);
@@ -107,7 +108,7 @@ class EventLogResource : public Resource {
   }
 
   Status Set(const Observation&) override {
-    return Error{"windows.event_log only reports; set enforcement = \"audit\""};
+    return Error{ErrorKind::kInvalidInput, "windows.event_log only reports; set enforcement = \"audit\""};
   }
 
  private:
@@ -167,7 +168,7 @@ TypeInfo WindowsEventLogType() {
     return problems;
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            if (!b.events) return Error{"no event log on this system"};
+            if (!b.events) return Error{ErrorKind::kUnavailable, "no event log on this system"};
             EventFilter f;
             f.log = std::get<std::string>(spec.Find("log")->value);
             f.provider = std::get<std::string>(spec.Find("provider")->value);

@@ -163,7 +163,7 @@ TypeInfo WindowsRegistryType() {
     return problems;
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            if (!b.registry) return Error{"no registry backend on this system"};
+            if (!b.registry) return Error{ErrorKind::kUnavailable, "no registry backend on this system"};
             std::optional<RegValue> want;
             if (auto t = spec.Find("value_type")) {
               RegValue v;

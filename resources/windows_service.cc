@@ -4,6 +4,7 @@
 #include "engine/policy/settings.h"
 #include "engine/util/strings.h"
 #include "resources/registry.h"
+#include "engine/util/duration.h"
 
 namespace plumb {
 
@@ -81,7 +82,7 @@ class ServiceResource : public Resource {
   Result<Observation> Test() override {
     auto status = scm_.Query(name_);
     if (!status) return status.error();
-    if (!*status) return Error{"service '" + name_ + "' does not exist"};
+    if (!*status) return Error{ErrorKind::kNotFound, "service '" + name_ + "' does not exist"};
     const ServiceStatus& s = **status;
     Observation obs;
     if (process_ && s.process != *process_) obs.drift.push_back({"service_type", ToString(*process_), ToString(s.process)});
@@ -159,7 +160,7 @@ class ServiceHostResource : public Resource {
   Result<Observation> Test() override {
     auto status = scm_.Query(service_);
     if (!status) return status.error();
-    if (!*status) return Error{"service '" + service_ + "' does not exist"};
+    if (!*status) return Error{ErrorKind::kNotFound, "service '" + service_ + "' does not exist"};
     Observation obs;
     if ((*status)->state != ServiceRunState::kRunning || (*status)->pid == 0) {
       obs.drift.push_back({"alone", "true", "unknown: the service is " + std::string(ToString((*status)->state))});
@@ -176,7 +177,7 @@ class ServiceHostResource : public Resource {
   }
 
   Status Set(const Observation&) override {
-    return Error{"windows.service_host only reports; set enforcement = \"audit\" (a reboot after service_type = \"own\" separates the service)"};
+    return Error{ErrorKind::kInvalidInput, "windows.service_host only reports; set enforcement = \"audit\" (a reboot after service_type = \"own\" separates the service)"};
   }
 
  private:
@@ -204,7 +205,7 @@ TypeInfo WindowsServiceHostType() {
     return problems;
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            if (!b.services) return Error{"no service control manager on this system"};
+            if (!b.services) return Error{ErrorKind::kUnavailable, "no service control manager on this system"};
             return std::unique_ptr<Resource>(
                 new ServiceHostResource(std::get<std::string>(spec.Find("service")->value), *b.services));
           }};
@@ -259,7 +260,7 @@ TypeInfo WindowsServiceType() {
     return problems;
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            if (!b.services) return Error{"no service control manager on this system"};
+            if (!b.services) return Error{ErrorKind::kUnavailable, "no service control manager on this system"};
             std::optional<ServiceProcess> process;
             std::optional<ServiceStart> start;
             std::optional<ServiceRunState> state;

@@ -9,9 +9,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "engine/cli/exit_code.h"
+#include "engine/report/exit_code.h"
 #include "engine/cli/report_command.h"
 #include "engine/graph/graph.h"
+#include "engine/platform/api_cluster.h"
 #include "engine/platform/platform.h"
 #include "engine/policy/cache.h"
 #include "engine/policy/inventory.h"
@@ -24,11 +25,12 @@
 #include "engine/report/run_digest.h"
 #include "engine/report/sarif.h"
 #include "engine/run/executor.h"
-#include "engine/run/fake_system.h"
+#include "engine/fake/fake_system.h"
 #include "engine/run/reboot.h"
 #include "engine/util/strings.h"
 #include "resources/registry.h"
 #include "resources/system_backends.h"
+#include "engine/util/duration.h"
 
 namespace plumb {
 namespace {
@@ -145,8 +147,7 @@ class Session {
         diags_.Error({file, 0, 0}, "cannot read facts file");
         continue;
       }
-      auto st = facts_.MergeToml(*text, file);
-      if (!st) diags_.Error({file, 0, 0}, st.error().message);
+      facts_.MergeToml(*text, file, diags_);
     }
   }
 
@@ -154,7 +155,6 @@ class Session {
     return !opt_.state_dir.empty() ? opt_.state_dir : !agent.state_dir.empty() ? agent.state_dir : DefaultStateDir();
   }
 
-  // Prints diagnostics; a facts-file error already carries its own location in the message.
   // Prints the diagnostics; when `ok` is false, also their counts and what that means, and gives
   // the invalid-input exit code for the command to return.
   std::optional<int> Checked(bool ok, std::string_view consequence = "") {
@@ -166,10 +166,6 @@ class Session {
 
   void PrintDiagnostics() {
     for (const auto& d : diags_.Sorted()) {
-      if (d.where.line == 0 && StartsWith(d.message, d.where.path + ":")) {
-        std::fprintf(stderr, "%s\n", d.message.c_str());
-        continue;
-      }
       // A snapshot carries no source text; read the file to quote its line.
       if (d.where.line > 0 && !repo_.sources.Has(d.where.path)) {
         auto text = ReadWholeFile(d.where.path);

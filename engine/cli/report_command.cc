@@ -6,11 +6,12 @@
 #include <filesystem>
 #include <thread>
 
-#include "engine/cli/exit_code.h"
+#include "engine/report/exit_code.h"
 #include "engine/policy/settings.h"
 #include "engine/report/fleet.h"
 #include "engine/util/strings.h"
-#include "resources/filesystem.h"
+#include "engine/os/filesystem.h"
+#include "engine/util/duration.h"
 
 namespace plumb {
 

@@ -23,13 +23,13 @@ std::string Facts::Get(const std::string& key) const {
 
 namespace {
 
-Status Flatten(const toml::table& table, const std::string& prefix, const std::string& path,
-               std::map<std::string, FactValue>& out) {
+// Flattens `table` into `out`; on a value that is no scalar, says where and why.
+bool Flatten(const toml::table& table, const std::string& prefix, const std::string& path,
+             std::map<std::string, FactValue>& out, Diagnostics& diags) {
   for (auto&& [key, node] : table) {
     std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     if (auto t = node.as_table()) {
-      auto st = Flatten(*t, name, path, out);
-      if (!st) return st;
+      if (!Flatten(*t, name, path, out, diags)) return false;
     } else if (auto s = node.as_string()) {
       out[name] = s->get();
     } else if (auto i = node.as_integer()) {
@@ -38,29 +38,36 @@ Status Flatten(const toml::table& table, const std::string& prefix, const std::s
       out[name] = b->get();
     } else {
       auto src = node.source().begin;
-      return Error{path + ":" + std::to_string(src.line) + ":" + std::to_string(src.column) + ": fact '" + name +
-                   "' must be a string, integer or boolean"};
+      diags.Error({path, src.line, src.column}, "fact '" + name + "' must be a string, integer or boolean");
+      return false;
     }
   }
-  return OkStatus();
+  return true;
 }
 
 }  // namespace
 
-Status Facts::MergeToml(const std::string& text, const std::string& path) {
+bool Facts::MergeToml(const std::string& text, const std::string& path, Diagnostics& diags) {
   toml::table table;
   try {
     table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     auto src = e.source().begin;
-    return Error{path + ":" + std::to_string(src.line) + ":" + std::to_string(src.column) + ": " +
-                 std::string(e.description())};
+    diags.Error({path, src.line, src.column}, std::string(e.description()));
+    return false;
   }
   std::map<std::string, FactValue> parsed;
-  auto st = Flatten(table, "", path, parsed);
-  if (!st) return st;
+  if (!Flatten(table, "", path, parsed, diags)) return false;
   for (auto& [k, v] : parsed) values_[k] = std::move(v);
-  return OkStatus();
+  return true;
+}
+
+Status Facts::MergeToml(const std::string& text, const std::string& path) {
+  Diagnostics diags;
+  if (MergeToml(text, path, diags)) return OkStatus();
+  const Diagnostic& d = diags.All().front();
+  return Error{ErrorKind::kInvalidInput, d.where.path + ":" + std::to_string(d.where.line) + ":" +
+                                             std::to_string(d.where.column) + ": " + d.message};
 }
 
 std::string Facts::ToToml() const {

@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "engine/util/diagnostic.h"
 #include "engine/util/result.h"
 
 namespace plumb {
@@ -24,7 +25,10 @@ class Facts {
   const std::map<std::string, FactValue>& All() const { return values_; }
 
   /// Adds or overrides facts from a TOML document (nested tables flatten to dotted keys).
-  /// Errors carry "path:line:col: message". Arrays and dates are rejected: facts are scalars.
+  /// Arrays and dates are rejected: facts are scalars. On an error nothing is merged and `diags`
+  /// gets it at its line and column; returns whether the document was merged.
+  bool MergeToml(const std::string& text, const std::string& path, Diagnostics& diags);
+  /// The same, with the error as "path:line:col: message".
   Status MergeToml(const std::string& text, const std::string& path);
 
   /// The facts as a TOML document that MergeToml reads back unchanged.

@@ -22,7 +22,7 @@ Result<Alternative> ParseAlternative(const FactValue& value) {
   for (const auto& o : kOps) {
     if (StartsWith(text, o.text)) {
       std::string operand(Trim(text.substr(std::string_view(o.text).size())));
-      if (operand.empty()) return Error{"version comparison '" + *s + "' has no version after '" + o.text + "'"};
+      if (operand.empty()) return Error{ErrorKind::kInvalidInput, "version comparison '" + *s + "' has no version after '" + o.text + "'"};
       return Alternative{o.op, operand};
     }
   }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/facts/facts.h"
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 
 namespace plumb {
 

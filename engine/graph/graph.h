@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 #include "engine/policy/repository.h"
 
 namespace plumb {

@@ -12,8 +12,8 @@
 #include "engine/schedule/agent_tasks.h"
 #include "engine/policy/schema.h"
 #include "engine/util/result.h"
-#include "resources/filesystem.h"
-#include "resources/process.h"
+#include "engine/os/filesystem.h"
+#include "engine/os/process.h"
 
 namespace plumb {
 

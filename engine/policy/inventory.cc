@@ -34,10 +34,7 @@ std::vector<NodeFacts> LoadInventory(const std::vector<std::string>& paths, Diag
     }
     NodeFacts n;
     n.path = file;
-    if (auto st = n.facts.MergeToml(*text, file); !st) {
-      diags.Error({file, 0, 0}, st.error().message);
-      continue;
-    }
+    if (!n.facts.MergeToml(*text, file, diags)) continue;
     n.name = n.facts.Get("hostname");
     if (n.name.empty()) n.name = fs::path(file).stem().string();
     nodes.push_back(std::move(n));

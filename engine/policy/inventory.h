@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/facts/facts.h"
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 #include "engine/policy/repository.h"
 
 namespace plumb {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 #include "engine/policy/policy.h"
 #include "engine/policy/schema.h"
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "engine/facts/selector.h"
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 #include "engine/policy/settings.h"
 #include "engine/policy/value.h"
 

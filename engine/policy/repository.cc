@@ -1,6 +1,6 @@
 #include "engine/policy/repository.h"
 
-#include "resources/process.h"
+#include "engine/os/process.h"
 
 #include <algorithm>
 #include <filesystem>

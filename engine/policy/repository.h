@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 #include "engine/policy/policy.h"
 #include "engine/policy/schema.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 
 namespace plumb {
 
@@ -79,10 +79,5 @@ struct AgentSettings {
 
 /// Parses plumb.toml. Every problem goes to `diags` with its location.
 AgentSettings LoadAgentSettings(const std::string& text, const std::string& path, Diagnostics& diags);
-
-/// "90", "45s", "30m", "3h", "1h30m", "2d": seconds, or nullopt when malformed.
-std::optional<int64_t> ParseDuration(std::string_view text);
-/// The shortest ParseDuration spelling: 5400 -> "1h30m", 0 -> "0s".
-std::string FormatDuration(int64_t seconds);
 
 }  // namespace plumb

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "engine/util/civil_time.h"
-#include "resources/filesystem.h"
+#include "engine/os/filesystem.h"
 
 namespace plumb {
 namespace fs = std::filesystem;
@@ -61,7 +61,7 @@ Status RecordRun(FileSystem& fsys, const std::string& dir, const RunReport& repo
                  const HistorySettings& settings, int64_t now) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Error{"cannot create folder '" + dir + "': " + ec.message()};
+  if (ec) return Error{ErrorKind::kInternal, "cannot create folder '" + dir + "': " + ec.message()};
   std::string name = HistoryFileName(report);
   if (auto st = fsys.WriteAtomic(dir + "/" + name, json, {}); !st) return st;
   std::vector<std::string> files = HistoryFiles(dir, NodeOf(report));
@@ -74,11 +74,11 @@ Status RecordRun(FileSystem& fsys, const std::string& dir, const RunReport& repo
   fs::create_directories(settings.copy_to, ec);
   std::string tmp = settings.copy_to + "/." + name + ".tmp";
   if (auto st = fsys.WriteAtomic(tmp, json, {}); !st)
-    return Error{"cannot copy the report to " + settings.copy_to + ": " + st.error().message};
+    return st.error().Prefixed("cannot copy the report to " + settings.copy_to + ": ");
   fs::rename(tmp, settings.copy_to + "/" + name, ec);
   if (ec) {
     fs::remove(tmp, ec);
-    return Error{"cannot copy the report to " + settings.copy_to + ": " + ec.message()};
+    return Error{ErrorKind::kInternal, "cannot copy the report to " + settings.copy_to + ": " + ec.message()};
   }
   return OkStatus();
 }

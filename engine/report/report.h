@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/cli/exit_code.h"
+#include "engine/report/exit_code.h"
+#include "engine/report/outcome.h"
 #include "engine/facts/facts.h"
 #include "engine/policy/policy.h"
 #include "engine/policy/repository.h"
@@ -16,14 +17,6 @@
 
 namespace plumb {
 
-enum class Outcome { kCompliant, kDrifted, kChanged, kPendingReboot, kFailed, kSkipped, kNotApplicable, kAssumed };
-const char* ToString(Outcome o);
-constexpr Outcome kAllOutcomes[] = {Outcome::kCompliant, Outcome::kChanged,  Outcome::kDrifted,
-                                    Outcome::kPendingReboot, Outcome::kFailed, Outcome::kSkipped,
-                                    Outcome::kAssumed,   Outcome::kNotApplicable};
-
-enum class RunKind { kTest, kApply, kDryRun };
-const char* ToString(RunKind k);
 
 constexpr const char* kRedacted = "<redacted>";
 /// Note of a drifted enforce-mode resource in a dry run.
@@ -54,14 +47,6 @@ struct PolicySummary {
 
 enum class Interruption { kNone, kInterrupted };
 
-/// Where one reason for a reboot stands.
-enum class NeedState {
-  kArmed,       ///< this run made a change that takes effect after a reboot
-  kPending,     ///< armed by an earlier run; the reboot has not happened yet
-  kWouldArm,    ///< test / dry run: applying would make such a change
-  kNotCleared,  ///< a reboot happened and did not clear it; plumb will not reboot again for it
-};
-const char* ToString(NeedState s);
 
 struct RebootNeed {
   std::string resource;             ///< "policy/resource", or "os" for the OS's own pending reboot
@@ -70,9 +55,6 @@ struct RebootNeed {
   std::vector<std::string> behind;  ///< resources waiting for it, in order
 };
 
-/// The reboot schedule as the run left it.
-enum class RebootState { kNone, kScheduled, kPostponed, kNotAllowed, kCancelled, kRebooting };
-const char* ToString(RebootState s);
 
 struct RebootSummary {
   std::vector<RebootNeed> needs;

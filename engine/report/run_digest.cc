@@ -9,6 +9,7 @@
 #include "engine/util/read_file.h"
 #include "engine/util/civil_time.h"
 #include "engine/util/strings.h"
+#include "engine/util/duration.h"
 
 namespace plumb {
 namespace {
@@ -85,12 +86,12 @@ class Fields {
 Result<RunDigest> Digest(simdjson::simdjson_result<simdjson::dom::element> parsed) {
   simdjson::dom::element root;
   simdjson::dom::object doc;
-  if (parsed.get(root) || root.get_object().get(doc)) return Error{"not JSON"};
+  if (parsed.get(root) || root.get_object().get(doc)) return Error{ErrorKind::kCorrupt, "not JSON"};
   std::string_view schema;
-  if (doc.at_key("schema").get_string().get(schema)) return Error{"no 'schema': not a plumb run report"};
-  if (schema != "plumb.run-report/1") return Error{"schema is '" + std::string(schema) + "', not plumb.run-report/1"};
+  if (doc.at_key("schema").get_string().get(schema)) return Error{ErrorKind::kCorrupt, "no 'schema': not a plumb run report"};
+  if (schema != "plumb.run-report/1") return Error{ErrorKind::kCorrupt, "schema is '" + std::string(schema) + "', not plumb.run-report/1"};
   Fields f;
-  auto malformed = [&f] { return Error{"malformed plumb run report: " + f.error()}; };
+  auto malformed = [&f] { return Error{ErrorKind::kCorrupt, "malformed plumb run report: " + f.error()}; };
   RunDigest r;
   r.run_id = f.Text(doc, "run_id");
   r.command = f.Text(doc, "command");
@@ -104,7 +105,7 @@ Result<RunDigest> Digest(simdjson::simdjson_result<simdjson::dom::element> parse
   r.node = Fields::OptionalText(node, "hostname");
   for (auto [key, value] : summary) {
     int64_t n = 0;
-    if (value.get_int64().get(n)) return Error{"malformed plumb run report: 'summary' counts are not integers"};
+    if (value.get_int64().get(n)) return Error{ErrorKind::kCorrupt, "malformed plumb run report: 'summary' counts are not integers"};
     r.summary[std::string(key)] = n;
   }
   r.resources.reserve(resources.size());
@@ -151,7 +152,7 @@ Result<RunDigest> Digest(simdjson::simdjson_result<simdjson::dom::element> parse
   if (!doc.at_key("policy_repository").get_object().get(repo)) r.revision = Fields::OptionalText(repo, "revision");
   if (!f.ok()) return malformed();
   r.time = ParseUtc(started);
-  if (r.time < 0) return Error{"malformed plumb run report: started_at is not a UTC time"};
+  if (r.time < 0) return Error{ErrorKind::kCorrupt, "malformed plumb run report: started_at is not a UTC time"};
   return r;
 }
 
@@ -172,9 +173,9 @@ Result<RunDigest> RunReportReader::ReadFile(const std::string& path) {
   // file in a report folder must not make the whole report need that much memory per thread.
   std::error_code ec;
   if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxRunReportBytes)
-    return Error{"larger than " + std::to_string(kMaxRunReportBytes >> 20) + " MiB: not a plumb run report"};
+    return Error{ErrorKind::kCorrupt, "larger than " + std::to_string(kMaxRunReportBytes >> 20) + " MiB: not a plumb run report"};
   // Read into a buffer that keeps simdjson's padding free after the text: parsed without a copy.
-  if (!ReadFileInto(path, impl_->file, simdjson::SIMDJSON_PADDING)) return Error{"cannot read it"};
+  if (!ReadFileInto(path, impl_->file, simdjson::SIMDJSON_PADDING)) return Error{ErrorKind::kInternal, "cannot read it"};
   return Digest(impl_->parser.parse(impl_->file.data(), impl_->file.size(), false));
 }
 

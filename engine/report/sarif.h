@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 
 namespace plumb {
 

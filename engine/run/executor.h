@@ -16,7 +16,7 @@
 
 #include "engine/facts/facts.h"
 #include "engine/graph/graph.h"
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 #include "engine/policy/repository.h"
 #include "engine/report/report.h"
 #include "engine/run/journal.h"

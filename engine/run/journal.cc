@@ -73,13 +73,13 @@ std::string SerializeJournal(const Journal& j) {
 
 Result<Journal> ParseJournal(const std::string& text) {
   json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return Error{"not a JSON object (truncated?)"};
-  if (!doc.contains("checksum") || !doc["checksum"].is_string()) return Error{"no checksum"};
+  if (doc.is_discarded() || !doc.is_object()) return Error{ErrorKind::kCorrupt, "not a JSON object (truncated?)"};
+  if (!doc.contains("checksum") || !doc["checksum"].is_string()) return Error{ErrorKind::kCorrupt, "no checksum"};
   std::string sum = doc["checksum"].get<std::string>();
   doc.erase("checksum");
-  if (Sha256Hex(doc.dump()) != sum) return Error{"checksum mismatch"};
+  if (Sha256Hex(doc.dump()) != sum) return Error{ErrorKind::kCorrupt, "checksum mismatch"};
   if (doc.value("schema", "") != Journal::kSchema)
-    return Error{"unknown schema '" + doc.value("schema", "") + "' (this plumb reads " + Journal::kSchema + ")"};
+    return Error{ErrorKind::kCorrupt, "unknown schema '" + doc.value("schema", "") + "' (this plumb reads " + Journal::kSchema + ")"};
   try {
     Journal j;
     j.run_id = doc.at("run_id").get<std::string>();
@@ -104,7 +104,7 @@ Result<Journal> ParseJournal(const std::string& text) {
     bool known = false;
     for (RebootState s : kRebootStates)
       if (state == ToString(s)) j.reboot = s, known = true;
-    if (!known) return Error{"unknown reboot state '" + state + "'"};
+    if (!known) return Error{ErrorKind::kCorrupt, "unknown reboot state '" + state + "'"};
     j.scheduled_at = r.at("scheduled_at").get<int64_t>();
     j.reason = r.at("reason").get<std::string>();
     j.last_outcome = r.at("last_outcome").get<std::string>();
@@ -114,7 +114,7 @@ Result<Journal> ParseJournal(const std::string& text) {
                             a.at("causes").get<std::vector<std::string>>()});
     return j;
   } catch (const json::exception& e) {
-    return Error{std::string("malformed: ") + e.what()};
+    return Error{ErrorKind::kCorrupt, std::string("malformed: ") + e.what()};
   }
 }
 
@@ -136,7 +136,7 @@ JournalStore::Loaded JournalStore::Load() {
   (void)fs_.RemoveFile(path_);
   out.warning = "journal " + path_ + " is corrupt (" + parsed.error().message + "); kept it as " + aside;
   auto prev = ReadWholeFile(path_ + ".prev");
-  auto prev_parsed = prev ? ParseJournal(*prev) : Result<Journal>(Error{"missing"});
+  auto prev_parsed = prev ? ParseJournal(*prev) : Result<Journal>(Error{ErrorKind::kNotFound, "missing"});
   if (prev_parsed) {
     out.journal = std::move(*prev_parsed);
     out.warning += " and recovered the previous generation " + path_ + ".prev";

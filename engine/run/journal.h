@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/report/report.h"
+#include "engine/report/outcome.h"
 #include "engine/util/result.h"
-#include "resources/filesystem.h"
+#include "engine/os/filesystem.h"
 
 namespace plumb {
 

@@ -21,17 +21,6 @@ std::vector<ClusterNode> ParseClusterNodes(std::string_view text) {
   return nodes;
 }
 
-const char* ToString(NodeState s) {
-  switch (s) {
-    case NodeState::kUp: return "up";
-    case NodeState::kDown: return "down";
-    case NodeState::kPaused: return "paused";
-    case NodeState::kDraining: return "draining";
-    case NodeState::kUnknown: return "unknown";
-  }
-  return "unknown";
-}
-
 ClusterPosition PositionOf(const Facts& facts) {
   ClusterPosition p;
   p.cluster = facts.Get("cluster.name");
@@ -290,13 +279,13 @@ Status ProcessHookRunner::Run(const std::string& command, int64_t timeout_s, con
 }
 
 Result<std::vector<ClusterNode>> CommandCluster::Nodes() {
-  if (settings_.status_command.empty()) return Error{"[reboot.cluster] has no status_command"};
+  if (settings_.status_command.empty()) return Error{ErrorKind::kInvalidInput, "[reboot.cluster] has no status_command"};
   ProcessRequest req;
   req.command = settings_.status_command;
   req.timeout = std::chrono::seconds(60);
   auto r = processes_.Run(req);
   if (!r) return r.error();
-  if (r->end != ProcessEnd::kExited || r->code != 0) return Error{"status_command failed: " + std::string(Trim(r->output))};
+  if (r->end != ProcessEnd::kExited || r->code != 0) return Error{ErrorKind::kInternal, "status_command failed: " + std::string(Trim(r->output))};
   return ParseClusterNodes(r->output);
 }
 

@@ -14,7 +14,7 @@
 #include "engine/report/report.h"
 #include "engine/run/journal.h"
 #include "engine/run/reboot_system.h"
-#include "resources/process.h"
+#include "engine/os/process.h"
 
 namespace plumb {
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/run/window.h"
+#include "resources/cluster_node.h"
 #include "engine/util/result.h"
 
 namespace plumb {
@@ -57,14 +58,6 @@ class RebootExecutor {
   virtual ~RebootExecutor() = default;
   /// Starts an orderly reboot; returns once it is under way (or failed to start).
   virtual Status Reboot(const std::string& reason) = 0;
-};
-
-enum class NodeState { kUp, kDown, kPaused, kDraining, kUnknown };
-const char* ToString(NodeState s);
-
-struct ClusterNode {
-  std::string name;
-  NodeState state = NodeState::kUnknown;
 };
 
 /// Parses "node state" lines (up, down, paused, draining; anything else is unknown), as the

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "engine/util/civil_time.h"
+#include "engine/util/duration.h"
 
 
 namespace plumb {
@@ -65,7 +66,7 @@ std::string WindowName(const WeeklyWindow& w, int weekday) {
 
 Result<Slot> NextSlot(const RebootSettings& settings, const SlotRequest& req, const TimeZone& tz) {
   int64_t not_before = std::max(req.now, req.not_before);
-  if (settings.policy == RebootPolicy::kNever) return Error{"reboot policy is \"never\""};
+  if (settings.policy == RebootPolicy::kNever) return Error{ErrorKind::kInvalidInput, "reboot policy is \"never\""};
   if (settings.policy == RebootPolicy::kImmediate) return Slot{not_before, "immediate"};
 
   // Nodes of a cluster take turns: group g of max_concurrent nodes gets the g-th part of a window.
@@ -106,7 +107,7 @@ Result<Slot> NextSlot(const RebootSettings& settings, const SlotRequest& req, co
                                                       FormatDuration(*settings.deadline_s) +
                                                       " after the need arose) comes before the next window"};
   }
-  if (!best) return Error{"no reboot window is configured"};
+  if (!best) return Error{ErrorKind::kInvalidInput, "no reboot window is configured"};
   return *best;
 }
 

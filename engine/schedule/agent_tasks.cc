@@ -8,7 +8,8 @@
 #include "engine/schedule/task_xml.h"
 #include "engine/util/read_file.h"
 #include "engine/util/strings.h"
-#include "resources/filesystem.h"
+#include "engine/os/filesystem.h"
+#include "engine/util/duration.h"
 
 namespace plumb {
 namespace {
@@ -218,7 +219,7 @@ Result<ScheduleOutcome> InstallSchedule(TaskInstaller& installer, FileSystem& fs
   // The record follows the OS: a failure above leaves it saying what was there before.
   std::error_code ec;
   std::filesystem::create_directories(record_dir, ec);
-  if (ec) return Error{"cannot create folder '" + record_dir + "': " + ec.message()};
+  if (ec) return Error{ErrorKind::kInternal, "cannot create folder '" + record_dir + "': " + ec.message()};
   for (const auto& f : changed)
     if (auto st = fs.WriteAtomic(record_dir + "/" + f.name, f.text, {}); !st) return st.error();
   for (const auto& name : out.removed)

@@ -11,7 +11,7 @@
 
 #include "resources/cluster_proplist.h"
 #include "resources/system_backends.h"
-#include "resources/win32/wide.h"
+#include "engine/os/win32/wide.h"
 
 namespace plumb {
 namespace {
@@ -56,7 +56,7 @@ Fn Load(HMODULE lib, const char* name) {
   return lib ? reinterpret_cast<Fn>(reinterpret_cast<void*>(::GetProcAddress(lib, name))) : nullptr;
 }
 
-Error ClusterError(const std::string& what, DWORD err) { return Error{"cannot " + what + ": " + win32::ErrorText(err)}; }
+Error ClusterError(const std::string& what, DWORD err) { return Error{win32::KindOf(err), "cannot " + what + ": " + win32::ErrorText(err)}; }
 
 // A control code's property list: `call(buffer, size, &returned)` is asked again with the size it
 // says it needs (ERROR_MORE_DATA).
@@ -181,7 +181,7 @@ class Win32Cluster : public ClusterApi {
   }
 
   Status Pause(const std::string& node, int64_t timeout_s) override {
-    if (!pause_ex_) return Error{"cannot drain node '" + node + "': PauseClusterNodeEx needs Windows Server 2012 or later"};
+    if (!pause_ex_) return Error{ErrorKind::kUnsupported, "cannot drain node '" + node + "': PauseClusterNodeEx needs Windows Server 2012 or later"};
     if (auto st = Open(); !st) return st;
     HNODE h = open_node_(cluster_, Wide(node).c_str());
     if (!h) return ClusterError("open cluster node '" + node + "'", ::GetLastError());
@@ -192,7 +192,7 @@ class Win32Cluster : public ClusterApi {
     }
     // Draining moves every role away; it is done when NodeDrainStatus says so.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-    Status result = Error{"draining node '" + node + "' did not finish within " + std::to_string(timeout_s) + "s"};
+    Status result = Error{ErrorKind::kTimedOut, "draining node '" + node + "' did not finish within " + std::to_string(timeout_s) + "s"};
     while (std::chrono::steady_clock::now() < deadline) {
       auto status = DrainStatus(h);
       if (!status) {
@@ -204,7 +204,7 @@ class Win32Cluster : public ClusterApi {
         break;
       }
       if (*status == kDrainFailed) {
-        result = Error{"draining node '" + node + "' failed (NodeDrainStatus = failed)"};
+        result = Error{ErrorKind::kInternal, "draining node '" + node + "' failed (NodeDrainStatus = failed)"};
         break;
       }
       std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -214,7 +214,7 @@ class Win32Cluster : public ClusterApi {
   }
 
   Status Resume(const std::string& node) override {
-    if (!resume_ex_) return Error{"cannot resume node '" + node + "': ResumeClusterNodeEx needs Windows Server 2012 or later"};
+    if (!resume_ex_) return Error{ErrorKind::kUnsupported, "cannot resume node '" + node + "': ResumeClusterNodeEx needs Windows Server 2012 or later"};
     if (auto st = Open(); !st) return st;
     HNODE h = open_node_(cluster_, Wide(node).c_str());
     if (!h) return ClusterError("open cluster node '" + node + "'", ::GetLastError());
@@ -228,7 +228,7 @@ class Win32Cluster : public ClusterApi {
   Status Open() {
     if (cluster_) return OkStatus();
     if (!open_cluster_ || !cluster_control_ || !open_enum_ || !open_node_)
-      return Error{"the Failover Clustering API (clusapi.dll) is not available on this system"};
+      return Error{ErrorKind::kUnavailable, "the Failover Clustering API (clusapi.dll) is not available on this system"};
     cluster_ = open_cluster_(nullptr);
     if (!cluster_) return ClusterError("open the local cluster", ::GetLastError());
     return OkStatus();
@@ -243,7 +243,7 @@ class Win32Cluster : public ClusterApi {
     if (!props) return props.error();
     for (const auto& p : *props)
       if (p.name == "NodeDrainStatus" && std::holds_alternative<uint32_t>(p.value)) return std::get<uint32_t>(p.value);
-    return Error{"the node has no NodeDrainStatus property"};
+    return Error{ErrorKind::kNotFound, "the node has no NodeDrainStatus property"};
   }
 
   HMODULE lib_;

@@ -5,7 +5,7 @@
 #include <winevt.h>
 
 #include "resources/system_backends.h"
-#include "resources/win32/wide.h"
+#include "engine/os/win32/wide.h"
 
 namespace plumb {
 namespace {
@@ -33,16 +33,16 @@ class Win32EventLog : public EventLog {
   Win32EventLog& operator=(const Win32EventLog&) = delete;
 
   Result<std::vector<std::string>> Query(const EventFilter& filter, size_t max) override {
-    if (!query_ || !next_ || !render_ || !close_) return Error{"the Windows Event Log API (wevtapi.dll) is not available"};
+    if (!query_ || !next_ || !render_ || !close_) return Error{ErrorKind::kUnavailable, "the Windows Event Log API (wevtapi.dll) is not available"};
     Evt query(nullptr, close_);
     ::SetLastError(ERROR_SUCCESS);  // a stub implementation fails without setting one
     query.reset(query_(nullptr, Wide(filter.log).c_str(), Wide(EventQueryXPath(filter)).c_str(),
                        EvtQueryChannelPath | EvtQueryReverseDirection));
     if (!query.get()) {
       DWORD err = ::GetLastError();
-      if (err == ERROR_EVT_CHANNEL_NOT_FOUND) return Error{"there is no event log '" + filter.log + "'"};
-      if (err == ERROR_SUCCESS) return Error{"EvtQuery failed without an error code (the event log API is not implemented here)"};
-      return Error{"EvtQuery: " + win32::ErrorText(err)};
+      if (err == ERROR_EVT_CHANNEL_NOT_FOUND) return Error{ErrorKind::kNotFound, "there is no event log '" + filter.log + "'"};
+      if (err == ERROR_SUCCESS) return Error{ErrorKind::kUnsupported, "EvtQuery failed without an error code (the event log API is not implemented here)"};
+      return Error{ErrorKind::kInternal, "EvtQuery: " + win32::ErrorText(err)};
     }
     std::vector<std::string> out;
     std::vector<wchar_t> buf(8192);
@@ -52,7 +52,7 @@ class Win32EventLog : public EventLog {
       if (!next_(query.get(), 64, batch, INFINITE, 0, &got)) {
         DWORD err = ::GetLastError();
         if (err == ERROR_NO_MORE_ITEMS) break;
-        return Error{"EvtNext: " + win32::ErrorText(err)};
+        return Error{ErrorKind::kInternal, "EvtNext: " + win32::ErrorText(err)};
       }
       std::vector<Evt> events;
       for (DWORD i = 0; i < got; ++i) events.emplace_back(batch[i], close_);
@@ -61,11 +61,11 @@ class Win32EventLog : public EventLog {
         DWORD used = 0, props = 0;
         DWORD bytes = static_cast<DWORD>(buf.size() * sizeof(wchar_t));
         if (!render_(nullptr, e.get(), EvtRenderEventXml, bytes, buf.data(), &used, &props)) {
-          if (::GetLastError() != ERROR_INSUFFICIENT_BUFFER) return Error{"EvtRender: " + win32::ErrorText(::GetLastError())};
+          if (::GetLastError() != ERROR_INSUFFICIENT_BUFFER) return Error{ErrorKind::kInternal, "EvtRender: " + win32::ErrorText(::GetLastError())};
           buf.resize(used / sizeof(wchar_t) + 1);
           bytes = static_cast<DWORD>(buf.size() * sizeof(wchar_t));
           if (!render_(nullptr, e.get(), EvtRenderEventXml, bytes, buf.data(), &used, &props))
-            return Error{"EvtRender: " + win32::ErrorText(::GetLastError())};
+            return Error{ErrorKind::kInternal, "EvtRender: " + win32::ErrorText(::GetLastError())};
         }
         out.push_back(Narrow(buf.data()));
       }

@@ -3,7 +3,7 @@
 #include <windows.h>
 
 #include "resources/system_backends.h"
-#include "resources/win32/wide.h"
+#include "engine/os/win32/wide.h"
 
 namespace plumb {
 namespace {
@@ -29,14 +29,14 @@ std::optional<KeyPath> Split(const std::string& key) {
 }
 
 Error Failure(const std::string& what, const std::string& key, const std::string& name, LONG err) {
-  return Error{"cannot " + what + " registry value '" + key + "\\" + name + "': " + win32::ErrorText(static_cast<DWORD>(err))};
+  return Error{win32::KindOf(static_cast<DWORD>(err)), "cannot " + what + " registry value '" + key + "\\" + name + "': " + win32::ErrorText(static_cast<DWORD>(err))};
 }
 
 class Win32Registry : public RegistryStore {
  public:
   Result<std::optional<RegValue>> Get(const std::string& key, const std::string& name) override {
     auto path = Split(key);
-    if (!path) return Error{"unknown registry root in '" + key + "'"};
+    if (!path) return Error{ErrorKind::kInvalidInput, "unknown registry root in '" + key + "'"};
     std::wstring wname = Wide(name);
     DWORD type = 0, size = 0;
     LONG err = ::RegGetValueW(path->root, path->sub.c_str(), wname.c_str(), RRF_RT_ANY | RRF_NOEXPAND | RRF_SUBKEY_WOW6464KEY,
@@ -78,7 +78,7 @@ class Win32Registry : public RegistryStore {
 
   Status Set(const std::string& key, const std::string& name, const RegValue& v) override {
     auto path = Split(key);
-    if (!path) return Error{"unknown registry root in '" + key + "'"};
+    if (!path) return Error{ErrorKind::kInvalidInput, "unknown registry root in '" + key + "'"};
     HKEY h;
     LONG err = ::RegCreateKeyExW(path->root, path->sub.c_str(), 0, nullptr, 0, KEY_SET_VALUE | KEY_WOW64_64KEY, nullptr,
                                  &h, nullptr);
@@ -116,7 +116,7 @@ class Win32Registry : public RegistryStore {
 
   Status Delete(const std::string& key, const std::string& name) override {
     auto path = Split(key);
-    if (!path) return Error{"unknown registry root in '" + key + "'"};
+    if (!path) return Error{ErrorKind::kInvalidInput, "unknown registry root in '" + key + "'"};
     HKEY h;
     LONG err = ::RegOpenKeyExW(path->root, path->sub.c_str(), 0, KEY_SET_VALUE | KEY_WOW64_64KEY, &h);
     if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND) return OkStatus();

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "resources/system_backends.h"
-#include "resources/win32/wide.h"
+#include "engine/os/win32/wide.h"
 
 namespace plumb {
 namespace {
@@ -38,7 +38,7 @@ class ScHandle {
 };
 
 Error Failure(const std::string& what, const std::string& name, DWORD err = ::GetLastError()) {
-  return Error{"cannot " + what + " service '" + name + "': " + win32::ErrorText(err)};
+  return Error{win32::KindOf(err), "cannot " + what + " service '" + name + "': " + win32::ErrorText(err)};
 }
 
 constexpr DWORD kRead = SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS;
@@ -73,7 +73,7 @@ class Win32Services : public ServiceManager {
   Result<std::optional<ServiceStatus>> Query(const std::string& name) override {
     SC_HANDLE svc = nullptr;
     if (auto st = Handle(name, kRead, svc); !st) {
-      if (st.error().message == Missing(name)) return std::optional<ServiceStatus>();
+      if (st.Is(ErrorKind::kNotFound)) return std::optional<ServiceStatus>();
       return st.error();
     }
     std::vector<char> buf;
@@ -168,7 +168,7 @@ class Win32Services : public ServiceManager {
       if (status.dwCurrentState == want) return OkStatus();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    return Error{"service '" + name + "' did not reach '" + ToString(state) + "' within 30s"};
+    return Error{ErrorKind::kTimedOut, "service '" + name + "' did not reach '" + ToString(state) + "' within 30s"};
   }
 
   Result<FailureActions> QueryFailureActions(const std::string& name) override {
@@ -236,7 +236,7 @@ class Win32Services : public ServiceManager {
     if (!::EnumServicesStatusExW(scm.get(), SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE,
                                  reinterpret_cast<BYTE*>(buf.data()), static_cast<DWORD>(buf.size()), &need, &count,
                                  &resume, nullptr))
-      return Error{"cannot list services: " + win32::ErrorText(::GetLastError())};
+      return Error{ErrorKind::kInternal, "cannot list services: " + win32::ErrorText(::GetLastError())};
     auto* entries = reinterpret_cast<ENUM_SERVICE_STATUS_PROCESSW*>(buf.data());
     std::vector<RunningService> out;
     for (DWORD i = 0; i < count; ++i)
@@ -255,7 +255,7 @@ class Win32Services : public ServiceManager {
   Status Connect() {
     if (scm_) return OkStatus();
     auto scm = std::make_unique<ScHandle>(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE));
-    if (!*scm) return Error{"cannot connect to the service control manager: " + win32::ErrorText(::GetLastError())};
+    if (!*scm) return Error{ErrorKind::kUnavailable, "cannot connect to the service control manager: " + win32::ErrorText(::GetLastError())};
     scm_ = std::move(scm);
     return OkStatus();
   }
@@ -268,7 +268,7 @@ class Win32Services : public ServiceManager {
       auto h = std::make_unique<ScHandle>(::OpenServiceW(scm_->get(), Wide(name).c_str(), access));
       if (!*h) {
         DWORD err = ::GetLastError();
-        if (err == ERROR_SERVICE_DOES_NOT_EXIST) return Error{Missing(name)};
+        if (err == ERROR_SERVICE_DOES_NOT_EXIST) return Error{ErrorKind::kNotFound, Missing(name)};
         return Failure("open", name, err);
       }
       handles_[name] = Opened{std::move(h), access};

@@ -1,6 +1,7 @@
 // windows.cluster_property against a fake 3-node Hyper-V cluster: drift and convergence of
 // DatabaseReadWriteMode, one property read per run, not_applicable off a running cluster, and the
 // per-resource errors for a property the OS lacks or a refused change.
+#include "engine/platform/api_cluster.h"
 #include "resources/windows_cluster.h"
 
 #include <gtest/gtest.h>

@@ -11,8 +11,8 @@ class FakeResource : public Resource {
   Result<Observation> Test() override {
     ++s_.tests;
     if (s_.on_test) s_.on_test();
-    if (s_.failure == FakeFailure::kTest) return Error{"fake test failed"};
-    if (s_.failure == FakeFailure::kVerify && s_.sets > 0) return Error{"fake verify failed"};
+    if (s_.failure == FakeFailure::kTest) return Error{ErrorKind::kInternal, "fake test failed"};
+    if (s_.failure == FakeFailure::kVerify && s_.sets > 0) return Error{ErrorKind::kInternal, "fake verify failed"};
     Observation obs;
     obs.not_applicable = s_.not_applicable;
     if (s_.state == FakeState::kDrifted) obs.drift.push_back({property_, expected_, "bad"});
@@ -21,13 +21,13 @@ class FakeResource : public Resource {
   }
   Status Set(const Observation&) override {
     ++s_.sets;
-    if (s_.failure == FakeFailure::kSet) return Error{"fake set failed"};
+    if (s_.failure == FakeFailure::kSet) return Error{ErrorKind::kInternal, "fake set failed"};
     if (s_.failure != FakeFailure::kNoEffect) s_.state = FakeState::kCompliant;
     return OkStatus();
   }
   Status Refresh() override {
     ++s_.refreshes;
-    if (s_.failure == FakeFailure::kRefresh) return Error{"fake refresh failed"};
+    if (s_.failure == FakeFailure::kRefresh) return Error{ErrorKind::kInternal, "fake refresh failed"};
     return OkStatus();
   }
   Refreshable CanRefresh() const override { return s_.refreshable ? Refreshable::kYes : Refreshable::kNo; }

@@ -38,19 +38,19 @@ TypeInfo FakeType(FakeWorld& world);
 
 class NullFileSystem : public FileSystem {
  public:
-  Result<FileInfo> Stat(const std::string&) override { return Error{"unexpected file system call"}; }
-  Result<FileContent> Load(const std::string&) override { return Error{"unexpected file system call"}; }
-  Result<std::string> ReadLink(const std::string&) override { return Error{"unexpected file system call"}; }
+  Result<FileInfo> Stat(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
+  Result<FileContent> Load(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
+  Result<std::string> ReadLink(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string&, const FileAttributes&) override {
-    return Error{"unexpected file system call"};
+    return Error{ErrorKind::kInternal, "unexpected file system call"};
   }
-  Status MakeDirectory(const std::string&, const FileAttributes&) override { return Error{"unexpected"}; }
-  Status SetMode(const std::string&, uint32_t) override { return Error{"unexpected"}; }
+  Status MakeDirectory(const std::string&, const FileAttributes&) override { return Error{ErrorKind::kInternal, "unexpected"}; }
+  Status SetMode(const std::string&, uint32_t) override { return Error{ErrorKind::kInternal, "unexpected"}; }
   Status SetOwner(const std::string&, std::optional<uint32_t>, std::optional<uint32_t>) override {
-    return Error{"unexpected"};
+    return Error{ErrorKind::kInternal, "unexpected"};
   }
-  Status RemoveFile(const std::string&) override { return Error{"unexpected"}; }
-  Status RemoveDirectory(const std::string&) override { return Error{"unexpected"}; }
+  Status RemoveFile(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected"}; }
+  Status RemoveDirectory(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected"}; }
 };
 
 class NullAccounts : public AccountDb {
@@ -63,7 +63,7 @@ class NullAccounts : public AccountDb {
 
 class NullProcesses : public ProcessRunner {
  public:
-  Result<ProcessResult> Run(const ProcessRequest&) override { return Error{"unexpected process start"}; }
+  Result<ProcessResult> Run(const ProcessRequest&) override { return Error{ErrorKind::kInternal, "unexpected process start"}; }
 };
 
 /// Records each command line and answers with `code` and `output` without running anything.

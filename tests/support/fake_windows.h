@@ -22,17 +22,17 @@ class FakeScm : public ServiceManager {
     return std::optional<ServiceStatus>(it->second);
   }
   Status SetProcess(const std::string& name, ServiceProcess p) override {
-    if (!deny.empty()) return Error{deny};
+    if (!deny.empty()) return Error{ErrorKind::kInternal, deny};
     services[name].process = p;
     return OkStatus();
   }
   Status SetStart(const std::string& name, ServiceStart s) override {
-    if (!deny.empty()) return Error{deny};
+    if (!deny.empty()) return Error{ErrorKind::kInternal, deny};
     services[name].start = s;
     return OkStatus();
   }
   Status SetState(const std::string& name, ServiceRunState s) override {
-    if (!deny.empty()) return Error{deny};
+    if (!deny.empty()) return Error{ErrorKind::kInternal, deny};
     services[name].state = s;
     return OkStatus();
   }
@@ -44,11 +44,11 @@ class FakeScm : public ServiceManager {
     return out;
   }
   Result<FailureActions> QueryFailureActions(const std::string& name) override {
-    if (!services.count(name)) return Error{"service '" + name + "' does not exist"};
+    if (!services.count(name)) return Error{ErrorKind::kNotFound, "service '" + name + "' does not exist"};
     return failure[name];
   }
   Status SetFailureActions(const std::string& name, const FailureActions& a) override {
-    if (!deny.empty()) return Error{deny};
+    if (!deny.empty()) return Error{ErrorKind::kInternal, deny};
     ++failure_sets;
     failure[name] = a;
     return OkStatus();
@@ -71,11 +71,11 @@ class FakeCluster : public ClusterApi {
   Result<int> SharedVolumes() override { return shared_volumes; }
   Result<std::vector<ClusterProperty>> CommonProperties() override {
     ++property_reads;
-    if (membership != ClusterMembership::kRunning) return Error{"the cluster is not running"};
+    if (membership != ClusterMembership::kRunning) return Error{ErrorKind::kUnavailable, "the cluster is not running"};
     return properties;
   }
   Status SetCommonProperty(const ClusterProperty& p) override {
-    if (!deny.empty()) return Error{deny};
+    if (!deny.empty()) return Error{ErrorKind::kInternal, deny};
     ++property_sets;
     for (auto& have : properties)
       if (have.name == p.name) have.value = p.value;
@@ -106,7 +106,7 @@ class FakeEventLog : public EventLog {
  public:
   Result<std::vector<std::string>> Query(const EventFilter& f, size_t max) override {
     queries.push_back(f);
-    if (!error.empty()) return Error{error};
+    if (!error.empty()) return Error{ErrorKind::kInternal, error};
     std::vector<std::string> out;
     for (const auto& [key, xml] : events)
       if (key == f.log + "/" + f.provider + "/" + std::to_string(f.id) && out.size() < max) out.push_back(xml);

@@ -36,7 +36,7 @@ class ResourceFixture : public ::testing::Test {
     std::string text = "[policy]\nid = \"t\"\n[[resource]]\nid = \"r\"\ntype = \"" + type + "\"\n" + body;
     Diagnostics diags;
     auto policy = LoadPolicy(text, "t.toml", types_, diags);
-    if (!policy) return Error{"invalid snippet: " + diags.All().at(0).message};
+    if (!policy) return Error{ErrorKind::kInvalidInput, "invalid snippet: " + diags.All().at(0).message};
     policy_ = *policy;
     policy_.directory = dir_ / "repo";
     return types_.Instantiate(policy_.resources[0], policy_, backends_);

@@ -9,7 +9,7 @@
 #include "resources/system_backends.h"
 #include "tests/support/fake_types.h"
 // Last: <windows.h> renames RemoveDirectory and friends.
-#include "resources/win32/wide.h"
+#include "engine/os/win32/wide.h"
 
 namespace plumb {
 namespace {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "engine/os/linux/errno_kind.h"
 #include "engine/platform/platform.h"
 #include "engine/util/strings.h"
 
@@ -52,7 +53,7 @@ Status MakeDirs(const std::string& path) {
     if (i == path.size() || (path[i] == '/' && i > 0)) {
       partial = path.substr(0, i);
       if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
-        return Error{"cannot create state folder '" + partial + "': " + std::strerror(errno)};
+        return Error{KindOfErrno(errno), "cannot create state folder '" + partial + "': " + std::strerror(errno)};
     }
   }
   return OkStatus();

@@ -97,7 +97,7 @@ class SystemdScheduler : public RebootScheduler {
     req.command = command;
     req.timeout = std::chrono::seconds(60);
     auto st = RunChecked(processes_, req);
-    return st ? st : Error{command + ": " + st.error().message};
+    return st ? st : st.error().Prefixed(command + ": ");
   }
 
 
@@ -114,7 +114,7 @@ class SystemctlReboot : public RebootExecutor {
     req.command = "systemctl reboot --message=" + ShellQuote(reason);
     req.timeout = std::chrono::seconds(120);
     auto st = RunChecked(processes_, req);
-    return st ? st : Error{"systemctl reboot: " + st.error().message};
+    return st ? st : st.error().Prefixed("systemctl reboot: ");
   }
 
 

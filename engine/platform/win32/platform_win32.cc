@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "engine/platform/platform.h"
-#include "resources/win32/wide.h"
+#include "engine/os/win32/wide.h"
 
 namespace plumb {
 namespace {

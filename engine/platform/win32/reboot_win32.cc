@@ -10,7 +10,7 @@
 #include "engine/platform/platform.h"
 #include "engine/schedule/task_xml.h"
 #include "engine/util/civil_time.h"
-#include "resources/win32/wide.h"
+#include "engine/os/win32/wide.h"
 
 namespace plumb {
 namespace {
@@ -95,7 +95,7 @@ Status RunSchtasks(ProcessRunner& processes, const std::string& command) {
   req.command = command;
   req.timeout = std::chrono::seconds(60);
   auto st = RunChecked(processes, req);
-  return st ? st : Error{command + ": " + st.error().message};
+  return st ? st : st.error().Prefixed(command + ": ");
 }
 
 // Registers (or replaces) a task from its XML, written to a file as UTF-16LE with a byte order
@@ -106,7 +106,7 @@ Status RegisterTaskXml(ProcessRunner& processes, const std::string& name, const 
   {
     std::ofstream out(file, std::ios::binary);
     out.write(reinterpret_cast<const char*>(xml.data()), static_cast<std::streamsize>(xml.size() * sizeof(wchar_t)));
-    if (!out) return Error{"cannot write " + file.string()};
+    if (!out) return Error{ErrorKind::kInternal, "cannot write " + file.string()};
   }
   auto st = RunSchtasks(processes, "schtasks /create /xml " + QuoteWindowsArgument(file.string()) + " /tn " + name + " /f");
   std::error_code ec;
@@ -190,7 +190,7 @@ class ShutdownReboot : public RebootExecutor {
     // Planned, operating system reconfiguration (p:2:4).
     DWORD why = SHTDN_REASON_FLAG_PLANNED | SHTDN_REASON_MAJOR_OPERATINGSYSTEM | SHTDN_REASON_MINOR_RECONFIG;
     if (!::InitiateSystemShutdownExW(nullptr, message.data(), 30, TRUE, TRUE, why))
-      return Error{"InitiateSystemShutdownExW: " + win32::ErrorText(::GetLastError())};
+      return Error{ErrorKind::kInternal, "InitiateSystemShutdownExW: " + win32::ErrorText(::GetLastError())};
     return OkStatus();
   }
 };

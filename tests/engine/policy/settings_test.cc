@@ -1,4 +1,5 @@
 #include "engine/policy/settings.h"
+#include "engine/util/duration.h"
 
 #include <gtest/gtest.h>
 

@@ -164,7 +164,7 @@ TEST(Fleet, RenderingStopsAtTheSinksFirstError) {
   size_t calls = 0;
   Status st = RenderFleetCsv(s, [&](std::string_view) {
     ++calls;
-    return calls == 2 ? Status(Error{"disk full"}) : OkStatus();
+    return calls == 2 ? Status(Error{ErrorKind::kInternal, "disk full"}) : OkStatus();
   });
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().message, "disk full");

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <gtest/gtest.h>
 
-#include "engine/run/fake_system.h"
+#include "engine/fake/fake_system.h"
 #include "resources/system_backends.h"
 #include "tests/support/temp_dir.h"
 
@@ -14,7 +14,7 @@ class RecordingHooks : public HookRunner {
  public:
   Status Run(const std::string& command, int64_t timeout_s, const std::string& node) override {
     calls.push_back(command + " " + std::to_string(timeout_s) + " " + node);
-    if (command == fail) return Error{"exit status 3: not now"};
+    if (command == fail) return Error{ErrorKind::kInternal, "exit status 3: not now"};
     return OkStatus();
   }
   std::vector<std::string> calls;
@@ -219,14 +219,14 @@ TEST_F(RebootPlan, SchedulerFailuresAreNotAllowedWithTheReason) {
   FailingScheduler scheduler;
   RebootSystem sys{fake_, fake_, fake_, scheduler, fake_, hooks_, nullptr};
   RebootContext ctx{settings_, sys, {"", "node1", 0, 1}, {"x"}, {"y"}};
-  scheduler.once = Error{"systemd-run: Failed to start transient timer unit"};
+  scheduler.once = Error{ErrorKind::kInternal, "systemd-run: Failed to start transient timer unit"};
   RunReport report;
   report.reboot.needs.push_back({"p/a", "c", NeedState::kArmed, {}});
   PlanReboot(ctx, journal_, report);
   EXPECT_EQ(report.reboot.state, RebootState::kNotAllowed);
   EXPECT_EQ(report.reboot.reason, "cannot schedule the reboot: systemd-run: Failed to start transient timer unit");
   scheduler.once = OkStatus();
-  scheduler.boot = Error{"cannot write /etc/systemd/system/plumb-resume.service: Read-only file system"};
+  scheduler.boot = Error{ErrorKind::kInternal, "cannot write /etc/systemd/system/plumb-resume.service: Read-only file system"};
   PlanReboot(ctx, journal_, report);
   EXPECT_EQ(report.reboot.reason,
             "cannot install the boot-time resume: cannot write /etc/systemd/system/plumb-resume.service: Read-only file system");

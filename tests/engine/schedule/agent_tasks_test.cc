@@ -153,7 +153,7 @@ class RecordingInstaller : public TaskInstaller {
       log.push_back("install " + f.name);
       present.insert(f.name);
     }
-    return fail.empty() ? OkStatus() : Status(Error{fail});
+    return fail.empty() ? OkStatus() : Status(Error{ErrorKind::kInternal, fail});
   }
   Status Remove(const std::vector<std::string>& names) override {
     for (const auto& n : names) {

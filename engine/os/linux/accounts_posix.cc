@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "resources/system_backends.h"
+#include "engine/os/system.h"
 
 namespace plumb {
 namespace {
@@ -70,14 +70,5 @@ class PosixAccountDb : public AccountDb {
 }  // namespace
 
 std::unique_ptr<AccountDb> MakeSystemAccountDb() { return std::make_unique<PosixAccountDb>(); }
-
-}  // namespace plumb
-
-namespace plumb {
-
-std::unique_ptr<RegistryStore> MakeSystemRegistry() { return nullptr; }    // Linux has no registry
-std::unique_ptr<ServiceManager> MakeSystemServices() { return nullptr; }  // nor a service control manager
-std::unique_ptr<ClusterApi> MakeSystemCluster() { return nullptr; }        // nor ClusAPI
-std::unique_ptr<EventLog> MakeSystemEventLog() { return nullptr; }         // nor an event log
 
 }  // namespace plumb

@@ -1,4 +1,4 @@
-#include "engine/run/fake_system.h"
+#include "engine/fake/fake_system.h"
 
 #include <chrono>
 #include <filesystem>
@@ -19,7 +19,7 @@ Status Write(const std::string& path, const std::string& text, std::ios::openmod
   std::ofstream out(path, std::ios::binary | mode);
   out << text;
   out.close();
-  if (!out) return Error{"cannot write " + path};
+  if (!out) return Error{ErrorKind::kInternal, "cannot write " + path};
   return OkStatus();
 }
 
@@ -65,7 +65,7 @@ Status FakeSystem::EnsureAtBoot(const std::vector<std::string>& command) {
 }
 
 Status FakeSystem::Reboot(const std::string& reason) {
-  if (auto fails = ReadWholeFile(Path("reboot-fails"))) return Error{std::string(Trim(*fails))};
+  if (auto fails = ReadWholeFile(Path("reboot-fails"))) return Error{ErrorKind::kInternal, std::string(Trim(*fails))};
   return Write(Path("reboots"), std::to_string(Now()) + " " + reason + "\n", std::ios::app);
 }
 
@@ -100,7 +100,7 @@ bool FakeSystem::HasCluster() const {
 
 Result<std::vector<ClusterNode>> FakeSystem::Nodes() {
   auto text = ReadWholeFile(Path("cluster"));
-  if (!text) return Error{"cluster state unavailable"};
+  if (!text) return Error{ErrorKind::kUnavailable, "cluster state unavailable"};
   return ParseClusterNodes(*text);
 }
 
@@ -117,7 +117,7 @@ Status FakeSystem::SetState(const std::string& node, NodeState state) {
 
 Status FakeSystem::Drain(const std::string& node, int64_t) {
   if (auto st = Write(Path("cluster.log"), "drain " + node + "\n", std::ios::app); !st) return st;
-  if (auto fails = ReadWholeFile(Path("drain-fails"))) return Error{std::string(Trim(*fails))};
+  if (auto fails = ReadWholeFile(Path("drain-fails"))) return Error{ErrorKind::kInternal, std::string(Trim(*fails))};
   return SetState(node, NodeState::kPaused);
 }
 

@@ -9,8 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "resources/linux/unique_fd.h"
-#include "resources/system_backends.h"
+#include "engine/os/linux/errno_kind.h"
+#include "engine/os/linux/unique_fd.h"
+#include "engine/os/system.h"
 
 namespace plumb {
 namespace {
@@ -24,10 +25,10 @@ class PosixProcessRunner : public ProcessRunner {
  public:
   Result<ProcessResult> Run(const ProcessRequest& req) override {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return Error{std::string("cannot create pipe: ") + std::strerror(errno)};
+    if (::pipe2(fds, O_CLOEXEC) != 0) return Error{KindOfErrno(errno), std::string("cannot create pipe: ") + std::strerror(errno)};
     UniqueFd read_end(fds[0]), write_end(fds[1]);
     pid_t pid = ::fork();
-    if (pid < 0) return Error{std::string("cannot start command: ") + std::strerror(errno)};
+    if (pid < 0) return Error{KindOfErrno(errno), std::string("cannot start command: ") + std::strerror(errno)};
     if (pid == 0) {
       // Child: only async-signal-safe calls matter little here since plumb is single-threaded.
       ::setpgid(0, 0);

@@ -5,8 +5,8 @@
 
 #include <random>
 
-#include "resources/system_backends.h"
-#include "resources/win32/wide.h"
+#include "engine/os/system.h"
+#include "engine/os/win32/wide.h"
 
 namespace plumb {
 namespace {
@@ -15,7 +15,7 @@ using win32::UniqueHandle;
 using win32::Wide;
 
 Error Failure(const std::string& what, const std::string& path, DWORD err = ::GetLastError()) {
-  return Error{"cannot " + what + " '" + path + "': " + win32::ErrorText(err)};
+  return Error{win32::KindOf(err), "cannot " + what + " '" + path + "': " + win32::ErrorText(err)};
 }
 
 bool Missing(DWORD err) { return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND || err == ERROR_INVALID_NAME; }
@@ -99,7 +99,7 @@ class Win32FileSystem : public FileSystem {
   }
 
   Result<std::string> ReadLink(const std::string& path) override {
-    return Error{"cannot read link '" + path + "': symbolic links are not followed on Windows"};
+    return Error{ErrorKind::kUnsupported, "cannot read link '" + path + "': symbolic links are not followed on Windows"};
   }
 
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes&) override {
@@ -116,11 +116,11 @@ class Win32FileSystem : public FileSystem {
   }
 
   Status SetMode(const std::string& path, uint32_t) override {
-    return Error{"cannot set the mode of '" + path + "': Windows has no permission bits (use ACL resources)"};
+    return Error{ErrorKind::kUnsupported, "cannot set the mode of '" + path + "': Windows has no permission bits (use ACL resources)"};
   }
 
   Status SetOwner(const std::string& path, std::optional<uint32_t>, std::optional<uint32_t>) override {
-    return Error{"cannot set the owner of '" + path + "': numeric owners do not exist on Windows"};
+    return Error{ErrorKind::kUnsupported, "cannot set the owner of '" + path + "': numeric owners do not exist on Windows"};
   }
 
   Status RemoveFile(const std::string& path) override {

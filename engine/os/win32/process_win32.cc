@@ -4,8 +4,8 @@
 
 #include <thread>
 
-#include "resources/system_backends.h"
-#include "resources/win32/wide.h"
+#include "engine/os/system.h"
+#include "engine/os/win32/wide.h"
 
 namespace plumb {
 namespace {
@@ -18,7 +18,7 @@ class Win32ProcessRunner : public ProcessRunner {
   Result<ProcessResult> Run(const ProcessRequest& req) override {
     SECURITY_ATTRIBUTES sa{sizeof sa, nullptr, TRUE};
     HANDLE r = nullptr, w = nullptr;
-    if (!::CreatePipe(&r, &w, &sa, 0)) return Error{"cannot create pipe: " + win32::ErrorText(::GetLastError())};
+    if (!::CreatePipe(&r, &w, &sa, 0)) return Error{ErrorKind::kInternal, "cannot create pipe: " + win32::ErrorText(::GetLastError())};
     UniqueHandle read_end(r), write_end(w);
     ::SetHandleInformation(read_end.get(), HANDLE_FLAG_INHERIT, 0);
 
@@ -53,7 +53,7 @@ class Win32ProcessRunner : public ProcessRunner {
     if (!::CreateProcessW(nullptr, cmdline.data(), nullptr, nullptr, TRUE,
                           CREATE_UNICODE_ENVIRONMENT | CREATE_NEW_PROCESS_GROUP | CREATE_SUSPENDED,
                           env.empty() ? nullptr : env.data(), cwd.empty() ? nullptr : cwd.c_str(), &si, &pi))
-      return Error{"cannot start command: " + win32::ErrorText(::GetLastError())};
+      return Error{ErrorKind::kInternal, "cannot start command: " + win32::ErrorText(::GetLastError())};
     UniqueHandle process(pi.hProcess), thread(pi.hThread);
     ::AssignProcessToJobObject(job.get(), process.get());
     ::ResumeThread(thread.get());

@@ -1,6 +1,6 @@
-#include "resources/process.h"
+#include "engine/os/process.h"
 
-#include "engine/policy/settings.h"
+#include "engine/util/duration.h"
 #include "engine/util/strings.h"
 
 namespace plumb {
@@ -12,11 +12,11 @@ Status RunChecked(ProcessRunner& runner, const ProcessRequest& request) {
   if (output.size() > 300) output = "..." + output.substr(output.size() - 300);
   switch (r->end) {
     case ProcessEnd::kTimedOut:
-      return Error{"timed out after " +
+      return Error{ErrorKind::kTimedOut, "timed out after " +
                    FormatDuration(std::chrono::duration_cast<std::chrono::seconds>(request.timeout).count())};
-    case ProcessEnd::kSignaled: return Error{"killed by signal " + std::to_string(r->code)};
+    case ProcessEnd::kSignaled: return Error{ErrorKind::kInternal, "killed by signal " + std::to_string(r->code)};
     case ProcessEnd::kExited:
-      if (r->code != 0) return Error{"exit status " + std::to_string(r->code) + (output.empty() ? "" : ": " + output)};
+      if (r->code != 0) return Error{ErrorKind::kInternal, "exit status " + std::to_string(r->code) + (output.empty() ? "" : ": " + output)};
   }
   return OkStatus();
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/util/result.h"
+
 namespace plumb::win32 {
 
 inline std::wstring Wide(std::string_view s) {
@@ -23,6 +25,23 @@ inline std::string Narrow(std::wstring_view s) {
   std::string out(static_cast<size_t>(n), '\0');
   ::WideCharToMultiByte(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), out.data(), n, nullptr, nullptr);
   return out;
+}
+
+/// The ErrorKind of a Win32 error code, so callers decide on kinds and never on the text.
+inline ErrorKind KindOf(DWORD code) {
+  switch (code) {
+    case ERROR_FILE_NOT_FOUND: case ERROR_PATH_NOT_FOUND: case ERROR_SERVICE_DOES_NOT_EXIST: case ERROR_INVALID_NAME:
+      return ErrorKind::kNotFound;
+    case ERROR_ACCESS_DENIED: case ERROR_PRIVILEGE_NOT_HELD: case ERROR_WRITE_PROTECT: return ErrorKind::kPermissionDenied;
+    case ERROR_ALREADY_EXISTS: case ERROR_FILE_EXISTS: case ERROR_DIR_NOT_EMPTY: case ERROR_SERVICE_EXISTS:
+      return ErrorKind::kAlreadyExists;
+    case ERROR_SHARING_VIOLATION: case ERROR_LOCK_VIOLATION: case ERROR_BUSY: case ERROR_SERVICE_DATABASE_LOCKED:
+      return ErrorKind::kBusy;
+    case ERROR_TIMEOUT: case WAIT_TIMEOUT: case ERROR_SERVICE_REQUEST_TIMEOUT: return ErrorKind::kTimedOut;
+    case ERROR_NOT_SUPPORTED: case ERROR_CALL_NOT_IMPLEMENTED: return ErrorKind::kUnsupported;
+    case ERROR_INVALID_PARAMETER: return ErrorKind::kInvalidInput;
+    default: return ErrorKind::kInternal;
+  }
 }
 
 /// "Access is denied (5)"

@@ -7,14 +7,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "resources/linux/unique_fd.h"
-#include "resources/system_backends.h"
+#include "engine/os/linux/errno_kind.h"
+#include "engine/os/linux/unique_fd.h"
+#include "engine/os/system.h"
 
 namespace plumb {
 namespace {
 
 Error Errno(const std::string& what, const std::string& path, int err = errno) {
-  return Error{"cannot " + what + " '" + path + "': " + std::strerror(err)};
+  return Error{KindOfErrno(err), "cannot " + what + " '" + path + "': " + std::strerror(err)};
 }
 
 std::string DirName(const std::string& path) {

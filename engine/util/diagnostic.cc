@@ -1,4 +1,4 @@
-#include "engine/policy/diagnostic.h"
+#include "engine/util/diagnostic.h"
 
 #include <algorithm>
 #include <tuple>
