@@ -56,6 +56,8 @@ class ResourceGraph {
   bool IsResource(VertexId v) const { return g_[v].kind == VertexKind::kResource; }
   /// For a barrier, its owner's policy and spec; not meaningful for the OS barrier.
   const Policy& PolicyOf(VertexId v) const { return repo_->policies[g_[v].policy]; }
+  /// The index of PolicyOf(v) in Repository::policies.
+  size_t PolicyIndexOf(VertexId v) const { return g_[v].policy; }
   const ResourceSpec& SpecOf(VertexId v) const { return PolicyOf(v).resources[g_[v].resource]; }
   /// "policy/resource"; "reboot after policy/resource" for a barrier; "reboot pending in the OS".
   std::string QualifiedId(VertexId v) const;

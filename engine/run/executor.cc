@@ -16,15 +16,11 @@ Executor::Executor(const Repository& repo, const ResourceGraph& graph, const Typ
 bool Executor::Prepare(Diagnostics& diags) {
   applies_.clear();
   for (const auto& p : repo_.policies) applies_.push_back(p.applies_to.Evaluate(facts_));
-  size_t n = graph_.size();
-  resources_.clear();
-  resources_.resize(n);
-  outcome_.assign(n, Outcome::kCompliant);
-  notified_by_.assign(n, {});
+  state_.clear();
+  state_.resize(graph_.size());
   bool ok = true;
-  for (VertexId v = 0; v < n; ++v) {
-    if (!graph_.IsResource(v)) continue;
-    if (!applies_[graph_.graph()[v].policy].matches) continue;
+  for (VertexId v = 0; v < graph_.size(); ++v) {
+    if (!graph_.IsResource(v) || !Applies(v)) continue;
     const ResourceSpec& spec = graph_.SpecOf(v);
     auto r = types_.Instantiate(spec, graph_.PolicyOf(v), backends_);
     if (!r) {
@@ -32,7 +28,8 @@ bool Executor::Prepare(Diagnostics& diags) {
       ok = false;
       continue;
     }
-    resources_[v] = std::move(*r);
+    state_[v].resource = std::move(*r);
+    state_[v].stage = Stage::kReady;
   }
   return ok;
 }
@@ -68,16 +65,10 @@ ResourceResult Executor::Blank(VertexId v, const RunOptions& options) const {
   return result;
 }
 
-void Executor::Step(const RunOptions& options, const char* what) const {
-  if (options.crash) options.crash->Step(what);
-}
-
 bool Executor::Commit(const RunOptions& options, std::string* error) {
   if (!options.journal || !options.store || options.kind != RunKind::kApply) return true;
-  Step(options, "journal commit");
   auto st = options.store->Commit(*options.journal);
   if (!st && error) *error = st.error().message;
-  Step(options, "journal committed");
   return static_cast<bool>(st);
 }
 
@@ -95,10 +86,6 @@ std::string Executor::RebootCause(const ResourceSpec& spec, const std::vector<Pr
 
 namespace {
 
-void Remove(std::vector<std::string>& list, const std::string& item) {
-  list.erase(std::remove(list.begin(), list.end(), item), list.end());
-}
-
 std::string Evidence(const Observation& o) {
   std::vector<std::string> parts;
   for (const auto& d : o.drift) parts.push_back(DescribeDrift(d));
@@ -109,44 +96,23 @@ std::string Evidence(const Observation& o) {
 }  // namespace
 
 ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
-  const ResourceSpec& spec = graph_.SpecOf(v);
   ResourceResult result = Blank(v, options);
-  const std::string qid = graph_.QualifiedId(v);
-
-  const SelectorResult& applies = applies_[graph_.graph()[v].policy];
-  if (!applies.matches) {
+  if (!Applies(v)) {
     result.outcome = Outcome::kNotApplicable;
-    result.message = applies.reason;
+    result.message = applies_[graph_.PolicyIndexOf(v)].reason;
     return result;
   }
-
-  // depends_on makes this resource need its dependency; after / notify only order.
   std::vector<std::string> would_change;
-  for (auto [u, kind] : graph_.Predecessors(v)) {
-    if (kind == EdgeKind::kBarrier || (kind != EdgeKind::kNotify && outcome_[u] == Outcome::kPendingReboot)) {
-      if (waits_for_[v].empty()) waits_for_[v] = waits_for_[u];
-    }
-    if (kind != EdgeKind::kDependsOn) continue;
-    Outcome o = outcome_[u];
-    if (o == Outcome::kFailed || o == Outcome::kSkipped) {
-      result.outcome = Outcome::kSkipped;
-      result.message = "dependency " + graph_.QualifiedId(u) + " " + (o == Outcome::kFailed ? "failed" : "was skipped");
-      return result;
-    }
-    // Only an enforce-mode dependency will ever converge; audit drift stays as it is.
-    if ((o == Outcome::kDrifted || o == Outcome::kAssumed) && EffectiveMode(u, options) == ResourceMode::kEnforce)
-      would_change.push_back(graph_.QualifiedId(u));
-  }
-  if (!waits_for_[v].empty()) {
+  if (!CheckDependencies(v, options, result, would_change)) return result;
+  VertexState& state = state_[v];
+  if (!state.waits_for.empty()) {
     // Testing it now would only measure the state before the reboot it is ordered after.
     result.outcome = Outcome::kPendingReboot;
-    result.message = "waits for the " + waits_for_[v];
+    result.message = "waits for the " + state.waits_for;
     return result;
   }
 
-  Resource& resource = *resources_[v];
-  bool may_change = options.kind == RunKind::kApply && result.mode == ResourceMode::kEnforce;
-  auto observed = resource.Test();
+  auto observed = state.resource->Test();
   if (!observed) {
     // In a read-only run a dependency that has not been converged yet explains the error
     // (its folder does not exist yet, ...): report what we assume rather than a failure.
@@ -168,105 +134,143 @@ ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
   result.drift = observed->drift;
   result.diff = observed->diff;
   result.note = observed->note;
-  bool still_needs = !observed->compliant() || !observed->reboot_pending.empty();
+  if (SettleJournalBarrier(v, *observed, options, result)) return result;
+  if (ArmObservedPending(v, *observed, options, result)) return result;
 
-  Journal* journal = options.journal;
-  if (JournalBarrier* jb = journal && !journal->barriers.empty() ? journal->FindBarrier(qid) : nullptr) {
-    bool rebooted = jb->boot_id != options.boot.boot_id;
-    auto erase = [&] {
-      journal->barriers.erase(journal->barriers.begin() + (jb - journal->barriers.data()));
-      jb = nullptr;
-      Commit(options);
-    };
-    if (jb->state == BarrierState::kNotCleared || (rebooted && still_needs)) {
-      if (still_needs) {
-        // The reboot it was armed for happened and did not help: rebooting again for the same
-        // cause would loop, so stop and show what is still wrong.
-        if (jb->state == BarrierState::kArmed) {
-          jb->state = BarrierState::kNotCleared;
-          jb->evidence = Evidence(*observed);
-          Commit(options);
-        }
-        result.outcome = Outcome::kFailed;
-        result.message = "a reboot did not clear what it was for (" + jb->cause + "; armed in boot " + jb->boot_id +
-                         "): " + jb->evidence + "; plumb will not reboot again for it";
-        needs_.push_back({qid, jb->cause, NeedState::kNotCleared, {}});
-        return result;
-      }
-      erase();  // fixed since, by someone or something else
-    } else if (rebooted) {
-      result.note = "completed by the reboot (" + jb->cause + ")";
-      erase();
-    } else if (observed->compliant()) {
-      result.outcome = Outcome::kPendingReboot;
-      result.message = "takes effect after a reboot: " + jb->cause;
-      arms_[v] = jb->cause;
-      arm_state_[v] = NeedState::kPending;
-      return result;
-    } else {
-      erase();  // reverted before the reboot: converging again re-arms the barrier
-    }
-  }
-
-  if (observed->compliant() && !observed->reboot_pending.empty() && spec.reboot != RebootRule::kNever) {
-    result.outcome = Outcome::kPendingReboot;
-    result.message = "takes effect after a reboot: " + observed->reboot_pending;
-    arms_[v] = observed->reboot_pending;
-    arm_state_[v] = NeedState::kPending;
-    if (journal && options.kind == RunKind::kApply) {
-      journal->barriers.push_back({qid, observed->reboot_pending, options.boot.now, options.boot.boot_id,
-                                   BarrierState::kArmed, ""});
-      Commit(options);
-    }
-    return result;
-  }
-
-  bool refresh_pending = !notified_by_[v].empty();
+  bool may_change = options.kind == RunKind::kApply && result.mode == ResourceMode::kEnforce;
   if (observed->compliant()) {
-    result.outcome = Outcome::kCompliant;
-    if (refresh_pending && resource.CanRefresh() == Refreshable::kYes) {
-      std::string by = Join(notified_by_[v], ", ");
-      if (!may_change) {
-        result.note = (options.kind == RunKind::kApply ? "refresh not run in audit mode (notified by " : "would refresh (notified by ") + by + ")";
-        return result;
-      }
-      Step(options, "before refresh");
-      auto st = resource.Refresh();
-      Step(options, "after refresh");
-      if (!st) {
-        result.outcome = Outcome::kFailed;
-        result.message = "refresh failed: " + st.error().message;
-        return result;
-      }
-      result.outcome = Outcome::kChanged;
-      result.actions.push_back("refresh");
-      result.note = "refreshed (notified by " + by + ")";
-    }
-    if (refresh_pending && journal && journal->pending_refreshes.erase(qid)) Commit(options);
-    return result;
+    RefreshIfNotified(v, may_change, options, result);
+  } else if (!may_change) {
+    ReportDrift(v, *observed, options, result);
+  } else {
+    Converge(v, *observed, options, result);
   }
-
-  if (!may_change) {
-    result.outcome = Outcome::kDrifted;
-    std::string cause = result.mode == ResourceMode::kEnforce ? RebootCause(spec, observed->drift) : "";
-    if (!cause.empty()) {
-      arms_[v] = cause;
-      arm_state_[v] = NeedState::kWouldArm;
-    }
-    if (options.kind == RunKind::kDryRun && result.mode == ResourceMode::kEnforce) {
-      result.note = cause.empty() ? kWouldChangeNote : std::string(kWouldChangeNote) + ", then need a reboot";
-      for (VertexId t : graph_.NotifyTargets(v)) notified_by_[t].push_back(qid);
-    }
-    return result;
-  }
-  Converge(v, *observed, options, result);
   return result;
+}
+
+bool Executor::CheckDependencies(VertexId v, const RunOptions& options, ResourceResult& result,
+                                 std::vector<std::string>& would_change) {
+  // depends_on makes this resource need its dependency; after / notify only order.
+  for (auto [u, kind] : graph_.Predecessors(v)) {
+    const VertexState& before = state_[u];
+    if (kind == EdgeKind::kBarrier || (kind != EdgeKind::kNotify && before.outcome == Outcome::kPendingReboot)) {
+      if (state_[v].waits_for.empty()) state_[v].waits_for = before.waits_for;
+    }
+    if (kind != EdgeKind::kDependsOn) continue;
+    Outcome o = before.outcome;
+    if (o == Outcome::kFailed || o == Outcome::kSkipped) {
+      result.outcome = Outcome::kSkipped;
+      result.message = "dependency " + graph_.QualifiedId(u) + " " + (o == Outcome::kFailed ? "failed" : "was skipped");
+      return false;
+    }
+    // Only an enforce-mode dependency will ever converge; audit drift stays as it is.
+    if ((o == Outcome::kDrifted || o == Outcome::kAssumed) && EffectiveMode(u, options) == ResourceMode::kEnforce)
+      would_change.push_back(graph_.QualifiedId(u));
+  }
+  return true;
+}
+
+bool Executor::SettleJournalBarrier(VertexId v, const Observation& observed, const RunOptions& options,
+                                    ResourceResult& result) {
+  Journal* journal = options.journal;
+  const std::string qid = graph_.QualifiedId(v);
+  const JournalBarrier* jb = journal && !journal->barriers().empty() ? journal->FindBarrier(qid) : nullptr;
+  if (!jb) return false;
+  VertexState& state = state_[v];
+  bool still_needs = !observed.compliant() || !observed.reboot_pending.empty();
+  bool rebooted = jb->boot_id != options.boot.boot_id;
+  auto clear = [&] {
+    journal->ClearBarrier(qid);
+    Commit(options);
+  };
+  if (jb->state == BarrierState::kNotCleared || (rebooted && still_needs)) {
+    if (!still_needs) {
+      clear();  // fixed since, by someone or something else
+      return false;
+    }
+    // The reboot it was armed for happened and did not help: rebooting again for the same
+    // cause would loop, so stop and show what is still wrong.
+    if (jb->state == BarrierState::kArmed) {
+      journal->MarkNotCleared(qid, Evidence(observed));
+      Commit(options);
+    }
+    result.outcome = Outcome::kFailed;
+    result.message = "a reboot did not clear what it was for (" + jb->cause + "; armed in boot " + jb->boot_id +
+                     "): " + jb->evidence + "; plumb will not reboot again for it";
+    needs_.push_back({qid, jb->cause, NeedState::kNotCleared, {}});
+    return true;
+  }
+  if (rebooted) {
+    result.note = "completed by the reboot (" + jb->cause + ")";
+    clear();
+    return false;
+  }
+  if (observed.compliant()) {
+    result.outcome = Outcome::kPendingReboot;
+    result.message = "takes effect after a reboot: " + jb->cause;
+    state.arms = jb->cause;
+    state.arm_state = NeedState::kPending;
+    return true;
+  }
+  clear();  // reverted before the reboot: converging again re-arms the barrier
+  return false;
+}
+
+bool Executor::ArmObservedPending(VertexId v, const Observation& observed, const RunOptions& options,
+                                  ResourceResult& result) {
+  if (!observed.compliant() || observed.reboot_pending.empty() || graph_.SpecOf(v).reboot == RebootRule::kNever)
+    return false;
+  result.outcome = Outcome::kPendingReboot;
+  result.message = "takes effect after a reboot: " + observed.reboot_pending;
+  state_[v].arms = observed.reboot_pending;
+  state_[v].arm_state = NeedState::kPending;
+  if (options.journal && options.kind == RunKind::kApply) {
+    options.journal->Arm(graph_.QualifiedId(v), observed.reboot_pending, options.boot.now, options.boot.boot_id);
+    Commit(options);
+  }
+  return true;
+}
+
+void Executor::RefreshIfNotified(VertexId v, bool may_change, const RunOptions& options, ResourceResult& result) {
+  VertexState& state = state_[v];
+  result.outcome = Outcome::kCompliant;
+  if (state.notified_by.empty()) return;
+  if (state.resource->CanRefresh() == Refreshable::kYes) {
+    std::string by = Join(state.notified_by, ", ");
+    if (!may_change) {
+      result.note = (options.kind == RunKind::kApply ? "refresh not run in audit mode (notified by " : "would refresh (notified by ") + by + ")";
+      return;
+    }
+    if (auto st = state.resource->Refresh(); !st) {
+      result.outcome = Outcome::kFailed;
+      result.message = "refresh failed: " + st.error().message;
+      return;
+    }
+    result.outcome = Outcome::kChanged;
+    result.actions.push_back("refresh");
+    result.note = "refreshed (notified by " + by + ")";
+  }
+  if (options.journal && options.journal->PayRefresh(graph_.QualifiedId(v))) Commit(options);
+}
+
+void Executor::ReportDrift(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result) {
+  VertexState& state = state_[v];
+  result.outcome = Outcome::kDrifted;
+  std::string cause = result.mode == ResourceMode::kEnforce ? RebootCause(graph_.SpecOf(v), observed.drift) : "";
+  if (!cause.empty()) {
+    state.arms = cause;
+    state.arm_state = NeedState::kWouldArm;
+  }
+  if (options.kind == RunKind::kDryRun && result.mode == ResourceMode::kEnforce) {
+    result.note = cause.empty() ? kWouldChangeNote : std::string(kWouldChangeNote) + ", then need a reboot";
+    for (VertexId t : graph_.NotifyTargets(v)) state_[t].notified_by.push_back(graph_.QualifiedId(v));
+  }
 }
 
 void Executor::Converge(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result) {
   const ResourceSpec& spec = graph_.SpecOf(v);
   const std::string qid = graph_.QualifiedId(v);
-  Resource& resource = *resources_[v];
+  VertexState& state = state_[v];
   std::string cause = RebootCause(spec, observed.drift);
   std::vector<VertexId> targets = graph_.NotifyTargets(v);
   Journal* journal = options.journal;
@@ -275,20 +279,13 @@ void Executor::Converge(VertexId v, const Observation& observed, const RunOption
   // Write-ahead: once Set has run, a test can no longer tell that a reboot or refresh is owed.
   auto forget = [&] {
     if (!journaled) return;
-    auto& bs = journal->barriers;
-    bs.erase(std::remove_if(bs.begin(), bs.end(), [&](const JournalBarrier& b) { return b.resource == qid; }), bs.end());
-    for (VertexId t : targets) {
-      auto it = journal->pending_refreshes.find(graph_.QualifiedId(t));
-      if (it == journal->pending_refreshes.end()) continue;
-      Remove(it->second, qid);
-      if (it->second.empty()) journal->pending_refreshes.erase(it);
-    }
+    journal->ClearBarrier(qid);
+    for (VertexId t : targets) journal->WithdrawRefresh(graph_.QualifiedId(t), qid);
   };
   if (journaled) {
     forget();
-    if (!cause.empty())
-      journal->barriers.push_back({qid, cause, options.boot.now, options.boot.boot_id, BarrierState::kArmed, ""});
-    for (VertexId t : targets) journal->pending_refreshes[graph_.QualifiedId(t)].push_back(qid);
+    if (!cause.empty()) journal->Arm(qid, cause, options.boot.now, options.boot.boot_id);
+    for (VertexId t : targets) journal->OweRefresh(graph_.QualifiedId(t), qid);
     std::string error;
     if (!Commit(options, &error)) {
       forget();
@@ -298,18 +295,15 @@ void Executor::Converge(VertexId v, const Observation& observed, const RunOption
     }
   }
 
-  Step(options, "before set");
-  auto st = resource.Set(observed);
-  Step(options, "after set");
   auto fail = [&](std::string message) {
     forget();
     Commit(options);
     result.outcome = Outcome::kFailed;
     result.message = std::move(message);
   };
-  if (!st) return fail(st.error().message);
+  if (auto st = state.resource->Set(observed); !st) return fail(st.error().message);
   result.actions.push_back("set");
-  auto verified = resource.Test();
+  auto verified = state.resource->Test();
   if (!verified) return fail("verification failed: " + verified.error().message);
   if (!verified->compliant()) {
     ResourceResult still;
@@ -322,7 +316,7 @@ void Executor::Converge(VertexId v, const Observation& observed, const RunOption
   if (cause.empty() && !verified->reboot_pending.empty() && spec.reboot != RebootRule::kNever) {
     cause = verified->reboot_pending;
     if (journal && options.store) {
-      journal->barriers.push_back({qid, cause, options.boot.now, options.boot.boot_id, BarrierState::kArmed, ""});
+      journal->Arm(qid, cause, options.boot.now, options.boot.boot_id);
       Commit(options);
     }
   }
@@ -331,102 +325,88 @@ void Executor::Converge(VertexId v, const Observation& observed, const RunOption
   } else {
     result.outcome = Outcome::kPendingReboot;
     result.message = "takes effect after a reboot: " + cause;
-    arms_[v] = cause;
-    arm_state_[v] = NeedState::kArmed;
+    state.arms = cause;
+    state.arm_state = NeedState::kArmed;
   }
   // A resource that was just set has already done what a refresh would do.
-  if (!notified_by_[v].empty()) {
-    result.note = "set (notified by " + Join(notified_by_[v], ", ") + ")";
-    if (journal && journal->pending_refreshes.erase(qid)) Commit(options);
+  if (!state.notified_by.empty()) {
+    result.note = "set (notified by " + Join(state.notified_by, ", ") + ")";
+    if (journal && journal->PayRefresh(qid)) Commit(options);
   }
-  for (VertexId t : targets) notified_by_[t].push_back(qid);
+  for (VertexId t : targets) state_[t].notified_by.push_back(qid);
+}
+
+std::vector<std::string> Executor::BehindOf(VertexId b) const {
+  std::vector<std::string> behind;
+  for (VertexId w : graph_.Behind(b))
+    if (Applies(w)) behind.push_back(graph_.QualifiedId(w));
+  return behind;
+}
+
+void Executor::VisitOsBarrier(VertexId b, const RunOptions& options) {
+  Journal* journal = options.journal;
+  bool apply = options.kind == RunKind::kApply;
+  const JournalBarrier* jb = journal ? journal->FindBarrier(kOsBarrier) : nullptr;
+  if (options.boot.os_pending.empty()) {
+    if (jb && apply) {
+      journal->ClearBarrier(kOsBarrier);
+      Commit(options);
+    }
+    return;
+  }
+  // Walking what waits costs a pass over the graph: only a pending signal pays it.
+  std::vector<std::string> behind = BehindOf(b);
+  if (behind.empty()) return;  // nothing here needs a clean boot
+  std::string reasons = Join(options.boot.os_pending, ", ");
+  state_[b].waits_for = "reboot pending in the OS (" + reasons + ")";
+  NeedState need = NeedState::kPending;
+  if (jb && (jb->state == BarrierState::kNotCleared || jb->boot_id != options.boot.boot_id)) {
+    // The OS asked for a reboot, plumb rebooted, and it still asks: a stale signal.
+    need = NeedState::kNotCleared;
+    if (jb->state == BarrierState::kArmed && apply) {
+      journal->MarkNotCleared(kOsBarrier, reasons);
+      Commit(options);
+    }
+  } else if (!jb && apply) {
+    journal->Arm(kOsBarrier, reasons, options.boot.now, options.boot.boot_id);
+    Commit(options);
+  }
+  needs_.push_back({kOsBarrier, "the OS reports a pending reboot: " + reasons, need, std::move(behind)});
 }
 
 void Executor::VisitBarrier(VertexId b, const RunOptions& options) {
-  // Walking what waits costs a pass over the graph: only armed barriers pay it.
-  auto behind_of = [&] {
-    std::vector<std::string> behind;
-    for (VertexId w : graph_.Behind(b))
-      if (applies_[graph_.graph()[w].policy].matches) behind.push_back(graph_.QualifiedId(w));
-    return behind;
-  };
-  Journal* journal = options.journal;
-  bool apply = options.kind == RunKind::kApply;
-
-  if (graph_.KindOf(b) == VertexKind::kOsRebootBarrier) {
-    JournalBarrier* jb = journal ? journal->FindBarrier(kOsBarrier) : nullptr;
-    if (options.boot.os_pending.empty()) {
-      if (jb && apply) {
-        journal->barriers.erase(journal->barriers.begin() + (jb - journal->barriers.data()));
-        Commit(options);
-      }
-      return;
-    }
-    std::vector<std::string> behind = behind_of();
-    if (behind.empty()) return;  // nothing here needs a clean boot
-    std::string reasons = Join(options.boot.os_pending, ", ");
-    waits_for_[b] = "reboot pending in the OS (" + reasons + ")";
-    NeedState state = NeedState::kPending;
-    if (jb && (jb->state == BarrierState::kNotCleared || jb->boot_id != options.boot.boot_id)) {
-      // The OS asked for a reboot, plumb rebooted, and it still asks: a stale signal.
-      state = NeedState::kNotCleared;
-      if (jb->state == BarrierState::kArmed && apply) {
-        jb->state = BarrierState::kNotCleared;
-        jb->evidence = reasons;
-        Commit(options);
-      }
-    } else if (!jb && apply) {
-      journal->barriers.push_back({kOsBarrier, reasons, options.boot.now, options.boot.boot_id, BarrierState::kArmed, ""});
-      Commit(options);
-    }
-    needs_.push_back({kOsBarrier, "the OS reports a pending reboot: " + reasons, state, std::move(behind)});
-    return;
-  }
-
-  VertexId owner = graph_.OwnerOf(b);
-  if (arms_[owner].empty()) return;
-  if (arm_state_[owner] != NeedState::kWouldArm) waits_for_[b] = graph_.QualifiedId(b);
-  needs_.push_back({graph_.QualifiedId(owner), arms_[owner], arm_state_[owner], behind_of()});
+  if (graph_.KindOf(b) == VertexKind::kOsRebootBarrier) return VisitOsBarrier(b, options);
+  const VertexState& owner = state_[graph_.OwnerOf(b)];
+  if (owner.arms.empty()) return;
+  if (owner.arm_state != NeedState::kWouldArm) state_[b].waits_for = graph_.QualifiedId(b);
+  needs_.push_back({graph_.QualifiedId(graph_.OwnerOf(b)), owner.arms, owner.arm_state, BehindOf(b)});
 }
 
 void Executor::Run(const RunOptions& options, RunReport& report) {
-  const auto& order = graph_.Order();
   report.resources.reserve(graph_.ResourceCount());
   for (const auto& p : repo_.policies) report.policies.push_back({p.id, p.title, p.severity, p.path});
   report.reboot.os_pending = options.boot.os_pending;
   needs_.clear();
-  arms_.assign(graph_.size(), "");
-  arm_state_.assign(graph_.size(), NeedState::kArmed);
-  waits_for_.assign(graph_.size(), "");
+  for (VertexState& s : state_) {
+    s.arms.clear();
+    s.arm_state = NeedState::kArmed;
+    s.waits_for.clear();
+  }
   Journal* j = options.journal;
-  if (j && (!j->pending_refreshes.empty() || !j->barriers.empty())) {
+  if (j && (!j->pending_refreshes().empty() || !j->barriers().empty())) {
     // Only a journal with something in it needs resources by name.
     std::unordered_map<std::string, VertexId> by_id;
     by_id.reserve(graph_.ResourceCount());
     for (VertexId v = 0; v < graph_.size(); ++v)
       if (graph_.IsResource(v)) by_id.emplace(graph_.QualifiedId(v), v);
-    // Refreshes owed by earlier runs; a target the policies no longer have is owed nothing.
-    for (auto it = j->pending_refreshes.begin(); it != j->pending_refreshes.end();) {
-      auto v = by_id.find(it->first);
-      if (v == by_id.end()) {
-        it = j->pending_refreshes.erase(it);
-        continue;
-      }
-      for (const auto& by : it->second) notified_by_[v->second].push_back(by);
-      ++it;
-    }
-    // Barriers of resources the policies no longer have are void.
-    auto& bs = j->barriers;
-    bs.erase(std::remove_if(bs.begin(), bs.end(),
-                            [&](const JournalBarrier& b) { return b.resource != kOsBarrier && !by_id.count(b.resource); }),
-             bs.end());
+    // Refreshes owed to, and barriers of, resources the policies no longer have are void.
+    j->ForgetUnknown([&](const std::string& id) { return by_id.count(id) > 0; });
+    for (const auto& [target, by] : j->pending_refreshes())
+      for (const auto& who : by) state_[by_id.at(target)].notified_by.push_back(who);
   }
-  if (j) {
-    j->done = 0;
-    j->total = graph_.ResourceCount();
-  }
+  if (j) j->SetProgress(0, graph_.ResourceCount());
   size_t done = 0;
-  for (VertexId v : order) {
+  for (VertexId v : graph_.Order()) {
     if (!graph_.IsResource(v)) {
       VisitBarrier(v, options);
       continue;
@@ -445,13 +425,16 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
       result.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       Redact(graph_.SpecOf(v), result);
     }
-    outcome_[v] = result.outcome;
+    VertexState& state = state_[v];
+    state.outcome = result.outcome;
+    state.stage = Stage::kFinished;
     // A resource whose schema cannot need a reboot has no barrier vertex, yet it may report one
     // pending (its Test says so); the need is reported all the same, with nothing behind it.
-    if (!arms_[v].empty() && !graph_.BarrierOf(v)) needs_.push_back({result.QualifiedId(), arms_[v], arm_state_[v], {}});
+    if (!state.arms.empty() && !graph_.BarrierOf(v)) needs_.push_back({result.QualifiedId(), state.arms, state.arm_state, {}});
     report.resources.push_back(std::move(result));
-    if (options.journal) options.journal->done = done + 1;
-    if (options.progress) options.progress->Update(++done, graph_.ResourceCount());
+    ++done;
+    if (j) j->SetProgress(done, graph_.ResourceCount());
+    if (options.progress) options.progress->Update(done, graph_.ResourceCount());
   }
   report.reboot.needs = std::move(needs_);
 }

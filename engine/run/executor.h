@@ -40,7 +40,6 @@ struct RunOptions {
   BootContext boot;
   Journal* journal = nullptr;        ///< read by every run; null = no journal at all
   JournalStore* store = nullptr;     ///< where an apply commits the journal; null = never written
-  CrashPoints* crash = nullptr;      ///< test hook
 };
 
 class Executor {
@@ -58,33 +57,62 @@ class Executor {
   void Run(const RunOptions& options, RunReport& report);
 
  private:
+  /// Where a vertex stands in the run (cf. ninja's Want).
+  enum class Stage {
+    kNotApplicable,  ///< its policy does not apply to this node, or it is a barrier
+    kReady,          ///< instantiated, not run yet
+    kFinished,       ///< ran (or was skipped); `outcome` says how
+  };
+  /// Everything the run knows of one vertex.
+  struct VertexState {
+    Stage stage = Stage::kNotApplicable;
+    std::unique_ptr<Resource> resource;    ///< null unless the vertex is an applicable resource
+    Outcome outcome = Outcome::kCompliant;
+    std::vector<std::string> notified_by;  ///< who asked for a refresh
+    std::string arms;                      ///< the cause it arms its barrier with; "" = none
+    NeedState arm_state = NeedState::kArmed;
+    std::string waits_for;                 ///< the barrier it waits for; "" = none
+  };
+
   ResourceResult RunOne(VertexId v, const RunOptions& options);
+  /// Orders the vertex after what it waits for; false (with the result filled) when a failed
+  /// dependency skips it. `would_change` gets the enforce-mode dependencies not converged yet.
+  bool CheckDependencies(VertexId v, const RunOptions& options, ResourceResult& result,
+                         std::vector<std::string>& would_change);
+  /// Settles a barrier the journal holds for this resource against what Test observed: cleared by
+  /// a reboot, not cleared (fails), still pending, or reverted. True when the result is final.
+  bool SettleJournalBarrier(VertexId v, const Observation& observed, const RunOptions& options,
+                            ResourceResult& result);
+  /// A compliant resource whose state waits for a reboot (its Test says so): arms the barrier.
+  bool ArmObservedPending(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result);
+  /// A compliant resource: runs the refresh it is owed, if any.
+  void RefreshIfNotified(VertexId v, bool may_change, const RunOptions& options, ResourceResult& result);
+  /// A drifted resource in a run that does not change it: what would happen.
+  void ReportDrift(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result);
   /// Applies a drifted enforce-mode resource: write-ahead, Set, verify, arm.
   void Converge(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result);
   void VisitBarrier(VertexId b, const RunOptions& options);
+  void VisitOsBarrier(VertexId b, const RunOptions& options);
+  /// The applicable resources behind a barrier, by name.
+  std::vector<std::string> BehindOf(VertexId b) const;
   /// Why a change of these drifted properties needs a reboot; "" when it does not.
   std::string RebootCause(const ResourceSpec& spec, const std::vector<PropertyDrift>& drift) const;
   /// Commits the journal in an apply; false (with `error`) when it could not be written.
   bool Commit(const RunOptions& options, std::string* error = nullptr);
-  void Step(const RunOptions& options, const char* what) const;
   /// The resource's own enforcement, unless the node-wide setting overrides it.
   ResourceMode EffectiveMode(VertexId v, const RunOptions& options) const;
   /// A result naming the resource, with nothing decided yet.
   ResourceResult Blank(VertexId v, const RunOptions& options) const;
+  bool Applies(VertexId v) const { return applies_[graph_.PolicyIndexOf(v)].matches; }
 
   const Repository& repo_;
   const ResourceGraph& graph_;
   const TypeRegistry& types_;
   Backends& backends_;
   const Facts& facts_;
-  std::vector<SelectorResult> applies_;              ///< per policy
-  std::vector<std::unique_ptr<Resource>> resources_;  ///< per vertex; null when not applicable
-  std::vector<Outcome> outcome_;                      ///< per vertex, filled during Run
-  std::vector<std::vector<std::string>> notified_by_; ///< per vertex: who asked for a refresh
-  std::vector<std::string> arms_;                     ///< per resource: the cause it arms its barrier with
-  std::vector<NeedState> arm_state_;                  ///< per resource with a cause
-  std::vector<std::string> waits_for_;                ///< per vertex: the barrier it waits for, "" = none
-  std::vector<RebootNeed> needs_;                     ///< collected during Run
+  std::vector<SelectorResult> applies_;  ///< per policy
+  std::vector<VertexState> state_;       ///< per vertex
+  std::vector<RebootNeed> needs_;        ///< collected during Run
 };
 
 }  // namespace plumb

@@ -50,9 +50,7 @@ uint64_t Fnv(const std::string& s) {
   return h;
 }
 
-bool Scheduled(RebootState s) { return s == RebootState::kScheduled || s == RebootState::kPostponed; }
-
-int AttemptsFor(const Journal& j) { return static_cast<int>(j.attempts.size()); }
+int AttemptsFor(const Journal& j) { return static_cast<int>(j.attempts().size()); }
 
 // A scheduled time this far in the past means the task never fired (the node was off): plan again.
 constexpr int64_t kMissedGraceS = 600;
@@ -80,9 +78,9 @@ std::vector<std::string> ArmedCauses(const Journal& j, const std::string& boot) 
 }  // namespace
 
 void DescribeSchedule(const RebootContext& ctx, const Journal& journal, RebootSummary& summary) {
-  summary.state = journal.reboot;
-  summary.reason = journal.reason;
-  summary.scheduled_at = Scheduled(journal.reboot) ? journal.scheduled_at : 0;
+  summary.state = journal.reboot();
+  summary.reason = journal.reason();
+  summary.scheduled_at = journal.Scheduled() ? journal.scheduled_at() : 0;
   summary.scheduled_local = summary.scheduled_at ? FormatLocal(ctx.system.zone, summary.scheduled_at) : "";
 }
 
@@ -92,27 +90,21 @@ void PlanReboot(const RebootContext& ctx, Journal& j, RunReport& report) {
   bool fresh = false;
   for (const auto& n : s.needs) fresh = fresh || n.state == NeedState::kArmed;
   auto not_allowed = [&](std::string reason) {
-    if (Scheduled(j.reboot)) (void)ctx.system.scheduler.CancelOnce();
-    j.reboot = RebootState::kNotAllowed;
-    j.scheduled_at = 0;
-    j.reason = std::move(reason);
+    if (j.Scheduled()) (void)ctx.system.scheduler.CancelOnce();
+    j.RefuseReboot(std::move(reason));
   };
 
   if (!s.Required()) {
-    if (Scheduled(j.reboot)) (void)ctx.system.scheduler.CancelOnce();
-    if (j.reboot != RebootState::kRebooting) {
-      j.reboot = RebootState::kNone;
-      j.scheduled_at = 0;
-      j.reason.clear();
-    }
+    if (j.Scheduled()) (void)ctx.system.scheduler.CancelOnce();
+    if (j.reboot() != RebootState::kRebooting) j.Unschedule();
   } else if (ctx.settings.policy == RebootPolicy::kNever) {
     not_allowed("[reboot] policy is \"never\": reboot the node yourself; plumb apply --resume continues afterwards");
   } else if (AttemptsFor(j) >= ctx.settings.max_per_digest) {
     not_allowed("plumb already rebooted this node " + std::to_string(AttemptsFor(j)) +
                 " times for these policies (max_per_digest = " + std::to_string(ctx.settings.max_per_digest) + ")");
-  } else if (j.reboot == RebootState::kCancelled && !fresh) {
+  } else if (j.reboot() == RebootState::kCancelled && !fresh) {
     // Cancelled by hand: stays cancelled until a new change needs a reboot.
-  } else if (Scheduled(j.reboot) && j.scheduled_at + kMissedGraceS >= now) {
+  } else if (j.Scheduled() && j.scheduled_at() + kMissedGraceS >= now) {
     // Already scheduled: a second run must not move the slot.
   } else if (auto slot = SlotFor(ctx, j, now, now); !slot) {
     not_allowed(slot.error().message);
@@ -122,70 +114,55 @@ void PlanReboot(const RebootContext& ctx, Journal& j, RunReport& report) {
     (void)ctx.system.scheduler.CancelOnce();
     not_allowed("cannot install the boot-time resume: " + boot.error().message);
   } else {
-    j.reboot = RebootState::kScheduled;
-    j.scheduled_at = slot->at;
-    j.reason = slot->reason;
+    j.Schedule(slot->at, slot->reason);
   }
   DescribeSchedule(ctx, j, s);
 }
 
-ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& store, const std::string& digest,
-                            CrashPoints* crash) {
+ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& store, const std::string& digest) {
   RebootSystem& sys = ctx.system;
   int64_t now = sys.clock.Now();
   std::string boot = sys.boot.BootId();
-  auto step = [&](const char* what) {
-    if (crash) crash->Step(what);
-  };
   auto finish = [&](ExitCode code, std::string message) {
-    j.last_outcome = message;
-    step("journal commit");
+    j.SetLastOutcome(message);
     if (auto st = store.Commit(j); !st) return ExecuteResult{ExitCode::kFailed, "cannot write the journal: " + st.error().message};
-    step("journal committed");
     return ExecuteResult{code, std::move(message)};
   };
   auto stand_down = [&](std::string message) {
     (void)sys.scheduler.CancelOnce();
-    j.reboot = RebootState::kNone;
-    j.scheduled_at = 0;
-    j.reason.clear();
+    j.Unschedule();
     return finish(ExitCode::kCompliant, std::move(message));
   };
 
-  if (j.reboot == RebootState::kCancelled) return ExecuteResult{ExitCode::kCompliant, "the reboot was cancelled; nothing done"};
+  if (j.reboot() == RebootState::kCancelled) return ExecuteResult{ExitCode::kCompliant, "the reboot was cancelled; nothing done"};
   if (ctx.settings.policy == RebootPolicy::kNever)
     return ExecuteResult{ExitCode::kRebootNeeded, "not rebooting: [reboot] policy is \"never\""};
   std::vector<std::string> causes = ArmedCauses(j, boot);
   if (causes.empty()) {
     bool earlier = false;
-    for (const auto& b : j.barriers) earlier = earlier || b.boot_id != boot;
+    for (const auto& b : j.barriers()) earlier = earlier || b.boot_id != boot;
     return stand_down(earlier ? "the node has rebooted since the reboot was scheduled; nothing done"
                               : "no reboot is needed any more; nothing done");
   }
-  if (!j.policy_digest.empty() && j.policy_digest != digest)
+  if (!j.policy_digest().empty() && j.policy_digest() != digest)
     return stand_down("the policies changed since the reboot was scheduled; nothing done (the next plumb apply plans again)");
   if (AttemptsFor(j) >= ctx.settings.max_per_digest) {
-    j.reboot = RebootState::kNotAllowed;
-    j.reason = "plumb already rebooted this node " + std::to_string(AttemptsFor(j)) +
-               " times for these policies (max_per_digest = " + std::to_string(ctx.settings.max_per_digest) + ")";
-    return finish(ExitCode::kRebootNeeded, "not rebooting: " + j.reason);
+    j.RefuseReboot("plumb already rebooted this node " + std::to_string(AttemptsFor(j)) +
+                   " times for these policies (max_per_digest = " + std::to_string(ctx.settings.max_per_digest) + ")");
+    return finish(ExitCode::kRebootNeeded, "not rebooting: " + j.reason());
   }
 
   auto postpone = [&](const std::string& why) {
     auto slot = SlotFor(ctx, j, now, now + ctx.settings.retry_s);
     if (!slot) {
-      j.reboot = RebootState::kNotAllowed;
-      j.reason = why + "; " + slot.error().message;
-      return finish(ExitCode::kRebootNeeded, "not rebooting: " + j.reason);
+      j.RefuseReboot(why + "; " + slot.error().message);
+      return finish(ExitCode::kRebootNeeded, "not rebooting: " + j.reason());
     }
     if (auto st = sys.scheduler.ScheduleOnce(slot->at, ctx.execute_command); !st) {
-      j.reboot = RebootState::kNotAllowed;
-      j.reason = why + "; cannot schedule the next try: " + st.error().message;
-      return finish(ExitCode::kRebootNeeded, "not rebooting: " + j.reason);
+      j.RefuseReboot(why + "; cannot schedule the next try: " + st.error().message);
+      return finish(ExitCode::kRebootNeeded, "not rebooting: " + j.reason());
     }
-    j.reboot = RebootState::kPostponed;
-    j.scheduled_at = slot->at;
-    j.reason = why;
+    j.Postpone(slot->at, why);
     return finish(ExitCode::kRebootScheduled,
                   "postponed: " + why + "; next try " + FormatLocal(sys.zone, slot->at) + " (" + slot->reason + ")");
   };
@@ -202,31 +179,27 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
     if (auto st = sys.hooks.Run(ctx.settings.pre_reboot, ctx.settings.hook_timeout_s, node); !st)
       return postpone("the pre_reboot hook failed: " + st.error().message);
   if (sys.cluster) {
-    step("before drain");
     if (auto st = sys.cluster->Drain(node, ctx.settings.cluster ? ctx.settings.cluster->drain_timeout_s : 600); !st) {
       // Never reboot a node that may still own roles; undo what the drain did.
       auto resumed = sys.cluster->Resume(node);
       return postpone("draining " + node + " failed: " + st.error().message +
                       (resumed ? "; resumed it" : "; resuming it failed too: " + resumed.error().message));
     }
-    j.drained_node = node;
+    j.Drained(node);
   }
 
-  j.reboot = RebootState::kRebooting;
-  j.attempts.push_back({now, boot, causes});
+  j.RecordRebootAttempt(now, boot, causes);
   std::string message = "rebooting for " + Join(causes, ", ");
   auto recorded = finish(ExitCode::kCompliant, message);
   if (recorded.code != ExitCode::kCompliant) {
-    if (!j.drained_node.empty()) (void)sys.cluster->Resume(j.drained_node);
+    if (!j.drained_node().empty()) (void)sys.cluster->Resume(j.drained_node());
     return recorded;
   }
-  step("before reboot");
   if (auto st = sys.executor.Reboot("plumb: changes of " + Join(causes, ", ") + " take effect after a reboot"); !st) {
-    j.attempts.pop_back();
-    if (!j.drained_node.empty() && sys.cluster && sys.cluster->Resume(j.drained_node)) j.drained_node.clear();
-    j.reboot = RebootState::kNotAllowed;
-    j.reason = "the reboot failed to start: " + st.error().message;
-    auto r = finish(ExitCode::kFailed, "not rebooted: " + j.reason);
+    j.UndoRebootAttempt();
+    if (!j.drained_node().empty() && sys.cluster && sys.cluster->Resume(j.drained_node())) j.Resumed();
+    j.RefuseReboot("the reboot failed to start: " + st.error().message);
+    auto r = finish(ExitCode::kFailed, "not rebooted: " + j.reason());
     return r.code == ExitCode::kCompliant ? ExecuteResult{ExitCode::kFailed, r.message} : r;
   }
   return recorded;
@@ -235,12 +208,10 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
 ExecuteResult CancelReboot(const RebootContext& ctx, Journal& j, JournalStore& store) {
   if (auto st = ctx.system.scheduler.CancelOnce(); !st)
     return {ExitCode::kFailed, "cannot cancel the scheduled task: " + st.error().message};
-  if (!Scheduled(j.reboot)) return {ExitCode::kCompliant, "no reboot is scheduled"};
-  std::string when = FormatLocal(ctx.system.zone, j.scheduled_at);
-  j.reboot = RebootState::kCancelled;
-  j.reason = "cancelled by hand at " + FormatLocal(ctx.system.zone, ctx.system.clock.Now());
-  j.scheduled_at = 0;
-  j.last_outcome = j.reason;
+  if (!j.Scheduled()) return {ExitCode::kCompliant, "no reboot is scheduled"};
+  std::string when = FormatLocal(ctx.system.zone, j.scheduled_at());
+  j.Cancel("cancelled by hand at " + FormatLocal(ctx.system.zone, ctx.system.clock.Now()));
+  j.SetLastOutcome(j.reason());
   if (auto st = store.Commit(j); !st) return {ExitCode::kFailed, "cannot write the journal: " + st.error().message};
   return {ExitCode::kCompliant, "cancelled the reboot scheduled for " + when +
                                     "; plumb apply schedules one again only for a new change that needs a reboot"};
@@ -248,25 +219,21 @@ ExecuteResult CancelReboot(const RebootContext& ctx, Journal& j, JournalStore& s
 
 std::vector<std::string> AfterReboot(const RebootContext& ctx, Journal& j) {
   std::vector<std::string> warnings;
-  if (!j.drained_node.empty()) {
+  if (!j.drained_node().empty()) {
     if (!ctx.system.cluster) {
-      warnings.push_back("cluster node " + j.drained_node + " was drained before the reboot, but no cluster is configured now; resume it by hand");
-    } else if (auto st = ctx.system.cluster->Resume(j.drained_node); !st) {
-      warnings.push_back("resuming cluster node " + j.drained_node + " failed: " + st.error().message +
+      warnings.push_back("cluster node " + j.drained_node() + " was drained before the reboot, but no cluster is configured now; resume it by hand");
+    } else if (auto st = ctx.system.cluster->Resume(j.drained_node()); !st) {
+      warnings.push_back("resuming cluster node " + j.drained_node() + " failed: " + st.error().message +
                          "; the next resume tries again");
     } else {
-      j.drained_node.clear();
+      j.Resumed();
     }
   }
   if (!ctx.settings.post_reboot.empty())
     if (auto st = ctx.system.hooks.Run(ctx.settings.post_reboot, ctx.settings.hook_timeout_s, ctx.position.node); !st)
       warnings.push_back("the post_reboot hook failed: " + st.error().message);
-  if (j.reboot != RebootState::kCancelled) {
-    j.reboot = RebootState::kNone;
-    j.scheduled_at = 0;
-    j.reason.clear();
-  }
-  j.last_outcome = "resumed after the reboot";
+  if (j.reboot() != RebootState::kCancelled) j.Unschedule();
+  j.SetLastOutcome("resumed after the reboot");
   return warnings;
 }
 
@@ -285,7 +252,7 @@ Result<std::vector<ClusterNode>> CommandCluster::Nodes() {
   req.timeout = std::chrono::seconds(60);
   auto r = processes_.Run(req);
   if (!r) return r.error();
-  if (r->end != ProcessEnd::kExited || r->code != 0) return Error{ErrorKind::kInternal, "status_command failed: " + std::string(Trim(r->output))};
+  if (r->end != ProcessEnd::kExited || r->code != 0) return Error{ErrorKind::kUnavailable, "status_command failed: " + std::string(Trim(r->output))};
   return ParseClusterNodes(r->output);
 }
 

@@ -52,8 +52,7 @@ struct ExecuteResult {
 /// `plumb reboot --execute`: re-checks the need and the limits, guards the cluster, runs the
 /// pre_reboot hook, drains, records the attempt (committing the journal) and reboots. A guard,
 /// hook or drain failure postpones to the next slot. `digest` is of the policies now.
-ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& journal, JournalStore& store, const std::string& digest,
-                            CrashPoints* crash);
+ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& journal, JournalStore& store, const std::string& digest);
 
 /// `plumb reboot --cancel`.
 ExecuteResult CancelReboot(const RebootContext& ctx, Journal& journal, JournalStore& store);

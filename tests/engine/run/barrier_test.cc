@@ -34,9 +34,11 @@ class BarrierTest : public ::testing::Test {
     Executor ex(repo_, *graph_, types_, b, facts_);
     EXPECT_TRUE(ex.Prepare(diags_));
     JournalStore store(*fs_, dir_.path());
-    journal_ = store.Load().journal;
+    auto loaded = store.Load();
+    EXPECT_TRUE(loaded.ok()) << loaded.error();
+    journal_ = loaded ? loaded->journal : Journal();
     RunReport report;
-    RunOptions options{kind, std::nullopt, nullptr, nullptr, {boot, std::move(os_pending), 1000}, &journal_, &store, nullptr};
+    RunOptions options{kind, std::nullopt, nullptr, nullptr, {boot, std::move(os_pending), 1000}, &journal_, &store};
     ex.Run(options, report);
     if (kind == RunKind::kApply) {
       EXPECT_TRUE(store.Commit(journal_));
@@ -57,8 +59,10 @@ class BarrierTest : public ::testing::Test {
   Journal OnDisk() {
     JournalStore store(*fs_, dir_.path());
     auto loaded = store.Load();
-    EXPECT_EQ(loaded.warning, "");
-    return loaded.journal;
+    EXPECT_TRUE(loaded.ok()) << loaded.error();
+    if (!loaded) return Journal();
+    EXPECT_EQ(loaded->warning, "");
+    return loaded->journal;
   }
 
   static std::string Policy() {
@@ -122,11 +126,11 @@ TEST_F(BarrierTest, ApplyArmsTheBarrierAndEverythingElseConverges) {
   EXPECT_EQ(r.Exit(), ExitCode::kRebootScheduled);
 
   Journal j = OnDisk();
-  ASSERT_EQ(j.barriers.size(), 1u);
-  EXPECT_EQ(j.barriers[0].resource, "p/a");
-  EXPECT_EQ(j.barriers[0].cause, "changed 'kernel'");
-  EXPECT_EQ(j.barriers[0].boot_id, "boot-1");
-  EXPECT_TRUE(j.pending_refreshes.empty()) << "d was refreshed";
+  ASSERT_EQ(j.barriers().size(), 1u);
+  EXPECT_EQ(j.barriers()[0].resource, "p/a");
+  EXPECT_EQ(j.barriers()[0].cause, "changed 'kernel'");
+  EXPECT_EQ(j.barriers()[0].boot_id, "boot-1");
+  EXPECT_TRUE(j.pending_refreshes().empty()) << "d was refreshed";
 }
 
 TEST_F(BarrierTest, SecondApplyBeforeTheRebootChangesNothing) {
@@ -157,7 +161,7 @@ TEST_F(BarrierTest, AfterTheRebootWhatWaitedConverges) {
   EXPECT_EQ(Outcomes(r)["c"], "compliant");
   EXPECT_TRUE(r.reboot.needs.empty());
   EXPECT_EQ(r.Exit(), ExitCode::kChanged);
-  EXPECT_TRUE(OnDisk().barriers.empty());
+  EXPECT_TRUE(OnDisk().barriers().empty());
 }
 
 TEST_F(BarrierTest, ARebootThatDidNotClearTheNeedNeverLoops) {
@@ -179,14 +183,14 @@ TEST_F(BarrierTest, ARebootThatDidNotClearTheNeedNeverLoops) {
   }
   EXPECT_EQ(world_["a"].sets, 1) << "never set again, so never armed again";
   Journal j = OnDisk();
-  ASSERT_EQ(j.barriers.size(), 1u);
-  EXPECT_EQ(j.barriers[0].state, BarrierState::kNotCleared);
-  EXPECT_EQ(j.barriers[0].evidence, "kernel: expected 'quiet', actual 'bad'");
+  ASSERT_EQ(j.barriers().size(), 1u);
+  EXPECT_EQ(j.barriers()[0].state, BarrierState::kNotCleared);
+  EXPECT_EQ(j.barriers()[0].evidence, "kernel: expected 'quiet', actual 'bad'");
 
   world_["a"].state = FakeState::kCompliant;  // fixed by hand
   RunReport fixed = Run(RunKind::kApply, "boot-3");
   EXPECT_EQ(Outcomes(fixed)["a"], "compliant");
-  EXPECT_TRUE(OnDisk().barriers.empty());
+  EXPECT_TRUE(OnDisk().barriers().empty());
 }
 
 TEST_F(BarrierTest, RevertedBeforeTheRebootIsConvergedAgain) {
@@ -197,7 +201,7 @@ TEST_F(BarrierTest, RevertedBeforeTheRebootIsConvergedAgain) {
   RunReport r = Run(RunKind::kApply, "boot-1");
   EXPECT_EQ(Outcomes(r)["a"], "pending_reboot: takes effect after a reboot: changed 'kernel'");
   EXPECT_EQ(world_["a"].sets, 2);
-  EXPECT_EQ(OnDisk().barriers.size(), 1u);
+  EXPECT_EQ(OnDisk().barriers().size(), 1u);
 }
 
 TEST_F(BarrierTest, RebootRuleOverridesTheType) {
@@ -227,7 +231,7 @@ TEST_F(BarrierTest, TestAndDryRunSayWhatWouldNeedAReboot) {
   RunReport d = Run(RunKind::kDryRun, "boot-1");
   EXPECT_EQ(d.resources[0].note, "would change, then need a reboot");
   EXPECT_EQ(world_["a"].sets, 0);
-  EXPECT_TRUE(OnDisk().barriers.empty()) << "read-only runs never write the journal";
+  EXPECT_TRUE(OnDisk().barriers().empty()) << "read-only runs never write the journal";
 }
 
 TEST_F(BarrierTest, OwedRefreshSurvivesAFailedRun) {
@@ -238,7 +242,7 @@ TEST_F(BarrierTest, OwedRefreshSurvivesAFailedRun) {
   world_["svc"].refreshable = true;
   RunReport first = Run(RunKind::kApply, "boot-1");
   EXPECT_EQ(Outcomes(first)["svc"], "skipped: dependency p/dep failed");
-  EXPECT_EQ(OnDisk().pending_refreshes, (std::map<std::string, std::vector<std::string>>{{"p/svc", {"p/conf"}}}));
+  EXPECT_EQ(OnDisk().pending_refreshes(), (std::map<std::string, std::vector<std::string>>{{"p/svc", {"p/conf"}}}));
 
   world_["dep"].failure = FakeFailure::kNone;
   RunReport second = Run(RunKind::kApply, "boot-1");
@@ -246,7 +250,7 @@ TEST_F(BarrierTest, OwedRefreshSurvivesAFailedRun) {
   EXPECT_EQ(Outcomes(second)["svc"], "changed");
   EXPECT_EQ(second.resources[2].note, "refreshed (notified by p/conf)");
   EXPECT_EQ(world_["svc"].refreshes, 1);
-  EXPECT_TRUE(OnDisk().pending_refreshes.empty());
+  EXPECT_TRUE(OnDisk().pending_refreshes().empty());
 }
 
 TEST_F(BarrierTest, FailedSetForgetsWhatItWouldHaveArmed) {
@@ -256,8 +260,8 @@ TEST_F(BarrierTest, FailedSetForgetsWhatItWouldHaveArmed) {
   EXPECT_EQ(Outcomes(r)["a"], "failed: fake set failed");
   EXPECT_EQ(Outcomes(r)["b"], "compliant");
   Journal j = OnDisk();
-  EXPECT_TRUE(j.barriers.empty());
-  EXPECT_TRUE(j.pending_refreshes.empty());
+  EXPECT_TRUE(j.barriers().empty());
+  EXPECT_TRUE(j.pending_refreshes().empty());
 }
 
 TEST_F(BarrierTest, OsPendingRebootHoldsCleanBootResources) {
@@ -283,7 +287,7 @@ TEST_F(BarrierTest, OsPendingRebootHoldsCleanBootResources) {
 
   RunReport clean = Run(RunKind::kApply, "boot-3");
   EXPECT_EQ(Outcomes(clean)["kernel-module"], "changed");
-  EXPECT_TRUE(OnDisk().barriers.empty());
+  EXPECT_TRUE(OnDisk().barriers().empty());
 }
 
 TEST_F(BarrierTest, ResourceReportingAPendingRebootArmsItsBarrier) {
@@ -292,7 +296,7 @@ TEST_F(BarrierTest, ResourceReportingAPendingRebootArmsItsBarrier) {
   RunReport r = Run(RunKind::kApply, "boot-1");
   EXPECT_EQ(Outcomes(r)["svc"], "pending_reboot: takes effect after a reboot: configured own-process, still shares pid 812");
   EXPECT_EQ(Outcomes(r)["alone"], "compliant") << "svc has no barrier vertex: it cannot need a reboot by its schema";
-  EXPECT_EQ(OnDisk().barriers.size(), 1u);
+  EXPECT_EQ(OnDisk().barriers().size(), 1u);
   ASSERT_EQ(r.reboot.needs.size(), 1u);
   EXPECT_EQ(r.reboot.needs[0].resource, "p/svc");
   EXPECT_EQ(r.reboot.needs[0].state, NeedState::kPending);
@@ -300,7 +304,7 @@ TEST_F(BarrierTest, ResourceReportingAPendingRebootArmsItsBarrier) {
   world_["svc"].reboot_pending = "";
   RunReport after = Run(RunKind::kApply, "boot-2");
   EXPECT_EQ(Outcomes(after)["svc"], "compliant");
-  EXPECT_TRUE(OnDisk().barriers.empty());
+  EXPECT_TRUE(OnDisk().barriers().empty());
 }
 
 }  // namespace

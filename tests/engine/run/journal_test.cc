@@ -2,7 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "resources/system_backends.h"
+#include "engine/fake/memory_fs.h"
+#include "engine/os/system.h"
 #include "tests/support/temp_dir.h"
 
 namespace plumb {
@@ -10,19 +11,15 @@ namespace {
 
 Journal Sample() {
   Journal j;
-  j.run_id = "20261122T010203Z-abcdef";
-  j.policy_digest = "d1";
-  j.boot_id = "boot-1";
-  j.barriers.push_back({"p/a", "changed 'kernel'", 1700000000, "boot-1", BarrierState::kArmed, ""});
-  j.barriers.push_back({"os", "x", 1700000001, "boot-0", BarrierState::kNotCleared, "/run/reboot-required"});
-  j.pending_refreshes["p/svc"] = {"p/conf"};
-  j.done = 3;
-  j.total = 9;
-  j.reboot = RebootState::kScheduled;
-  j.scheduled_at = 1700003600;
-  j.reason = "window sat 02:00";
-  j.attempts.push_back({1690000000, "boot-0", {"os"}});
-  j.drained_node = "hv2";
+  j.BeginRun("20261122T010203Z-abcdef", "d1", "boot-1");
+  j.Arm("p/a", "changed 'kernel'", 1700000000, "boot-1");
+  j.Arm("os", "x", 1700000001, "boot-0");
+  j.MarkNotCleared("os", "/run/reboot-required");
+  j.OweRefresh("p/svc", "p/conf");
+  j.SetProgress(3, 9);
+  j.RecordRebootAttempt(1690000000, "boot-0", {"os"});
+  j.Schedule(1700003600, "window sat 02:00");
+  j.Drained("hv2");
   return j;
 }
 
@@ -31,9 +28,9 @@ TEST(Journal, RoundTrip) {
   auto back = ParseJournal(text);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(SerializeJournal(*back), text);
-  EXPECT_EQ(back->barriers[1].state, BarrierState::kNotCleared);
-  EXPECT_EQ(back->reboot, RebootState::kScheduled);
-  EXPECT_EQ(back->attempts[0].causes, std::vector<std::string>{"os"});
+  EXPECT_EQ(back->barriers()[1].state, BarrierState::kNotCleared);
+  EXPECT_EQ(back->reboot(), RebootState::kScheduled);
+  EXPECT_EQ(back->attempts()[0].causes, std::vector<std::string>{"os"});
   EXPECT_EQ(back->Armed().size(), 1u);
   EXPECT_FALSE(back->Idle());
   EXPECT_TRUE(Journal{}.Idle());
@@ -53,27 +50,27 @@ TEST(JournalStore, KeepsThePreviousGenerationAndRecoversFromIt) {
   testing::TempDir dir;
   auto fs = MakeSystemFileSystem();
   JournalStore store(*fs, dir.path());
-  EXPECT_TRUE(store.Load().journal.Idle()) << "no journal yet";
+  EXPECT_TRUE(store.Load()->journal.Idle()) << "no journal yet";
   Journal first = Sample();
   ASSERT_TRUE(store.Commit(first));
   Journal second = first;
-  second.done = 7;
+  second.SetProgress(7, 9);
   ASSERT_TRUE(store.Commit(second));
   EXPECT_EQ(testing::ReadText(dir / "journal.json.prev"), SerializeJournal(first));
 
   std::string text = testing::ReadText(dir / "journal.json");
   testing::WriteText(dir / "journal.json", text.substr(0, 100));
   JournalStore again(*fs, dir.path());
-  auto loaded = again.Load();
+  auto loaded = *again.Load();
   EXPECT_EQ(loaded.warning, "journal " + dir.path() + "/journal.json is corrupt (not a JSON object (truncated?)); kept it as " +
                                 dir.path() + "/journal.json.corrupt and recovered the previous generation " + dir.path() +
                                 "/journal.json.prev");
-  EXPECT_EQ(loaded.journal.done, 3u);
+  EXPECT_EQ(loaded.journal.done(), 3u);
   EXPECT_EQ(testing::ReadText(dir / "journal.json.corrupt"), text.substr(0, 100));
 
   testing::WriteText(dir / "journal.json", "garbage");
   testing::WriteText(dir / "journal.json.prev", "garbage");
-  auto lost = JournalStore(*fs, dir.path()).Load();
+  auto lost = *JournalStore(*fs, dir.path()).Load();
   EXPECT_EQ(lost.warning, "journal " + dir.path() + "/journal.json is corrupt (not a JSON object (truncated?)); kept it as " +
                               dir.path() +
                               "/journal.json.corrupt; no intact previous generation, so pending reboots and refreshes "
@@ -87,23 +84,126 @@ TEST(JournalStore, ClearRemovesBothGenerations) {
   JournalStore store(*fs, dir.path());
   ASSERT_TRUE(store.Commit(Sample()));
   Journal j = Sample();
-  j.done = 1;
+  j.SetProgress(1, 9);
   ASSERT_TRUE(store.Commit(j));
   ASSERT_TRUE(store.Clear());
-  EXPECT_TRUE(JournalStore(*fs, dir.path()).Load().journal.Idle());
+  EXPECT_TRUE(JournalStore(*fs, dir.path()).Load()->journal.Idle());
   EXPECT_TRUE(store.Clear()) << "clearing nothing is fine";
 }
 
-TEST(CrashPoints, KillsAtTheChosenStepOnly) {
-  static int kills = 0;
-  CrashPoints crash(3, [] { ++kills; });
-  for (int i = 0; i < 5; ++i) crash.Step("step");
-  EXPECT_EQ(kills, 1);
-  EXPECT_EQ(crash.steps(), 5);
-  CrashPoints inactive;
-  inactive.Step("x");
-  EXPECT_EQ(kills, 1);
+TEST(Journal, BarrierOperationsKeepOneBarrierPerResource) {
+  Journal j;
+  j.Arm("p/a", "changed 'kernel'", 10, "boot-1");
+  j.Arm("p/a", "changed 'cmdline'", 20, "boot-1");
+  ASSERT_EQ(j.barriers().size(), 1u) << "arming again replaces";
+  EXPECT_EQ(j.FindBarrier("p/a")->cause, "changed 'cmdline'");
+  j.MarkNotCleared("p/a", "kernel: expected 'quiet', actual 'bad'");
+  EXPECT_EQ(j.FindBarrier("p/a")->state, BarrierState::kNotCleared);
+  EXPECT_TRUE(j.Armed().empty());
+  EXPECT_TRUE(j.ClearBarrier("p/a"));
+  EXPECT_FALSE(j.ClearBarrier("p/a")) << "nothing left to clear";
+  EXPECT_TRUE(j.Idle());
 }
+
+TEST(Journal, RefreshesAreOwedOncePerNotifierAndPaidWhole) {
+  Journal j;
+  j.OweRefresh("p/svc", "p/conf");
+  j.OweRefresh("p/svc", "p/conf");
+  j.OweRefresh("p/svc", "p/unit");
+  EXPECT_EQ(j.pending_refreshes().at("p/svc"), (std::vector<std::string>{"p/conf", "p/unit"}));
+  j.WithdrawRefresh("p/svc", "p/conf");
+  EXPECT_EQ(j.pending_refreshes().at("p/svc"), std::vector<std::string>{"p/unit"});
+  j.WithdrawRefresh("p/svc", "p/unit");
+  EXPECT_TRUE(j.pending_refreshes().empty()) << "a target nobody owes anything is dropped";
+  j.OweRefresh("p/svc", "p/conf");
+  EXPECT_TRUE(j.PayRefresh("p/svc"));
+  EXPECT_FALSE(j.PayRefresh("p/svc"));
+}
+
+TEST(Journal, TheScheduleHasOneReset) {
+  Journal j;
+  j.Schedule(100, "window sat 02:00");
+  EXPECT_TRUE(j.Scheduled());
+  j.Postpone(200, "cluster node hv1 is down");
+  EXPECT_EQ(j.reboot(), RebootState::kPostponed);
+  EXPECT_EQ(j.scheduled_at(), 200);
+  j.RefuseReboot("[reboot] policy is \"never\"");
+  EXPECT_FALSE(j.Scheduled());
+  EXPECT_EQ(j.scheduled_at(), 0) << "only a scheduled or postponed reboot has a time";
+  j.Cancel("cancelled by hand");
+  EXPECT_EQ(j.reboot(), RebootState::kCancelled);
+  j.Unschedule();
+  EXPECT_EQ(j.reboot(), RebootState::kNone);
+  EXPECT_EQ(j.reason(), "");
+  EXPECT_TRUE(j.Idle());
+}
+
+TEST(Journal, RebootAttemptsAndRebootedSince) {
+  Journal j;
+  j.BeginRun("r1", "d1", "boot-1");
+  j.Arm("p/a", "changed 'kernel'", 10, "boot-1");
+  EXPECT_FALSE(j.RebootedSince("boot-1"));
+  EXPECT_TRUE(j.RebootedSince("boot-2"));
+  j.ClearBarrier("p/a");
+  j.RecordRebootAttempt(50, "boot-1", {"p/a"});
+  EXPECT_EQ(j.reboot(), RebootState::kRebooting);
+  EXPECT_FALSE(j.RebootedSince("boot-1"));
+  EXPECT_TRUE(j.RebootedSince("boot-2")) << "plumb started a reboot in boot-1";
+  j.UndoRebootAttempt();
+  EXPECT_TRUE(j.attempts().empty());
+  j.RecordRebootAttempt(60, "boot-1", {"p/a"});
+  j.PoliciesChanged("boot-2");
+  EXPECT_TRUE(j.attempts().empty()) << "new policies get a new reboot budget";
+}
+
+TEST(Journal, ChangedPoliciesDropWhatTheOldOnesArmedBeforeTheReboot) {
+  Journal j;
+  j.Arm("p/old", "changed 'kernel'", 10, "boot-1");
+  j.Arm("p/now", "changed 'kernel'", 20, "boot-2");
+  j.Arm("p/stuck", "changed 'kernel'", 20, "boot-2");
+  j.MarkNotCleared("p/stuck", "still bad");
+  j.PoliciesChanged("boot-2");
+  ASSERT_EQ(j.barriers().size(), 1u);
+  EXPECT_EQ(j.barriers()[0].resource, "p/now");
+}
+
+TEST(Journal, ForgetsWhatThePoliciesNoLongerHaveButTheOsBarrier) {
+  Journal j;
+  j.Arm("p/gone", "x", 1, "b");
+  j.Arm("p/kept", "x", 1, "b");
+  j.Arm(kOsBarrier, "/run/reboot-required", 1, "b");
+  j.OweRefresh("p/gone", "p/kept");
+  j.OweRefresh("p/kept", "p/gone");
+  j.ForgetUnknown([](const std::string& id) { return id == "p/kept"; });
+  ASSERT_EQ(j.barriers().size(), 2u);
+  EXPECT_EQ(j.barriers()[0].resource, "p/kept");
+  EXPECT_EQ(j.barriers()[1].resource, kOsBarrier);
+  EXPECT_EQ(j.pending_refreshes().count("p/gone"), 0u);
+  EXPECT_EQ(j.pending_refreshes().count("p/kept"), 1u);
+}
+
+// A journal that is there but cannot be read is an error of its own kind, never "no journal":
+// the next commit would otherwise drop the armed barriers and the reboot budget.
+TEST(JournalStore, AJournalThatCannotBeReadIsAnErrorNotAnEmptyJournal) {
+  MemoryFileSystem fs;
+  fs.MakeDirectory("/state", {});
+  fs.AddFile("/state/journal.json", SerializeJournal(Sample()));
+  fs.FailReads("/state/journal.json",
+               Error{ErrorKind::kPermissionDenied, "cannot read '/state/journal.json': Permission denied"});
+  auto denied = JournalStore(fs, "/state").Load();
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().kind, ErrorKind::kPermissionDenied);
+  EXPECT_EQ(denied.error().message, "cannot read the journal: cannot read '/state/journal.json': Permission denied");
+  EXPECT_EQ(fs.Read("/state/journal.json"), SerializeJournal(Sample())) << "left as it was";
+
+  MemoryFileSystem fifo;
+  fifo.AddSpecial("/state/journal.json");
+  auto special = JournalStore(fifo, "/state").Load();
+  ASSERT_FALSE(special.ok());
+  EXPECT_EQ(special.error().kind, ErrorKind::kAlreadyExists);
+  EXPECT_EQ(special.error().message, "cannot read the journal: /state/journal.json is a special file, not a file");
+}
+
 
 }  // namespace
 }  // namespace plumb

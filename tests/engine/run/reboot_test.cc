@@ -32,8 +32,8 @@ class RebootPlan : public ::testing::Test {
     testing::WriteText(dir_ / "fake/now", "1795604400");
     settings_.policy = RebootPolicy::kImmediate;
     settings_.max_per_digest = 2;
-    journal_.policy_digest = "d";
-    journal_.barriers.push_back({"p/a", "changed 'kernel'", 1795600000, "fake-boot-1", BarrierState::kArmed, ""});
+    journal_.BeginRun("", "d", "");
+    journal_.Arm("p/a", "changed 'kernel'", 1795600000, "fake-boot-1");
   }
 
   RebootContext Ctx() { return {settings_, system_, {"", "node1", 0, 1}, {"plumb", "reboot", "--execute"}, {"plumb", "apply", "--resume"}}; }
@@ -69,24 +69,26 @@ TEST_F(RebootPlan, ASecondRunKeepsTheSlot) {
   settings_.policy = RebootPolicy::kWindow;
   settings_.windows.push_back({1 << 5, 120, 3 * 3600});
   Planned();
-  int64_t first = journal_.scheduled_at;
+  int64_t first = journal_.scheduled_at();
   testing::WriteText(dir_ / "fake/now", "1795608000");
   Planned(NeedState::kPending);
-  EXPECT_EQ(journal_.scheduled_at, first);
+  EXPECT_EQ(journal_.scheduled_at(), first);
   // A slot missed while the node was off is planned again.
   testing::WriteText(dir_ / "fake/now", std::to_string(first + 3600));
   Planned(NeedState::kPending);
-  EXPECT_EQ(journal_.scheduled_at, first + 3600) << "inside the window still: now";
+  EXPECT_EQ(journal_.scheduled_at(), first + 3600) << "inside the window still: now";
 }
 
 TEST_F(RebootPlan, MaxRebootsPerDigest) {
-  journal_.attempts = {{1, "b0", {"p/a"}}, {2, "b1", {"p/a"}}};
+  journal_.RecordRebootAttempt(1, "b0", {"p/a"});
+  journal_.RecordRebootAttempt(2, "b1", {"p/a"});
+  journal_.Unschedule();
   RunReport r = Planned();
   EXPECT_EQ(r.reboot.state, RebootState::kNotAllowed);
   EXPECT_EQ(r.reboot.reason, "plumb already rebooted this node 2 times for these policies (max_per_digest = 2)");
   EXPECT_EQ(r.Exit(), ExitCode::kRebootNeeded);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/scheduled"));
-  auto exec = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  auto exec = ExecuteReboot(Ctx(), journal_, store_, "d");
   EXPECT_EQ(exec.code, ExitCode::kRebootNeeded);
   EXPECT_EQ(exec.message, "not rebooting: plumb already rebooted this node 2 times for these policies (max_per_digest = 2)");
 }
@@ -95,66 +97,66 @@ TEST_F(RebootPlan, NoNeedCancelsWhatWasScheduled) {
   Planned();
   RunReport none;
   PlanReboot(Ctx(), journal_, none);
-  EXPECT_EQ(journal_.reboot, RebootState::kNone);
+  EXPECT_EQ(journal_.reboot(), RebootState::kNone);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/scheduled"));
 }
 
 TEST_F(RebootPlan, ExecuteRunsTheHookRecordsAndReboots) {
   settings_.pre_reboot = "stop-app";
   Planned();
-  auto r = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d");
   EXPECT_EQ(r.code, ExitCode::kCompliant);
   EXPECT_EQ(r.message, "rebooting for p/a");
   EXPECT_EQ(hooks_.calls, std::vector<std::string>{"stop-app 600 node1"});
   EXPECT_EQ(testing::ReadText(dir_ / "fake/reboots"), "1795604400 plumb: changes of p/a take effect after a reboot\n");
   JournalStore again(*fs_, dir_.path());
-  Journal on_disk = again.Load().journal;
-  EXPECT_EQ(on_disk.reboot, RebootState::kRebooting) << "recorded before rebooting";
-  ASSERT_EQ(on_disk.attempts.size(), 1u);
-  EXPECT_EQ(on_disk.attempts[0].boot_id, "fake-boot-1");
+  Journal on_disk = again.Load()->journal;
+  EXPECT_EQ(on_disk.reboot(), RebootState::kRebooting) << "recorded before rebooting";
+  ASSERT_EQ(on_disk.attempts().size(), 1u);
+  EXPECT_EQ(on_disk.attempts()[0].boot_id, "fake-boot-1");
 }
 
 TEST_F(RebootPlan, FailingPreHookPostpones) {
   settings_.pre_reboot = "stop-app";
   hooks_.fail = "stop-app";
   Planned();
-  auto r = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d");
   EXPECT_EQ(r.code, ExitCode::kRebootScheduled);
   EXPECT_EQ(r.message, "postponed: the pre_reboot hook failed: exit status 3: not now; next try 2026-11-25 11:15 +0000 (immediate)");
   EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/reboots"));
-  EXPECT_EQ(journal_.reboot, RebootState::kPostponed);
+  EXPECT_EQ(journal_.reboot(), RebootState::kPostponed);
 }
 
 TEST_F(RebootPlan, FailedRebootIsReported) {
   Planned();
   testing::WriteText(dir_ / "fake/reboot-fails", "Access denied");
-  auto r = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d");
   EXPECT_EQ(r.code, ExitCode::kFailed);
   EXPECT_EQ(r.message, "not rebooted: the reboot failed to start: Access denied");
-  EXPECT_TRUE(journal_.attempts.empty());
+  EXPECT_TRUE(journal_.attempts().empty());
 }
 
 TEST_F(RebootPlan, ChangedPoliciesStandDown) {
   Planned();
-  auto r = ExecuteReboot(Ctx(), journal_, store_, "other", nullptr);
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "other");
   EXPECT_EQ(r.message, "the policies changed since the reboot was scheduled; nothing done (the next plumb apply plans again)");
   EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/reboots"));
 }
 
 TEST_F(RebootPlan, AfterRebootResumesTheNodeAndRunsThePostHook) {
   settings_.post_reboot = "start-app";
-  journal_.drained_node = "node1";
-  journal_.reboot = RebootState::kRebooting;
+  journal_.Drained("node1");
+  journal_.RecordRebootAttempt(1, "b0", {"p/a"});
   testing::WriteText(dir_ / "fake/cluster", "node1 paused\nnode2 up\n");
   system_.cluster = &fake_;
   EXPECT_TRUE(AfterReboot(Ctx(), journal_).empty());
   EXPECT_EQ(testing::ReadText(dir_ / "fake/cluster"), "node1 up\nnode2 up\n");
   EXPECT_EQ(hooks_.calls, std::vector<std::string>{"start-app 600 node1"});
-  EXPECT_TRUE(journal_.drained_node.empty());
-  EXPECT_EQ(journal_.reboot, RebootState::kNone);
+  EXPECT_TRUE(journal_.drained_node().empty());
+  EXPECT_EQ(journal_.reboot(), RebootState::kNone);
 
   hooks_.fail = "start-app";
-  journal_.drained_node = "node1";
+  journal_.Drained("node1");
   system_.cluster = nullptr;
   EXPECT_EQ(AfterReboot(Ctx(), journal_),
             (std::vector<std::string>{"cluster node node1 was drained before the reboot, but no cluster is configured "
@@ -196,23 +198,23 @@ class FailingScheduler : public RebootScheduler {
 TEST_F(RebootPlan, RemainingMessagesVerbatim) {
   // Nothing armed in this boot any more.
   Journal idle;
-  EXPECT_EQ(ExecuteReboot(Ctx(), idle, store_, "d", nullptr).message, "no reboot is needed any more; nothing done");
+  EXPECT_EQ(ExecuteReboot(Ctx(), idle, store_, "d").message, "no reboot is needed any more; nothing done");
   EXPECT_EQ(CancelReboot(Ctx(), idle, store_).message, "no reboot is scheduled");
 
   // The cluster's state cannot be read: postpone.
   settings_.cluster = ClusterRebootSettings{};
   system_.cluster = &fake_;
   Planned();
-  auto r = ExecuteReboot(Ctx(), journal_, store_, "d", nullptr);
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d");
   EXPECT_EQ(r.message, "postponed: cannot read the cluster's state: cluster state unavailable; next try 2026-11-25 "
                        "11:15 +0000 (immediate)");
 
   // Resuming the drained node fails: a warning, and the next resume tries again.
-  journal_.drained_node = "node1";
+  journal_.Drained("node1");
   EXPECT_EQ(AfterReboot(Ctx(), journal_),
             std::vector<std::string>{
                 "resuming cluster node node1 failed: cluster state unavailable; the next resume tries again"});
-  EXPECT_EQ(journal_.drained_node, "node1");
+  EXPECT_EQ(journal_.drained_node(), "node1");
 }
 
 TEST_F(RebootPlan, SchedulerFailuresAreNotAllowedWithTheReason) {

@@ -1,0 +1,131 @@
+// validate, plan, graph, facts, describe: the commands that read policies and facts and change
+// nothing.
+
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/cli/session.h"
+#include "engine/policy/inventory.h"
+#include "engine/report/sarif.h"
+#include "engine/util/strings.h"
+
+namespace plumb {
+namespace {
+
+// --sarif: every diagnostic of validate as SARIF, paths relative to the policy folder.
+bool WriteSarif(Session& s) {
+  if (s.opt().sarif_path.empty()) return true;
+  std::string text = RenderSarif(s.diags(), s.opt().policy_path, PLUMB_VERSION);
+  if (s.opt().sarif_path == "-") {
+    std::fputs(text.c_str(), stdout);
+    return true;
+  }
+  if (auto st = s.fs().WriteAtomic(std::filesystem::absolute(s.opt().sarif_path).string(), text, {}); !st) {
+    s.log().error("cannot write the SARIF report: {}", st.error().message);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int ValidateCommand(Session& s) {
+  bool ok = s.Load(true);
+  // Another OS's facts (a Windows node's, checked in Linux CI) select policies, but their
+  // resources can only be built on that OS: schemas and the graph are still checked.
+  std::string here = CurrentPlatform() == Platforms::kWindows ? "windows" : "linux";
+  bool foreign = !s.opt().facts_files.empty() && !s.facts().Get("os").empty() && ToLower(s.facts().Get("os")) != here;
+  if (ok && !foreign) ok = s.Prepare();
+  std::vector<std::string> inventory;
+  for (const auto& f : s.opt().facts_files) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(f, ec)) inventory.push_back(f);
+  }
+  if (ok && !inventory.empty()) {
+    std::vector<NodeFacts> nodes = LoadInventory(inventory, s.diags());
+    for (const Policy* p : PlanFleet(s.repo(), nodes).unused)
+      s.diags().Warning(p->where, "policy '" + p->id + "' applies to none of the " + std::to_string(nodes.size()) +
+                                          " nodes in " + Join(inventory, ", "));
+    ok = !s.diags().HasErrors();
+  }
+  s.PrintDiagnostics();
+  bool sarif_ok = WriteSarif(s);
+  if (!ok) {
+    s.log().error("{}", s.DiagnosticCounts());
+    return ToInt(ExitCode::kInvalidInput);
+  }
+  std::printf("plumb validate: %s, %s, %s\n", Plural(s.repo().policies.size(), "policy", "policies").c_str(),
+              Plural(s.repo().ResourceCount(), "resource", "resources").c_str(),
+              s.diags().WarningCount() ? s.DiagnosticCounts().c_str() : "no errors");
+  if (inventory.size() < s.opt().facts_files.size()) std::fputs(RenderApplicability(s.repo(), s.facts()).c_str(), stdout);
+  return ToInt(sarif_ok ? ExitCode::kCompliant : ExitCode::kFailed);
+}
+
+int PlanCommand(Session& s) {
+  bool ok = s.Load(true);
+  std::vector<NodeFacts> nodes = LoadInventory(s.opt().facts_files, s.diags());
+  ok = ok && !s.diags().HasErrors();
+  if (auto code = s.Checked(ok)) return *code;
+  FleetPlan plan = PlanFleet(s.repo(), nodes);
+  std::printf("plumb plan: %s, %s, %s\n%s", Plural(nodes.size(), "node", "nodes").c_str(),
+              Plural(s.repo().policies.size(), "policy", "policies").c_str(),
+              Plural(s.repo().ResourceCount(), "resource", "resources").c_str(), RenderPlan(plan).c_str());
+  if (!s.opt().json_path.empty()) {
+    std::string text = RenderPlanJson(plan);
+    if (s.opt().json_path == "-") {
+      std::fputs(text.c_str(), stdout);
+    } else if (auto st = s.fs().WriteAtomic(std::filesystem::absolute(s.opt().json_path).string(), text, {}); !st) {
+      s.log().error("cannot write the plan: {}", st.error().message);
+      return ToInt(ExitCode::kFailed);
+    }
+  }
+  return ToInt(ExitCode::kCompliant);
+}
+
+int GraphCommand(Session& s) {
+  bool ok = s.Load(true);
+  if (auto code = s.Checked(ok)) return *code;
+  std::string dot = s.graph()->ToDot();
+  if (s.opt().output.empty() || s.opt().output == "-") {
+    std::fputs(dot.c_str(), stdout);
+    return ToInt(ExitCode::kCompliant);
+  }
+  if (auto st = s.fs().WriteAtomic(std::filesystem::absolute(s.opt().output).string(), dot, {}); !st) {
+    s.log().error("{}", st.error().message);
+    return ToInt(ExitCode::kFailed);
+  }
+  return ToInt(ExitCode::kCompliant);
+}
+
+int FactsCommand(Session& s) {
+  s.LoadFacts();
+  s.PrintDiagnostics();
+  if (s.diags().HasErrors()) return ToInt(ExitCode::kInvalidInput);
+  std::fputs(s.facts().ToToml().c_str(), stdout);
+  return ToInt(ExitCode::kCompliant);
+}
+
+int DescribeCommand(Session& s) {
+  if (s.opt().type.empty()) {
+    for (const auto& name : s.types().TypeNames()) {
+      std::printf("%-12s %s\n", name.c_str(), s.types().FindSchema(name)->description.c_str());
+    }
+    return ToInt(ExitCode::kCompliant);
+  }
+  const TypeSchema* schema = s.types().FindSchema(s.opt().type);
+  if (!schema) {
+    s.log().error("unknown resource type {}{}", Quote(s.opt().type), DidYouMean(s.opt().type, s.types().TypeNames()));
+    return ToInt(ExitCode::kUsage);
+  }
+  std::printf("%s: %s\n\nproperties:\n", schema->name.c_str(), schema->description.c_str());
+  for (const auto& p : schema->properties) {
+    std::string kind = KindName(p.kind);
+    if (!p.allowed.empty()) kind = "one of " + Join(p.allowed, ", ");
+    std::printf("  %-12s %s%s — %s\n", p.name.c_str(), kind.c_str(),
+                p.requirement == Requirement::kRequired ? ", required" : "", p.description.c_str());
+  }
+  std::printf("\ncommon keys: %s\n", Join(kCommonResourceKeys, ", ").c_str());
+  return ToInt(ExitCode::kCompliant);
+}
+
+}  // namespace plumb

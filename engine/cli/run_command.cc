@@ -1,0 +1,116 @@
+// plumb test | apply [--dry-run | --resume]: builds the run use case from the session's backends,
+// and writes what it reports (console, JSON, JUnit, the run history).
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/cli/session.h"
+#include "engine/report/formats.h"
+#include "engine/report/history.h"
+
+namespace plumb {
+namespace {
+
+// Writes the report where the options say; false when a file could not be written.
+bool WriteReports(Session& s, const RunReport& report, const std::string& state_dir, int64_t now) {
+  const Options& o = s.opt();
+  bool ok = true;
+  auto emit = [&](const std::string& path, auto render) {
+    if (path.empty()) return;
+    std::string text = render(report);
+    if (path == "-") {
+      std::fputs(text.c_str(), stdout);
+      return;
+    }
+    if (auto st = s.fs().WriteAtomic(std::filesystem::absolute(path).string(), text, {}); !st) {
+      s.log().error("cannot write report: {}", st.error().message);
+      ok = false;
+    }
+  };
+  emit(o.json_path, RenderJson);
+  emit(o.junit_path, RenderJunit);
+  if (o.history && report.kind != RunKind::kDryRun) {
+    const ScheduleSettings& sched = s.repo().agent.schedule;
+    HistorySettings h{sched.history_keep, sched.history_max_age_s, sched.report_copy};
+    if (auto st = RecordRun(s.fs(), state_dir + "/reports", report, RenderJson(report), h, now); !st) {
+      s.log().error("cannot record the run: {}", st.error().message);
+      ok = false;
+    }
+  }
+  bool stdout_taken = o.json_path == "-" || o.junit_path == "-";
+  if (stdout_taken) {
+    if (!o.quiet) std::fprintf(stderr, "%s\n", SummaryLine(report).c_str());
+  } else {
+    std::fputs(RenderConsole(report, o.all ? ConsoleDetail::kAll : ConsoleDetail::kChanges).c_str(), stdout);
+  }
+  std::fflush(stdout);
+  return ok;
+}
+
+}  // namespace
+
+int RunCommand(Session& s, RunKind kind) {
+  const Options& o = s.opt();
+  if (!o.root.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(o.root, ec)) {
+      s.log().error("--root '{}' is not a directory", o.root);
+      return ToInt(ExitCode::kUsage);
+    }
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  bool ok = s.Load(true, PolicyCache::kUse);
+  auto t1 = std::chrono::steady_clock::now();
+  ok = ok && s.Prepare();
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  s.log().debug("loaded {} policies ({} resources) in {:.1f} ms, prepared in {:.1f} ms", s.repo().policies.size(),
+                s.repo().ResourceCount(), ms(t0, t1), ms(t1, std::chrono::steady_clock::now()));
+  if (auto code = s.Checked(ok, "; nothing was changed")) return *code;
+
+  std::string state_dir = s.StateDir(s.repo().agent);
+  LockResult lock = s.Lock(state_dir);
+  if (!lock.lock) return Session::LockFailed(lock);
+
+  const std::atomic<int>& interrupt = InstallInterruptHandlers();
+  RebootContext ctx = s.Context(state_dir);
+  JournalStore store(s.fs(), state_dir);
+  ProgressStyle style = o.quiet               ? ProgressStyle::kSilent
+                        : StderrIsTerminal() ? ProgressStyle::kInPlace
+                                             : ProgressStyle::kLines;
+  Progress progress(style, stderr, kind == RunKind::kApply ? "applying" : "testing");
+
+  RunRequest request;
+  request.kind = kind;
+  request.resume = kind == RunKind::kApply && o.resume;
+  request.mode_override = s.repo().agent.mode;
+  request.policy_digest = s.PolicyDigest();
+  request.policy_path = o.policy_path;
+  request.os_pending = s.os_pending();
+  request.interrupt = &interrupt;
+  request.progress = &progress;
+  request.header.facts = s.facts();
+  request.header.policy_root = s.repo().root;
+  request.header.revision = s.repo().revision;
+  request.header.root = s.root().confined() ? s.root().root() : "/";
+  RunUseCase use_case(s.executor(), RunDependencies{s.processes(), ctx, store, s});
+  auto result = use_case.Run(std::move(request));
+  if (!result) {
+    s.log().error("{}; nothing was done", result.error().message);
+    return ToInt(ExitCode::kFailed);
+  }
+  if (!result->ran) {
+    std::printf("plumb apply --resume: %s\n", result->message.c_str());
+    return ToInt(result->code);
+  }
+  const RunReport& report = result->report;
+  s.log().debug("run {}: {} resources, state folder {}", report.run_id, report.resources.size(), state_dir);
+  bool written = WriteReports(s, report, state_dir, ctx.system.clock.Now());
+  if (report.interruption == Interruption::kInterrupted)
+    s.log().warn("interrupted: finished the resource in flight and skipped the rest");
+  ExitCode code = result->code;
+  if (!written && code != ExitCode::kInterrupted) code = ExitCode::kFailed;
+  return ToInt(code);
+}
+
+}  // namespace plumb

@@ -1,0 +1,217 @@
+#include "engine/cli/session.h"
+
+#include <filesystem>
+#include <spdlog/sinks/stdout_sinks.h>
+
+#include "engine/policy/cache.h"
+#include "engine/util/read_file.h"
+#include "engine/util/sha256.h"
+#include "engine/util/strings.h"
+
+namespace plumb {
+
+constexpr int kDefaultLockTimeoutS = 60;
+
+Session::Session(const Options& o)
+    : opt_(o),
+      types_(CurrentPlatform()),
+      system_fs_(MakeSystemFileSystem()),
+      system_processes_(MakeSystemProcessRunner()),
+      accounts_(MakeSystemAccountDb()),
+      registry_(MakeSystemRegistry()),
+      services_(MakeSystemServices()),
+      cluster_(MakeSystemCluster()),
+      events_(MakeSystemEventLog()) {
+  if (o.crash_at > 0) {
+    // Test only: every mutating call goes through the fault plan, which ends the process right
+    // after the chosen one, as kill -9 would.
+    faults_ = FaultPlan(o.crash_at, FaultPlan::Action::kKill, KillSelfForTest);
+    fs_ = std::make_unique<FaultInjectingFileSystem>(*system_fs_, faults_);
+    processes_ = std::make_unique<FaultInjectingProcessRunner>(*system_processes_, faults_);
+  } else {
+    fs_ = std::move(system_fs_);
+    processes_ = std::move(system_processes_);
+  }
+  if (services_) services_ = std::make_unique<RunScopedServices>(std::move(services_));
+  if (cluster_) cluster_ = std::make_unique<RunScopedCluster>(std::move(cluster_));
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
+  log_ = std::make_shared<spdlog::logger>("plumb", sink);
+  log_->set_pattern("plumb: %l: %v");
+  log_->set_level(o.quiet ? spdlog::level::err : o.verbose > 0 ? spdlog::level::debug : spdlog::level::info);
+  RegisterBuiltinTypes(types_);
+}
+
+
+bool Session::Load(bool need_graph, PolicyCache cache) {
+  LoadFacts();
+  PolicyFiles listing = ListPolicyFiles(opt_.policy_path, diags_);
+  std::optional<std::string> key;
+  std::string cache_file;
+  bool cached = false;
+  if (cache == PolicyCache::kUse && !diags_.HasErrors()) {
+    Diagnostics settings_diags;
+    SourceFiles settings_sources;
+    AgentSettings agent = LoadSettingsFile(listing, settings_sources, settings_diags);
+    key = settings_diags.HasErrors() ? std::nullopt : CacheKey(listing, SchemaFingerprint(types_));
+    if (key) {
+      std::error_code ec;
+      cache_file = StateDir(agent) + "/cache/policies-" +
+                   Sha256Hex(std::filesystem::absolute(listing.root, ec).string()).substr(0, 16) + ".bin";
+      auto data = ReadWholeFile(cache_file);
+      if (auto snapshot = data ? DeserializeRepository(*data, *key) : std::nullopt) {
+        digest_ = SnapshotDigest(*data);
+        repo_ = std::move(*snapshot);
+        repo_.agent = agent;
+        repo_.revision = ReadRevisionOf(listing);
+        cached = true;
+        log().debug("policies unchanged: using the snapshot {}", cache_file);
+      }
+    }
+  }
+  if (!cached) repo_ = LoadPolicyFiles(listing, types_, diags_);
+  // The graph is checked even when some files failed, so one run reports every problem.
+  if (need_graph)
+    graph_ = ResourceGraph::Build(repo_, diags_, diags_.HasErrors() ? Completeness::kPartial : Completeness::kComplete);
+  if (key && !cached && !diags_.HasErrors()) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(cache_file).parent_path(), ec);
+    std::string snapshot = SerializeRepository(repo_, *key);
+    digest_ = SnapshotDigest(snapshot);
+    auto st = fs_->WriteAtomic(cache_file, snapshot, {});
+    if (!st) log().debug("policy snapshot not written: {}", st.error().message);
+  }
+  return !diags_.HasErrors();
+}
+
+void Session::LoadFacts() {
+  facts_ = CollectSystemFacts();
+  if (services_) AddServiceFacts(*services_, facts_);
+  if (cluster_) AddClusterFacts(*cluster_, facts_);
+  BootInfo& boot = Parts().boot;
+  facts_.Set("boot_id", boot.BootId());
+  os_pending_ = boot.PendingReboot();
+  facts_.Set("reboot.pending", !os_pending_.empty());
+  for (const auto& file : opt_.facts_files) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) continue;  // an inventory (validate, plan), not this node
+    auto text = ReadWholeFile(file);
+    if (!text) {
+      diags_.Error({file, 0, 0}, "cannot read facts file");
+      continue;
+    }
+    facts_.MergeToml(*text, file, diags_);
+  }
+}
+
+bool Session::Prepare() {
+  std::string root = opt_.root.empty() ? "" : std::filesystem::absolute(opt_.root).lexically_normal().string();
+  root_ = std::make_unique<RootPath>(root, *fs_);
+  backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get(), cluster_.get(),
+                            events_.get()});
+  executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
+  return executor_->Prepare(diags_);
+}
+
+std::optional<int> Session::Checked(bool ok, std::string_view consequence) {
+  PrintDiagnostics();
+  if (ok) return std::nullopt;
+  log().error("{}{}", DiagnosticCounts(), consequence);
+  return ToInt(ExitCode::kInvalidInput);
+}
+
+void Session::PrintDiagnostics() {
+  for (const auto& d : diags_.Sorted()) {
+    // A snapshot carries no source text; read the file to quote its line.
+    if (d.where.line > 0 && !repo_.sources.Has(d.where.path)) {
+      auto text = ReadWholeFile(d.where.path);
+      if (text && text->find('\0') == std::string::npos)  // never quote a binary file
+        repo_.sources.Add(d.where.path, std::make_shared<const std::string>(std::move(*text)));
+    }
+    std::fputs(Render(d, repo_.sources).c_str(), stderr);
+  }
+}
+
+std::string Session::DiagnosticCounts() const {
+  size_t e = diags_.ErrorCount(), w = diags_.WarningCount();
+  std::string out = std::to_string(e) + (e == 1 ? " error" : " errors");
+  if (w) out += ", " + std::to_string(w) + (w == 1 ? " warning" : " warnings");
+  return out;
+}
+
+std::string Session::StateDir(const AgentSettings& agent) const {
+  return !opt_.state_dir.empty() ? opt_.state_dir : !agent.state_dir.empty() ? agent.state_dir : DefaultStateDir();
+}
+
+LockResult Session::Lock(const std::string& state_dir) {
+  int timeout_s = opt_.lock_timeout_s >= 0 ? opt_.lock_timeout_s : repo_.agent.lock_timeout_s.value_or(kDefaultLockTimeoutS);
+  LockResult lock = AcquireRunLock(state_dir, std::chrono::seconds(timeout_s));
+  if (lock.status != LockStatus::kAcquired) log().error("{}", lock.message);
+  return lock;
+}
+
+int Session::LockFailed(const LockResult& lock) {
+  return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
+}
+
+
+Session::RebootParts Session::Parts() {
+  if (!opt_.fake_system.empty()) {
+    if (!fake_) fake_ = std::make_unique<FakeSystem>(opt_.fake_system);
+    return {*fake_, *fake_, *fake_, *fake_, *fake_};
+  }
+  if (!platform_.clock) platform_ = MakePlatformRebootSystem(*processes_, *fs_);
+  return {*platform_.clock, *platform_.zone, *platform_.boot, *platform_.scheduler, *platform_.executor};
+}
+
+RebootContext Session::Context(const std::string& state_dir) {
+  RebootParts parts = Parts();
+  const RebootSettings& settings = repo_.agent.reboot;
+  hooks_ = std::make_unique<ProcessHookRunner>(*processes_);
+  Cluster* cluster = nullptr;
+  if (settings.cluster && fake_) {
+    cluster = fake_.get();
+  } else if (settings.cluster && settings.cluster->status_command.empty() && cluster_) {
+    // No commands configured on Windows: ask the failover cluster itself through ClusAPI.
+    api_cluster_ = std::make_unique<ApiCluster>(*cluster_);
+    cluster = api_cluster_.get();
+  } else if (settings.cluster) {
+    command_cluster_ = std::make_unique<CommandCluster>(*settings.cluster, *hooks_, *processes_);
+    cluster = command_cluster_.get();
+  }
+  system_.emplace(RebootSystem{parts.clock, parts.zone, parts.boot, parts.scheduler, parts.executor, *hooks_, cluster});
+  std::vector<std::string> execute = {SelfExecutable(), "reboot", "--execute"};
+  std::vector<std::string> common = CommonArgs(state_dir, RootArg::kLeaveOut);
+  execute.insert(execute.end(), common.begin(), common.end());
+  std::vector<std::string> resume = {SelfExecutable(), "apply", "--resume"};
+  common = CommonArgs(state_dir, RootArg::kInclude);
+  resume.insert(resume.end(), common.begin(), common.end());
+  return RebootContext{settings, *system_, PositionOf(facts_), execute, resume};
+}
+
+TaskInstaller& Session::Installer() {
+  Parts();
+  if (!opt_.fake_system.empty()) return *fake_;
+  return *platform_.installer;
+}
+
+std::vector<std::string> Session::CommonArgs(const std::string& state_dir, RootArg root) const {
+  std::error_code ec;
+  std::vector<std::string> common = {std::filesystem::absolute(opt_.policy_path, ec).lexically_normal().string(),
+                                     "--state-dir", std::filesystem::absolute(state_dir, ec).lexically_normal().string()};
+  for (const auto& f : opt_.facts_files) {
+    common.push_back("--facts");
+    common.push_back(std::filesystem::absolute(f, ec).string());
+  }
+  if (root == RootArg::kInclude && !opt_.root.empty()) {
+    common.push_back("--root");
+    common.push_back(std::filesystem::absolute(opt_.root, ec).string());
+  }
+  return common;
+}
+
+std::string Session::PolicyDigest() {
+  if (digest_.empty()) digest_ = SnapshotDigest(SerializeRepository(repo_, ""));
+  return digest_;
+}
+
+}  // namespace plumb

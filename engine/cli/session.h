@@ -1,0 +1,160 @@
+#pragma once
+/// What every command of the CLI shares: the parsed options, the backends of this platform (or
+/// the test fakes the test-only environment selects), the logger, and loading facts, policies and
+/// the graph with their diagnostics. Built once in RunCli; no globals.
+
+#include <memory>
+#include <optional>
+#include <spdlog/spdlog.h>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/fake/fake_system.h"
+#include "engine/fake/fault_injection.h"
+#include "engine/graph/graph.h"
+#include "engine/platform/api_cluster.h"
+#include "engine/platform/platform.h"
+#include "engine/policy/repository.h"
+#include "engine/run/executor.h"
+#include "engine/run/reboot.h"
+#include "engine/run/use_cases.h"
+#include "resources/registry.h"
+#include "resources/system_backends.h"
+
+namespace plumb {
+
+struct Options {
+  std::string policy_path = ".";
+  std::vector<std::string> facts_files;
+  std::string root;
+  std::string state_dir;
+  std::string json_path;
+  std::string junit_path;
+  std::string sarif_path;
+  std::string output;
+  std::string type;
+  std::string since = "7d";  ///< status: the history window for changes
+  int lock_timeout_s = -1;
+  bool dry_run = false;
+  bool history = false;
+  bool resume = false;
+  bool execute = false;
+  bool cancel = false;
+  std::string fake_system;  ///< PLUMB_FAKE_SYSTEM (test only)
+  int crash_at = 0;         ///< PLUMB_TEST_CRASH_AT (test only)
+  bool all = false;
+  int verbose = 0;
+  bool quiet = false;
+};
+
+enum class PolicyCache { kOff, kUse };
+/// Whether a scheduled command resolves paths under --root (only those that converge do).
+enum class RootArg { kLeaveOut, kInclude };
+
+class Session : public RunLog {
+ public:
+  explicit Session(const Options& o);
+
+  const Options& opt() const { return opt_; }
+  spdlog::logger& log() { return *log_; }
+  FileSystem& fs() { return *fs_; }
+  ProcessRunner& processes() { return *processes_; }
+  TypeRegistry& types() { return types_; }
+  Diagnostics& diags() { return diags_; }
+  Facts& facts() { return facts_; }
+  Repository& repo() { return repo_; }
+  const std::optional<ResourceGraph>& graph() const { return graph_; }
+  Executor& executor() { return *executor_; }
+  const RootPath& root() const { return *root_; }
+  const std::vector<std::string>& os_pending() const { return os_pending_; }
+
+  // RunLog
+  void Info(const std::string& line) override { log().info("{}", line); }
+  void Warn(const std::string& line) override { log().warn("{}", line); }
+  void Failure(const std::string& line) override { log().error("{}", line); }
+
+  /// Loads facts, policies and (with `need_graph`) the graph. With kUse a snapshot of an unchanged
+  /// repository in the state folder replaces parsing, and a fresh load refreshes the snapshot.
+  bool Load(bool need_graph, PolicyCache cache = PolicyCache::kOff);
+  /// The system's facts, then every --facts file over them; problems go to the diagnostics.
+  void LoadFacts();
+  /// Instantiates resources against the real backends; read-only.
+  bool Prepare();
+
+  /// Prints the diagnostics; when `ok` is false, also their counts and what that means, and gives
+  /// the invalid-input exit code for the command to return.
+  std::optional<int> Checked(bool ok, std::string_view consequence = "");
+  void PrintDiagnostics();
+  /// "2 errors, 1 warning"
+  std::string DiagnosticCounts() const;
+
+  std::string StateDir(const AgentSettings& agent) const;
+  /// The state folder's run lock, waiting as --lock-timeout or plumb.toml say; logs why not.
+  LockResult Lock(const std::string& state_dir);
+  /// The exit code for a lock that was not acquired.
+  static int LockFailed(const LockResult& lock);
+  /// The reboot lifecycle's context: settings, OS touch points, cluster, scheduled commands.
+  RebootContext Context(const std::string& state_dir);
+  /// The task installer of `plumb schedule`.
+  TaskInstaller& Installer();
+  /// What the scheduled commands pass after their subcommand: absolute policy path, state
+  /// folder, facts files and, for commands that converge, the root.
+  std::vector<std::string> CommonArgs(const std::string& state_dir, RootArg root) const;
+  /// The policies' digest: from the snapshot when there is one, else computed the same way.
+  std::string PolicyDigest();
+
+ private:
+  // The reboot touch points: the file-backed fake when PLUMB_FAKE_SYSTEM names a folder (tests
+  // only), the platform's otherwise. Built on first use.
+  struct RebootParts {
+    Clock& clock;
+    TimeZone& zone;
+    BootInfo& boot;
+    RebootScheduler& scheduler;
+    RebootExecutor& executor;
+  };
+  RebootParts Parts();
+
+  const Options& opt_;
+  FaultPlan faults_;  ///< PLUMB_TEST_CRASH_AT (test only): kills after the N-th mutating call
+  std::unique_ptr<FakeSystem> fake_;
+  PlatformRebootSystem platform_;
+  std::unique_ptr<ProcessHookRunner> hooks_;
+  std::unique_ptr<CommandCluster> command_cluster_;
+  std::unique_ptr<ApiCluster> api_cluster_;
+  std::optional<RebootSystem> system_;
+  std::vector<std::string> os_pending_;
+  std::string digest_;
+  std::shared_ptr<spdlog::logger> log_;
+  TypeRegistry types_;
+  std::unique_ptr<FileSystem> system_fs_;
+  std::unique_ptr<ProcessRunner> system_processes_;
+  std::unique_ptr<FileSystem> fs_;
+  std::unique_ptr<AccountDb> accounts_;
+  std::unique_ptr<ProcessRunner> processes_;
+  std::unique_ptr<RegistryStore> registry_;
+  std::unique_ptr<ServiceManager> services_;
+  std::unique_ptr<ClusterApi> cluster_;
+  std::unique_ptr<EventLog> events_;
+  Diagnostics diags_;
+  Facts facts_;
+  Repository repo_;
+  std::optional<ResourceGraph> graph_;
+  std::unique_ptr<RootPath> root_;
+  std::optional<Backends> backends_;
+  std::unique_ptr<Executor> executor_;
+};
+
+// The command families, one file each.
+int ValidateCommand(Session& s);
+int PlanCommand(Session& s);
+int GraphCommand(Session& s);
+int FactsCommand(Session& s);
+int DescribeCommand(Session& s);
+int RunCommand(Session& s, RunKind kind);
+int RebootCommand(Session& s);
+int StatusCommand(Session& s);
+int ScheduleCommand(Session& s, const std::string& action);
+
+}  // namespace plumb
