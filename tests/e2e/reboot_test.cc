@@ -472,3 +472,45 @@ TEST_F(Reboot, ExampleScriptRunsTheWholeLifecycle) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+// A journal that is there but cannot be read is never taken for "no journal": apply, resume and
+// reboot refuse to run (exit 1) and say why; test and status report it.
+TEST_F(Reboot, AJournalThatCannotBeReadStopsEverythingThatWouldWriteIt) {
+  fs::create_directories(State() + "/journal.json");
+  std::string refused = "plumb: error: cannot read the journal: " + State() +
+                        "/journal.json is a directory, not a file; nothing was done\n";
+  RunResult apply = Apply();
+  EXPECT_EQ(apply.code, 1);
+  EXPECT_EQ(apply.err, refused);
+  EXPECT_EQ(apply.out, "");
+  RunResult resume = Resume();
+  EXPECT_EQ(resume.code, 1);
+  EXPECT_EQ(resume.err, refused);
+  RunResult execute = Execute();
+  EXPECT_EQ(execute.code, 1);
+  EXPECT_EQ(execute.err, refused);
+  EXPECT_EQ(Lines(Fake() + "/reboots"), 0u);
+  EXPECT_TRUE(fs::is_directory(State() + "/journal.json")) << "left as it was";
+  EXPECT_EQ(ReadText(Root() + "/etc/default/grub").find("mitigations=auto,nosmt"), std::string::npos)
+      << "nothing was changed";
+
+  RunResult test = Plumb({"test"});
+  EXPECT_EQ(test.code, 4);
+  EXPECT_EQ(test.err.rfind("plumb: warning: cannot read the journal: " + State() +
+                               "/journal.json is a directory, not a file\n",
+                           0),
+            0u)
+      << test.err;
+  RunResult status = Plumb({"status"});
+  EXPECT_EQ(status.code, 1);
+  EXPECT_NE(status.out.find("error: cannot read the journal: " + State() +
+                            "/journal.json is a directory, not a file; what is pending cannot be told\n"),
+            std::string::npos)
+      << status.out;
+}
+
+}  // namespace
+}  // namespace plumb

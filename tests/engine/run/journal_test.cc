@@ -186,7 +186,7 @@ TEST(Journal, ForgetsWhatThePoliciesNoLongerHaveButTheOsBarrier) {
 // the next commit would otherwise drop the armed barriers and the reboot budget.
 TEST(JournalStore, AJournalThatCannotBeReadIsAnErrorNotAnEmptyJournal) {
   MemoryFileSystem fs;
-  fs.MakeDirectory("/state", {});
+  ASSERT_TRUE(fs.MakeDirectory("/state", {}));
   fs.AddFile("/state/journal.json", SerializeJournal(Sample()));
   fs.FailReads("/state/journal.json",
                Error{ErrorKind::kPermissionDenied, "cannot read '/state/journal.json': Permission denied"});
