@@ -6,12 +6,11 @@
 #include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
 #include "resources/attributes.h"
+#include "resources/properties.h"
 #include "resources/registry.h"
 
 namespace plumb {
 namespace {
-
-enum class Ensure { kPresent, kAbsent };
 
 std::string Fingerprint(std::string_view content) {
   return "sha256:" + Sha256Hex(content).substr(0, 12) + " (" + std::to_string(content.size()) + " bytes)";

@@ -102,8 +102,6 @@ std::string EditKv(std::string_view text, const std::string& key, const std::opt
 
 namespace {
 
-enum class Ensure { kPresent, kAbsent };
-
 class KvResource : public Resource {
  public:
   KvResource(std::string policy_path, std::string host_path, std::string key, std::optional<std::string> value,

@@ -3,6 +3,7 @@
 #include "engine/facts/facts.h"
 #include "engine/policy/settings.h"
 #include "engine/util/strings.h"
+#include "resources/properties.h"
 #include "resources/registry.h"
 #include "engine/util/duration.h"
 
@@ -64,48 +65,95 @@ namespace {
 constexpr ServiceStart kStarts[] = {ServiceStart::kBoot,   ServiceStart::kSystem, ServiceStart::kAuto,
                                     ServiceStart::kDelayedAuto, ServiceStart::kManual, ServiceStart::kDisabled};
 
+struct ServiceSettings {
+  std::string name;
+  std::optional<ServiceProcess> process;
+  std::optional<ServiceStart> start;
+  std::optional<ServiceRunState> state;
+  std::optional<StringList> failure_actions;
+  std::optional<std::string> failure_reset;
+  std::optional<std::string> failure_command;
+};
+
+const PropertyTable<ServiceSettings>& ServiceProperties() {
+  static const PropertyTable<ServiceSettings> table = [] {
+    std::vector<std::pair<std::string, std::optional<ServiceStart>>> starts;
+    for (ServiceStart st : kStarts) starts.emplace_back(ToString(st), st);
+    PropertyTable<ServiceSettings> t;
+    t.Add(&ServiceSettings::name, {"name", {}, Requirement::kRequired, "service name, e.g. LanmanServer"});
+    t.AddEnum(&ServiceSettings::process,
+              {"service_type", {}, Requirement::kOptional, "own or share (its own svchost process or a shared one)", {},
+               nullptr, RebootEffect::kRequiresReboot},
+              {{"own", ServiceProcess::kOwn}, {"share", ServiceProcess::kShare}});
+    t.AddEnum(&ServiceSettings::start,
+              {"start_type", {}, Requirement::kOptional, "boot, system, auto, delayed-auto, manual or disabled"}, starts);
+    t.AddEnum(&ServiceSettings::state, {"state", {}, Requirement::kOptional, "running or stopped"},
+              {{"running", ServiceRunState::kRunning}, {"stopped", ServiceRunState::kStopped}});
+    t.Add(&ServiceSettings::failure_actions,
+          {"failure_actions", {}, Requirement::kOptional,
+           "recovery on the 1st, 2nd, subsequent failures: restart/<delay>, reboot/<delay>, run/<delay> or none "
+           "(delays like 1m; the last action repeats)",
+           {}, [](const Value& v) {
+             for (const auto& a : std::get<StringList>(v))
+               if (!ParseFailureAction(a))
+                 return "has '" + a + "'; expects actions like \"restart/1m\", \"reboot/5m\", \"run/30s\" or \"none\"";
+             return std::string();
+           }});
+    t.Add(&ServiceSettings::failure_reset,
+          {"failure_reset", {}, Requirement::kOptional,
+           "period without failures after which the failure count starts again, e.g. 1d, or never", {},
+           [](const Value& v) {
+             const auto& text = std::get<std::string>(v);
+             return text == "never" || ParseDuration(text) ? std::string()
+                                                           : std::string("expects a duration like \"1d\" or \"never\"");
+           }});
+    t.Add(&ServiceSettings::failure_command,
+          {"failure_command", {}, Requirement::kOptional, "command line a run/<delay> action runs"});
+    return t;
+  }();
+  return table;
+}
+
 class ServiceResource : public Resource {
  public:
-  /// The failure settings the policy sets; each unset one is left as it is.
-  struct Recovery {
-    std::optional<std::vector<FailureAction>> actions;
-    std::optional<int64_t> reset_s;
-    std::optional<std::string> command;
-    bool any() const { return actions || reset_s || command; }
-  };
-
-  ServiceResource(std::string name, std::optional<ServiceProcess> process, std::optional<ServiceStart> start,
-                  std::optional<ServiceRunState> state, Recovery recovery, ServiceManager& scm)
-      : name_(std::move(name)), process_(process), start_(start), state_(state), recovery_(std::move(recovery)),
-        scm_(scm) {}
+  explicit ServiceResource(ServiceSettings settings, ServiceManager& scm) : settings_(std::move(settings)), scm_(scm) {
+    for (const auto& a : settings_.failure_actions.value_or(StringList{})) actions_.push_back(*ParseFailureAction(a));
+    if (settings_.failure_reset) reset_s_ = *settings_.failure_reset == "never" ? -1 : *ParseDuration(*settings_.failure_reset);
+  }
 
   Result<Observation> Test() override {
-    auto status = scm_.Query(name_);
+    const std::string& name = settings_.name;
+    auto status = scm_.Query(name);
     if (!status) return status.error();
-    if (!*status) return Error{ErrorKind::kNotFound, "service '" + name_ + "' does not exist"};
+    if (!*status) return Error{ErrorKind::kNotFound, "service '" + name + "' does not exist"};
     const ServiceStatus& s = **status;
+    const auto& props = ServiceProperties();
+    const ServiceSettings& want = settings_;
     Observation obs;
-    if (process_ && s.process != *process_) obs.drift.push_back({"service_type", ToString(*process_), ToString(s.process)});
-    if (start_ && s.start != *start_) obs.drift.push_back({"start_type", ToString(*start_), ToString(s.start)});
-    if (state_ && s.state != *state_) obs.drift.push_back({"state", ToString(*state_), ToString(s.state)});
-    if (recovery_.any()) {
-      auto have = scm_.QueryFailureActions(name_);
+    if (want.process && s.process != *want.process)
+      obs.drift.push_back(props.Drift(&ServiceSettings::process, ToString(*want.process), ToString(s.process)));
+    if (want.start && s.start != *want.start)
+      obs.drift.push_back(props.Drift(&ServiceSettings::start, ToString(*want.start), ToString(s.start)));
+    if (want.state && s.state != *want.state)
+      obs.drift.push_back(props.Drift(&ServiceSettings::state, ToString(*want.state), ToString(s.state)));
+    if (Recovery()) {
+      auto have = scm_.QueryFailureActions(name);
       if (!have) return have.error();
-      if (recovery_.actions && *recovery_.actions != have->actions)
-        obs.drift.push_back({"failure_actions", Describe(*recovery_.actions), Describe(have->actions)});
-      if (recovery_.reset_s && *recovery_.reset_s != have->reset_s)
-        obs.drift.push_back({"failure_reset", DescribeReset(*recovery_.reset_s), DescribeReset(have->reset_s)});
-      if (recovery_.command && *recovery_.command != have->command)
-        obs.drift.push_back({"failure_command", *recovery_.command, have->command});
+      if (want.failure_actions && actions_ != have->actions)
+        obs.drift.push_back(props.Drift(&ServiceSettings::failure_actions, Describe(actions_), Describe(have->actions)));
+      if (reset_s_ && *reset_s_ != have->reset_s)
+        obs.drift.push_back(props.Drift(&ServiceSettings::failure_reset, DescribeReset(*reset_s_), DescribeReset(have->reset_s)));
+      if (want.failure_command && *want.failure_command != have->command)
+        obs.drift.push_back(props.Drift(&ServiceSettings::failure_command, *want.failure_command, have->command));
     }
     // Configured to run alone but still sharing its host process: only a reboot (or a restart of
     // the whole host) separates it.
-    if (obs.compliant() && process_ == ServiceProcess::kOwn && s.state == ServiceRunState::kRunning && s.pid != 0) {
+    if (obs.compliant() && want.process == ServiceProcess::kOwn && s.state == ServiceRunState::kRunning && s.pid != 0) {
       auto running = scm_.Running();
       if (!running) return running.error();
       std::vector<std::string> others;
       for (const auto& r : *running)
-        if (r.pid == s.pid && r.name != name_) others.push_back(r.name);
+        if (r.pid == s.pid && r.name != name) others.push_back(r.name);
       if (!others.empty())
         obs.reboot_pending = "configured own-process, still shares process " + std::to_string(s.pid) + " with " +
                              Join(others, ", ");
@@ -114,25 +162,28 @@ class ServiceResource : public Resource {
   }
 
   Status Set(const Observation& observed) override {
+    const auto& props = ServiceProperties();
+    const std::string& name = settings_.name;
     bool recovery = false;
     for (const auto& d : observed.drift) {
       Status st = OkStatus();
-      if (d.property == "service_type") st = scm_.SetProcess(name_, *process_);
-      if (d.property == "start_type") st = scm_.SetStart(name_, *start_);
-      if (d.property == "state") st = scm_.SetState(name_, *state_);
+      if (props.About(d, &ServiceSettings::process)) st = scm_.SetProcess(name, *settings_.process);
+      if (props.About(d, &ServiceSettings::start)) st = scm_.SetStart(name, *settings_.start);
+      if (props.About(d, &ServiceSettings::state)) st = scm_.SetState(name, *settings_.state);
       if (!st) return st;
-      recovery |= d.property.starts_with("failure_");
+      recovery |= props.About(d, &ServiceSettings::failure_actions) || props.About(d, &ServiceSettings::failure_reset) ||
+                  props.About(d, &ServiceSettings::failure_command);
     }
     if (!recovery) return OkStatus();
     // The SCM takes actions, reset period and command as one structure: keep what the policy
     // leaves unset.
-    auto have = scm_.QueryFailureActions(name_);
+    auto have = scm_.QueryFailureActions(name);
     if (!have) return have.error();
     FailureActions want = *have;
-    if (recovery_.actions) want.actions = *recovery_.actions;
-    if (recovery_.reset_s) want.reset_s = *recovery_.reset_s;
-    if (recovery_.command) want.command = *recovery_.command;
-    return scm_.SetFailureActions(name_, want);
+    if (settings_.failure_actions) want.actions = actions_;
+    if (reset_s_) want.reset_s = *reset_s_;
+    if (settings_.failure_command) want.command = *settings_.failure_command;
+    return scm_.SetFailureActions(name, want);
   }
 
  private:
@@ -144,11 +195,12 @@ class ServiceResource : public Resource {
   }
   static std::string DescribeReset(int64_t s) { return s < 0 ? "never" : FormatDuration(s); }
 
-  std::string name_;
-  std::optional<ServiceProcess> process_;
-  std::optional<ServiceStart> start_;
-  std::optional<ServiceRunState> state_;
-  Recovery recovery_;
+  /// Whether the policy sets any failure setting; each unset one is left as it is.
+  bool Recovery() const { return settings_.failure_actions || settings_.failure_reset || settings_.failure_command; }
+
+  ServiceSettings settings_;
+  std::vector<FailureAction> actions_;  ///< failure_actions, parsed
+  std::optional<int64_t> reset_s_;      ///< failure_reset in seconds, -1 for never
   ServiceManager& scm_;
 };
 
@@ -219,31 +271,7 @@ TypeInfo WindowsServiceType() {
       "(own / share process) takes effect only after a reboot; a service configured own-process that still shares "
       "its host process is pending_reboot.";
   s.platforms = Platforms::kWindows;
-  std::vector<std::string> starts;
-  for (ServiceStart st : kStarts) starts.push_back(ToString(st));
-  s.properties = {
-      {"name", ValueKind::kString, Requirement::kRequired, "service name, e.g. LanmanServer"},
-      {"service_type", ValueKind::kString, Requirement::kOptional, "own or share (its own svchost process or a shared one)",
-       {"own", "share"}, nullptr, RebootEffect::kRequiresReboot},
-      {"start_type", ValueKind::kString, Requirement::kOptional, "boot, system, auto, delayed-auto, manual or disabled", starts},
-      {"state", ValueKind::kString, Requirement::kOptional, "running or stopped", {"running", "stopped"}},
-      {"failure_actions", ValueKind::kStringList, Requirement::kOptional,
-       "recovery on the 1st, 2nd, subsequent failures: restart/<delay>, reboot/<delay>, run/<delay> or none "
-       "(delays like 1m; the last action repeats)",
-       {}, [](const Value& v) {
-         for (const auto& a : std::get<StringList>(v))
-           if (!ParseFailureAction(a))
-             return "has '" + a + "'; expects actions like \"restart/1m\", \"reboot/5m\", \"run/30s\" or \"none\"";
-         return std::string();
-       }},
-      {"failure_reset", ValueKind::kString, Requirement::kOptional,
-       "period without failures after which the failure count starts again, e.g. 1d, or never", {},
-       [](const Value& v) {
-         const auto& t = std::get<std::string>(v);
-         return t == "never" || ParseDuration(t) ? std::string() : std::string("expects a duration like \"1d\" or \"never\"");
-       }},
-      {"failure_command", ValueKind::kString, Requirement::kOptional, "command line a run/<delay> action runs"},
-  };
+  s.properties = ServiceProperties().Schema();
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     bool actions = false, reset = false, command = false, run = false;
     for (const auto& [name, v] : props) {
@@ -261,28 +289,7 @@ TypeInfo WindowsServiceType() {
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             if (!b.services) return Error{ErrorKind::kUnavailable, "no service control manager on this system"};
-            std::optional<ServiceProcess> process;
-            std::optional<ServiceStart> start;
-            std::optional<ServiceRunState> state;
-            if (auto p = spec.Find("service_type"))
-              process = std::get<std::string>(p->value) == "own" ? ServiceProcess::kOwn : ServiceProcess::kShare;
-            if (auto p = spec.Find("start_type"))
-              for (ServiceStart st : kStarts)
-                if (std::get<std::string>(p->value) == ToString(st)) start = st;
-            if (auto p = spec.Find("state"))
-              state = std::get<std::string>(p->value) == "running" ? ServiceRunState::kRunning : ServiceRunState::kStopped;
-            ServiceResource::Recovery recovery;
-            if (auto p = spec.Find("failure_actions")) {
-              recovery.actions.emplace();
-              for (const auto& a : std::get<StringList>(p->value)) recovery.actions->push_back(*ParseFailureAction(a));
-            }
-            if (auto p = spec.Find("failure_reset")) {
-              const auto& t = std::get<std::string>(p->value);
-              recovery.reset_s = t == "never" ? -1 : *ParseDuration(t);
-            }
-            if (auto p = spec.Find("failure_command")) recovery.command = std::get<std::string>(p->value);
-            return std::unique_ptr<Resource>(new ServiceResource(std::get<std::string>(spec.Find("name")->value), process,
-                                                                 start, state, std::move(recovery), *b.services));
+            return std::unique_ptr<Resource>(new ServiceResource(ServiceProperties().Read(spec), *b.services));
           }};
 }
 
