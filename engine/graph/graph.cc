@@ -1,12 +1,48 @@
 #include "engine/graph/graph.h"
 
 #include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
 #include <queue>
 #include <unordered_map>
 
 #include "engine/util/strings.h"
 
 namespace plumb {
+
+namespace {
+
+struct VertexData {
+  VertexKind kind = VertexKind::kResource;
+  uint32_t policy = 0;    ///< index into Repository::policies (a barrier: its owner's)
+  uint32_t resource = 0;  ///< index into Policy::resources (a barrier: its owner's)
+};
+
+struct EdgeData {
+  EdgeKind kind = EdgeKind::kDependsOn;
+  const Reference* ref = nullptr;  ///< where the edge was declared (null for barrier edges)
+};
+
+using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexData, EdgeData>;
+static_assert(std::is_same_v<BoostGraph::vertex_descriptor, VertexId>);
+
+// Where a vertex stands in the walk that reports cycles.
+enum class Walk { kUnseen, kOnPath, kReported };
+
+}  // namespace
+
+struct ResourceGraph::Impl {
+  BoostGraph g;
+};
+
+ResourceGraph::ResourceGraph() : impl_(std::make_unique<Impl>()) {}
+ResourceGraph::~ResourceGraph() = default;
+ResourceGraph::ResourceGraph(ResourceGraph&&) noexcept = default;
+ResourceGraph& ResourceGraph::operator=(ResourceGraph&&) noexcept = default;
+
+size_t ResourceGraph::size() const { return boost::num_vertices(impl_->g); }
+VertexKind ResourceGraph::KindOf(VertexId v) const { return impl_->g[v].kind; }
+size_t ResourceGraph::PolicyIndexOf(VertexId v) const { return impl_->g[v].policy; }
+const ResourceSpec& ResourceGraph::SpecOf(VertexId v) const { return PolicyOf(v).resources[impl_->g[v].resource]; }
 
 const char* ToString(EdgeKind kind) {
   switch (kind) {
@@ -19,7 +55,7 @@ const char* ToString(EdgeKind kind) {
 }
 
 std::string ResourceGraph::QualifiedId(VertexId v) const {
-  switch (g_[v].kind) {
+  switch (impl_->g[v].kind) {
     case VertexKind::kResource: return PolicyOf(v).id + "/" + SpecOf(v).id;
     case VertexKind::kRebootBarrier: return "reboot after " + PolicyOf(v).id + "/" + SpecOf(v).id;
     case VertexKind::kOsRebootBarrier: return "reboot pending in the OS";
@@ -28,13 +64,13 @@ std::string ResourceGraph::QualifiedId(VertexId v) const {
 }
 
 std::optional<VertexId> ResourceGraph::BarrierOf(VertexId resource) const {
-  for (auto [e, end] = boost::out_edges(resource, g_); e != end; ++e)
-    if (g_[*e].kind == EdgeKind::kBarrier) return boost::target(*e, g_);
+  for (auto [e, end] = boost::out_edges(resource, impl_->g); e != end; ++e)
+    if (impl_->g[*e].kind == EdgeKind::kBarrier) return boost::target(*e, impl_->g);
   return std::nullopt;
 }
 
 VertexId ResourceGraph::OwnerOf(VertexId barrier) const {
-  for (auto [e, end] = boost::in_edges(barrier, g_); e != end; ++e) return boost::source(*e, g_);
+  for (auto [e, end] = boost::in_edges(barrier, impl_->g); e != end; ++e) return boost::source(*e, impl_->g);
   return barrier;
 }
 
@@ -44,9 +80,9 @@ std::vector<VertexId> ResourceGraph::Behind(VertexId barrier) const {
   while (!stack.empty()) {
     VertexId x = stack.back();
     stack.pop_back();
-    for (auto [e, end] = boost::out_edges(x, g_); e != end; ++e) {
-      VertexId t = boost::target(*e, g_);
-      EdgeKind k = g_[*e].kind;
+    for (auto [e, end] = boost::out_edges(x, impl_->g); e != end; ++e) {
+      VertexId t = boost::target(*e, impl_->g);
+      EdgeKind k = impl_->g[*e].kind;
       // From the barrier itself every edge leads to a waiting resource; beyond it, only ordering
       // edges carry the wait (a notify target and a nested barrier do not wait for this reboot).
       bool carries = x == barrier ? true : (k == EdgeKind::kDependsOn || k == EdgeKind::kAfter);
@@ -65,7 +101,7 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
                                                   Completeness completeness) {
   ResourceGraph rg;
   rg.repo_ = &repo;
-  BoostGraph& g = rg.g_;
+  BoostGraph& g = rg.impl_->g;
   size_t errors_before = diags.ErrorCount();
 
   std::unordered_map<std::string, VertexId> by_id;
@@ -148,18 +184,18 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
 
   // Every vertex left has a predecessor left. Walking predecessors from one of them must revisit
   // a vertex: that loop is a cycle. Report one per walk, in "runs after" direction.
-  std::vector<int> state(n, 0);  // 0 unseen, 1 on the current walk, 2 reported
+  std::vector<Walk> state(n, Walk::kUnseen);
   std::vector<VertexId> leftovers;
   for (VertexId x = 0; x < n; ++x)
     if (indegree[x] > 0) leftovers.push_back(x);
   std::sort(leftovers.begin(), leftovers.end(), [&](VertexId a, VertexId b) { return key(a) < key(b); });
   for (VertexId start : leftovers) {
-    if (state[start] != 0) continue;
+    if (state[start] != Walk::kUnseen) continue;
     std::vector<VertexId> walk;
     std::vector<const Reference*> refs;
     VertexId x = start;
-    while (state[x] == 0) {
-      state[x] = 1;
+    while (state[x] == Walk::kUnseen) {
+      state[x] = Walk::kOnPath;
       walk.push_back(x);
       // The predecessor still blocked with the smallest key, for a stable report.
       std::optional<std::pair<uint64_t, std::pair<VertexId, const Reference*>>> best;
@@ -172,20 +208,20 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
       refs.push_back(best->second.second);
       x = best->second.first;
     }
-    if (state[x] == 1) {
+    if (state[x] == Walk::kOnPath) {
       auto pos = std::find(walk.begin(), walk.end(), x) - walk.begin();
       std::vector<std::string> names;
       for (size_t i = static_cast<size_t>(pos); i < walk.size(); ++i) names.push_back(rg.QualifiedId(walk[i]));
       names.push_back(rg.QualifiedId(x));
       diags.Error(refs[static_cast<size_t>(pos)]->where, "dependency cycle: " + Join(names, " -> "));
     }
-    for (VertexId w : walk) state[w] = 2;
+    for (VertexId w : walk) state[w] = Walk::kReported;
   }
   return std::nullopt;
 }
 
 void ResourceGraph::AddBarriers() {
-  BoostGraph& g = g_;
+  BoostGraph& g = impl_->g;
   resource_count_ = boost::num_vertices(g);
   // Barriers only mirror edges that exist, so they join after ordering and cannot form a cycle;
   // each goes right after its owner, which already precedes everything that waits for it.
@@ -224,14 +260,14 @@ void ResourceGraph::AddBarriers() {
 
 std::vector<std::pair<VertexId, EdgeKind>> ResourceGraph::Predecessors(VertexId v) const {
   std::vector<std::pair<VertexId, EdgeKind>> out;
-  for (auto [e, end] = boost::in_edges(v, g_); e != end; ++e) out.emplace_back(boost::source(*e, g_), g_[*e].kind);
+  for (auto [e, end] = boost::in_edges(v, impl_->g); e != end; ++e) out.emplace_back(boost::source(*e, impl_->g), impl_->g[*e].kind);
   return out;
 }
 
 std::vector<VertexId> ResourceGraph::NotifyTargets(VertexId v) const {
   std::vector<VertexId> out;
-  for (auto [e, end] = boost::out_edges(v, g_); e != end; ++e)
-    if (g_[*e].kind == EdgeKind::kNotify) out.push_back(boost::target(*e, g_));
+  for (auto [e, end] = boost::out_edges(v, impl_->g); e != end; ++e)
+    if (impl_->g[*e].kind == EdgeKind::kNotify) out.push_back(boost::target(*e, impl_->g));
   return out;
 }
 
@@ -265,8 +301,8 @@ std::string ResourceGraph::ToDot() const {
   }
   for (VertexId v : order_) {
     std::vector<std::pair<std::string, EdgeKind>> edges;
-    for (auto [e, end] = boost::out_edges(v, g_); e != end; ++e)
-      edges.emplace_back(QualifiedId(boost::target(*e, g_)), g_[*e].kind);
+    for (auto [e, end] = boost::out_edges(v, impl_->g); e != end; ++e)
+      edges.emplace_back(QualifiedId(boost::target(*e, impl_->g)), impl_->g[*e].kind);
     std::sort(edges.begin(), edges.end());
     for (const auto& [target, kind] : edges) {
       const char* attrs = kind == EdgeKind::kDependsOn ? ""

@@ -1,5 +1,5 @@
 #pragma once
-/// The resource dependency graph (Boost.Graph inside). Vertices are resources and reboot
+/// The resource dependency graph (Boost.Graph inside graph.cc, never in this header). Vertices are resources and reboot
 /// barriers. An edge u -> v means u runs before v.
 /// A resource whose change may need a reboot owns a barrier vertex: owner -> barrier, and
 /// barrier -> every resource ordered after the owner by depends_on / after (notify targets do not
@@ -9,7 +9,8 @@
 /// is a topological order with ties broken by policy id, then declaration order — the same input
 /// always gives the same order; a barrier comes right after its owner, the OS barrier first.
 
-#include <boost/graph/adjacency_list.hpp>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,19 +26,8 @@ enum class Completeness { kComplete, kPartial };
 
 const char* ToString(EdgeKind kind);
 
-struct VertexData {
-  VertexKind kind = VertexKind::kResource;
-  uint32_t policy = 0;    ///< index into Repository::policies (a barrier: its owner's)
-  uint32_t resource = 0;  ///< index into Policy::resources (a barrier: its owner's)
-};
-
-struct EdgeData {
-  EdgeKind kind = EdgeKind::kDependsOn;
-  const Reference* ref = nullptr;  ///< where the edge was declared (null for barrier edges)
-};
-
-using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexData, EdgeData>;
-using VertexId = BoostGraph::vertex_descriptor;
+/// A vertex of the graph: an index in [0, size()).
+using VertexId = size_t;
 
 class ResourceGraph {
  public:
@@ -48,17 +38,21 @@ class ResourceGraph {
   static std::optional<ResourceGraph> Build(const Repository& repo, Diagnostics& diags,
                                             Completeness completeness = Completeness::kComplete);
 
-  const BoostGraph& graph() const { return g_; }
-  const std::vector<VertexId>& Order() const { return order_; }
-  size_t size() const { return boost::num_vertices(g_); }
+  ResourceGraph();
+  ~ResourceGraph();
+  ResourceGraph(ResourceGraph&&) noexcept;
+  ResourceGraph& operator=(ResourceGraph&&) noexcept;
 
-  VertexKind KindOf(VertexId v) const { return g_[v].kind; }
-  bool IsResource(VertexId v) const { return g_[v].kind == VertexKind::kResource; }
+  const std::vector<VertexId>& Order() const { return order_; }
+  size_t size() const;
+
+  VertexKind KindOf(VertexId v) const;
+  bool IsResource(VertexId v) const { return KindOf(v) == VertexKind::kResource; }
   /// For a barrier, its owner's policy and spec; not meaningful for the OS barrier.
-  const Policy& PolicyOf(VertexId v) const { return repo_->policies[g_[v].policy]; }
+  const Policy& PolicyOf(VertexId v) const { return repo_->policies[PolicyIndexOf(v)]; }
   /// The index of PolicyOf(v) in Repository::policies.
-  size_t PolicyIndexOf(VertexId v) const { return g_[v].policy; }
-  const ResourceSpec& SpecOf(VertexId v) const { return PolicyOf(v).resources[g_[v].resource]; }
+  size_t PolicyIndexOf(VertexId v) const;
+  const ResourceSpec& SpecOf(VertexId v) const;
   /// "policy/resource"; "reboot after policy/resource" for a barrier; "reboot pending in the OS".
   std::string QualifiedId(VertexId v) const;
 
@@ -83,8 +77,9 @@ class ResourceGraph {
  private:
   void AddBarriers();
 
+  struct Impl;  ///< the Boost.Graph adjacency list; Boost stays inside graph.cc
   const Repository* repo_ = nullptr;
-  BoostGraph g_;
+  std::unique_ptr<Impl> impl_;
   std::vector<VertexId> order_;
   std::vector<VertexId> barriers_;
   size_t resource_count_ = 0;
