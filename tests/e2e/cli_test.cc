@@ -228,6 +228,14 @@ TEST_F(Cli, FactsOverrideMakesWindowsPolicyApply) {
   RunResult bad = RunPlumb(Sandboxed({"test", "tests/data/drift", "--facts", dir_ / "missing.toml"}));
   EXPECT_EQ(bad.code, 3);
   EXPECT_EQ(bad.err, dir_ / "missing.toml" + ": cannot read facts file\nplumb: error: 1 error; nothing was changed\n");
+  // A facts file that is no valid facts document is reported at its line and column, quoted.
+  WriteText(dir_ / "list.toml", "hostname = \"n1\"\nroles = [\"a\"]\n");
+  RunResult list = RunPlumb(Sandboxed({"test", "tests/data/drift", "--facts", dir_ / "list.toml"}));
+  EXPECT_EQ(list.code, 3);
+  EXPECT_EQ(list.err, dir_ / "list.toml" + ":2:9: fact 'roles' must be a string, integer or boolean\n"
+                      " 2 | roles = [\"a\"]\n"
+                      "   |         ^\n"
+                      "plumb: error: 1 error; nothing was changed\n");
 }
 
 TEST_F(Cli, FailureSkipsDependentsOnlyAndTheRunContinues) {
