@@ -2,6 +2,7 @@
 // resource), refreshable by notify.
 
 #include "engine/util/strings.h"
+#include "resources/properties.h"
 #include "resources/registry.h"
 
 namespace plumb {
@@ -26,6 +27,33 @@ std::string Describe(const ProcessResult& r) {
 
 // Commands that handle secrets may print them, so their output stays out of reports.
 enum class Output { kReported, kHidden };
+
+struct ExecSettings {
+  std::optional<std::string> test;
+  std::string set;
+  std::optional<std::string> refresh;
+  std::optional<int64_t> timeout_s;
+  std::string cwd;  ///< "" = plumb's working directory
+  StringMap environment;
+};
+
+const PropertyTable<ExecSettings>& ExecProperties() {
+  static const PropertyTable<ExecSettings> table = [] {
+    auto positive = [](const Value& v) -> std::string {
+      return std::get<int64_t>(v) > 0 ? "" : "must be a positive number of seconds";
+    };
+    PropertyTable<ExecSettings> t;
+    t.Add(&ExecSettings::test, {"test", {}, Requirement::kOptional, "command whose exit status 0 means compliant"});
+    t.Add(&ExecSettings::set, {"set", {}, Requirement::kRequired, "command that converges"});
+    t.Add(&ExecSettings::refresh, {"refresh", {}, Requirement::kOptional, "command run when notified (default: set)"});
+    t.Add(&ExecSettings::timeout_s,
+          {"timeout", {}, Requirement::kOptional, "seconds each command may run (default 300)", {}, positive});
+    t.Add(&ExecSettings::cwd, {"cwd", {}, Requirement::kOptional, "working directory", {}, CheckAbsolutePath});
+    t.Add(&ExecSettings::environment, {"environment", {}, Requirement::kOptional, "variables added to the environment"});
+    return t;
+  }();
+  return table;
+}
 
 class ExecResource : public Resource {
  public:
@@ -96,29 +124,16 @@ TypeInfo ExecType() {
       "Commands decided by exit status: 'test' exit 0 means compliant, anything else drifted, then 'set' converges. "
       "Without 'test' the resource runs only when notified. Commands run through /bin/sh with PLUMB_ROOT set to "
       "the --root folder.";
-  auto positive = [](const Value& v) -> std::string {
-    return std::get<int64_t>(v) > 0 ? "" : "must be a positive number of seconds";
-  };
-  s.properties = {
-      {"test", ValueKind::kString, Requirement::kOptional, "command whose exit status 0 means compliant"},
-      {"set", ValueKind::kString, Requirement::kRequired, "command that converges"},
-      {"refresh", ValueKind::kString, Requirement::kOptional, "command run when notified (default: set)"},
-      {"timeout", ValueKind::kInteger, Requirement::kOptional, "seconds each command may run (default 300)", {},
-       positive},
-      {"cwd", ValueKind::kString, Requirement::kOptional, "working directory", {}, CheckAbsolutePath},
-      {"environment", ValueKind::kStringMap, Requirement::kOptional, "variables added to the environment"},
-  };
+  s.properties = ExecProperties().Schema();
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+            ExecSettings settings = ExecProperties().Read(spec);
             ProcessRequest base;
-            if (auto p = spec.Find("timeout")) base.timeout = std::chrono::seconds(std::get<int64_t>(p->value));
-            if (auto p = spec.Find("cwd")) base.cwd = std::get<std::string>(p->value);
-            if (auto p = spec.Find("environment")) base.env = std::get<StringMap>(p->value);
+            if (settings.timeout_s) base.timeout = std::chrono::seconds(*settings.timeout_s);
+            base.cwd = settings.cwd;
+            base.env = settings.environment;
             base.env["PLUMB_ROOT"] = b.root.confined() ? b.root.root() : "/";
-            std::optional<std::string> test, refresh;
-            if (auto p = spec.Find("test")) test = std::get<std::string>(p->value);
-            if (auto p = spec.Find("refresh")) refresh = std::get<std::string>(p->value);
-            return std::unique_ptr<Resource>(new ExecResource(std::move(test), std::get<std::string>(spec.Find("set")->value),
-                                                              std::move(refresh), std::move(base),
+            return std::unique_ptr<Resource>(new ExecResource(std::move(settings.test), std::move(settings.set),
+                                                              std::move(settings.refresh), std::move(base),
                                                               spec.sensitive.empty() ? Output::kReported : Output::kHidden, b));
           }};
 }

@@ -16,6 +16,26 @@ std::string Fingerprint(std::string_view content) {
   return "sha256:" + Sha256Hex(content).substr(0, 12) + " (" + std::to_string(content.size()) + " bytes)";
 }
 
+struct FileSettings {
+  std::string path;
+  Ensure ensure = Ensure::kPresent;
+  std::optional<std::string> content;
+  std::optional<std::string> source;
+};
+
+const PropertyTable<FileSettings>& FileProperties() {
+  static const PropertyTable<FileSettings> table =
+      PropertyTable<FileSettings>()
+          .Add(&FileSettings::path,
+               {"path", {}, Requirement::kRequired, "absolute path of the file", {}, CheckAbsolutePath})
+          .AddEnsure(&FileSettings::ensure, "present (default) or absent")
+          .Add(&FileSettings::content, {"content", {}, Requirement::kOptional, "exact content of the file"})
+          .Add(&FileSettings::source,
+               {"source", {}, Requirement::kOptional,
+                "file in the policy repository (relative to the policy file) whose bytes are the content"});
+  return table;
+}
+
 class FileResource : public Resource {
  public:
   FileResource(std::string policy_path, std::string host_path, Ensure ensure, std::optional<std::string> content,
@@ -103,13 +123,7 @@ TypeInfo FileType() {
   TypeSchema s;
   s.name = "file";
   s.description = "A regular file: presence, content (inline or from the policy repository), mode, owner, group.";
-  s.properties = {
-      {"path", ValueKind::kString, Requirement::kRequired, "absolute path of the file", {}, CheckAbsolutePath},
-      {"ensure", ValueKind::kString, Requirement::kOptional, "present (default) or absent", {"present", "absent"}},
-      {"content", ValueKind::kString, Requirement::kOptional, "exact content of the file"},
-      {"source", ValueKind::kString, Requirement::kOptional,
-       "file in the policy repository (relative to the policy file) whose bytes are the content"},
-  };
+  s.properties = FileProperties().Schema();
   for (auto& p : AttributeProperties()) s.properties.push_back(std::move(p));
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     std::vector<std::pair<std::string, std::string>> problems;
@@ -127,15 +141,14 @@ TypeInfo FileType() {
   s.properties.shrink_to_fit();
   return {std::move(s), [](const ResourceSpec& spec, const Policy& policy,
                            Backends& b) -> Result<std::unique_ptr<Resource>> {
-            std::string path = std::get<std::string>(spec.Find("path")->value);
+            FileSettings settings = FileProperties().Read(spec);
+            std::string path = settings.path;
             auto host = b.root.Resolve(path);
             if (!host) return host.error();
-            Ensure ensure = Ensure::kPresent;
-            if (auto e = spec.Find("ensure"); e && std::get<std::string>(e->value) == "absent") ensure = Ensure::kAbsent;
-            std::optional<std::string> content;
-            if (auto c = spec.Find("content")) content = std::get<std::string>(c->value);
-            if (auto src = spec.Find("source")) {
-              auto text = ReadSource(std::get<std::string>(src->value), policy);
+            Ensure ensure = settings.ensure;
+            std::optional<std::string> content = std::move(settings.content);
+            if (settings.source) {
+              auto text = ReadSource(*settings.source, policy);
               if (!text) return text.error();
               content = std::move(*text);
             }

@@ -1,6 +1,7 @@
 #include "resources/kv.h"
 
 #include "engine/util/strings.h"
+#include "resources/properties.h"
 #include "resources/registry.h"
 
 namespace plumb {
@@ -102,6 +103,38 @@ std::string EditKv(std::string_view text, const std::string& key, const std::opt
 
 namespace {
 
+struct KvSettings {
+  std::string path;
+  std::string key;
+  std::optional<std::string> value;  ///< nullopt with ensure = "absent": the key is removed
+  Ensure ensure = Ensure::kPresent;
+  std::optional<std::string> separator;
+  std::optional<std::string> comment;
+  std::optional<std::string> section;
+};
+
+const PropertyTable<KvSettings>& KvProperties() {
+  static const PropertyTable<KvSettings> table = [] {
+    auto non_empty = [](const Value& v) -> std::string {
+      return std::get<std::string>(v).empty() ? "must not be empty" : "";
+    };
+    PropertyTable<KvSettings> t;
+    t.Add(&KvSettings::path,
+          {"path", {}, Requirement::kRequired, "absolute path of the configuration file", {}, CheckAbsolutePath});
+    t.Add(&KvSettings::key, {"key", {}, Requirement::kRequired, "setting name", {}, non_empty});
+    t.Add(&KvSettings::value,
+          {"value", {}, Requirement::kOptional, "desired value (required unless ensure = \"absent\")"});
+    t.AddEnsure(&KvSettings::ensure, "present (default) or absent");
+    t.Add(&KvSettings::separator, {"separator", {}, Requirement::kOptional,
+                                   "written between key and value (default \" = \"); \" \" for sshd_config style"});
+    t.Add(&KvSettings::comment, {"comment", {}, Requirement::kOptional,
+                                 "characters starting a comment line (default \"#\")", {}, non_empty});
+    t.Add(&KvSettings::section, {"section", {}, Requirement::kOptional, "INI section the key belongs to"});
+    return t;
+  }();
+  return table;
+}
+
 class KvResource : public Resource {
  public:
   KvResource(std::string policy_path, std::string host_path, std::string key, std::optional<std::string> value,
@@ -165,21 +198,7 @@ TypeInfo KvType() {
   s.description =
       "One key = value setting in a configuration file; every other line is preserved. The first active line of "
       "the key counts; converging removes later duplicates. A missing file is created.";
-  auto non_empty = [](const Value& v) -> std::string {
-    return std::get<std::string>(v).empty() ? "must not be empty" : "";
-  };
-  s.properties = {
-      {"path", ValueKind::kString, Requirement::kRequired, "absolute path of the configuration file", {},
-       CheckAbsolutePath},
-      {"key", ValueKind::kString, Requirement::kRequired, "setting name", {}, non_empty},
-      {"value", ValueKind::kString, Requirement::kOptional, "desired value (required unless ensure = \"absent\")"},
-      {"ensure", ValueKind::kString, Requirement::kOptional, "present (default) or absent", {"present", "absent"}},
-      {"separator", ValueKind::kString, Requirement::kOptional,
-       "written between key and value (default \" = \"); \" \" for sshd_config style"},
-      {"comment", ValueKind::kString, Requirement::kOptional, "characters starting a comment line (default \"#\")",
-       {}, non_empty},
-      {"section", ValueKind::kString, Requirement::kOptional, "INI section the key belongs to"},
-  };
+  s.properties = KvProperties().Schema();
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     std::vector<std::pair<std::string, std::string>> problems;
     bool value = false, absent = false;
@@ -192,17 +211,15 @@ TypeInfo KvType() {
     return problems;
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            std::string path = std::get<std::string>(spec.Find("path")->value);
-            auto host = b.root.Resolve(path);
+            KvSettings settings = KvProperties().Read(spec);
+            auto host = b.root.Resolve(settings.path);
             if (!host) return host.error();
             KvFormat f;
-            if (auto p = spec.Find("separator")) f.separator = std::get<std::string>(p->value);
-            if (auto p = spec.Find("comment")) f.comment = std::get<std::string>(p->value);
-            if (auto p = spec.Find("section")) f.section = std::get<std::string>(p->value);
-            std::optional<std::string> value;
-            if (auto p = spec.Find("value")) value = std::get<std::string>(p->value);
-            return std::unique_ptr<Resource>(new KvResource(path, *host, std::get<std::string>(spec.Find("key")->value),
-                                                            std::move(value), std::move(f), b));
+            if (settings.separator) f.separator = *settings.separator;
+            if (settings.comment) f.comment = *settings.comment;
+            if (settings.section) f.section = *settings.section;
+            return std::unique_ptr<Resource>(new KvResource(settings.path, *host, std::move(settings.key),
+                                                            std::move(settings.value), std::move(f), b));
           }};
 }
 
