@@ -2,6 +2,7 @@
 
 #include "engine/facts/facts.h"
 #include "engine/util/strings.h"
+#include "resources/properties.h"
 #include "resources/registry.h"
 
 namespace plumb {
@@ -68,6 +69,28 @@ void AddClusterFacts(ClusterApi& api, Facts& facts) {
 
 namespace {
 
+struct ClusterPropertySettings {
+  std::string name;
+  std::optional<int64_t> number;
+  std::optional<std::string> string;
+};
+
+const PropertyTable<ClusterPropertySettings>& ClusterPropertyProperties() {
+  static const PropertyTable<ClusterPropertySettings> table =
+      PropertyTable<ClusterPropertySettings>()
+          .Add(&ClusterPropertySettings::name,
+               {"name", {}, Requirement::kRequired, "property name, e.g. DatabaseReadWriteMode"})
+          .Add(&ClusterPropertySettings::number,
+               {"number", {}, Requirement::kOptional, "the value of a DWORD property (0 to 4294967295)", {},
+                [](const Value& v) {
+                  int64_t n = std::get<int64_t>(v);
+                  return n < 0 || n > 0xFFFFFFFFLL ? std::string("expects a DWORD, 0 to 4294967295") : std::string();
+                }})
+          .Add(&ClusterPropertySettings::string,
+               {"string", {}, Requirement::kOptional, "the value of a string property"});
+  return table;
+}
+
 class ClusterPropertyResource : public Resource {
  public:
   ClusterPropertyResource(std::string name, ClusterValue want, ClusterApi& api)
@@ -122,15 +145,7 @@ TypeInfo WindowsClusterPropertyType() {
       "A failover cluster common property (Get-Cluster | fl *), read and set through ClusAPI. Not applicable on a "
       "node that is not in a running cluster. The common properties are read once per run.";
   s.platforms = Platforms::kWindows;
-  s.properties = {
-      {"name", ValueKind::kString, Requirement::kRequired, "property name, e.g. DatabaseReadWriteMode"},
-      {"number", ValueKind::kInteger, Requirement::kOptional, "the value of a DWORD property (0 to 4294967295)",
-       {}, [](const Value& v) {
-         int64_t n = std::get<int64_t>(v);
-         return n < 0 || n > 0xFFFFFFFFLL ? std::string("expects a DWORD, 0 to 4294967295") : std::string();
-       }},
-      {"string", ValueKind::kString, Requirement::kOptional, "the value of a string property"},
-  };
+  s.properties = ClusterPropertyProperties().Schema();
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     int values = 0;
     for (const auto& [name, v] : props) values += name == "number" || name == "string";
@@ -140,11 +155,11 @@ TypeInfo WindowsClusterPropertyType() {
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             if (!b.cluster) return Error{ErrorKind::kUnavailable, "no cluster API on this system"};
+            ClusterPropertySettings settings = ClusterPropertyProperties().Read(spec);
             ClusterValue want = std::string();
-            if (auto n = spec.Find("number")) want = static_cast<uint32_t>(std::get<int64_t>(n->value));
-            if (auto t = spec.Find("string")) want = std::get<std::string>(t->value);
-            return std::unique_ptr<Resource>(
-                new ClusterPropertyResource(std::get<std::string>(spec.Find("name")->value), want, *b.cluster));
+            if (settings.number) want = static_cast<uint32_t>(*settings.number);
+            if (settings.string) want = *settings.string;
+            return std::unique_ptr<Resource>(new ClusterPropertyResource(std::move(settings.name), want, *b.cluster));
           }};
 }
 

@@ -7,6 +7,7 @@
 #include "engine/policy/settings.h"
 #include "engine/util/strings.h"
 #include "resources/cluster_proplist.h"
+#include "resources/properties.h"
 #include "resources/registry.h"
 #include "engine/util/duration.h"
 
@@ -78,6 +79,42 @@ namespace {
 constexpr size_t kMaxEvents = 1000;  // enough to judge any threshold; bounds the read
 constexpr size_t kShown = 5;
 
+struct EventLogSettings {
+  std::string log;
+  std::string provider;
+  int64_t event_id = 0;
+  std::string data;  ///< "" = any
+  std::optional<std::string> within;
+  int64_t max_count = 0;
+};
+
+const PropertyTable<EventLogSettings>& EventLogProperties() {
+  static const PropertyTable<EventLogSettings> table = [] {
+    PropertyTable<EventLogSettings> t;
+    t.Add(&EventLogSettings::log, {"log", {}, Requirement::kRequired, "event log (channel), e.g. System"});
+    t.Add(&EventLogSettings::provider,
+          {"provider", {}, Requirement::kRequired, "event provider, e.g. Service Control Manager"});
+    t.Add(&EventLogSettings::event_id, {"event_id", {}, Requirement::kRequired, "event id, e.g. 7031", {}, [](const Value& v) {
+            int64_t n = std::get<int64_t>(v);
+            return n < 0 || n > 65535 ? std::string("expects an event id, 0 to 65535") : std::string();
+          }});
+    t.Add(&EventLogSettings::data,
+          {"data", {}, Requirement::kOptional,
+           "count only events with this data value (any <Data>, or the key name in <Binary>; case-insensitive)"});
+    t.Add(&EventLogSettings::within, {"within", {}, Requirement::kOptional, "period to look back, e.g. 7d (default 1d)", {},
+                                      [](const Value& v) {
+                                        auto d = ParseDuration(std::get<std::string>(v));
+                                        return d && *d > 0 ? std::string()
+                                                           : std::string("expects a duration like \"30m\", \"12h\" or \"7d\"");
+                                      }});
+    t.Add(&EventLogSettings::max_count,
+          {"max_count", {}, Requirement::kOptional, "events tolerated in the period (default 0)", {},
+           [](const Value& v) { return std::get<int64_t>(v) < 0 ? std::string("expects 0 or more") : std::string(); }});
+    return t;
+  }();
+  return table;
+}
+
 class EventLogResource : public Resource {
  public:
   EventLogResource(EventFilter filter, std::string data, int64_t max_count, EventLog& log)
@@ -141,23 +178,7 @@ TypeInfo WindowsEventLogType() {
       "Audit: counts a provider's events with one id in an event log over a recent period (EvtQuery, events read as "
       "XML). Drifted when more than max_count match; the findings list each event's time and data.";
   s.platforms = Platforms::kWindows;
-  s.properties = {
-      {"log", ValueKind::kString, Requirement::kRequired, "event log (channel), e.g. System"},
-      {"provider", ValueKind::kString, Requirement::kRequired, "event provider, e.g. Service Control Manager"},
-      {"event_id", ValueKind::kInteger, Requirement::kRequired, "event id, e.g. 7031", {}, [](const Value& v) {
-         int64_t n = std::get<int64_t>(v);
-         return n < 0 || n > 65535 ? std::string("expects an event id, 0 to 65535") : std::string();
-       }},
-      {"data", ValueKind::kString, Requirement::kOptional,
-       "count only events with this data value (any <Data>, or the key name in <Binary>; case-insensitive)"},
-      {"within", ValueKind::kString, Requirement::kOptional, "period to look back, e.g. 7d (default 1d)", {},
-       [](const Value& v) {
-         auto d = ParseDuration(std::get<std::string>(v));
-         return d && *d > 0 ? std::string() : std::string("expects a duration like \"30m\", \"12h\" or \"7d\"");
-       }},
-      {"max_count", ValueKind::kInteger, Requirement::kOptional, "events tolerated in the period (default 0)", {},
-       [](const Value& v) { return std::get<int64_t>(v) < 0 ? std::string("expects 0 or more") : std::string(); }},
-  };
+  s.properties = EventLogProperties().Schema();
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     std::vector<std::pair<std::string, std::string>> problems;
     for (const auto& [name, v] : props) {
@@ -169,15 +190,14 @@ TypeInfo WindowsEventLogType() {
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             if (!b.events) return Error{ErrorKind::kUnavailable, "no event log on this system"};
+            EventLogSettings settings = EventLogProperties().Read(spec);
             EventFilter f;
-            f.log = std::get<std::string>(spec.Find("log")->value);
-            f.provider = std::get<std::string>(spec.Find("provider")->value);
-            f.id = static_cast<uint32_t>(std::get<int64_t>(spec.Find("event_id")->value));
-            f.within_s = 86400;
-            if (auto w = spec.Find("within")) f.within_s = *ParseDuration(std::get<std::string>(w->value));
-            std::string data = spec.Find("data") ? std::get<std::string>(spec.Find("data")->value) : "";
-            int64_t max = spec.Find("max_count") ? std::get<int64_t>(spec.Find("max_count")->value) : 0;
-            return std::unique_ptr<Resource>(new EventLogResource(std::move(f), std::move(data), max, *b.events));
+            f.log = std::move(settings.log);
+            f.provider = std::move(settings.provider);
+            f.id = static_cast<uint32_t>(settings.event_id);
+            f.within_s = settings.within ? *ParseDuration(*settings.within) : 86400;
+            return std::unique_ptr<Resource>(
+                new EventLogResource(std::move(f), std::move(settings.data), settings.max_count, *b.events));
           }};
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "engine/util/strings.h"
+#include "resources/properties.h"
 #include "resources/registry.h"
 
 namespace plumb {
@@ -75,6 +76,42 @@ std::optional<std::string> FromHex(const std::string& hex) {
   return out;
 }
 
+struct RegistrySettings {
+  std::string key;
+  std::string name;
+  std::optional<RegType> type;  ///< unset with ensure = "absent"
+  std::string string;
+  StringList strings;
+  int64_t number = 0;
+  std::string hex;
+  Ensure ensure = Ensure::kPresent;
+};
+
+const PropertyTable<RegistrySettings>& RegistryProperties() {
+  static const PropertyTable<RegistrySettings> table = [] {
+    auto key_check = [](const Value& v) { return CheckRegistryKey(std::get<std::string>(v)); };
+    auto hex_check = [](const Value& v) -> std::string {
+      return FromHex(std::get<std::string>(v)) ? "" : "must be hex bytes like \"01ab\", got " + Quote(std::get<std::string>(v));
+    };
+    std::vector<std::pair<std::string, std::optional<RegType>>> types;
+    for (const auto& [name, t] : kTypes) types.emplace_back(name, t);
+    PropertyTable<RegistrySettings> t;
+    t.Add(&RegistrySettings::key, {"key", {}, Requirement::kRequired,
+                                   "registry key, e.g. 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer'", {}, key_check});
+    t.Add(&RegistrySettings::name, {"name", {}, Requirement::kRequired, "value name (\"\" for the key's default value)"});
+    t.AddEnum(&RegistrySettings::type,
+              {"value_type", {}, Requirement::kOptional, "string, expand_string, multi_string, dword, qword or binary"},
+              types);
+    t.Add(&RegistrySettings::string, {"string", {}, Requirement::kOptional, "data of a string / expand_string value"});
+    t.Add(&RegistrySettings::strings, {"strings", {}, Requirement::kOptional, "data of a multi_string value"});
+    t.Add(&RegistrySettings::number, {"number", {}, Requirement::kOptional, "data of a dword / qword value"});
+    t.Add(&RegistrySettings::hex, {"hex", {}, Requirement::kOptional, "data of a binary value as hex", {}, hex_check});
+    t.AddEnsure(&RegistrySettings::ensure, "present (default) or absent");
+    return t;
+  }();
+  return table;
+}
+
 class RegistryResource : public Resource {
  public:
   RegistryResource(std::string key, std::string name, std::optional<RegValue> want, RegistryStore& store)
@@ -116,22 +153,7 @@ TypeInfo WindowsRegistryType() {
       "One registry value (64-bit view): present with a value_type and data, or absent. The data property matches "
       "the value_type: string for string / expand_string, strings for multi_string, number for dword / qword, hex for binary.";
   s.platforms = Platforms::kWindows;
-  auto key_check = [](const Value& v) { return CheckRegistryKey(std::get<std::string>(v)); };
-  auto hex_check = [](const Value& v) -> std::string {
-    return FromHex(std::get<std::string>(v)) ? "" : "must be hex bytes like \"01ab\", got " + Quote(std::get<std::string>(v));
-  };
-  std::vector<std::string> type_names;
-  for (const auto& [name, t] : kTypes) type_names.push_back(name);
-  s.properties = {
-      {"key", ValueKind::kString, Requirement::kRequired, "registry key, e.g. 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer'", {}, key_check},
-      {"name", ValueKind::kString, Requirement::kRequired, "value name (\"\" for the key's default value)"},
-      {"value_type", ValueKind::kString, Requirement::kOptional, "string, expand_string, multi_string, dword, qword or binary", type_names},
-      {"string", ValueKind::kString, Requirement::kOptional, "data of a string / expand_string value"},
-      {"strings", ValueKind::kStringList, Requirement::kOptional, "data of a multi_string value"},
-      {"number", ValueKind::kInteger, Requirement::kOptional, "data of a dword / qword value"},
-      {"hex", ValueKind::kString, Requirement::kOptional, "data of a binary value as hex", {}, hex_check},
-      {"ensure", ValueKind::kString, Requirement::kOptional, "present (default) or absent", {"present", "absent"}},
-  };
+  s.properties = RegistryProperties().Schema();
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     std::vector<std::pair<std::string, std::string>> problems;
     std::string type;
@@ -164,20 +186,19 @@ TypeInfo WindowsRegistryType() {
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             if (!b.registry) return Error{ErrorKind::kUnavailable, "no registry backend on this system"};
+            RegistrySettings settings = RegistryProperties().Read(spec);
             std::optional<RegValue> want;
-            if (auto t = spec.Find("value_type")) {
+            if (settings.type) {
               RegValue v;
-              for (const auto& [name, rt] : kTypes)
-                if (std::get<std::string>(t->value) == name) v.type = rt;
-              if (auto p = spec.Find("string")) v.text = std::get<std::string>(p->value);
-              if (auto p = spec.Find("strings")) v.list = std::get<StringList>(p->value);
-              if (auto p = spec.Find("number")) v.number = static_cast<uint64_t>(std::get<int64_t>(p->value));
-              if (auto p = spec.Find("hex")) v.bytes = *FromHex(std::get<std::string>(p->value));
+              v.type = *settings.type;
+              v.text = settings.string;
+              v.list = settings.strings;
+              v.number = static_cast<uint64_t>(settings.number);
+              if (!settings.hex.empty()) v.bytes = *FromHex(settings.hex);
               want = v;
             }
-            return std::unique_ptr<Resource>(new RegistryResource(std::get<std::string>(spec.Find("key")->value),
-                                                                  std::get<std::string>(spec.Find("name")->value),
-                                                                  std::move(want), *b.registry));
+            return std::unique_ptr<Resource>(
+                new RegistryResource(std::move(settings.key), std::move(settings.name), std::move(want), *b.registry));
           }};
 }
 

@@ -205,6 +205,20 @@ class ServiceResource : public Resource {
 };
 
 // Audit only: which services share a service's host process.
+struct ServiceHostSettings {
+  std::string service;
+  bool alone = true;
+};
+
+const PropertyTable<ServiceHostSettings>& ServiceHostProperties() {
+  static const PropertyTable<ServiceHostSettings> table =
+      PropertyTable<ServiceHostSettings>()
+          .Add(&ServiceHostSettings::service, {"service", {}, Requirement::kRequired, "service name, e.g. LanmanServer"})
+          .Add(&ServiceHostSettings::alone,
+               {"alone", {}, Requirement::kRequired, "true: no other service shares its process"});
+  return table;
+}
+
 class ServiceHostResource : public Resource {
  public:
   ServiceHostResource(std::string service, ServiceManager& scm) : service_(std::move(service)), scm_(scm) {}
@@ -246,10 +260,7 @@ TypeInfo WindowsServiceHostType() {
       "Audit: whether a running service is alone in its host process (services grouped by process id, one "
       "enumeration per run). Use enforcement = \"audit\"; order it after the windows.service that makes it own-process.";
   s.platforms = Platforms::kWindows;
-  s.properties = {
-      {"service", ValueKind::kString, Requirement::kRequired, "service name, e.g. LanmanServer"},
-      {"alone", ValueKind::kBool, Requirement::kRequired, "true: no other service shares its process"},
-  };
+  s.properties = ServiceHostProperties().Schema();
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     std::vector<std::pair<std::string, std::string>> problems;
     for (const auto& [name, v] : props)
@@ -259,7 +270,7 @@ TypeInfo WindowsServiceHostType() {
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             if (!b.services) return Error{ErrorKind::kUnavailable, "no service control manager on this system"};
             return std::unique_ptr<Resource>(
-                new ServiceHostResource(std::get<std::string>(spec.Find("service")->value), *b.services));
+                new ServiceHostResource(ServiceHostProperties().Read(spec).service, *b.services));
           }};
 }
 
