@@ -97,7 +97,7 @@ std::string Evidence(const Observation& o) {
 
 ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
   ResourceResult result = Blank(v, options);
-  if (!Applies(v)) {
+  if (state_[v].stage == Stage::kNotApplicable) {
     result.outcome = Outcome::kNotApplicable;
     result.message = applies_[graph_.PolicyIndexOf(v)].reason;
     return result;
@@ -388,6 +388,7 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
   report.reboot.os_pending = options.boot.os_pending;
   needs_.clear();
   for (VertexState& s : state_) {
+    if (s.stage == Stage::kFinished) s.stage = Stage::kReady;  // a second run of the same executor
     s.arms.clear();
     s.arm_state = NeedState::kArmed;
     s.waits_for.clear();
@@ -427,7 +428,7 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
     }
     VertexState& state = state_[v];
     state.outcome = result.outcome;
-    state.stage = Stage::kFinished;
+    if (state.stage == Stage::kReady) state.stage = Stage::kFinished;
     // A resource whose schema cannot need a reboot has no barrier vertex, yet it may report one
     // pending (its Test says so); the need is reported all the same, with nothing behind it.
     if (!state.arms.empty() && !graph_.BarrierOf(v)) needs_.push_back({result.QualifiedId(), state.arms, state.arm_state, {}});

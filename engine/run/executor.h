@@ -61,7 +61,7 @@ class Executor {
   enum class Stage {
     kNotApplicable,  ///< its policy does not apply to this node, or it is a barrier
     kReady,          ///< instantiated, not run yet
-    kFinished,       ///< ran (or was skipped); `outcome` says how
+    kFinished,       ///< ran (or was skipped) in this run; `outcome` says how
   };
   /// Everything the run knows of one vertex.
   struct VertexState {
