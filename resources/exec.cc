@@ -73,7 +73,7 @@ class ExecResource : public Resource {
     if (r->end == ProcessEnd::kTimedOut)
       return TimedOut("test");
     if (r->end != ProcessEnd::kExited || r->code != 0) {
-      obs.drift.push_back({"test", "exit status 0", Describe(*r)});
+      obs.drift.push_back(ExecProperties().Drift(&ExecSettings::test, "exit status 0", Describe(*r)));
       if (output_ == Output::kReported) obs.note = LastLine(r->output);
     }
     return obs;

@@ -51,13 +51,13 @@ class FileResource : public Resource {
     if (ensure_ == Ensure::kAbsent) {
       if (info.kind == FileKind::kDirectory)
         return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a directory; the file resource does not remove directories"};
-      if (info.kind != FileKind::kMissing) obs.drift.push_back({"ensure", "absent", ToString(info.kind)});
+      if (info.kind != FileKind::kMissing) obs.drift.push_back(FileProperties().Drift(&FileSettings::ensure, "absent", ToString(info.kind)));
       return obs;
     }
     if (info.kind == FileKind::kMissing) {
-      obs.drift.push_back({"ensure", "present", "absent"});
+      obs.drift.push_back(FileProperties().Drift(&FileSettings::ensure, "present", "absent"));
       if (content_) {
-        obs.drift.push_back({"content", Fingerprint(*content_), "absent"});
+        obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_), "absent"));
         obs.diff = UnifiedDiff("", *content_, {.from_label = policy_path_ + " (absent)", .to_label = policy_path_});
       }
       return obs;
@@ -66,11 +66,11 @@ class FileResource : public Resource {
     if (info.kind != FileKind::kRegular) {
       // A link or special file where a file belongs: it is replaced, never written through.
       obs.drift.push_back({"type", "file", ToString(info.kind)});
-      if (content_) obs.drift.push_back({"content", Fingerprint(*content_), "not a file"});
+      if (content_) obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_), "not a file"));
       return obs;
     }
     if (content_ && file->bytes != *content_) {
-      obs.drift.push_back({"content", Fingerprint(*content_), Fingerprint(file->bytes)});
+      obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_), Fingerprint(file->bytes)));
       obs.diff = UnifiedDiff(file->bytes, *content_, {.from_label = policy_path_ + " (actual)", .to_label = policy_path_});
     }
     CompareAttributes(attrs_, info, b_.accounts, obs.drift);

@@ -154,13 +154,13 @@ class KvResource : public Resource {
     KvScan scan = ScanKv(file->bytes, key_, format_);
     if (!value_) {
       if (!scan.values.empty())
-        obs.drift.push_back({"ensure", "absent", "present (" + std::to_string(scan.values.size()) + " lines)"});
+        obs.drift.push_back(KvProperties().Drift(&KvSettings::ensure, "absent", "present (" + std::to_string(scan.values.size()) + " lines)"));
       return obs;
     }
     if (scan.values.empty()) {
-      obs.drift.push_back({"value", *value_, "absent"});
+      obs.drift.push_back(KvProperties().Drift(&KvSettings::value, *value_, "absent"));
     } else if (scan.values.front() != *value_) {
-      obs.drift.push_back({"value", *value_, scan.values.front()});
+      obs.drift.push_back(KvProperties().Drift(&KvSettings::value, *value_, scan.values.front()));
     }
     if (scan.values.size() > 1)
       obs.drift.push_back({"duplicates", "1 line", std::to_string(scan.values.size()) + " lines"});

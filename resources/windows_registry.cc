@@ -122,11 +122,11 @@ class RegistryResource : public Resource {
     if (!have) return have.error();
     Observation obs;
     if (!want_) {
-      if (*have) obs.drift.push_back({"ensure", "absent", "present (" + Describe(**have) + ")"});
+      if (*have) obs.drift.push_back(RegistryProperties().Drift(&RegistrySettings::ensure, "absent", "present (" + Describe(**have) + ")"));
       return obs;
     }
     if (!*have) {
-      obs.drift.push_back({"ensure", "present", "absent"});
+      obs.drift.push_back(RegistryProperties().Drift(&RegistrySettings::ensure, "present", "absent"));
     } else if (!(**have == *want_)) {
       obs.drift.push_back({"value", Describe(*want_), Describe(**have)});
     }

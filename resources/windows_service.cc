@@ -229,7 +229,7 @@ class ServiceHostResource : public Resource {
     if (!*status) return Error{ErrorKind::kNotFound, "service '" + service_ + "' does not exist"};
     Observation obs;
     if ((*status)->state != ServiceRunState::kRunning || (*status)->pid == 0) {
-      obs.drift.push_back({"alone", "true", "unknown: the service is " + std::string(ToString((*status)->state))});
+      obs.drift.push_back(ServiceHostProperties().Drift(&ServiceHostSettings::alone, "true", "unknown: the service is " + std::string(ToString((*status)->state))));
       return obs;
     }
     auto running = scm_.Running();
@@ -238,7 +238,7 @@ class ServiceHostResource : public Resource {
     for (const auto& r : *running)
       if (r.pid == (*status)->pid && r.name != service_) others.push_back(r.name);
     if (!others.empty())
-      obs.drift.push_back({"alone", "true", "false: process " + std::to_string((*status)->pid) + " also hosts " + Join(others, ", ")});
+      obs.drift.push_back(ServiceHostProperties().Drift(&ServiceHostSettings::alone, "true", "false: process " + std::to_string((*status)->pid) + " also hosts " + Join(others, ", ")));
     return obs;
   }
 

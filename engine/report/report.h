@@ -68,6 +68,15 @@ struct RebootSummary {
   bool Required() const;
 };
 
+/// One writer per part, so no two components can disagree about a field:
+/// - the caller of the run use case (engine/cli/run_command.cc) gives facts, policy_root,
+///   revision and root, the run's header;
+/// - the run use case (engine/run/use_cases.cc) writes run_id, kind, the times, revision.dirty
+///   and warnings;
+/// - the executor (engine/run/executor.cc) writes policies, resources, interruption, signal,
+///   reboot.needs and reboot.os_pending;
+/// - the reboot lifecycle (PlanReboot / DescribeSchedule in engine/run/reboot.cc) writes the
+///   schedule: reboot.state, scheduled_at, scheduled_local and reason.
 struct RunReport {
   static constexpr const char* kSchema = "plumb.run-report/1";
   std::string run_id;
