@@ -1,6 +1,7 @@
 #include "engine/run/journal.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "engine/util/sha256.h"
@@ -164,48 +165,112 @@ std::string SerializeJournal(const Journal& j) {
   return body.dump(2) + "\n";
 }
 
+namespace {
+
+// A field that is missing or of another type than the journal writes.
+struct Malformed {
+  std::string what;
+};
+
+const json& Field(const json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key)) throw Malformed{std::string("no '") + key + "'"};
+  return object[key];
+}
+
+std::string Text(const json& object, const char* key) {
+  const json& v = Field(object, key);
+  if (!v.is_string()) throw Malformed{std::string("'") + key + "' is not a string"};
+  return v.get<std::string>();
+}
+
+int64_t Integer(const json& object, const char* key) {
+  const json& v = Field(object, key);
+  if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)))
+    throw Malformed{std::string("'") + key + "' is not an integer"};
+  return v.get<int64_t>();
+}
+
+size_t Count(const json& object, const char* key) {
+  int64_t n = Integer(object, key);
+  if (n < 0) throw Malformed{std::string("'") + key + "' is negative"};
+  return static_cast<size_t>(n);
+}
+
+const json& List(const json& object, const char* key) {
+  const json& v = Field(object, key);
+  if (!v.is_array()) throw Malformed{std::string("'") + key + "' is not a list"};
+  return v;
+}
+
+std::vector<std::string> Texts(const json& v, const std::string& key) {
+  if (!v.is_array()) throw Malformed{"'" + key + "' is not a list"};
+  std::vector<std::string> out;
+  for (const auto& item : v) {
+    if (!item.is_string()) throw Malformed{"'" + key + "' holds something that is not a string"};
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<Journal> ParseJournal(const std::string& text) {
-  json doc = json::parse(text, nullptr, false);
+  // Nesting is bounded before anything walks the document recursively (the checksum re-serialises
+  // it): a journal is four levels deep, and a hostile one must not exhaust the stack.
+  bool too_deep = false;
+  json doc = json::parse(
+      text,
+      [&too_deep](int depth, json::parse_event_t, json&) {
+        if (depth > kMaxJournalDepth) too_deep = true;
+        return !too_deep;
+      },
+      false);
+  if (too_deep)
+    return Error{ErrorKind::kCorrupt, "nested deeper than " + std::to_string(kMaxJournalDepth) + " levels"};
   if (doc.is_discarded() || !doc.is_object()) return Error{ErrorKind::kCorrupt, "not a JSON object (truncated?)"};
   if (!doc.contains("checksum") || !doc["checksum"].is_string()) return Error{ErrorKind::kCorrupt, "no checksum"};
   std::string sum = doc["checksum"].get<std::string>();
   doc.erase("checksum");
   if (Sha256Hex(doc.dump()) != sum) return Error{ErrorKind::kCorrupt, "checksum mismatch"};
-  if (doc.value("schema", "") != Journal::kSchema)
-    return Error{ErrorKind::kCorrupt, "unknown schema '" + doc.value("schema", "") + "' (this plumb reads " + Journal::kSchema + ")"};
+  std::string schema = doc.contains("schema") && doc["schema"].is_string() ? doc["schema"].get<std::string>() : "";
+  if (schema != Journal::kSchema)
+    return Error{ErrorKind::kCorrupt, "unknown schema '" + schema + "' (this plumb reads " + Journal::kSchema + ")"};
   try {
     Journal j;
-    j.run_id_ = doc.at("run_id").get<std::string>();
-    j.policy_digest_ = doc.at("policy_digest").get<std::string>();
-    j.boot_id_ = doc.at("boot_id").get<std::string>();
-    for (const auto& b : doc.at("barriers")) {
+    j.run_id_ = Text(doc, "run_id");
+    j.policy_digest_ = Text(doc, "policy_digest");
+    j.boot_id_ = Text(doc, "boot_id");
+    for (const auto& b : List(doc, "barriers")) {
       JournalBarrier jb;
-      jb.resource = b.at("resource").get<std::string>();
-      jb.cause = b.at("cause").get<std::string>();
-      jb.armed_at = b.at("armed_at").get<int64_t>();
-      jb.boot_id = b.at("boot_id").get<std::string>();
-      jb.state = b.at("state").get<std::string>() == "armed" ? BarrierState::kArmed : BarrierState::kNotCleared;
-      jb.evidence = b.at("evidence").get<std::string>();
+      jb.resource = Text(b, "resource");
+      jb.cause = Text(b, "cause");
+      jb.armed_at = Integer(b, "armed_at");
+      jb.boot_id = Text(b, "boot_id");
+      jb.state = Text(b, "state") == "armed" ? BarrierState::kArmed : BarrierState::kNotCleared;
+      jb.evidence = Text(b, "evidence");
       j.barriers_.push_back(std::move(jb));
     }
-    for (const auto& [target, by] : doc.at("pending_refreshes").items())
-      j.pending_refreshes_[target] = by.get<std::vector<std::string>>();
-    j.done_ = doc.at("progress").at("done").get<size_t>();
-    j.total_ = doc.at("progress").at("total").get<size_t>();
-    const json& r = doc.at("reboot");
-    std::string state = r.at("state").get<std::string>();
+    const json& refreshes = Field(doc, "pending_refreshes");
+    if (!refreshes.is_object()) throw Malformed{"'pending_refreshes' is not an object"};
+    for (const auto& [target, by] : refreshes.items()) j.pending_refreshes_[target] = Texts(by, target);
+    const json& progress = Field(doc, "progress");
+    j.done_ = Count(progress, "done");
+    j.total_ = Count(progress, "total");
+    const json& r = Field(doc, "reboot");
+    std::string state = Text(r, "state");
     bool known = false;
     for (RebootState s : kRebootStates)
       if (state == ToString(s)) j.reboot_ = s, known = true;
     if (!known) return Error{ErrorKind::kCorrupt, "unknown reboot state '" + state + "'"};
-    j.scheduled_at_ = r.at("scheduled_at").get<int64_t>();
-    j.reason_ = r.at("reason").get<std::string>();
-    j.last_outcome_ = r.at("last_outcome").get<std::string>();
-    j.drained_node_ = r.at("drained_node").get<std::string>();
-    for (const auto& a : r.at("attempts"))
-      j.attempts_.push_back({a.at("at").get<int64_t>(), a.at("boot_id").get<std::string>(),
-                            a.at("causes").get<std::vector<std::string>>()});
+    j.scheduled_at_ = Integer(r, "scheduled_at");
+    j.reason_ = Text(r, "reason");
+    j.last_outcome_ = Text(r, "last_outcome");
+    j.drained_node_ = Text(r, "drained_node");
+    for (const auto& a : List(r, "attempts"))
+      j.attempts_.push_back({Integer(a, "at"), Text(a, "boot_id"), Texts(Field(a, "causes"), "causes")});
     return j;
+  } catch (const Malformed& m) {
+    return Error{ErrorKind::kCorrupt, "malformed: " + m.what};
   } catch (const json::exception& e) {
     return Error{ErrorKind::kCorrupt, std::string("malformed: ") + e.what()};
   }
@@ -215,6 +280,13 @@ JournalStore::JournalStore(FileSystem& fs, std::string state_dir) : fs_(fs), pat
 
 Result<JournalStore::Loaded> JournalStore::Load() {
   Loaded out;
+  // Never read whole what no journal could be: a journal holds a few barriers and refreshes.
+  auto info = fs_.Stat(path_);
+  if (!info) return info.error().Prefixed("cannot read the journal: ");
+  if (info->kind == FileKind::kRegular && info->size > kMaxJournalBytes)
+    return Error{ErrorKind::kCorrupt, "cannot read the journal: " + path_ + " is " + std::to_string(info->size >> 20) +
+                                          " MiB, more than any journal (" + std::to_string(kMaxJournalBytes >> 20) +
+                                          " MiB); move it aside to start afresh"};
   auto file = fs_.Load(path_);
   if (!file) return file.error().Prefixed("cannot read the journal: ");
   if (file->info.kind == FileKind::kMissing) return out;  // no journal: nothing pending

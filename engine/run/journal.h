@@ -18,6 +18,11 @@
 
 namespace plumb {
 
+/// Bounds of what JournalStore reads: a journal larger or more deeply nested than this is refused
+/// (the size unread), never parsed into memory or walked recursively.
+constexpr uint64_t kMaxJournalBytes = 16ull << 20;
+constexpr int kMaxJournalDepth = 32;
+
 /// The barrier of the OS's own pending reboot, as journal entries name it.
 constexpr const char* kOsBarrier = "os";
 
@@ -139,7 +144,9 @@ class Journal {
 };
 
 std::string SerializeJournal(const Journal& j);
-/// Fails with the reason ("not JSON: ...", "checksum mismatch", "unknown schema ...").
+/// Fails (kind kCorrupt) with the reason ("not a JSON object (truncated?)", "checksum mismatch",
+/// "unknown schema ...", "nested deeper than 32 levels", "malformed: 'armed_at' is not an integer").
+/// Every field is read with its type checked; nothing in `text` can make it throw or crash.
 Result<Journal> ParseJournal(const std::string& text);
 
 /// Where the journal lives and how it is replaced. Every commit keeps the previous generation in

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <nlohmann/json.hpp>
+
 #include "engine/fake/memory_fs.h"
+#include "engine/util/sha256.h"
 #include "engine/os/system.h"
 #include "tests/support/temp_dir.h"
 
@@ -44,6 +48,55 @@ TEST(Journal, DamageIsDetected) {
   EXPECT_EQ(ParseJournal(edited).error().message, "checksum mismatch");
   EXPECT_EQ(ParseJournal("{\"a\": 1}").error().message, "no checksum");
   EXPECT_EQ(ParseJournal("").error().message, "not a JSON object (truncated?)");
+}
+
+// Hostile journals are refused with a reason; none of them may crash or abort the process.
+std::string WithChecksum(const std::string& body_json) {
+  // The checksum the journal uses: SHA-256 of the compact body without the checksum field.
+  nlohmann::ordered_json body = nlohmann::ordered_json::parse(body_json);
+  body["checksum"] = Sha256Hex(nlohmann::ordered_json::parse(body_json).dump());
+  return body.dump();
+}
+
+TEST(Journal, DeepNestingIsRefusedBeforeAnythingRecurses) {
+  std::string deep = "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  auto r = ParseJournal(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "nested deeper than 32 levels");
+  EXPECT_EQ(r.error().kind, ErrorKind::kCorrupt);
+}
+
+TEST(Journal, EveryFieldIsReadWithItsTypeChecked) {
+  std::string text = SerializeJournal(Sample());
+  auto body = nlohmann::ordered_json::parse(text);
+  body.erase("checksum");
+  auto with = [&](const std::function<void(nlohmann::ordered_json&)>& edit) {
+    auto copy = body;
+    edit(copy);
+    return ParseJournal(WithChecksum(copy.dump()));
+  };
+  EXPECT_EQ(with([](auto& j) { j["schema"] = 7; }).error().message,
+            "unknown schema '' (this plumb reads plumb.journal/1)");
+  EXPECT_EQ(with([](auto& j) { j["barriers"][0]["armed_at"] = 1.5; }).error().message,
+            "malformed: 'armed_at' is not an integer");
+  EXPECT_EQ(with([](auto& j) { j["progress"]["done"] = -1; }).error().message, "malformed: 'done' is negative");
+  EXPECT_EQ(with([](auto& j) { j["reboot"]["attempts"] = "none"; }).error().message,
+            "malformed: 'attempts' is not a list");
+  EXPECT_EQ(with([](auto& j) { j["pending_refreshes"]["p/svc"] = {1}; }).error().message,
+            "malformed: 'p/svc' holds something that is not a string");
+  EXPECT_EQ(with([](auto& j) { j.erase("boot_id"); }).error().message, "malformed: no 'boot_id'");
+  EXPECT_TRUE(with([](auto&) {}).ok()) << "the unedited body still reads";
+}
+
+TEST(JournalStore, AJournalLargerThanAnyJournalIsRefusedUnread) {
+  MemoryFileSystem fs;
+  fs.AddFile("/state/journal.json", std::string(kMaxJournalBytes + 1, ' '));
+  fs.FailReads("/state/journal.json", Error{ErrorKind::kInternal, "must not be read"});
+  auto r = JournalStore(fs, "/state").Load();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message,
+            "cannot read the journal: /state/journal.json is 16 MiB, more than any journal (16 MiB); move it aside "
+            "to start afresh");
 }
 
 TEST(JournalStore, KeepsThePreviousGenerationAndRecoversFromIt) {
