@@ -41,7 +41,6 @@ Session::Session(const Options& o)
   RegisterBuiltinTypes(types_);
 }
 
-
 bool Session::Load(bool need_graph, PolicyCache cache) {
   LoadFacts();
   PolicyFiles listing = ListPolicyFiles(opt_.policy_path, diags_);
@@ -152,7 +151,6 @@ LockResult Session::Lock(const std::string& state_dir) {
 int Session::LockFailed(const LockResult& lock) {
   return ToInt(lock.status == LockStatus::kHeldByAnotherRun ? ExitCode::kBusy : ExitCode::kFailed);
 }
-
 
 Session::RebootParts Session::Parts() {
   if (!opt_.fake_system.empty()) {

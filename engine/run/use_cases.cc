@@ -24,7 +24,7 @@ Result<RunResult> RunUseCase::Run(RunRequest request) {
   }
   std::string boot = deps_.reboot.system.boot.BootId();
   if (request.resume)
-    if (auto early = BeforeResume(journal, report)) return std::move(*early);
+    if (auto early = BeforeResume(journal, boot, report)) return std::move(*early);
   if (!journal.policy_digest().empty() && journal.policy_digest() != request.policy_digest) {
     // New policies: plan from them, not from what the old ones armed before a reboot that has
     // happened since; the reboot budget starts again.
@@ -60,8 +60,7 @@ Result<RunResult> RunUseCase::Run(RunRequest request) {
   return out;
 }
 
-std::optional<RunResult> RunUseCase::BeforeResume(Journal& journal, RunReport& report) {
-  std::string boot = deps_.reboot.system.boot.BootId();
+std::optional<RunResult> RunUseCase::BeforeResume(Journal& journal, const std::string& boot, RunReport& report) {
   if (journal.barriers().empty() && journal.reboot() != RebootState::kRebooting)
     return RunResult{false, ExitCode::kCompliant, "nothing waits for a reboot; nothing done", {}};
   if (!journal.RebootedSince(boot)) {

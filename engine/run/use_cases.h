@@ -69,9 +69,9 @@ class RunUseCase {
   Result<RunResult> Run(RunRequest request);
 
  private:
-  /// Resume: finishes the cluster drain and hooks once the boot id changed; otherwise a result
-  /// that says why nothing is done.
-  std::optional<RunResult> BeforeResume(Journal& journal, RunReport& report);
+  /// Resume: finishes the cluster drain and hooks once the boot id changed from the journal's
+  /// (`boot` is the current one); otherwise a result that says why nothing is done.
+  std::optional<RunResult> BeforeResume(Journal& journal, const std::string& boot, RunReport& report);
   /// Commits (or clears) the journal after an apply, and plans the reboot it needs.
   void AfterApply(Journal& journal, RunReport& report);
 
