@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "engine/policy/repository.h"
 #include "engine/util/diff.h"
 #include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
@@ -112,6 +113,9 @@ Result<std::string> ReadSource(const std::string& source, const Policy& policy) 
   for (const auto& part : rel)
     if (part == "..") return Error{ErrorKind::kInvalidInput, "source '" + source + "' must not contain '..'"};
   std::filesystem::path full = std::filesystem::path(policy.directory) / rel;
+  if (!Inside(full, policy.directory))
+    return Error{ErrorKind::kInvalidInput,
+                 "source '" + source + "' is a symbolic link that leads out of the policy file's folder; plumb does not read it"};
   auto text = ReadWholeFile(full.string());
   if (!text) return Error{ErrorKind::kInternal, "cannot read source '" + full.string() + "'"};
   return std::move(*text);

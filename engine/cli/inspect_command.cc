@@ -20,7 +20,7 @@ bool WriteSarif(Session& s) {
     std::fputs(text.c_str(), stdout);
     return true;
   }
-  if (auto st = s.fs().WriteAtomic(std::filesystem::absolute(s.opt().sarif_path).string(), text, {}); !st) {
+  if (auto st = s.fs().WriteOutput(std::filesystem::absolute(s.opt().sarif_path).string(), text); !st) {
     s.log().error("cannot write the SARIF report: {}", st.error().message);
     return false;
   }
@@ -74,7 +74,7 @@ int PlanCommand(Session& s) {
     std::string text = RenderPlanJson(plan);
     if (s.opt().json_path == "-") {
       std::fputs(text.c_str(), stdout);
-    } else if (auto st = s.fs().WriteAtomic(std::filesystem::absolute(s.opt().json_path).string(), text, {}); !st) {
+    } else if (auto st = s.fs().WriteOutput(std::filesystem::absolute(s.opt().json_path).string(), text); !st) {
       s.log().error("cannot write the plan: {}", st.error().message);
       return ToInt(ExitCode::kFailed);
     }
@@ -90,7 +90,7 @@ int GraphCommand(Session& s) {
     std::fputs(dot.c_str(), stdout);
     return ToInt(ExitCode::kCompliant);
   }
-  if (auto st = s.fs().WriteAtomic(std::filesystem::absolute(s.opt().output).string(), dot, {}); !st) {
+  if (auto st = s.fs().WriteOutput(std::filesystem::absolute(s.opt().output).string(), dot); !st) {
     s.log().error("{}", st.error().message);
     return ToInt(ExitCode::kFailed);
   }

@@ -16,6 +16,7 @@ namespace plumb {
 int RebootCommand(Session& s) {
   if (!s.Load(true, PolicyCache::kUse)) return *s.Checked(false, "; nothing was done");
   std::string state_dir = s.StateDir(s.repo().agent);
+  if (auto code = s.Untrusted(state_dir)) return *code;
   LockResult lock = s.Lock(state_dir);
   if (!lock.lock) return Session::LockFailed(lock);
   RebootContext ctx = s.Context(state_dir);

@@ -47,7 +47,7 @@ int ReportCommand(const ReportOptions& o, FileSystem& fs, int64_t now) {
         std::fwrite(text.data(), 1, text.size(), stdout);
         return OkStatus();
       });
-    } else if (auto file = fs.CreateAtomic(std::filesystem::absolute(path).string(), {}); !file) {
+    } else if (auto file = fs.CreateOutput(std::filesystem::absolute(path).string()); !file) {
       st = file.error();
     } else {
       st = render(s, [&file](std::string_view text) { return (*file)->Append(text); });

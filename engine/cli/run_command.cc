@@ -23,7 +23,7 @@ bool WriteReports(Session& s, const RunReport& report, const std::string& state_
       std::fputs(text.c_str(), stdout);
       return;
     }
-    if (auto st = s.fs().WriteAtomic(std::filesystem::absolute(path).string(), text, {}); !st) {
+    if (auto st = s.fs().WriteOutput(std::filesystem::absolute(path).string(), text); !st) {
       s.log().error("cannot write report: {}", st.error().message);
       ok = false;
     }
@@ -69,6 +69,7 @@ int RunCommand(Session& s, RunKind kind) {
   if (auto code = s.Checked(ok, "; nothing was changed")) return *code;
 
   std::string state_dir = s.StateDir(s.repo().agent);
+  if (auto code = s.Untrusted(state_dir)) return *code;
   LockResult lock = s.Lock(state_dir);
   if (!lock.lock) return Session::LockFailed(lock);
 

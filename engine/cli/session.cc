@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "engine/os/trust.h"
 #include "engine/policy/cache.h"
 #include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
@@ -12,10 +13,17 @@ namespace plumb {
 
 constexpr int kDefaultLockTimeoutS = 60;
 
+namespace {
+// The --root folder as the file system and RootPath take it: absolute, "" for the host.
+std::string HostRoot(const std::string& root) {
+  return root.empty() ? "" : std::filesystem::absolute(root).lexically_normal().string();
+}
+}  // namespace
+
 Session::Session(const Options& o)
     : opt_(o),
       types_(CurrentPlatform()),
-      system_fs_(MakeSystemFileSystem()),
+      system_fs_(MakeSystemFileSystem(HostRoot(o.root))),
       system_processes_(MakeSystemProcessRunner()),
       accounts_(MakeSystemAccountDb()),
       registry_(MakeSystemRegistry()),
@@ -53,10 +61,16 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
     AgentSettings agent = LoadSettingsFile(listing, settings_sources, settings_diags);
     key = settings_diags.HasErrors() ? std::nullopt : CacheKey(listing, SchemaFingerprint(types_));
     if (key) {
+      // A snapshot in a folder that others can write could be forged: never read it, never
+      // write it (the command itself refuses to run on such a folder, see Untrusted).
+      if (!CheckTrusted(StateDir(agent), TrustScope::kTree)) key.reset();
+    }
+    if (key) {
       std::error_code ec;
       cache_file = StateDir(agent) + "/cache/policies-" +
                    Sha256Hex(std::filesystem::absolute(listing.root, ec).string()).substr(0, 16) + ".bin";
-      auto data = ReadWholeFile(cache_file);
+      auto file = fs_->Load(cache_file);
+      const std::string* data = file && file->info.kind == FileKind::kRegular ? &file->bytes : nullptr;
       if (auto snapshot = data ? DeserializeRepository(*data, *key) : std::nullopt) {
         digest_ = SnapshotDigest(*data);
         repo_ = std::move(*snapshot);
@@ -72,11 +86,10 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
   if (need_graph)
     graph_ = ResourceGraph::Build(repo_, diags_, diags_.HasErrors() ? Completeness::kPartial : Completeness::kComplete);
   if (key && !cached && !diags_.HasErrors()) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(cache_file).parent_path(), ec);
     std::string snapshot = SerializeRepository(repo_, *key);
     digest_ = SnapshotDigest(snapshot);
-    auto st = fs_->WriteAtomic(cache_file, snapshot, {});
+    auto st = fs_->MakeDirectories(std::filesystem::path(cache_file).parent_path().string(), PrivateFolder());
+    if (st) st = fs_->WriteAtomic(cache_file, snapshot, PrivateFile());
     if (!st) log().debug("policy snapshot not written: {}", st.error().message);
   }
   return !diags_.HasErrors();
@@ -103,8 +116,7 @@ void Session::LoadFacts() {
 }
 
 bool Session::Prepare() {
-  std::string root = opt_.root.empty() ? "" : std::filesystem::absolute(opt_.root).lexically_normal().string();
-  root_ = std::make_unique<RootPath>(root, *fs_);
+  root_ = std::make_unique<RootPath>(HostRoot(opt_.root), *fs_);
   backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get(), cluster_.get(),
                             events_.get()});
   executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
@@ -135,6 +147,17 @@ std::string Session::DiagnosticCounts() const {
   std::string out = std::to_string(e) + (e == 1 ? " error" : " errors");
   if (w) out += ", " + std::to_string(w) + (w == 1 ? " warning" : " warnings");
   return out;
+}
+
+std::optional<int> Session::Untrusted(const std::string& state_dir) {
+  const std::pair<const char*, std::string> inputs[] = {{"policy repository", opt_.policy_path}, {"state folder", state_dir}};
+  for (const auto& [what, path] : inputs) {
+    if (auto st = CheckTrusted(path, TrustScope::kTree); !st) {
+      log().error("the {} is not safe: {}; nothing was done", what, st.error().message);
+      return ToInt(ExitCode::kInvalidInput);
+    }
+  }
+  return std::nullopt;
 }
 
 std::string Session::StateDir(const AgentSettings& agent) const {

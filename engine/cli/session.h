@@ -90,6 +90,9 @@ class Session : public RunLog {
   std::string DiagnosticCounts() const;
 
   std::string StateDir(const AgentSettings& agent) const;
+  /// StrictModes (engine/os/trust.h) for the policy repository and the state folder: logs what
+  /// is unsafe and how to fix it, and gives the invalid-input exit code; nullopt when both are safe.
+  std::optional<int> Untrusted(const std::string& state_dir);
   /// The state folder's run lock, waiting as --lock-timeout or plumb.toml say; logs why not.
   LockResult Lock(const std::string& state_dir);
   /// The exit code for a lock that was not acquired.

@@ -1,7 +1,11 @@
 #pragma once
 /// The file-system backend of the file, directory and kv resources (cf. ninja's DiskInterface).
 /// Paths given here are host paths, already resolved under the root by RootPath. No operation
-/// follows a symbolic link at the final path component.
+/// follows a symbolic link at the final path component. The system implementation also holds
+/// the path up to it: each operation opens the folder by handle and acts relative to it, inside
+/// the --root folder when the path is under it (a link there cannot lead out, even one that
+/// appears during the run), and elsewhere never from a folder or link an unprivileged user owns
+/// into one another user owns (see engine/os/linux/dir_handle.h).
 
 #include <cstdint>
 #include <memory>
@@ -58,6 +62,11 @@ class AtomicFile {
   virtual Status Commit() = 0;
 };
 
+/// plumb's own state (journal, snapshot cache, history, schedule record): readable and writable
+/// by the running user only.
+inline FileAttributes PrivateFile() { return {0600, std::nullopt, std::nullopt}; }
+inline FileAttributes PrivateFolder() { return {0700, std::nullopt, std::nullopt}; }
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -76,7 +85,39 @@ class FileSystem {
     if (auto st = (*file)->Append(content); !st) return st;
     return (*file)->Commit();
   }
+  /// Starts writing an output the user named (a report, a plan, a graph) as CreateAtomic does,
+  /// but refuses, and never replaces, anything at the path that is not a regular file: a link, a
+  /// device, a FIFO or a folder there is someone else's.
+  Result<std::unique_ptr<AtomicFile>> CreateOutput(const std::string& path) {
+    auto info = Stat(path);
+    if (!info) return info.error();
+    if (info->kind != FileKind::kMissing && info->kind != FileKind::kRegular)
+      return Error{ErrorKind::kAlreadyExists, "cannot write '" + path + "': it is a " + ToString(info->kind) +
+                                                  ", and plumb replaces only regular files"};
+    return CreateAtomic(path, {});
+  }
+  Status WriteOutput(const std::string& path, std::string_view content) {
+    auto file = CreateOutput(path);
+    if (!file) return file.error();
+    if (auto st = (*file)->Append(content); !st) return st;
+    return (*file)->Commit();
+  }
   virtual Status MakeDirectory(const std::string& path, const FileAttributes& attrs) = 0;
+  /// Creates `path` and the missing folders above it with `attrs`; folders that exist are left
+  /// as they are. Something else than a folder on the way is kAlreadyExists.
+  Status MakeDirectories(const std::string& path, const FileAttributes& attrs) {
+    auto info = Stat(path);
+    if (!info) return info.error();
+    if (info->kind == FileKind::kDirectory || info->kind == FileKind::kSymlink) return OkStatus();  // a link is followed safely below
+    if (info->kind != FileKind::kMissing)
+      return Error{ErrorKind::kAlreadyExists, "cannot create folder '" + path + "': a " + ToString(info->kind) + " is in the way"};
+    size_t slash = path.find_last_of("/\\");
+    if (slash != std::string::npos && slash > 0 && path[slash - 1] != ':') {
+      if (auto st = MakeDirectories(path.substr(0, slash), attrs); !st) return st;
+    }
+    auto st = MakeDirectory(path, attrs);
+    return st.Is(ErrorKind::kAlreadyExists) ? OkStatus() : st;
+  }
   virtual Status SetMode(const std::string& path, uint32_t mode) = 0;
   virtual Status SetOwner(const std::string& path, std::optional<uint32_t> uid, std::optional<uint32_t> gid) = 0;
   /// Removes a file or symbolic link (never a directory).

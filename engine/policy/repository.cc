@@ -63,6 +63,16 @@ std::optional<std::shared_ptr<const std::string>> ReadPolicyText(const fs::path&
 
 }  // namespace
 
+bool Inside(const fs::path& path, const fs::path& folder) {
+  std::error_code ec;
+  fs::path real = fs::weakly_canonical(path, ec);
+  if (ec) return false;
+  fs::path base = fs::weakly_canonical(folder, ec);
+  if (ec) return false;
+  auto [b, r] = std::mismatch(base.begin(), base.end(), real.begin(), real.end());
+  return b == base.end() || (std::next(b) == base.end() && b->empty());  // a trailing "/" of `folder`
+}
+
 PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
   PolicyFiles out;
   out.root = path;
@@ -87,6 +97,12 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
       continue;
     }
     if (!entry.is_regular_file() || entry.path().extension() != ".toml") continue;
+    // A pull request can add "evil.toml -> /root/.aws/credentials"; validate in CI would quote it.
+    if (entry.is_symlink() && !Inside(entry.path(), root)) {
+      diags.Error({entry.path().generic_string(), 0, 0},
+                  "policy file is a symbolic link that leads out of the policy repository; plumb does not read it");
+      continue;
+    }
     if (name == "plumb.toml" && entry.path().parent_path() == root) {
       out.settings = entry.path().generic_string();
     } else {

@@ -3,6 +3,7 @@
 /// skipped) plus an optional plumb.toml at its top, or a single policy file.
 /// Invariant: policies are ordered by file path, so every run sees the same order.
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct PolicyFiles {
   std::vector<std::string> files;  ///< policy files, sorted
   std::string settings;            ///< plumb.toml at the top of a folder, "" when none
 };
+
+/// Whether `path`, with every link in it resolved, is `folder` or inside it (also resolved).
+bool Inside(const std::filesystem::path& path, const std::filesystem::path& folder);
 
 PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags);
 /// plumb.toml of the listing (defaults when there is none).

@@ -59,27 +59,20 @@ std::vector<std::string> HistoryFiles(const std::string& dir, const std::string&
 
 Status RecordRun(FileSystem& fsys, const std::string& dir, const RunReport& report, const std::string& json,
                  const HistorySettings& settings, int64_t now) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Error{ErrorKind::kInternal, "cannot create folder '" + dir + "': " + ec.message()};
+  if (auto st = fsys.MakeDirectories(dir, PrivateFolder()); !st) return st;
   std::string name = HistoryFileName(report);
-  if (auto st = fsys.WriteAtomic(dir + "/" + name, json, {}); !st) return st;
+  if (auto st = fsys.WriteAtomic(dir + "/" + name, json, PrivateFile()); !st) return st;
   std::vector<std::string> files = HistoryFiles(dir, NodeOf(report));
   size_t excess = files.size() > static_cast<size_t>(settings.keep) ? files.size() - settings.keep : 0;
   for (size_t i = 0; i < files.size(); ++i)
     if (files[i] != name && (i < excess || HistoryFileTime(files[i]) < now - settings.max_age_s))
-      fs::remove(dir + "/" + files[i], ec);
+      (void)fsys.RemoveFile(dir + "/" + files[i]);
   if (settings.copy_to.empty()) return OkStatus();
-  // Readers of the share skip dot files, so a half-copied report is never read.
-  fs::create_directories(settings.copy_to, ec);
-  std::string tmp = settings.copy_to + "/." + name + ".tmp";
-  if (auto st = fsys.WriteAtomic(tmp, json, {}); !st)
-    return st.error().Prefixed("cannot copy the report to " + settings.copy_to + ": ");
-  fs::rename(tmp, settings.copy_to + "/" + name, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return Error{ErrorKind::kInternal, "cannot copy the report to " + settings.copy_to + ": " + ec.message()};
-  }
+  // The temporary file of WriteAtomic is a dot file, which readers of the share skip, so a
+  // half-copied report is never read.
+  Status st = fsys.MakeDirectories(settings.copy_to, {});
+  if (st) st = fsys.WriteAtomic(settings.copy_to + "/" + name, json, {});
+  if (!st) return st.error().Prefixed("cannot copy the report to " + settings.copy_to + ": ");
   return OkStatus();
 }
 

@@ -302,7 +302,7 @@ Result<JournalStore::Loaded> JournalStore::Load() {
   }
   // Keep the damaged file for inspection, and never read it again.
   std::string aside = path_ + ".corrupt";
-  (void)fs_.WriteAtomic(aside, text, {});
+  (void)fs_.WriteAtomic(aside, text, PrivateFile());
   (void)fs_.RemoveFile(path_);
   out.warning = "journal " + path_ + " is corrupt (" + parsed.error().message + "); kept it as " + aside;
   auto prev = fs_.Load(path_ + ".prev");
@@ -321,8 +321,8 @@ Status JournalStore::Commit(const Journal& j) {
   std::string text = SerializeJournal(j);
   if (text == last_text_) return OkStatus();
   if (!last_text_.empty())
-    if (auto st = fs_.WriteAtomic(path_ + ".prev", last_text_, {}); !st) return st;
-  if (auto st = fs_.WriteAtomic(path_, text, {}); !st) return st;
+    if (auto st = fs_.WriteAtomic(path_ + ".prev", last_text_, PrivateFile()); !st) return st;
+  if (auto st = fs_.WriteAtomic(path_, text, PrivateFile()); !st) return st;
   last_text_ = std::move(text);
   return OkStatus();
 }

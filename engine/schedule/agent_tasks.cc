@@ -217,11 +217,9 @@ Result<ScheduleOutcome> InstallSchedule(TaskInstaller& installer, FileSystem& fs
   if (!changed.empty())
     if (auto st = installer.Install(changed, desired); !st) return st.error();
   // The record follows the OS: a failure above leaves it saying what was there before.
-  std::error_code ec;
-  std::filesystem::create_directories(record_dir, ec);
-  if (ec) return Error{ErrorKind::kInternal, "cannot create folder '" + record_dir + "': " + ec.message()};
+  if (auto st = fs.MakeDirectories(record_dir, PrivateFolder()); !st) return st.error();
   for (const auto& f : changed)
-    if (auto st = fs.WriteAtomic(record_dir + "/" + f.name, f.text, {}); !st) return st.error();
+    if (auto st = fs.WriteAtomic(record_dir + "/" + f.name, f.text, PrivateFile()); !st) return st.error();
   for (const auto& name : out.removed)
     if (auto st = fs.RemoveFile(record_dir + "/" + name); !st) return st.error();
   return out;

@@ -152,7 +152,7 @@ class Win32AccountDb : public AccountDb {
 
 }  // namespace
 
-std::unique_ptr<FileSystem> MakeSystemFileSystem() { return std::make_unique<Win32FileSystem>(); }
+std::unique_ptr<FileSystem> MakeSystemFileSystem(const std::string&) { return std::make_unique<Win32FileSystem>(); }
 std::unique_ptr<AccountDb> MakeSystemAccountDb() { return std::make_unique<Win32AccountDb>(); }
 
 }  // namespace plumb

@@ -52,7 +52,9 @@ Status MakeDirs(const std::string& path) {
   for (size_t i = 0; i <= path.size(); ++i) {
     if (i == path.size() || (path[i] == '/' && i > 0)) {
       partial = path.substr(0, i);
-      if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
+      // Only the last component is plumb's own: folders above that do not exist yet are made
+      // private too, since nothing else will fill them.
+      if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST)
         return Error{KindOfErrno(errno), "cannot create state folder '" + partial + "': " + std::strerror(errno)};
     }
   }
@@ -93,7 +95,14 @@ LockResult AcquireRunLock(const std::string& state_dir, std::chrono::millisecond
   auto unusable = [](std::string message) { return LockResult{LockStatus::kUnusable, nullptr, std::move(message)}; };
   if (auto st = MakeDirs(state_dir); !st) return unusable(st.error().message);
   std::string path = state_dir + "/plumb.lock";
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // O_NOFOLLOW | O_NONBLOCK: a link or FIFO put in place of the lock is refused, never followed
+  // (a linked lock would let the pid write below truncate any file).
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+  struct stat st;
+  if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+    ::close(fd);
+    return unusable("cannot open lock file '" + path + "': it is not a regular file");
+  }
   if (fd < 0) return unusable("cannot open lock file '" + path + "': " + std::strerror(errno));
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
