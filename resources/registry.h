@@ -11,6 +11,7 @@
 #include "engine/policy/schema.h"
 #include "engine/os/filesystem.h"
 #include "engine/os/process.h"
+#include "engine/os/secret.h"
 #include "resources/resource.h"
 #include "resources/root_path.h"
 
@@ -31,6 +32,7 @@ struct Backends {
   ServiceManager* services; ///< the Windows service control manager; null where there is none
   ClusterApi* cluster = nullptr;  ///< failover clustering (ClusAPI); null where there is none
   EventLog* events = nullptr;     ///< the Windows event log; null where there is none
+  SecretStore* secrets = nullptr; ///< resolves { secret = "..." }; null: every reference fails
 };
 
 using Factory =

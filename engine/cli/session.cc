@@ -71,7 +71,14 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
                    Sha256Hex(std::filesystem::absolute(listing.root, ec).string()).substr(0, 16) + ".bin";
       auto file = fs_->Load(cache_file);
       const std::string* data = file && file->info.kind == FileKind::kRegular ? &file->bytes : nullptr;
-      if (auto snapshot = data ? DeserializeRepository(*data, *key) : std::nullopt) {
+      auto snapshot = data ? DeserializeRepository(*data, *key) : std::nullopt;
+      if (snapshot) {
+        if (std::string misfit = SchemaMisfit(*snapshot, types_); !misfit.empty()) {
+          log().debug("policy snapshot {} ignored: {}", cache_file, misfit);
+          snapshot.reset();
+        }
+      }
+      if (snapshot) {
         digest_ = SnapshotDigest(*data);
         repo_ = std::move(*snapshot);
         repo_.agent = agent;
@@ -85,7 +92,9 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
   // The graph is checked even when some files failed, so one run reports every problem.
   if (need_graph)
     graph_ = ResourceGraph::Build(repo_, diags_, diags_.HasErrors() ? Completeness::kPartial : Completeness::kComplete);
-  if (key && !cached && !diags_.HasErrors()) {
+  if (key && !cached && !diags_.HasErrors() && HoldsInlineSecrets(repo_)) {
+    (void)fs_->RemoveFile(cache_file);  // one written before the values became sensitive
+  } else if (key && !cached && !diags_.HasErrors()) {
     std::string snapshot = SerializeRepository(repo_, *key);
     digest_ = SnapshotDigest(snapshot);
     auto st = fs_->MakeDirectories(std::filesystem::path(cache_file).parent_path().string(), PrivateFolder());
@@ -117,8 +126,9 @@ void Session::LoadFacts() {
 
 bool Session::Prepare() {
   root_ = std::make_unique<RootPath>(HostRoot(opt_.root), *fs_);
+  secrets_ = MakeSecretStore(*fs_);
   backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get(), cluster_.get(),
-                            events_.get()});
+                            events_.get(), secrets_.get()});
   executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
   return executor_->Prepare(diags_);
 }
@@ -138,7 +148,7 @@ void Session::PrintDiagnostics() {
       if (text && text->find('\0') == std::string::npos)  // never quote a binary file
         repo_.sources.Add(d.where.path, std::make_shared<const std::string>(std::move(*text)));
     }
-    std::fputs(Render(d, repo_.sources).c_str(), stderr);
+    std::fputs(Render(d, repo_.sources, diags_.redacted()).c_str(), stderr);
   }
 }
 

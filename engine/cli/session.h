@@ -140,6 +140,7 @@ class Session : public RunLog {
   std::unique_ptr<ServiceManager> services_;
   std::unique_ptr<ClusterApi> cluster_;
   std::unique_ptr<EventLog> events_;
+  std::unique_ptr<SecretStore> secrets_;
   Diagnostics diags_;
   Facts facts_;
   Repository repo_;

@@ -1,10 +1,12 @@
 #include "engine/policy/cache.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <unordered_map>
 
+#include "engine/os/secret.h"
 #include "engine/util/sha256.h"
 
 namespace plumb {
@@ -12,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "plumb-policy-cache/3\n";
+constexpr std::string_view kMagic = "plumb-policy-cache/4\n";
 
 class Writer {
  public:
@@ -251,6 +253,7 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
         w.Val(prop.value);
         w.U32(prop.at.line);
         w.U32(prop.at.column);
+        w.Str(prop.secret);
       }
       w.Refs(r.depends_on);
       w.Refs(r.after);
@@ -326,6 +329,7 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
         prop.value = in.Val();
         prop.at.line = in.U32();
         prop.at.column = in.U32();
+        prop.secret = in.Str();
       }
       r.depends_on = in.Refs();
       r.after = in.Refs();
@@ -341,6 +345,37 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
   }
   if (in.failed() || !in.done()) return std::nullopt;
   return repo;
+}
+
+bool HoldsInlineSecrets(const Repository& repo) {
+  for (const auto& p : repo.policies)
+    for (const auto& r : p.resources)
+      for (const auto& prop : r.properties)
+        if (prop.secret.empty() && r.IsSensitive(prop.name)) return true;
+  return false;
+}
+
+std::string SchemaMisfit(const Repository& repo, const SchemaLookup& schemas) {
+  for (const auto& p : repo.policies) {
+    for (const auto& r : p.resources) {
+      std::string label = "resource '" + p.id + "/" + r.id + "'";
+      const TypeSchema* schema = schemas.FindSchema(r.type);
+      if (!schema) return label + " has unknown type '" + r.type + "'";
+      for (const auto& prop : r.properties) {
+        const PropertySchema* ps = schema->Find(prop.name);
+        if (!ps) return label + " has unknown property '" + prop.name + "'";
+        if (KindOf(prop.value) != ps->kind) return label + ": '" + prop.name + "' is not " + KindName(ps->kind);
+        if (!prop.secret.empty() && (ps->kind != ValueKind::kString || !CheckSecretReference(prop.secret).empty()))
+          return label + ": '" + prop.name + "' has a malformed secret reference";
+        if (!ps->allowed.empty() && prop.secret.empty() &&
+            std::find(ps->allowed.begin(), ps->allowed.end(), std::get<std::string>(prop.value)) == ps->allowed.end())
+          return label + ": '" + prop.name + "' is not one of its allowed values";
+      }
+      for (const auto& name : r.sensitive)
+        if (!schema->Find(name)) return label + " names unknown sensitive property '" + name + "'";
+    }
+  }
+  return "";
 }
 
 }  // namespace plumb

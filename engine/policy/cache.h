@@ -35,4 +35,13 @@ std::string SnapshotDigest(std::string_view snapshot);
 /// left empty (the caller reads the revision fresh).
 std::optional<Repository> DeserializeRepository(std::string_view data, const std::string& key);
 
+/// Whether a repository holds a sensitive value inline (not as a secret reference). Such a
+/// repository is never snapshotted: a snapshot would put the value on disk in clear.
+bool HoldsInlineSecrets(const Repository& repo);
+
+/// "" when every resource of `repo` fits the schemas (known type and properties, each value of
+/// its property's kind, well-formed secret references); otherwise the first misfit. A snapshot is
+/// checked so before use: a damaged or forged one must not reach code that trusts the loader.
+std::string SchemaMisfit(const Repository& repo, const SchemaLookup& schemas);
+
 }  // namespace plumb

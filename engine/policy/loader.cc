@@ -3,6 +3,7 @@
 #include <map>
 #include "engine/util/toml.h"
 
+#include "engine/os/secret.h"
 #include "engine/util/strings.h"
 
 namespace plumb {
@@ -275,6 +276,7 @@ class PolicyReader {
     }
 
     const toml::node* sensitive_node = nullptr;
+    std::vector<std::pair<std::string, toml::source_region>> value_spans;  // to redact the sensitive ones
     for (auto&& [key, node] : t) {
       std::string_view k = key.str();
       if (k == "type") continue;
@@ -314,6 +316,14 @@ class PolicyReader {
                              DidYouMean(k, candidates));
           continue;
         }
+        value_spans.emplace_back(std::string(k), node.source());
+        if (const toml::table* ref = node.as_table(); ref && (ps->kind != ValueKind::kStringMap || ref->contains("secret"))) {
+          if (auto secret = SecretReference(k, *ref, *ps)) {
+            r.properties.push_back({std::string(k), Value(std::string()), {node.source().begin.line, node.source().begin.column}, *secret});
+            if (ps->reboot == RebootEffect::kRequiresReboot) r.reboot_properties.emplace_back(k);
+          }
+          continue;
+        }
         auto value = Convert(node, ps->kind);
         if (!value) {
           Error(At(node), "property '" + std::string(k) + "' must be " + KindName(ps->kind) + ", got " +
@@ -344,6 +354,13 @@ class PolicyReader {
       }
     }
     if (r.id.empty() && !t.contains("id")) Error(r.where, "resource is missing required key 'id'");
+    // A value from a secret reference is sensitive whatever `sensitive` says.
+    for (const auto& p : r.properties)
+      if (!p.secret.empty() && !r.IsSensitive(p.name)) r.sensitive.push_back(p.name);
+    // Diagnostics quote source lines; a sensitive value's text never appears in them.
+    for (const auto& [name, region] : value_spans)
+      if (r.IsSensitive(name))
+        diags_.Redact({path_, region.begin.line, region.begin.column, region.end.line, region.end.column});
 
     if (schema) {
       std::string label = r.id.empty() ? "resource" : "resource '" + r.id + "'";
@@ -374,6 +391,33 @@ class PolicyReader {
   }
 
  private:
+  // `{ secret = "scheme:rest" }`, checked for form only: the value is read when the run starts.
+  std::optional<std::string> SecretReference(std::string_view key, const toml::table& ref, const PropertySchema& ps) {
+    const toml::node* secret = ref.get("secret");
+    if (!secret || ref.size() != 1) {
+      Error(At(ref), "property '" + std::string(key) + "' must be " + KindName(ps.kind) +
+                         " or a secret reference like { secret = \"file:/etc/plumb/secrets/NAME\" }");
+      return std::nullopt;
+    }
+    if (ps.kind != ValueKind::kString) {
+      Error(At(ref), "a secret reference can only give a string property; '" + std::string(key) + "' is " +
+                         KindName(ps.kind));
+      return std::nullopt;
+    }
+    const auto* text = secret->as_string();
+    if (!text) {
+      Error(At(*secret), "'secret' must be a string like \"file:/etc/plumb/secrets/NAME\" or \"env:NAME\", got " +
+                             TomlTypeName(*secret));
+      return std::nullopt;
+    }
+    std::string problem = CheckSecretReference(text->get());
+    if (!problem.empty()) {
+      Error(At(*secret), problem);
+      return std::nullopt;
+    }
+    return text->get();
+  }
+
   std::string path_;
   const SchemaLookup& schemas_;
   Diagnostics& diags_;

@@ -41,6 +41,10 @@ struct Property {
   std::string name;
   Value value;
   Position at;
+  /// A secret reference ("file:/etc/plumb/secrets/db", "env:NAME", "dpapi:C:\\...") when the
+  /// value comes from outside the repository: then `value` is an empty string until the run
+  /// resolves it, and the property is sensitive. Only references are ever stored or cached.
+  std::string secret;
 };
 
 struct ResourceSpec {

@@ -22,7 +22,15 @@ bool Executor::Prepare(Diagnostics& diags) {
   for (VertexId v = 0; v < graph_.size(); ++v) {
     if (!graph_.IsResource(v) || !Applies(v)) continue;
     const ResourceSpec& spec = graph_.SpecOf(v);
-    auto r = types_.Instantiate(spec, graph_.PolicyOf(v), backends_);
+    // Secret values exist only here, in the resource built from them: never in the repository,
+    // the snapshot or a report. A secret that cannot be read fails this resource alone.
+    auto resolved = ResolveSecrets(spec);
+    if (!resolved) {
+      state_[v].stage = Stage::kUnusable;
+      state_[v].unusable = resolved.error().message;
+      continue;
+    }
+    auto r = types_.Instantiate(*resolved ? **resolved : spec, graph_.PolicyOf(v), backends_);
     if (!r) {
       diags.Error(spec.where, "resource '" + spec.id + "': " + r.error().message);
       ok = false;
@@ -32,6 +40,20 @@ bool Executor::Prepare(Diagnostics& diags) {
     state_[v].stage = Stage::kReady;
   }
   return ok;
+}
+
+Result<std::optional<ResourceSpec>> Executor::ResolveSecrets(const ResourceSpec& spec) {
+  std::optional<ResourceSpec> out;
+  for (size_t i = 0; i < spec.properties.size(); ++i) {
+    const Property& p = spec.properties[i];
+    if (p.secret.empty()) continue;
+    if (!backends_.secrets) return Error{ErrorKind::kUnsupported, "secret '" + p.secret + "': no secret store"};
+    auto value = backends_.secrets->Read(p.secret);
+    if (!value) return value.error();
+    if (!out) out = spec;
+    out->properties[i].value = std::move(*value);
+  }
+  return out;
 }
 
 namespace {
@@ -105,6 +127,11 @@ ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
   std::vector<std::string> would_change;
   if (!CheckDependencies(v, options, result, would_change)) return result;
   VertexState& state = state_[v];
+  if (state.stage == Stage::kUnusable) {
+    result.outcome = Outcome::kFailed;
+    result.message = state.unusable;
+    return result;
+  }
   if (!state.waits_for.empty()) {
     // Testing it now would only measure the state before the reboot it is ordered after.
     result.outcome = Outcome::kPendingReboot;

@@ -61,6 +61,7 @@ class Executor {
   enum class Stage {
     kNotApplicable,  ///< its policy does not apply to this node, or it is a barrier
     kReady,          ///< instantiated, not run yet
+    kUnusable,       ///< could not be instantiated (a secret it needs is missing): fails when run
     kFinished,       ///< ran (or was skipped) in this run; `outcome` says how
   };
   /// Everything the run knows of one vertex.
@@ -72,9 +73,12 @@ class Executor {
     std::string arms;                      ///< the cause it arms its barrier with; "" = none
     NeedState arm_state = NeedState::kArmed;
     std::string waits_for;                 ///< the barrier it waits for; "" = none
+    std::string unusable;                  ///< why it could not be instantiated (kUnusable)
   };
 
   ResourceResult RunOne(VertexId v, const RunOptions& options);
+  /// `spec` with every secret reference replaced by its value; nullopt when it has none.
+  Result<std::optional<ResourceSpec>> ResolveSecrets(const ResourceSpec& spec);
   /// Orders the vertex after what it waits for; false (with the result filled) when a failed
   /// dependency skips it. `would_change` gets the enforce-mode dependencies not converged yet.
   bool CheckDependencies(VertexId v, const RunOptions& options, ResourceResult& result,

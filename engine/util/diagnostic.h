@@ -37,6 +37,13 @@ class SourceFiles {
   std::map<std::string, std::shared_ptr<const std::string>> files_;
 };
 
+/// A stretch of a file whose text is never shown: a sensitive property's value. Lines and columns
+/// are 1-based like SourceLocation; the end column is exclusive.
+struct Span {
+  std::string path;
+  uint32_t line = 0, column = 0, end_line = 0, end_column = 0;
+};
+
 /// Collects every diagnostic of a run so that all problems are reported, not only the first.
 class Diagnostics {
  public:
@@ -50,13 +57,18 @@ class Diagnostics {
   /// Sorted by path, line, column; stable for equal locations.
   std::vector<Diagnostic> Sorted() const;
   const std::vector<Diagnostic>& All() const { return list_; }
+  /// Marks text that Render must show as "<redacted>" when it quotes a line.
+  void Redact(Span span) { redacted_.push_back(std::move(span)); }
+  const std::vector<Span>& redacted() const { return redacted_; }
 
  private:
   std::vector<Diagnostic> list_;
+  std::vector<Span> redacted_;
   size_t errors_ = 0;
 };
 
 /// "path:line:col: message\n  line | source\n       | ^\n" — the form editors and CI annotate.
-std::string Render(const Diagnostic& d, const SourceFiles& sources);
+/// Text inside a `redacted` span is replaced by "<redacted>" in the quoted line.
+std::string Render(const Diagnostic& d, const SourceFiles& sources, const std::vector<Span>& redacted = {});
 
 }  // namespace plumb

@@ -175,3 +175,95 @@ TEST_F(Boundaries, ASourceLinkOutOfThePolicyFolderIsNeverRead) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+// Secrets from outside the repository: only the reference is ever stored; the value reaches
+// the managed file and nothing else.
+class Secrets : public ::testing::Test {
+ protected:
+  Secrets() {
+    fs::create_directories(dir_ / "root/etc");
+    fs::create_directories(dir_ / "policies");
+    fs::create_directories(dir_ / "secrets");
+    ::chmod((dir_ / "secrets").c_str(), 0700);
+    WriteText(dir_ / "secrets/db", "hunter2-s3cr3t\n");
+    ::chmod((dir_ / "secrets/db").c_str(), 0600);
+  }
+  void Policy(const std::string& value) {
+    WriteText(dir_ / "policies/app.toml",
+              "[policy]\nid = \"app\"\n\n[[resource]]\nid = \"password\"\ntype = \"kv\"\npath = \"/etc/app.conf\"\n"
+              "key = \"password\"\nvalue = " + value + "\n\n[[resource]]\nid = \"motd\"\ntype = \"file\"\n"
+              "path = \"/etc/motd\"\ncontent = \"hello\\n\"\n");
+    for (const auto& e : fs::recursive_directory_iterator(dir_ / "policies"))
+      fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::hours(1));
+  }
+  std::vector<std::string> Sandboxed(std::vector<std::string> args) {
+    args.insert(args.end(), {"--root", dir_ / "root", "--state-dir", dir_ / "state"});
+    return args;
+  }
+  // Every file plumb wrote outside the managed root, concatenated.
+  std::string EverythingPlumbWrote() {
+    std::string all;
+    for (const auto& e : fs::recursive_directory_iterator(dir_.path()))
+      if (e.is_regular_file() && e.path().string().find("/root/") == std::string::npos &&
+          e.path().string().find("/secrets/") == std::string::npos)
+        all += ReadText(e.path().string());
+    return all;
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(Secrets, AFileSecretReachesTheManagedFileAndNothingElse) {
+  Policy("{ secret = \"file:" + dir_ / "secrets/db" + "\" }");
+  RunResult r = RunPlumb(Sandboxed({"apply", dir_ / "policies", "--json", dir_ / "r.json", "--history"}));
+  ASSERT_EQ(r.code, 5) << r.err;
+  EXPECT_EQ(ReadText(dir_ / "root/etc/app.conf"), "password = hunter2-s3cr3t\n");
+  RunResult again = RunPlumb(Sandboxed({"test", dir_ / "policies", "--json", dir_ / "r2.json"}));  // from the snapshot
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_TRUE(fs::exists(dir_ / "state/cache"));
+  for (const std::string& text : {r.out, r.err, again.out, again.err, EverythingPlumbWrote()})
+    EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+}
+
+TEST_F(Secrets, AMissingSecretFailsItsResourceAndTheRestRuns) {
+  Policy("{ secret = \"env:PLUMB_TEST_NO_SUCH_SECRET\" }");
+  ::unsetenv("PLUMB_TEST_NO_SUCH_SECRET");
+  RunResult r = RunPlumb(Sandboxed({"apply", dir_ / "policies"}));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("failed   app/password  secret 'env:PLUMB_TEST_NO_SUCH_SECRET': the environment variable is not set"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(ReadText(dir_ / "root/etc/motd"), "hello\n");
+  ::setenv("PLUMB_TEST_NO_SUCH_SECRET", "from-the-env", 1);
+  EXPECT_EQ(RunPlumb(Sandboxed({"apply", dir_ / "policies"})).code, 5);
+  ::unsetenv("PLUMB_TEST_NO_SUCH_SECRET");
+  EXPECT_EQ(ReadText(dir_ / "root/etc/app.conf"), "password = from-the-env\n");
+}
+
+TEST_F(Secrets, ASecretFileOthersCanWriteIsRefused) {
+  ::chmod((dir_ / "secrets/db").c_str(), 0666);
+  Policy("{ secret = \"file:" + dir_ / "secrets/db" + "\" }");
+  RunResult r = RunPlumb(Sandboxed({"apply", dir_ / "policies"}));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("secret 'file:" + dir_ / "secrets/db" + "': '" + dir_ / "secrets/db" + "' has owner uid " +
+                       std::to_string(::geteuid()) + " and mode 0666, so another user could change it"),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(dir_ / "root/etc/app.conf"));
+}
+
+TEST_F(Secrets, InlineSensitiveValuesAreNeverSnapshotted) {
+  Policy("\"hunter2-inline\"\nsensitive = [\"value\"]");
+  ASSERT_EQ(RunPlumb(Sandboxed({"apply", dir_ / "policies"})).code, 5);
+  ASSERT_EQ(RunPlumb(Sandboxed({"test", dir_ / "policies"})).code, 0);
+  EXPECT_TRUE(!fs::exists(dir_ / "state/cache") || fs::is_empty(dir_ / "state/cache"));
+  std::string state;
+  for (const auto& e : fs::recursive_directory_iterator(dir_ / "state"))
+    if (e.is_regular_file()) state += ReadText(e.path().string());
+  EXPECT_EQ(state.find("hunter2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace plumb

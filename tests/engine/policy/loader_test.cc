@@ -284,7 +284,53 @@ INSTANTIATE_TEST_SUITE_P(
         MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = \"x\"\nreboot = \"always\"\n",
                     "7:10: 'reboot' must be one of 'auto', 'required', 'never'; got 'always'"},
         MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = \"x\"\nrequires_clean_boot = 1\n",
-                    "7:23: 'requires_clean_boot' must be true or false, got an integer"}));
+                    "7:23: 'requires_clean_boot' must be true or false, got an integer"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = { secret = \"vault:db\" }\n",
+                    "6:18: secret reference 'vault:db' must start with 'file:', 'env:' or 'dpapi:'"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = { secret = \"file:db\" }\n",
+                    "6:18: secret reference 'file:db' must name an absolute path"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = { secret = \"env:1-x\" }\n",
+                    "6:18: secret reference 'env:1-x' must name an environment variable (letters, digits and '_')"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = { secret = 1 }\n",
+                    "6:18: 'secret' must be a string like \"file:/etc/plumb/secrets/NAME\" or \"env:NAME\", got an integer"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = { file = \"/x\" }\n",
+                    "6:7: property 'set' must be a string or a secret reference like { secret = "
+                    "\"file:/etc/plumb/secrets/NAME\" }"},
+        MessageCase{"[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"exec\"\nset = \"x\"\n"
+                    "timeout = { secret = \"env:T\" }\n",
+                    "7:11: a secret reference can only give a string property; 'timeout' is an integer"}));
+
+TEST(LoaderSecrets, AReferenceIsKeptAndItsPropertyIsSensitive) {
+  TypeRegistry types(Platforms::kLinux);
+  RegisterBuiltinTypes(types);
+  Diagnostics diags;
+  auto p = LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"kv\"\npath = \"/etc/a\"\nkey = \"k\"\n"
+                      "value = { secret = \"env:DB_PASSWORD\" }\n",
+                      "p.toml", types, diags);
+  ASSERT_TRUE(p) << (diags.All().empty() ? "" : diags.All().front().message);
+  const ResourceSpec& r = p->resources.front();
+  ASSERT_NE(r.Find("value"), nullptr);
+  EXPECT_EQ(r.Find("value")->secret, "env:DB_PASSWORD");
+  EXPECT_EQ(std::get<std::string>(r.Find("value")->value), "");
+  EXPECT_TRUE(r.IsSensitive("value"));
+}
+
+// A diagnostic quotes its source line; a sensitive value on that line is never shown.
+TEST(LoaderSecrets, QuotedLinesNeverShowASensitiveValue) {
+  TypeRegistry types(Platforms::kLinux);
+  RegisterBuiltinTypes(types);
+  Diagnostics diags;
+  std::string text = "[policy]\nid = \"p\"\n[[resource]]\nid = \"r\"\ntype = \"kv\"\npath = \"/etc/a\"\nkey = \"k\"\n"
+                     "value = 918273645\nsensitive = [\"value\"]\n";
+  LoadPolicy(text, "p.toml", types, diags);
+  ASSERT_EQ(diags.ErrorCount(), 1u);
+  SourceFiles sources;
+  sources.Add("p.toml", std::make_shared<const std::string>(text));
+  EXPECT_EQ(Render(diags.All().front(), sources, diags.redacted()),
+            "p.toml:8:9: property 'value' must be a string, got an integer\n"
+            " 8 | value = <redacted>\n"
+            "   |         ^\n");
+}
 
 TEST(AgentSettingsMessages, Verbatim) {
   Diagnostics diags;
