@@ -46,7 +46,7 @@ class FileResource : public Resource {
 
   Result<Observation> Test() override {
     Observation obs;
-    auto file = b_.fs.Load(path_);
+    auto file = b_.fs.Load(path_, ReadLimit());
     if (!file) return file.error();
     const FileInfo& info = file->info;
     if (ensure_ == Ensure::kAbsent) {
@@ -70,7 +70,11 @@ class FileResource : public Resource {
       if (content_) obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_), "not a file"));
       return obs;
     }
-    if (content_ && file->bytes != *content_) {
+    if (content_ && !file->complete) {
+      // Larger than the content could be: different, and not worth reading (or able to be read).
+      obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_),
+                                                 "(" + std::to_string(info.size) + " bytes, larger than the content; not read)"));
+    } else if (content_ && file->bytes != *content_) {
       obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_), Fingerprint(file->bytes)));
       obs.diff = UnifiedDiff(file->bytes, *content_, {.from_label = policy_path_ + " (actual)", .to_label = policy_path_});
     }
@@ -79,11 +83,11 @@ class FileResource : public Resource {
   }
 
   Status Set(const Observation&) override {
-    auto file = b_.fs.Load(path_);
+    auto file = b_.fs.Load(path_, ReadLimit());
     if (!file) return file.error();
     const FileInfo* info = &file->info;
     if (ensure_ == Ensure::kAbsent) return info->kind == FileKind::kMissing ? OkStatus() : b_.fs.RemoveFile(path_);
-    bool rewrite = info->kind != FileKind::kRegular || (content_ && file->bytes != *content_);
+    bool rewrite = info->kind != FileKind::kRegular || (content_ && (!file->complete || file->bytes != *content_));
     if (rewrite) {
       FileAttributes a{attrs_.mode, attrs_.uid, attrs_.gid};
       if (info->kind == FileKind::kRegular) {
@@ -98,6 +102,9 @@ class FileResource : public Resource {
   }
 
  private:
+  // Only content is ever compared, and a file larger than the content cannot be equal to it.
+  uint64_t ReadLimit() const { return content_ && ensure_ == Ensure::kPresent ? content_->size() : 0; }
+
   std::string policy_path_;
   std::string path_;
   Ensure ensure_;

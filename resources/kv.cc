@@ -144,13 +144,9 @@ class KvResource : public Resource {
 
   Result<Observation> Test() override {
     Observation obs;
-    auto file = b_.fs.Load(path_);
+    auto file = Read();
     if (!file) return file.error();
-    if (file->info.kind == FileKind::kMissing) {
-      obs.note = "file does not exist";
-    } else if (file->info.kind != FileKind::kRegular) {
-      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(file->info.kind) + ", expected a file"};
-    }
+    if (file->info.kind == FileKind::kMissing) obs.note = "file does not exist";
     KvScan scan = ScanKv(file->bytes, key_, format_);
     if (!value_) {
       if (!scan.values.empty())
@@ -168,11 +164,9 @@ class KvResource : public Resource {
   }
 
   Status Set(const Observation&) override {
-    auto file = b_.fs.Load(path_);
+    auto file = Read();
     if (!file) return file.error();
     const FileInfo& info = file->info;
-    if (info.kind != FileKind::kRegular && info.kind != FileKind::kMissing)
-      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(info.kind) + ", expected a file"};
     std::string& text = file->bytes;
     FileAttributes attrs;
     if (info.kind == FileKind::kRegular) attrs = {info.mode, info.uid, info.gid};
@@ -182,6 +176,19 @@ class KvResource : public Resource {
   }
 
  private:
+  // The file as a whole (missing is fine): a link, a special file or one too large to be a
+  // configuration file is an error, never read or written through.
+  Result<FileContent> Read() {
+    auto file = b_.fs.Load(path_);
+    if (!file) return file.error();
+    if (file->info.kind != FileKind::kRegular && file->info.kind != FileKind::kMissing)
+      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(file->info.kind) + ", expected a file"};
+    if (!file->complete)
+      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is " + std::to_string(file->info.size >> 20) +
+                                                 " MiB; kv edits files of up to " + std::to_string(kMaxLoadBytes >> 20) + " MiB"};
+    return file;
+  }
+
   std::string policy_path_;
   std::string path_;
   std::string key_;

@@ -48,7 +48,8 @@ class FaultInjectingFileSystem : public FileSystem {
   FaultInjectingFileSystem(FileSystem& inner, FaultPlan& plan) : inner_(inner), plan_(plan) {}
 
   Result<FileInfo> Stat(const std::string& path) override { return inner_.Stat(path); }
-  Result<FileContent> Load(const std::string& path) override { return inner_.Load(path); }
+  using FileSystem::Load;
+  Result<FileContent> Load(const std::string& path, uint64_t max_bytes) override { return inner_.Load(path, max_bytes); }
   Result<std::string> ReadLink(const std::string& path) override { return inner_.ReadLink(path); }
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) override;
   Status MakeDirectory(const std::string& path, const FileAttributes& attrs) override;

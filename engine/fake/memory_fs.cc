@@ -40,11 +40,13 @@ Result<FileInfo> MemoryFileSystem::Stat(const std::string& path) {
   return it->second.info;
 }
 
-Result<FileContent> MemoryFileSystem::Load(const std::string& path) {
+Result<FileContent> MemoryFileSystem::Load(const std::string& path, uint64_t max_bytes) {
   if (auto fail = failing_reads_.find(path); fail != failing_reads_.end()) return fail->second;
   auto it = entries_.find(path);
   if (it == entries_.end()) return FileContent{};
-  return FileContent{it->second.info, it->second.info.kind == FileKind::kRegular ? it->second.bytes : ""};
+  if (it->second.info.kind != FileKind::kRegular) return FileContent{it->second.info, ""};
+  if (it->second.info.size > max_bytes) return FileContent{it->second.info, "", false};
+  return FileContent{it->second.info, it->second.bytes};
 }
 
 Result<std::string> MemoryFileSystem::ReadLink(const std::string& path) {

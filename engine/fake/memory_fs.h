@@ -18,7 +18,8 @@ class MemoryFileSystem : public FileSystem {
   MemoryFileSystem();
 
   Result<FileInfo> Stat(const std::string& path) override;
-  Result<FileContent> Load(const std::string& path) override;
+  using FileSystem::Load;
+  Result<FileContent> Load(const std::string& path, uint64_t max_bytes) override;
   Result<std::string> ReadLink(const std::string& path) override;
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) override;
   Status MakeDirectory(const std::string& path, const FileAttributes& attrs) override;

@@ -39,8 +39,13 @@ struct FileInfo {
 
 struct FileContent {
   FileInfo info;
-  std::string bytes;  ///< empty unless info.kind is kRegular
+  std::string bytes;     ///< empty unless info.kind is kRegular and the file was read
+  bool complete = true;  ///< false: a regular file larger than Load's limit, left unread (bytes empty)
 };
+
+/// What Load reads at most unless told otherwise: no configuration file plumb edits comes near
+/// it, and a 1 TiB sparse file at a managed path must not be read into memory.
+constexpr uint64_t kMaxLoadBytes = 64ull << 20;
 
 /// Attributes for a new file or directory; unset fields keep what the replaced file had, or the
 /// defaults (0644 / 0755, the current user) when there was none.
@@ -72,9 +77,11 @@ class FileSystem {
   virtual ~FileSystem() = default;
   /// lstat; a missing path is kind kMissing, not an error.
   virtual Result<FileInfo> Stat(const std::string& path) = 0;
-  /// The file's metadata (as Stat) and, when it is a regular file, its bytes — in one pass, since
-  /// testing thousands of files is bounded by system calls.
-  virtual Result<FileContent> Load(const std::string& path) = 0;
+  /// The file's metadata (as Stat) and, when it is a regular file of at most `max_bytes`, its
+  /// bytes — in one pass, since testing thousands of files is bounded by system calls. A larger
+  /// file is not read (complete = false).
+  virtual Result<FileContent> Load(const std::string& path, uint64_t max_bytes) = 0;
+  Result<FileContent> Load(const std::string& path) { return Load(path, kMaxLoadBytes); }
   virtual Result<std::string> ReadLink(const std::string& path) = 0;
   /// Starts replacing `path` (see AtomicFile); `attrs` apply to the new file.
   virtual Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) = 0;

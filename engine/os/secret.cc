@@ -8,6 +8,8 @@
 namespace plumb {
 namespace {
 
+constexpr uint64_t kMaxSecretBytes = 1 << 20;
+
 bool IsAbsolute(std::string_view path) {
   if (!path.empty() && (path[0] == '/' || path[0] == '\\')) return true;
   return path.size() >= 3 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':' &&
@@ -37,11 +39,12 @@ class SystemSecretStore : public SecretStore {
     }
     // The file decides what plumb writes as root: the StrictModes rule of the state folder.
     if (auto st = CheckTrusted(rest, TrustScope::kPathOnly); !st) return fail(st.error().kind, st.error().message);
-    auto file = fs_.Load(rest);
+    auto file = fs_.Load(rest, kMaxSecretBytes);
     if (!file) return fail(file.error().kind, file.error().message);
     if (file->info.kind == FileKind::kMissing) return fail(ErrorKind::kNotFound, "'" + rest + "' does not exist");
     if (file->info.kind != FileKind::kRegular)
       return fail(ErrorKind::kInvalidInput, "'" + rest + "' is a " + ToString(file->info.kind) + ", not a file");
+    if (!file->complete) return fail(ErrorKind::kInvalidInput, "'" + rest + "' is larger than 1 MiB, which no secret is");
     std::string value = std::move(file->bytes);
     if (scheme == "dpapi") {
       auto plain = UnprotectSecret(value);

@@ -172,3 +172,49 @@ TEST_F(FileTest, KvResourceOnARealFile) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+// A 1 TiB sparse file at a managed path: compared by size, never read into memory, replaced.
+TEST_F(FileTest, AHugeSparseFileIsNeverReadWhole) {
+  std::string path = In("etc/motd");
+  WriteText(path, "");
+  ASSERT_EQ(::truncate(path.c_str(), 1ll << 40), 0);
+  auto r = Make("file", "path = \"/etc/motd\"\ncontent = \"hello\\n\"\n");
+  auto obs = r->Test();
+  ASSERT_TRUE(obs.ok()) << obs.error().message;
+  ASSERT_EQ(obs->drift.size(), 1u);
+  EXPECT_EQ(DescribeDrift(obs->drift[0]),
+            "content: expected 'sha256:5891b5b522d5 (6 bytes)', actual '(1099511627776 bytes, larger than the content; "
+            "not read)'");
+  EXPECT_TRUE(testing::Converge(*r).compliant());
+  EXPECT_EQ(ReadText(path), "hello\n");
+  // Attributes alone never need the content.
+  ASSERT_EQ(::truncate(path.c_str(), 1ll << 40), 0);
+  auto attrs = Make("file", "path = \"/etc/motd\"\nmode = \"0600\"\n");
+  EXPECT_TRUE(testing::Converge(*attrs).compliant());
+  EXPECT_EQ(fs::file_size(path), 1ull << 40);
+}
+
+}  // namespace
+}  // namespace plumb
+
+namespace plumb {
+namespace {
+
+class KvLimits : public testing::ResourceFixture {};
+
+TEST_F(KvLimits, AFileTooLargeForAConfigurationFileIsAnError) {
+  std::string path = In("etc/sysctl.conf");
+  WriteText(path, "");
+  ASSERT_EQ(::truncate(path.c_str(), 1ll << 40), 0);
+  auto r = Make("kv", "path = \"/etc/sysctl.conf\"\nkey = \"vm.swappiness\"\nvalue = \"10\"\n");
+  auto obs = r->Test();
+  ASSERT_FALSE(obs.ok());
+  EXPECT_EQ(obs.error().message, "'/etc/sysctl.conf' is 1048576 MiB; kv edits files of up to 64 MiB");
+  EXPECT_EQ(fs::file_size(path), 1ull << 40);
+}
+
+}  // namespace
+}  // namespace plumb

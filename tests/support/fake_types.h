@@ -39,7 +39,8 @@ TypeInfo FakeType(FakeWorld& world);
 class NullFileSystem : public FileSystem {
  public:
   Result<FileInfo> Stat(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
-  Result<FileContent> Load(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
+  using FileSystem::Load;
+  Result<FileContent> Load(const std::string&, uint64_t) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
   Result<std::string> ReadLink(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string&, const FileAttributes&) override {
     return Error{ErrorKind::kInternal, "unexpected file system call"};

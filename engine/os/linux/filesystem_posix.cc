@@ -2,7 +2,9 @@
 // handle (dir_handle.h) and acts relative to it with *at() calls and O_NOFOLLOW, so a link that
 // appears after the check cannot redirect it; replacement is atomic and durable.
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -122,7 +124,8 @@ class PosixFileSystem : public FileSystem {
     return Info(st);
   }
 
-  Result<FileContent> Load(const std::string& path) override {
+  using FileSystem::Load;
+  Result<FileContent> Load(const std::string& path, uint64_t max_bytes) override {
     auto parent = OpenParent(path);
     if (!parent) return parent.Is(ErrorKind::kNotFound) ? Result<FileContent>(FileContent{}) : parent.error();
     // O_NOFOLLOW: a link at the path is reported as a link, never read through. O_NONBLOCK: a
@@ -142,8 +145,13 @@ class PosixFileSystem : public FileSystem {
     FileContent result;
     result.info = Info(st);
     if (!S_ISREG(st.st_mode)) return result;
+    if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+      result.complete = false;
+      return result;
+    }
     // One byte more than the size: a short read of a regular file means end of file, so the
-    // common case costs a single read call; a file that grew keeps being read to its end.
+    // common case costs a single read call; a file that grew keeps being read to its end, or
+    // to one byte past the limit.
     std::string out;
     out.resize(static_cast<size_t>(st.st_size) + 1);
     size_t got = 0;
@@ -155,7 +163,11 @@ class PosixFileSystem : public FileSystem {
       }
       got += static_cast<size_t>(n);
       if (n == 0 || got < out.size()) break;
-      out.resize(out.size() + 4096);
+      if (got > max_bytes) {
+        result.complete = false;
+        return result;
+      }
+      out.resize(std::min<uint64_t>(out.size() + 4096, max_bytes < UINT64_MAX ? max_bytes + 1 : max_bytes));
     }
     out.resize(got);
     result.bytes = std::move(out);

@@ -77,11 +77,16 @@ class Win32FileSystem : public FileSystem {
     return Info(a);
   }
 
-  Result<FileContent> Load(const std::string& path) override {
+  using FileSystem::Load;
+  Result<FileContent> Load(const std::string& path, uint64_t max_bytes) override {
     auto info = Stat(path);
     if (!info) return info.error();
     FileContent out{*info, {}};
     if (info->kind != FileKind::kRegular) return out;
+    if (info->size > max_bytes) {
+      out.complete = false;
+      return out;
+    }
     UniqueHandle h(::CreateFileW(Wide(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                                  nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
     if (!h.valid()) return Failure("open", path);
