@@ -47,6 +47,7 @@ class TypeRegistry : public SchemaLookup {
  public:
   /// `here` is the platform this process runs on; types for other platforms still validate.
   explicit TypeRegistry(Platforms here) : here_(here) {}
+  Platforms here() const { return here_; }
 
   void Add(TypeInfo info);
   const TypeInfo* Find(std::string_view type) const;

@@ -29,7 +29,7 @@ constexpr int kMaxLinks = 40;
 
 }  // namespace
 
-RootPath::RootPath(std::string root, FileSystem& fs) : root_(std::move(root)), fs_(fs) {
+RootPath::RootPath(std::string root, FileSystem& fs, HostPaths host) : root_(std::move(root)), fs_(fs), host_(host) {
   while (!root_.empty() && root_.back() == '/') root_.pop_back();
 }
 
@@ -37,6 +37,9 @@ Result<std::string> RootPath::Resolve(std::string_view policy_path) const {
   // A Windows path names its drive: "C:\\x" or "C:/x". Under a root the drive is a folder of it.
   std::string drive;
   if (IsDrivePath(policy_path)) drive = std::string(1, policy_path[0]) + ":";
+  if (!drive.empty() && !confined() && host_ == HostPaths::kPosix)
+    return Error{ErrorKind::kInvalidInput, "path '" + std::string(policy_path) +
+                                               "' is a Windows path (drive " + drive + "); this node does not have drives"};
   if (drive.empty() && (policy_path.empty() || policy_path[0] != '/'))
     return Error{ErrorKind::kInvalidInput, "path '" + std::string(policy_path) + "' is not absolute"};
   std::string base = drive.empty() ? root_ : confined() ? root_ + "/" + drive.substr(0, 1) : drive;

@@ -14,10 +14,15 @@
 
 namespace plumb {
 
+/// The path syntax of the host plumb runs on: a drive path ("C:/x") names a file only on Windows.
+enum class HostPaths { kPosix, kWindows };
+
 class RootPath {
  public:
   /// `root` "" or "/" means the real root: paths are only normalised, links left to the kernel.
-  RootPath(std::string root, FileSystem& fs);
+  /// On a POSIX host a drive path is an error unless a root is given (an offline Windows image,
+  /// whose drive C is the folder ROOT/C).
+  RootPath(std::string root, FileSystem& fs, HostPaths host = HostPaths::kPosix);
 
   Result<std::string> Resolve(std::string_view policy_path) const;
   const std::string& root() const { return root_; }
@@ -26,6 +31,7 @@ class RootPath {
  private:
   std::string root_;  ///< without trailing '/', "" for the real root
   FileSystem& fs_;
+  HostPaths host_;
   /// Host folders already seen not to be links: thousands of resources share a few folders,
   /// and resolution happens once per resource before anything runs.
   mutable std::unordered_set<std::string> plain_dirs_;

@@ -125,7 +125,8 @@ void Session::LoadFacts() {
 }
 
 bool Session::Prepare() {
-  root_ = std::make_unique<RootPath>(HostRoot(opt_.root), *fs_);
+  root_ = std::make_unique<RootPath>(HostRoot(opt_.root), *fs_,
+                                     types_.here() == Platforms::kWindows ? HostPaths::kWindows : HostPaths::kPosix);
   secrets_ = MakeSecretStore(*fs_);
   backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get(), cluster_.get(),
                             events_.get(), secrets_.get()});

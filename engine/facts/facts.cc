@@ -1,5 +1,7 @@
 #include "engine/facts/facts.h"
 
+#include <cctype>
+#include <cstdio>
 #include <sstream>
 #include "engine/util/toml.h"
 
@@ -50,7 +52,7 @@ bool Flatten(const toml::table& table, const std::string& prefix, const std::str
 bool Facts::MergeToml(const std::string& text, const std::string& path, Diagnostics& diags) {
   toml::table table;
   try {
-    table = toml::parse(text, path);
+    table = ParseToml(text, path);
   } catch (const toml::parse_error& e) {
     auto src = e.source().begin;
     diags.Error({path, src.line, src.column}, std::string(e.description()));
@@ -70,27 +72,80 @@ Status Facts::MergeToml(const std::string& text, const std::string& path) {
                                              std::to_string(d.where.column) + ": " + d.message};
 }
 
+namespace {
+
+// A basic string with every character TOML cannot hold raw escaped; a literal string when none
+// needs it (what toml++ writes, and easier to read).
+std::string TomlString(const std::string& s) {
+  bool literal = true;
+  for (unsigned char c : s) literal = literal && c != '\'' && (c >= 0x20 || c == '\t') && c != 0x7F;
+  if (literal) return "'" + s + "'";
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04X", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string TomlKey(const std::string& k) {
+  bool bare = !k.empty();
+  for (unsigned char c : k) bare = bare && (std::isalnum(c) || c == '_' || c == '-');
+  if (bare) return k;
+  std::string quoted = TomlString(k);
+  return quoted[0] == '\'' ? "\"" + quoted.substr(1, quoted.size() - 2) + "\"" : quoted;
+}
+
+struct FactTable {
+  std::map<std::string, FactValue> values;
+  std::map<std::string, FactTable> tables;
+};
+
+void WriteTable(const FactTable& t, const std::string& name, std::string& out) {
+  if (!t.values.empty()) {
+    if (!name.empty()) out += std::string(out.empty() ? "" : "\n") + "[" + name + "]\n";
+    for (const auto& [k, v] : t.values) {
+      out += TomlKey(k) + " = ";
+      if (const auto* s = std::get_if<std::string>(&v)) out += TomlString(*s);
+      else if (const auto* b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
+      else out += std::to_string(std::get<int64_t>(v));
+      out += "\n";
+    }
+  }
+  for (const auto& [k, child] : t.tables) WriteTable(child, name.empty() ? TomlKey(k) : name + "." + TomlKey(k), out);
+}
+
+}  // namespace
+
+// Written by hand rather than with toml++'s printer, which in 3.3 writes keys with control
+// characters and strings holding three quotes in forms that do not read back.
 std::string Facts::ToToml() const {
-  toml::table root;
+  FactTable root;
   for (const auto& [key, value] : values_) {
-    toml::table* t = &root;
+    FactTable* t = &root;
     size_t start = 0;
     for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
-      std::string part = key.substr(start, dot - start);
-      auto* child = (*t)[part].as_table();
-      if (!child) {
-        t->insert_or_assign(part, toml::table{});
-        child = (*t)[part].as_table();
-      }
-      t = child;
+      t = &t->tables[key.substr(start, dot - start)];
       start = dot + 1;
     }
-    std::string leaf = key.substr(start);
-    std::visit([&](const auto& v) { t->insert_or_assign(leaf, v); }, value);
+    t->values[key.substr(start)] = value;
   }
-  std::ostringstream out;
-  out << root << "\n";
-  return out.str();
+  std::string out;
+  WriteTable(root, "", out);
+  return out;
 }
 
 }  // namespace plumb

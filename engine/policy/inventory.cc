@@ -134,7 +134,7 @@ std::string RenderPlanJson(const FleetPlan& plan) {
   nlohmann::ordered_json unused = nlohmann::ordered_json::array();
   for (const Policy* p : plan.unused) unused.push_back(p->id);
   doc["unused_policies"] = unused;
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace plumb

@@ -433,7 +433,7 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
                                  Diagnostics& diags) {
   toml::table doc;
   try {
-    doc = toml::parse(text, path);
+    doc = ParseToml(text, path);
   } catch (const toml::parse_error& e) {
     diags.Error(ParseErrorLocation(e, path), "invalid TOML: " + std::string(e.description()));
     return std::nullopt;

@@ -286,7 +286,7 @@ AgentSettings LoadAgentSettings(const std::string& text, const std::string& path
   AgentSettings settings;
   toml::table doc;
   try {
-    doc = toml::parse(text, path);
+    doc = ParseToml(text, path);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
     diags.Error({path, b.line, b.column}, "invalid TOML: " + std::string(e.description()));

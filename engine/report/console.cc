@@ -129,7 +129,8 @@ std::string RenderConsole(const RunReport& report, ConsoleDetail detail) {
   }
   std::string reboot = RebootLine(report);
   for (const auto& w : report.warnings) out += "warning: " + w + "\n";
-  return out + SummaryLine(report) + "\n" + (reboot.empty() ? "" : reboot + "\n");
+  // What commands printed is shown, never acted on by the terminal.
+  return Printable(out + SummaryLine(report) + "\n" + (reboot.empty() ? "" : reboot + "\n"), "\t\n");
 }
 
 }  // namespace plumb

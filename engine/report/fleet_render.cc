@@ -83,7 +83,7 @@ std::string Reboot(const RunHeader& run) {
 
 // A JSON value pretty-printed as a member at `depth` levels of two spaces.
 std::string Nested(const nlohmann::ordered_json& v, size_t depth) {
-  std::string text = v.dump(2), out;
+  std::string text = v.dump(2, ' ', false, nlohmann::json::error_handler_t::replace), out;
   out.reserve(text.size() + text.size() / 8);
   for (char c : text) {
     out += c;

@@ -3,6 +3,7 @@
 #include <tinyxml2.h>
 
 #include "engine/report/formats.h"
+#include "engine/util/strings.h"
 
 namespace plumb {
 namespace {
@@ -104,7 +105,8 @@ std::string RenderJunit(const RunReport& report) {
   SetTally(suites, total);
   tinyxml2::XMLPrinter printer;
   doc.Print(&printer);
-  return printer.CStr();
+  // XML 1.0 cannot hold most control characters even as references (exec output has them).
+  return Printable(printer.CStr(), "\t\n\r");
 }
 
 }  // namespace plumb

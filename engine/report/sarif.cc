@@ -44,7 +44,7 @@ std::string RenderSarif(const Diagnostics& diags, const std::string& base, const
                                                      {"version", version},
                                                      {"rules", rules}}}}},
                               {"results", results}}});
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace plumb

@@ -179,3 +179,48 @@ std::string Plural(size_t n, std::string_view one, std::string_view many) {
 }
 
 }  // namespace plumb
+
+namespace plumb {
+
+std::string Printable(std::string_view text, std::string_view keep) {
+  std::string out;
+  out.reserve(text.size());
+  auto hex = [&](unsigned v, int digits) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    out += digits == 2 ? "\\x" : "\\u";
+    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kDigits[(v >> shift) & 0xF];
+  };
+  for (size_t i = 0; i < text.size();) {
+    unsigned char b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      if ((b < 0x20 || b == 0x7F) && keep.find(static_cast<char>(b)) == std::string_view::npos) hex(b, 2);
+      else out += static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    // A well-formed UTF-8 sequence is kept, but C1 controls (U+0080..U+009F), which terminals
+    // act on, are written out; a malformed byte becomes U+FFFD.
+    size_t n = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 0;
+    bool ok = n > 0 && i + n <= text.size();
+    uint32_t cp = n == 2 ? b & 0x1F : n == 3 ? b & 0x0F : b & 0x07;
+    for (size_t k = 1; ok && k < n; ++k) {
+      unsigned char t = static_cast<unsigned char>(text[i + k]);
+      ok = (t & 0xC0) == 0x80;
+      cp = (cp << 6) | (t & 0x3F);
+    }
+    ok = ok && !(n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) && !(n == 4 && (cp < 0x10000 || cp > 0x10FFFF));
+    if (!ok) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else if (cp <= 0x9F) {
+      hex(cp, 4);
+      i += n;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+}  // namespace plumb

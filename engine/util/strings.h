@@ -41,4 +41,9 @@ std::string Quote(std::string_view s);
 /// Formats a duration in seconds for humans: "0.02s", "1m05s".
 std::string FormatSeconds(double seconds);
 
+/// `text` safe to show on a terminal or put in XML: control characters other than those in
+/// `keep` become "\x1b" (C1 controls "\u009b"), malformed UTF-8 bytes become U+FFFD; everything
+/// else is kept as it is.
+std::string Printable(std::string_view text, std::string_view keep);
+
 }  // namespace plumb

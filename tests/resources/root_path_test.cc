@@ -85,12 +85,16 @@ namespace {
 TEST(DrivePaths, ResolveWithTheirDriveOrUnderTheRootAsAFolder) {
   testing::TempDir dir;
   auto fsys = MakeSystemFileSystem();
-  RootPath host("", *fsys);
+  RootPath host("", *fsys, HostPaths::kWindows);
   EXPECT_EQ(*host.Resolve("C:\\Windows\\System32\\drivers\\etc\\hosts"), "C:/Windows/System32/drivers/etc/hosts");
   EXPECT_EQ(*host.Resolve("d:/data/../app.ini"), "d:/app.ini");
   EXPECT_EQ(host.Resolve("C:\\..\\x").error().message, "path 'C:\\..\\x' escapes the root directory");
   RootPath image(dir.path(), *fsys);
   EXPECT_EQ(*image.Resolve("C:\\Windows\\win.ini"), dir.path() + "/C/Windows/win.ini");
+  // On a Linux node without a root, a drive path names nothing: it would land beside the
+  // working folder.
+  RootPath posix("", *fsys, HostPaths::kPosix);
+  EXPECT_EQ(posix.Resolve("C:/x").error().message, "path 'C:/x' is a Windows path (drive C:); this node does not have drives");
   EXPECT_TRUE(IsDrivePath("C:/x"));
   EXPECT_FALSE(IsDrivePath("C:x"));
   EXPECT_FALSE(IsDrivePath("relative/x"));

@@ -35,7 +35,7 @@ class MemoryRegistry : public RegistryStore {
 
 class RegistryTest : public ::testing::Test {
  protected:
-  RegistryTest() : types_(Platforms::kWindows), root_("", fs_) { RegisterBuiltinTypes(types_); }
+  RegistryTest() : types_(Platforms::kWindows), root_("", fs_, HostPaths::kWindows) { RegisterBuiltinTypes(types_); }
 
   std::unique_ptr<Resource> Make(const std::string& body) {
     Diagnostics diags;

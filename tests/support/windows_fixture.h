@@ -13,7 +13,7 @@ namespace plumb::testing {
 
 class WindowsFixture : public ::testing::Test {
  protected:
-  WindowsFixture() : types_(Platforms::kWindows), root_("", fs_) { RegisterBuiltinTypes(types_); }
+  WindowsFixture() : types_(Platforms::kWindows), root_("", fs_, HostPaths::kWindows) { RegisterBuiltinTypes(types_); }
 
   /// `body` are the resource's keys (without id and type). Fails the test when it is invalid.
   std::unique_ptr<Resource> Make(const std::string& type, const std::string& body) {

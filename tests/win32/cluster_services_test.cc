@@ -18,7 +18,7 @@ class Win32ClusterServicesTest : public ::testing::Test {
  protected:
   Win32ClusterServicesTest()
       : types_(Platforms::kWindows), services_(MakeSystemServices()), cluster_(MakeSystemCluster()),
-        events_(MakeSystemEventLog()), root_("", fs_) {
+        events_(MakeSystemEventLog()), root_("", fs_, HostPaths::kWindows) {
     RegisterBuiltinTypes(types_);
   }
 

@@ -15,7 +15,7 @@ constexpr const char* kKey = "HKCU\\Software\\plumb-test";
 class Win32RegistryTest : public ::testing::Test {
  protected:
   Win32RegistryTest()
-      : types_(Platforms::kWindows), store_(MakeSystemRegistry()), processes_(MakeSystemProcessRunner()), root_("", fs_) {
+      : types_(Platforms::kWindows), store_(MakeSystemRegistry()), processes_(MakeSystemProcessRunner()), root_("", fs_, HostPaths::kWindows) {
     RegisterBuiltinTypes(types_);
   }
 

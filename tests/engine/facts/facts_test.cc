@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/facts/selector.h"
+#include "engine/util/toml.h"
 
 namespace plumb {
 namespace {
@@ -79,6 +80,52 @@ TEST(Selector, ReasonsNameTheFailingCondition) {
   f.Set("version", std::string("6.2"));
   r = Parse({{"version", {std::string(">= 6.3")}}}).Evaluate(f);
   EXPECT_EQ(r.reason, "version is '6.2', not >= 6.3");
+}
+
+}  // namespace
+}  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST(Facts, AwkwardKeysAndValuesReadBack) {
+  Facts f;
+  f.Set("note", std::string("it's '''quoted''' and \"double\" \\ back\nslash\ttab \x01\x7f"));
+  f.Set("odd key\x02", std::string("x"));
+  f.Set("site.rack 4", int64_t{-7});
+  f.Set("empty", std::string());
+  std::string text = f.ToToml();
+  Facts back;
+  ASSERT_TRUE(back.MergeToml(text, "x").ok()) << text;
+  EXPECT_EQ(back.All(), f.All()) << text;
+}
+
+TEST(TomlGuard, CharactersToml33CannotTestForWhitespaceAreRefusedAtTheirPosition) {
+  // toml++ issue 190: a U+00A7 right after a line-ending backslash.
+  try {
+    ParseToml("s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "t.toml");
+    ADD_FAILURE() << "not refused";
+  } catch (const toml::parse_error& e) {
+    EXPECT_EQ(std::string(e.description()),
+              "character U+00A7 right after a line-ending backslash cannot be read by this build's TOML parser; write "
+              "it as \\u00A7");
+    EXPECT_EQ(e.source().begin.line, 2u);
+    EXPECT_EQ(e.source().begin.column, 1u);
+  }
+  try {
+    ParseToml("a = 1\nb = \xc3\xa9\n", "t.toml");
+    ADD_FAILURE() << "not refused";
+  } catch (const toml::parse_error& e) {
+    EXPECT_EQ(std::string(e.description()), "unexpected character U+00E9 outside a quoted string");
+    EXPECT_EQ(e.source().begin.line, 2u);
+    EXPECT_EQ(e.source().begin.column, 5u);
+  }
+  // The same characters inside strings and comments are ordinary text.
+  auto t = ParseToml("# caf\xc3\xa9\na = \"caf\xc3\xa9 \xc2\xa7\" # \xc2\xa7\nb = '\xc2\xa7'\nc = \"\"\"x \\\"\xc2\xa7\n\"\"\"\n"
+                     "d = '''\n\xc2\xa7'''\n",
+                     "t.toml");
+  EXPECT_EQ(t["a"].value_or(std::string()), "caf\xc3\xa9 \xc2\xa7");
+  EXPECT_EQ(t["d"].value_or(std::string()), "\xc2\xa7");
 }
 
 }  // namespace

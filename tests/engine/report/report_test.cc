@@ -152,3 +152,26 @@ TEST(RunReportExit, Precedence) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+// What an exec command printed reaches the reports: terminal escapes and bytes that are not
+// UTF-8 must neither act on the terminal nor make the JUnit file ill-formed.
+TEST(HostileOutput, ControlCharactersAreWrittenOutNotPassedThrough) {
+  RunReport r = Sample(RunKind::kTest);
+  r.resources[2].message = "exit 1: \x1b[31mred\x1b[0m\x07 bad\xff byte \xc2\x9b end";
+  std::string xml = RenderJunit(r);
+  tinyxml2::XMLDocument doc;
+  ASSERT_EQ(doc.Parse(xml.c_str()), tinyxml2::XML_SUCCESS) << xml;
+  EXPECT_NE(xml.find("exit 1: \\x1b[31mred\\x1b[0m\\x07 bad\xEF\xBF\xBD byte \\u009b end"), std::string::npos) << xml;
+  std::string console = RenderConsole(r, ConsoleDetail::kChanges);
+  EXPECT_NE(console.find("exit 1: \\x1b[31mred\\x1b[0m\\x07 bad\xEF\xBF\xBD byte \\u009b end\n"), std::string::npos)
+      << console;
+  EXPECT_EQ(console.find('\x1b'), std::string::npos);
+  auto j = nlohmann::json::parse(RenderJson(r));  // JSON escapes them itself
+  EXPECT_EQ(j["resources"][2]["message"], "exit 1: \x1b[31mred\x1b[0m\x07 bad\xEF\xBF\xBD byte \xc2\x9b end");
+}
+
+}  // namespace
+}  // namespace plumb

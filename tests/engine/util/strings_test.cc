@@ -59,3 +59,15 @@ TEST(Strings, TrimAndSplit) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST(Printable, KeepsTextAndWritesOutControls) {
+  EXPECT_EQ(Printable("caf\xc3\xa9 \xe2\x82\xac ok\n", "\n"), "caf\xc3\xa9 \xe2\x82\xac ok\n");
+  EXPECT_EQ(Printable("a\tb\rc\x7f", "\t"), "a\tb\\x0dc\\x7f");
+  EXPECT_EQ(Printable("\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80", ""), "\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+}  // namespace
+}  // namespace plumb
