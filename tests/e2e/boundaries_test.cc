@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -263,6 +264,29 @@ TEST_F(Secrets, InlineSensitiveValuesAreNeverSnapshotted) {
   for (const auto& e : fs::recursive_directory_iterator(dir_ / "state"))
     if (e.is_regular_file()) state += ReadText(e.path().string());
   EXPECT_EQ(state.find("hunter2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace plumb
+
+namespace plumb {
+namespace {
+
+// File names are bytes: one that is not UTF-8 must not end a run that lists it.
+TEST(HostileNames, NonUtf8FileNamesAreReportedNotFatal) {
+  testing::TempDir dir;
+  fs::create_directories(dir / "policies");
+  WriteText(dir / "policies/bad\xff.toml", "[policy]\nid = 5\n");
+  std::string sarif = dir / "out.sarif";
+  RunResult validate = RunPlumb({"validate", dir / "policies", "--sarif", sarif});
+  EXPECT_EQ(validate.code, 3) << validate.err;
+  auto doc = nlohmann::json::parse(ReadText(sarif));
+  EXPECT_EQ(doc["runs"][0]["results"].size(), 1u);
+  fs::create_directories(dir / "reports");
+  WriteText(dir / "reports/node\xfe.json", "{}");
+  RunResult report = RunPlumb({"report", dir / "reports", "--json", dir / "fleet.json", "--csv", dir / "fleet.csv"});
+  EXPECT_EQ(report.code, 0) << report.err;
+  EXPECT_NO_THROW(nlohmann::json::parse(ReadText(dir / "fleet.json")));
 }
 
 }  // namespace
