@@ -10,6 +10,7 @@ packages=(
   libsimdjson-dev  # reads run reports in bulk (plumb report)
   mingw-w64 wine wine64 dpkg-dev
   systemd  # systemd-analyze verify checks the units plumb schedule writes
+  clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh)
   chromium  # renders the fleet report in the browser test
 )
 

@@ -26,7 +26,11 @@ std::string RenderJson(const RunReport& report) {
   j["interrupted"] = report.interruption == Interruption::kInterrupted;
   j["root"] = report.root;
   json facts = json::object();
-  for (const auto& [k, v] : report.facts.All()) std::visit([&](const auto& x) { facts[k] = x; }, v);
+  // A structured binding cannot be captured by a lambda before C++20's P1091 (clang 14 refuses).
+  for (const auto& fact : report.facts.All()) {
+    const std::string& key = fact.first;
+    std::visit([&](const auto& x) { facts[key] = x; }, fact.second);
+  }
   j["node"] = {{"hostname", report.facts.Get("hostname")}, {"facts", facts}};
   j["policy_repository"] = {{"path", report.policy_root},
                             {"revision", report.revision.commit.empty() ? json(nullptr) : json(report.revision.commit)},

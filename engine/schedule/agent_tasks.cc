@@ -209,9 +209,11 @@ Result<ScheduleOutcome> InstallSchedule(TaskInstaller& installer, FileSystem& fs
       out.installed.push_back(want.name);
     }
   }
-  for (const auto& [file, exists] : recorded)
+  for (const auto& entry : recorded) {
+    const TaskFile& file = entry.first;  // not a structured binding: clang 14 cannot capture those
     if (std::none_of(desired.begin(), desired.end(), [&](const TaskFile& d) { return d.name == file.name; }))
       out.removed.push_back(file.name);
+  }
   if (!out.removed.empty())
     if (auto st = installer.Remove(out.removed); !st) return st.error();
   if (!changed.empty())

@@ -286,7 +286,7 @@ TEST(HostileNames, NonUtf8FileNamesAreReportedNotFatal) {
   WriteText(dir / "reports/node\xfe.json", "{}");
   RunResult report = RunPlumb({"report", dir / "reports", "--json", dir / "fleet.json", "--csv", dir / "fleet.csv"});
   EXPECT_EQ(report.code, 0) << report.err;
-  EXPECT_NO_THROW(nlohmann::json::parse(ReadText(dir / "fleet.json")));
+  EXPECT_TRUE(nlohmann::json::accept(ReadText(dir / "fleet.json")));
 }
 
 }  // namespace

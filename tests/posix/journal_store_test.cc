@@ -29,5 +29,32 @@ TEST(JournalStore, AFolderOrFifoInPlaceOfTheJournalIsRefusedOnTheRealFileSystem)
   EXPECT_EQ(fifo.error().message, "cannot read the journal: " + dir.path() + "/journal.json is a special file, not a file");
 }
 
+TEST(JournalStore, StateFilesArePrivateAndALinkedJournalIsNeverRead) {
+  testing::TempDir dir;
+  auto fs = MakeSystemFileSystem();
+  JournalStore store(*fs, dir.path());
+  Journal j;
+  j.BeginRun("run-1", "sha256:x", "boot-1");
+  ASSERT_TRUE(store.Commit(j).ok());
+  struct stat st;
+  ASSERT_EQ(::stat((dir / "journal.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  // A damaged journal is kept aside, as private as it was.
+  testing::WriteText(dir / "journal.json", "{broken");
+  ::chmod((dir / "journal.json").c_str(), 0600);
+  ASSERT_TRUE(JournalStore(*fs, dir.path()).Load().ok());
+  ASSERT_EQ(::stat((dir / "journal.json.corrupt").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  // A link in the journal's place is not followed: the file it points to is never copied.
+  testing::WriteText(dir / "secret", "token\n");
+  fs::remove(dir / "journal.json");
+  fs::remove(dir / "journal.json.corrupt");
+  fs::create_symlink(dir / "secret", dir / "journal.json");
+  auto linked = JournalStore(*fs, dir.path()).Load();
+  ASSERT_FALSE(linked.ok());
+  EXPECT_EQ(linked.error().message, "cannot read the journal: " + dir.path() + "/journal.json is a symlink, not a file");
+  EXPECT_FALSE(fs::exists(dir / "journal.json.corrupt"));
+}
+
 }  // namespace
 }  // namespace plumb

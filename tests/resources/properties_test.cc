@@ -44,9 +44,9 @@ TEST(PropertyTable, TheSchemaComesFromTheMembers) {
 
 TEST(PropertyTable, ReadsASpecIntoTheStruct) {
   ResourceSpec spec;
-  spec.properties = {{"path", std::string("/etc/motd"), {}}, {"port", int64_t{22}, {}},   {"enabled", true, {}},
-                     {"members", StringList{"a", "b"}, {}},  {"ensure", std::string("absent"), {}},
-                     {"color", std::string("blue"), {}}};
+  spec.properties = {{"path", std::string("/etc/motd"), {}, {}}, {"port", int64_t{22}, {}, {}},   {"enabled", true, {}, {}},
+                     {"members", StringList{"a", "b"}, {}, {}},  {"ensure", std::string("absent"), {}, {}},
+                     {"color", std::string("blue"), {}, {}}};
   Settings s = Table().Read(spec);
   EXPECT_EQ(s.path, "/etc/motd");
   EXPECT_EQ(s.port, 22);

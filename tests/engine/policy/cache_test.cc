@@ -1,6 +1,8 @@
 #include "engine/policy/cache.h"
+#include "engine/policy/loader.h"
 
 #include <filesystem>
+#include <stdexcept>
 #include <gtest/gtest.h>
 
 #include "resources/registry.h"
@@ -133,6 +135,48 @@ TEST_F(CacheTest, DigestIgnoresTheKeyButNotThePolicies) {
   EXPECT_EQ(a, SnapshotDigest(SerializeRepository(repo, "")));
   repo.policies[0].resources[0].id = "renamed";
   EXPECT_NE(a, SnapshotDigest(SerializeRepository(repo, "key one")));
+}
+
+}  // namespace
+}  // namespace plumb
+
+namespace plumb {
+namespace {
+
+// A snapshot that reads back intact can still be forged (a state folder others could write):
+// each value is checked against the schemas before any resource trusts it.
+TEST(SnapshotCheck, ValuesThatDoNotFitTheSchemasAreFound) {
+  TypeRegistry types(Platforms::kLinux);
+  RegisterBuiltinTypes(types);
+  Diagnostics diags;
+  auto policy = LoadPolicy("[policy]\nid = \"p\"\n[[resource]]\nid = \"f\"\ntype = \"file\"\npath = \"/etc/motd\"\n"
+                           "ensure = \"present\"\nsensitive = [\"path\"]\n",
+                           "p.toml", types, diags);
+  ASSERT_TRUE(policy);
+  Repository repo;
+  repo.policies.push_back(*policy);
+  EXPECT_EQ(SchemaMisfit(repo, types), "");
+  auto prop = [](ResourceSpec& s, const char* name) -> Property& {
+    for (auto& p : s.properties)
+      if (p.name == name) return p;
+    throw std::logic_error(name);
+  };
+  auto forged = [&](auto edit) {
+    Repository r = repo;
+    edit(r.policies[0].resources[0]);
+    auto back = DeserializeRepository(SerializeRepository(r, "k"), "k");
+    return back ? SchemaMisfit(*back, types) : std::string("unreadable");
+  };
+  EXPECT_EQ(forged([&](ResourceSpec& s) { prop(s, "path").value = int64_t{7}; }),
+            "resource 'p/f': 'path' is not a string");
+  EXPECT_EQ(forged([&](ResourceSpec& s) { prop(s, "ensure").value = std::string("sometimes"); }),
+            "resource 'p/f': 'ensure' is not one of its allowed values");
+  EXPECT_EQ(forged([&](ResourceSpec& s) { s.type = "nuke"; }), "resource 'p/f' has unknown type 'nuke'");
+  EXPECT_EQ(forged([&](ResourceSpec& s) { prop(s, "path").name = "command"; }),
+            "resource 'p/f' has unknown property 'command'");
+  EXPECT_EQ(forged([&](ResourceSpec& s) { prop(s, "path").secret = "shell:rm -rf /"; }),
+            "resource 'p/f': 'path' has a malformed secret reference");
+  EXPECT_TRUE(HoldsInlineSecrets(repo));
 }
 
 }  // namespace

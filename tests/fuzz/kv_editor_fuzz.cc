@@ -1,0 +1,36 @@
+// libFuzzer: the kv editor. The input is split into a key, a value and the file text. Invariants:
+// after setting, the key reads back as exactly that value; after removing, it is gone; editing
+// again changes nothing; lines of other keys are kept.
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "resources/kv.h"
+
+using namespace plumb;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string in(reinterpret_cast<const char*>(data), size);
+  size_t a = in.find('\0');
+  size_t b = a == std::string::npos ? std::string::npos : in.find('\0', a + 1);
+  if (b == std::string::npos) return 0;
+  std::string key = in.substr(0, a), value = in.substr(a + 1, b - a - 1), text = in.substr(b + 1);
+  // What a policy can hold: a key without line breaks or comment and separator characters,
+  // a value on one line.
+  if (key.empty() || key.find_first_of("\n\r#=; \t[]") != std::string::npos) return 0;
+  if (value.find_first_of("\n\r") != std::string::npos || value != std::string(value.c_str())) return 0;
+  KvFormat format;
+  if (!text.empty() && text[0] == '[') format.section = "s";
+  std::string set = EditKv(text, key, value, format);
+  KvScan scan = ScanKv(set, key, format);
+  if (scan.values.size() != 1) std::abort();
+  bool plain = !value.empty() && value.front() != ' ' && value.front() != '\t' && value.back() != ' ' &&
+               value.back() != '\t' && value.find('\0') == std::string::npos;
+  if (plain && scan.values.front() != value) std::abort();
+  if (EditKv(set, key, value, format) != set) std::abort();
+  std::string removed = EditKv(set, key, std::nullopt, format);
+  if (!ScanKv(removed, key, format).values.empty()) std::abort();
+  if (EditKv(removed, key, std::nullopt, format) != removed) std::abort();
+  return 0;
+}
