@@ -63,7 +63,7 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
     if (key) {
       // A snapshot in a folder that others can write could be forged: never read it, never
       // write it (the command itself refuses to run on such a folder, see Untrusted).
-      if (!CheckTrusted(StateDir(agent), TrustScope::kTree)) key.reset();
+      if (!StateTrusted(StateDir(agent))) key.reset();
     }
     if (key) {
       std::error_code ec;
@@ -161,14 +161,23 @@ std::string Session::DiagnosticCounts() const {
 }
 
 std::optional<int> Session::Untrusted(const std::string& state_dir) {
-  const std::pair<const char*, std::string> inputs[] = {{"policy repository", opt_.policy_path}, {"state folder", state_dir}};
-  for (const auto& [what, path] : inputs) {
-    if (auto st = CheckTrusted(path, TrustScope::kTree); !st) {
-      log().error("the {} is not safe: {}; nothing was done", what, st.error().message);
+  Status checks[] = {CheckTrusted(opt_.policy_path, TrustScope::kTree), StateTrusted(state_dir)};
+  const char* what[] = {"policy repository", "state folder"};
+  for (size_t i = 0; i < 2; ++i) {
+    if (!checks[i]) {
+      log().error("the {} is not safe: {}; nothing was done", what[i], checks[i].error().message);
       return ToInt(ExitCode::kInvalidInput);
     }
   }
   return std::nullopt;
+}
+
+Status Session::StateTrusted(const std::string& state_dir) {
+  // Checked once per run: the snapshot decision and the command's refusal agree, and the state
+  // folder's tree is walked once.
+  if (!state_trust_ || state_trust_->first != state_dir)
+    state_trust_.emplace(state_dir, CheckTrusted(state_dir, TrustScope::kTree));
+  return state_trust_->second;
 }
 
 std::string Session::StateDir(const AgentSettings& agent) const {

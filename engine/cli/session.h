@@ -93,6 +93,8 @@ class Session : public RunLog {
   /// StrictModes (engine/os/trust.h) for the policy repository and the state folder: logs what
   /// is unsafe and how to fix it, and gives the invalid-input exit code; nullopt when both are safe.
   std::optional<int> Untrusted(const std::string& state_dir);
+  /// CheckTrusted(state_dir, kTree), computed once per session.
+  Status StateTrusted(const std::string& state_dir);
   /// The state folder's run lock, waiting as --lock-timeout or plumb.toml say; logs why not.
   LockResult Lock(const std::string& state_dir);
   /// The exit code for a lock that was not acquired.
@@ -141,6 +143,7 @@ class Session : public RunLog {
   std::unique_ptr<ClusterApi> cluster_;
   std::unique_ptr<EventLog> events_;
   std::unique_ptr<SecretStore> secrets_;
+  std::optional<std::pair<std::string, Status>> state_trust_;
   Diagnostics diags_;
   Facts facts_;
   Repository repo_;

@@ -266,6 +266,11 @@ class PosixFileSystem : public FileSystem {
   // Absolute and without "." or "..": relative paths are taken from the working folder, whose
   // name getcwd gives without links, so removing ".." by text means what the kernel would.
   static std::string Normal(const std::string& path) {
+    // Resolved policy paths are already normal; only others pay for std::filesystem.
+    bool plain = !path.empty() && path[0] == '/' && path.find("//") == std::string::npos &&
+                 path.find("/./") == std::string::npos && path.find("/../") == std::string::npos &&
+                 !path.ends_with("/.") && !path.ends_with("/..") && (path.size() == 1 || path.back() != '/');
+    if (plain) return path;
     std::filesystem::path p(path);
     std::error_code ec;
     if (p.is_relative()) p = std::filesystem::current_path(ec) / p;
