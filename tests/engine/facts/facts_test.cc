@@ -120,6 +120,13 @@ TEST(TomlGuard, CharactersToml33CannotTestForWhitespaceAreRefusedAtTheirPosition
     EXPECT_EQ(e.source().begin.line, 2u);
     EXPECT_EQ(e.source().begin.column, 5u);
   }
+  // Found by the policy loader fuzzer: U+FEFE at the start of a document.
+  try {
+    ParseToml("\xef\xbb\xbelicy]\n", "t.toml");
+    ADD_FAILURE() << "not refused";
+  } catch (const toml::parse_error& e) {
+    EXPECT_EQ(std::string(e.description()), "unexpected character U+FEFE outside a quoted string");
+  }
   // The same characters inside strings and comments are ordinary text.
   auto t = ParseToml("# caf\xc3\xa9\na = \"caf\xc3\xa9 \xc2\xa7\" # \xc2\xa7\nb = '\xc2\xa7'\nc = \"\"\"x \\\"\xc2\xa7\n\"\"\"\n"
                      "d = '''\n\xc2\xa7'''\n",
