@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -162,6 +164,21 @@ TEST_F(ConfinementTest, TemporaryFilesOfAKilledRunAreRemovedByTheNextWrite) {
   EXPECT_TRUE(fs::exists(dir_ / "root/etc/.busy.plumb-q1w2e3"));
   EXPECT_TRUE(fs::exists(dir_ / "root/etc/.hidden"));
   ::close(busy);
+}
+
+// Folder handles are kept for the run, but never so many that the process runs out of descriptors
+// (the default soft limit is 1024).
+TEST_F(ConfinementTest, ThousandsOfFoldersDoNotExhaustDescriptors) {
+  struct rlimit limit {};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  struct rlimit tight = limit;
+  tight.rlim_cur = std::min<rlim_t>(limit.rlim_cur, 1024);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+  for (int i = 0; i < 1500; ++i) fs::create_directories(dir_ / ("root/srv/d" + std::to_string(i)));
+  Status last = OkStatus();
+  for (int i = 0; i < 1500 && last.ok(); ++i) last = fs_->WriteAtomic(Resolve("/srv/d" + std::to_string(i) + "/f"), "x", {});
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  EXPECT_TRUE(last.ok()) << last.error().message;
 }
 
 // CHASE_SAFE on the host: needs root to give files to another user.

@@ -376,7 +376,9 @@ class PosixFileSystem : public FileSystem {
     return out;
   }
 
-  static constexpr size_t kMaxCachedDirs = 4096;
+  // Well under the default soft limit of 1024 descriptors, which the process shares with the
+  // commands it runs and the files it has open.
+  static constexpr size_t kMaxCachedDirs = 256;
   std::string root_;  ///< absolute, without trailing '/'; "" when the host itself is managed
   UniqueFd root_fd_;
   std::mutex mu_;
