@@ -21,7 +21,9 @@ enum class TrustScope {
 /// parents are still checked. The error (kPermissionDenied) names the path, its owner and mode,
 /// and the commands that fix it.
 ///
-/// On Windows the owner and ACL checks are not made yet: this returns OkStatus there.
+/// On Windows the same rule reads owners and ACLs: SYSTEM, Administrators, TrustedInstaller or
+/// the running account must own each entry, and no other account may hold a right that changes
+/// it; a folder above the path may let others add entries (see engine/os/win32/trust_win32.cc).
 Status CheckTrusted(const std::string& path, TrustScope scope);
 
 }  // namespace plumb

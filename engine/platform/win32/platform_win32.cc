@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <thread>
 
-#include "engine/platform/platform.h"
+#include "engine/os/system.h"
+#include "engine/os/win32/security.h"
 #include "engine/os/win32/wide.h"
+#include "engine/platform/platform.h"
 
 namespace plumb {
 namespace {
@@ -77,13 +79,26 @@ std::string DefaultStateDir() {
 
 LockResult AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout) {
   auto unusable = [](std::string message) { return LockResult{LockStatus::kUnusable, nullptr, std::move(message)}; };
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(win32::Wide(state_dir)), ec);
-  if (ec) return unusable("cannot create folder '" + state_dir + "': " + ec.message());
+  // The state folder gets the private ACL (SYSTEM, Administrators, the running account).
+  if (auto st = MakeSystemFileSystem()->MakeDirectories(state_dir, PrivateFolder()); !st) return unusable(st.error().message);
   std::string path = state_dir + "/plumb.lock";
-  UniqueHandle h(::CreateFileW(Wide(path).c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                               nullptr, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr));
+  // A link put in place of the lock is refused, never followed: the pid written below would
+  // truncate its target. The name is checked first because Wine opens a Unix link as its target
+  // even with FILE_FLAG_OPEN_REPARSE_POINT; the handle is checked because the name can change.
+  const std::string not_regular = "cannot open lock file '" + path + "': it is not a regular file";
+  DWORD before = ::GetFileAttributesW(Wide(path).c_str());
+  if (before != INVALID_FILE_ATTRIBUTES && (before & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY)))
+    return unusable(not_regular);
+  auto sd = win32::PrivateDescriptor(win32::ProcessUserSid(), win32::Inheritance::kFile);
+  if (!sd) return unusable(sd.error().message);
+  SECURITY_ATTRIBUTES sa{sizeof sa, sd->get(), FALSE};
+  UniqueHandle h(::CreateFileW(Wide(path).c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa,
+                               OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr));
   if (!h.valid()) return unusable("cannot open lock file '" + path + "': " + win32::ErrorText(::GetLastError()));
+  FILE_ATTRIBUTE_TAG_INFO tag{};
+  if (!::GetFileInformationByHandleEx(h.get(), FileAttributeTagInfo, &tag, sizeof tag) ||
+      (tag.FileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY)))
+    return unusable(not_regular);
   // The lock is one byte far past the pid text, so others can still read who holds it.
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
