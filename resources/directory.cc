@@ -74,6 +74,10 @@ TypeInfo DirectoryType() {
   s.description = "A folder: presence, mode, owner, group. Parents are not created; order them with depends_on.";
   s.properties = Properties().Schema();
   for (auto& p : AttributeProperties()) s.properties.push_back(std::move(p));
+  s.claims = [](const ResourceSpec& spec) {
+    std::string path = Properties().Read(spec).path;
+    return std::vector<Claim>{{"file\n" + PathIdentity(path), "folder '" + path + "'"}};
+  };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             DirectorySettings settings = Properties().Read(spec);
             auto host = b.root.Resolve(settings.path);

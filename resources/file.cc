@@ -149,6 +149,13 @@ TypeInfo FileType() {
       problems.emplace_back(content ? "content" : "source", "a file with ensure = \"absent\" cannot have content");
     return problems;
   };
+  s.claims = [](const ResourceSpec& spec) {
+    FileSettings f = FileProperties().Read(spec);
+    std::string path = PathIdentity(f.path);
+    std::vector<Claim> claims{{"file\n" + path, "file '" + f.path + "'"}};
+    if (f.content || f.source) claims.push_back({"content\n" + path, "the content of '" + f.path + "'"});
+    return claims;
+  };
   s.properties.shrink_to_fit();
   return {std::move(s), [](const ResourceSpec& spec, const Policy& policy,
                            Backends& b) -> Result<std::unique_ptr<Resource>> {

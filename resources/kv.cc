@@ -217,6 +217,15 @@ TypeInfo KvType() {
     if (value && absent) problems.emplace_back("value", "a kv setting with ensure = \"absent\" cannot have a value");
     return problems;
   };
+  s.claims = [](const ResourceSpec& spec) {
+    KvSettings kv = KvProperties().Read(spec);
+    std::string path = PathIdentity(kv.path);
+    std::string section = kv.section ? *kv.section : "";
+    return std::vector<Claim>{
+        {"content\n" + path, "the content of '" + kv.path + "'", ClaimMode::kShared},
+        {"kv\n" + path + "\n" + section + "\n" + kv.key,
+         "key '" + kv.key + "'" + (section.empty() ? "" : " in section [" + section + "]") + " of '" + kv.path + "'"}};
+  };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             KvSettings settings = KvProperties().Read(spec);
             auto host = b.root.Resolve(settings.path);

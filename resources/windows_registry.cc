@@ -154,6 +154,16 @@ TypeInfo WindowsRegistryType() {
       "the value_type: string for string / expand_string, strings for multi_string, number for dword / qword, hex for binary.";
   s.platforms = Platforms::kWindows;
   s.properties = RegistryProperties().Schema();
+  s.claims = [](const ResourceSpec& spec) {
+    RegistrySettings r = RegistryProperties().Read(spec);
+    // Names are case-insensitive and the long root names are the short ones.
+    std::string key = ToLower(r.key);
+    for (auto [long_name, short_name] : {std::pair{"hkey_local_machine\\", "hklm\\"}, {"hkey_users\\", "hku\\"},
+                                         {"hkey_current_user\\", "hkcu\\"}, {"hkey_classes_root\\", "hkcr\\"}})
+      if (StartsWith(key, long_name)) key = short_name + key.substr(std::string(long_name).size());
+    while (!key.empty() && key.back() == '\\') key.pop_back();
+    return std::vector<Claim>{{"registry\n" + key + "\n" + ToLower(r.name), "registry value '" + r.key + "\\" + r.name + "'"}};
+  };
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     std::vector<std::pair<std::string, std::string>> problems;
     std::string type;

@@ -6,6 +6,7 @@
 
 #include "engine/cli/session.h"
 #include "engine/policy/inventory.h"
+#include "engine/run/claims.h"
 #include "engine/report/sarif.h"
 #include "engine/util/strings.h"
 
@@ -36,6 +37,9 @@ int ValidateCommand(Session& s) {
   std::string here = CurrentPlatform() == Platforms::kWindows ? "windows" : "linux";
   bool foreign = !s.opt().facts_files.empty() && !s.facts().Get("os").empty() && ToLower(s.facts().Get("os")) != here;
   if (ok && !foreign) ok = s.Prepare();
+  if (ok && foreign)
+    ok = CheckClaims(*s.graph(), [&](VertexId v) { return s.graph()->PolicyOf(v).applies_to.Evaluate(s.facts()).matches; },
+                     s.types(), s.diags());
   std::vector<std::string> inventory;
   for (const auto& f : s.opt().facts_files) {
     std::error_code ec;

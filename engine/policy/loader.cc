@@ -350,7 +350,7 @@ class PolicyReader {
           }
         }
         if (ps->reboot == RebootEffect::kRequiresReboot) r.reboot_properties.emplace_back(k);
-        r.properties.push_back({std::string(k), std::move(*value), {node.source().begin.line, node.source().begin.column}});
+        r.properties.push_back({std::string(k), std::move(*value), {node.source().begin.line, node.source().begin.column}, {}});
       }
     }
     if (r.id.empty() && !t.contains("id")) Error(r.where, "resource is missing required key 'id'");

@@ -1,6 +1,39 @@
 #include "engine/policy/schema.h"
 
+#include <cctype>
+
 namespace plumb {
+
+std::string PathIdentity(std::string_view path) {
+  bool windows = path.find('\\') != std::string_view::npos ||
+                 (path.size() >= 2 && path[1] == ':' && std::isalpha(static_cast<unsigned char>(path[0])));
+  char sep = windows ? '\\' : '/';
+  std::string prefix;
+  size_t start = 0;
+  if (windows && path.size() >= 2 && path[1] == ':') {
+    prefix = std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(path[0])))) + ":";
+    start = 2;
+  }
+  bool absolute = start < path.size() && (path[start] == '/' || path[start] == '\\');
+  std::vector<std::string> parts;
+  while (start < path.size()) {
+    size_t end = path.find_first_of("/\\", start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string part(path.substr(start, end - start));
+    if (windows)
+      for (char& c : part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") parts.pop_back();
+      else if (!absolute) parts.push_back(part);
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(std::move(part));
+    }
+    start = end + 1;
+  }
+  std::string out = prefix + (absolute ? std::string(1, sep) : "");
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(1, sep) : "") + parts[i];
+  return out;
+}
 
 const PropertySchema* TypeSchema::Find(std::string_view property) const {
   for (const auto& p : properties)

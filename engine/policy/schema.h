@@ -13,6 +13,24 @@
 
 namespace plumb {
 
+struct ResourceSpec;
+
+/// Something a resource manages. Two resources that claim the same key manage one thing and
+/// would undo each other on every run, which the run refuses before it starts, unless both
+/// claims are kShared (kv settings share their file's content; a file resource with content
+/// claims it alone).
+enum class ClaimMode { kExclusive, kShared };
+struct Claim {
+  std::string key;   ///< normalised identity: equal keys are the same thing
+  std::string what;  ///< for the message: "file '/etc/motd'"
+  ClaimMode mode = ClaimMode::kExclusive;
+};
+
+/// The identity of a path for claims: "." and ".." removed and separators collapsed as text
+/// ("/etc/../etc//motd" is "/etc/motd"); a Windows path (drive letter, UNC or backslashes) is
+/// also lower-cased, since its file systems ignore case.
+std::string PathIdentity(std::string_view path);
+
 enum class Requirement { kOptional, kRequired };
 /// Whether changing the property takes effect only after a reboot.
 enum class RebootEffect { kNone, kRequiresReboot };
@@ -42,6 +60,10 @@ struct TypeSchema {
   /// Rules across properties ("set requires test"): returns (property, message) pairs.
   std::function<std::vector<std::pair<std::string, std::string>>(const std::vector<std::pair<std::string, Value>>&)>
       cross_check = nullptr;
+
+  /// What a resource of this type manages (see Claim); null: nothing another resource could
+  /// also manage (exec).
+  std::function<std::vector<Claim>(const ResourceSpec&)> claims = nullptr;
 
   const PropertySchema* Find(std::string_view property) const;
   std::vector<std::string> PropertyNames() const;

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <unordered_map>
 
+#include "engine/run/claims.h"
 #include "engine/util/strings.h"
 
 namespace plumb {
@@ -39,7 +40,8 @@ bool Executor::Prepare(Diagnostics& diags) {
     state_[v].resource = std::move(*r);
     state_[v].stage = Stage::kReady;
   }
-  return ok;
+  // Only resources that apply here: two policies for different systems may well manage one file.
+  return CheckClaims(graph_, [this](VertexId v) { return Applies(v); }, types_, diags) && ok;
 }
 
 Result<std::optional<ResourceSpec>> Executor::ResolveSecrets(const ResourceSpec& spec) {

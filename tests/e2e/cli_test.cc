@@ -56,6 +56,40 @@ TEST_F(Cli, ValidateReportsEveryErrorOfEveryFile) {
             "plumb: error: 5 errors\n");
 }
 
+TEST_F(Cli, ResourcesThatManageOneThingAreRefusedWithBothLocations) {
+  // The same file written two ways, the same kv key, content of a file that kv settings edit;
+  // another key of the file, the same key in another section and a mode-only file are fine.
+  RunResult r = RunPlumb({"validate", "tests/data/conflicts/linux"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.err,
+            "tests/data/conflicts/linux/site.toml:6:1: 'site/motd' manages file '/etc/../etc//motd', which 'motd/banner' (tests/data/conflicts/linux/motd.toml:5:1) manages too; two resources that manage one thing undo each other on every run, so keep one of them\n"
+            " 6 | [[resource]]\n"
+            "   | ^\n"
+            "tests/data/conflicts/linux/site.toml:13:1: 'site/root-login' manages key 'PermitRootLogin' of '/etc/ssh/sshd_config', which 'motd/sshd-root' (tests/data/conflicts/linux/motd.toml:11:1) manages too; two resources that manage one thing undo each other on every run, so keep one of them\n"
+            " 13 | [[resource]]\n"
+            "    | ^\n"
+            "tests/data/conflicts/linux/site.toml:40:1: 'site/sshd-config' manages the content of '/etc/ssh/./sshd_config', which 'motd/sshd-root' (tests/data/conflicts/linux/motd.toml:11:1) manages too; two resources that manage one thing undo each other on every run, so keep one of them\n"
+            " 40 | [[resource]]\n"
+            "    | ^\n"
+            "plumb: error: 3 errors\n");
+  // The same property of a service named in another case, the same registry value under the
+  // long root name: checked for a Windows node's facts on Linux too.
+  r = RunPlumb({"validate", "tests/data/conflicts/windows", "--facts", "examples/windows-facts/fileserver-2012r2.toml"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.err,
+            "tests/data/conflicts/windows/lanman.toml:5:1: 'lanman/own' manages property 'start_type' of service 'LanmanServer', which 'hardening/lanman-start' (tests/data/conflicts/windows/hardening.toml:5:1) manages too; two resources that manage one thing undo each other on every run, so keep one of them\n"
+            " 5 | [[resource]]\n"
+            "   | ^\n"
+            "tests/data/conflicts/windows/lanman.toml:12:1: 'lanman/smb1' manages registry value 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters\\SMB1', which 'hardening/smb1' (tests/data/conflicts/windows/hardening.toml:17:1) manages too; two resources that manage one thing undo each other on every run, so keep one of them\n"
+            " 12 | [[resource]]\n"
+            "    | ^\n"
+            "plumb: error: 2 errors\n");
+  // apply refuses before touching anything (it flipped the file on every run before).
+  r = RunPlumb(Sandboxed({"apply", "tests/data/conflicts/linux"}));
+  EXPECT_EQ(r.code, 3);
+  EXPECT_FALSE(fs::exists(Root("etc/motd")));
+}
+
 TEST_F(Cli, CyclePrintsItsWholePath) {
   RunResult r = RunPlumb({"validate", "tests/data/cycle"});
   EXPECT_EQ(r.code, 3);

@@ -408,5 +408,15 @@ timeout = 3
   EXPECT_GT(rejected, 1000u);  // the mutations really do break documents
 }
 
+TEST(PathIdentity, SameFileWrittenDifferentlyIsOnePath) {
+  EXPECT_EQ(PathIdentity("/etc/../etc//motd"), "/etc/motd");
+  EXPECT_EQ(PathIdentity("/etc/./ssh/sshd_config/"), "/etc/ssh/sshd_config");
+  EXPECT_EQ(PathIdentity("/../etc/motd"), "/etc/motd");
+  EXPECT_NE(PathIdentity("/etc/Motd"), PathIdentity("/etc/motd"));  // POSIX names keep their case
+  EXPECT_EQ(PathIdentity("C:/Windows/System32/drivers/etc/HOSTS"), "c:\\windows\\system32\\drivers\\etc\\hosts");
+  EXPECT_EQ(PathIdentity("c:\\windows\\..\\Windows\\system32\\drivers\\etc\\hosts"),
+            PathIdentity("C:/Windows/System32/drivers/etc/HOSTS"));
+}
+
 }  // namespace
 }  // namespace plumb

@@ -1,0 +1,21 @@
+#pragma once
+/// Two resources that manage one thing (the same file, kv key, registry value or service
+/// property) undo each other on every run, and each run would report a change and then
+/// "compliant". The run refuses them before anything is touched, as Puppet refuses a duplicate
+/// declaration.
+
+#include <functional>
+
+#include "engine/graph/graph.h"
+#include "engine/policy/schema.h"
+#include "engine/util/diagnostic.h"
+
+namespace plumb {
+
+/// Checks the claims (TypeSchema::claims) of the resources for which `applies` is true, in graph
+/// vertex order. Each conflict is an error at the later resource that names both resources and
+/// the earlier one's file:line:col. Returns false when there was any.
+bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>& applies, const SchemaLookup& schemas,
+                 Diagnostics& diags);
+
+}  // namespace plumb
