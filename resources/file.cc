@@ -65,7 +65,9 @@ class FileResource : public Resource {
     }
     if (info.kind == FileKind::kDirectory) return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a directory, expected a file"};
     if (info.kind != FileKind::kRegular) {
-      // A link or special file where a file belongs: it is replaced, never written through.
+      // A link or special file where a file belongs: replaced when the policy says what the file
+      // holds, never written through; otherwise replacing it would destroy what it points to.
+      if (!content_) return NotAFile(info.kind);
       obs.drift.push_back({"type", "file", ToString(info.kind)});
       if (content_) obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_), "not a file"));
       return obs;
@@ -87,6 +89,7 @@ class FileResource : public Resource {
     if (!file) return file.error();
     const FileInfo* info = &file->info;
     if (ensure_ == Ensure::kAbsent) return info->kind == FileKind::kMissing ? OkStatus() : b_.fs.RemoveFile(path_);
+    if (!content_ && info->kind != FileKind::kRegular && info->kind != FileKind::kMissing) return NotAFile(info->kind);
     bool rewrite = info->kind != FileKind::kRegular || (content_ && (!file->complete || file->bytes != *content_));
     if (rewrite) {
       FileAttributes a{attrs_.mode, attrs_.uid, attrs_.gid};
@@ -102,6 +105,13 @@ class FileResource : public Resource {
   }
 
  private:
+  Error NotAFile(FileKind kind) const {
+    return Error{ErrorKind::kInvalidInput,
+                 "'" + policy_path_ + "' is a " + ToString(kind) + ", not a regular file, and the policy does not manage its "
+                 "content, so plumb leaves it as it is (manage 'content' or 'source' to replace it, or name the file it "
+                 "points to)"};
+  }
+
   // Only content is ever compared, and a file larger than the content cannot be equal to it.
   uint64_t ReadLimit() const { return content_ && ensure_ == Ensure::kPresent ? content_->size() : 0; }
 

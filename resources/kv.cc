@@ -11,6 +11,7 @@ enum class LineKind { kOther, kHeader, kMatch };
 
 struct Line {
   std::string_view text;  // without the line ending
+  std::string_view eol;   // "\n", "\r\n", or "" for a last line without one
   LineKind kind = LineKind::kOther;
   bool in_scope = false;
   std::string value;
@@ -21,10 +22,18 @@ std::vector<Line> Classify(std::string_view text, const std::string& key, const 
   std::vector<Line> lines;
   std::string_view sep = Trim(f.separator);
   bool in_scope = f.section.empty();
-  for (std::string_view raw : SplitLines(text)) {
+  for (size_t start = 0; start < text.size();) {
+    size_t nl = text.find('\n', start);
+    size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+    std::string_view raw = text.substr(start, end - start);
+    start = end;
     Line line;
     line.text = raw;
-    if (!raw.empty() && raw.back() == '\r') line.text = raw.substr(0, raw.size() - 1);
+    if (!raw.empty() && raw.back() == '\n') {
+      size_t cut = raw.size() >= 2 && raw[raw.size() - 2] == '\r' ? 2 : 1;
+      line.text = raw.substr(0, raw.size() - cut);
+      line.eol = raw.substr(raw.size() - cut);
+    }
     std::string_view t = Trim(line.text);
     if (t.size() >= 2 && t.front() == '[' && t.back() == ']') {
       line.kind = LineKind::kHeader;
@@ -65,10 +74,19 @@ KvScan ScanKv(std::string_view text, const std::string& key, const KvFormat& for
 
 std::string EditKv(std::string_view text, const std::string& key, const std::optional<std::string>& value,
                    const KvFormat& format) {
-  std::string eol = text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
   auto lines = Classify(text, key, format);
+  // Each line keeps its own ending; a new line takes its neighbour's, or the file's first.
+  std::string style = "\n";
+  for (const auto& line : lines)
+    if (!line.eol.empty()) {
+      style = std::string(line.eol);
+      break;
+    }
+  struct Out {
+    std::string text, eol;
+  };
   std::string setting = value ? key + format.separator + *value : "";
-  std::vector<std::string> out;
+  std::vector<Out> out;
   bool written = false;
   // Where a missing key goes: after the last non-blank line of its scope.
   size_t insert_at = std::string::npos;
@@ -76,28 +94,37 @@ std::string EditKv(std::string_view text, const std::string& key, const std::opt
     if (line.kind == LineKind::kMatch) {
       if (value && !written) {
         size_t indent = line.text.find_first_not_of(" \t");
-        out.push_back(std::string(line.text.substr(0, indent)) + setting);
+        out.push_back({std::string(line.text.substr(0, indent)) + setting, std::string(line.eol)});
         written = true;
       }
       continue;
     }
-    out.emplace_back(line.text);
+    out.push_back({std::string(line.text), std::string(line.eol)});
     if (line.in_scope && (line.kind == LineKind::kHeader || !Trim(line.text).empty())) insert_at = out.size();
   }
+  auto neighbour = [&](size_t at) { return at > 0 && !out[at - 1].eol.empty() ? out[at - 1].eol : style; };
   if (value && !written) {
     bool scope_exists = format.section.empty() || insert_at != std::string::npos;
     if (!scope_exists) {
-      if (!out.empty() && !Trim(out.back()).empty()) out.emplace_back("");
-      out.push_back("[" + format.section + "]");
-      out.push_back(setting);
+      if (!out.empty() && !Trim(out.back().text).empty()) out.push_back({"", style});
+      out.push_back({"[" + format.section + "]", style});
+      out.push_back({setting, style});
     } else if (insert_at == std::string::npos) {
-      out.insert(out.begin(), setting);  // in scope but empty: the global part before any header
+      out.insert(out.begin(), Out{setting, style});  // in scope but empty: the global part before any header
     } else {
-      out.insert(out.begin() + static_cast<long>(insert_at), setting);
+      out.insert(out.begin() + static_cast<long>(insert_at), Out{setting, neighbour(insert_at)});
     }
   }
+  // A line that now has lines after it needs an ending; the last line has one exactly when the
+  // file had a final newline (or was empty).
+  bool final_newline = text.empty() || text.back() == '\n';
   std::string result;
-  for (const auto& l : out) result += l + eol;
+  for (size_t i = 0; i < out.size(); ++i) {
+    std::string& eol = out[i].eol;
+    if (i + 1 < out.size() && eol.empty()) eol = style;
+    if (i + 1 == out.size()) eol = final_newline ? (eol.empty() ? style : eol) : "";
+    result += out[i].text + eol;
+  }
   return result;
 }
 

@@ -74,6 +74,31 @@ TEST_F(FileTest, SymlinkAtTargetIsReplacedNeverFollowed) {
   EXPECT_EQ(ReadText(In("etc/motd")), "new\n");
 }
 
+TEST_F(FileTest, LinkWhereOnlyAttributesAreManagedIsReportedAndKept) {
+  // Debian's /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf: a mode-only policy must not turn
+  // it into an empty file.
+  WriteText(In("etc/sysctl.conf"), "vm.swappiness = 10\n");
+  fs::create_directories(In("etc/sysctl.d"));
+  fs::create_symlink("../sysctl.conf", In("etc/sysctl.d/99-sysctl.conf"));
+  auto r = Make("file", "path = \"/etc/sysctl.d/99-sysctl.conf\"\nmode = \"0644\"\n");
+  std::string message =
+      "'/etc/sysctl.d/99-sysctl.conf' is a symlink, not a regular file, and the policy does not manage its content, so "
+      "plumb leaves it as it is (manage 'content' or 'source' to replace it, or name the file it points to)";
+  auto obs = r->Test();
+  ASSERT_FALSE(obs.ok());
+  EXPECT_EQ(obs.error().message, message);
+  auto st = r->Set(Observation{{{"mode", "0644", "0777"}}, "", "", "", ""});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, message);
+  EXPECT_TRUE(fs::is_symlink(In("etc/sysctl.d/99-sysctl.conf")));
+  EXPECT_EQ(ReadText(In("etc/sysctl.conf")), "vm.swappiness = 10\n");
+  // A FIFO is not replaced either.
+  ASSERT_EQ(::mkfifo(In("etc/fifo").c_str(), 0600), 0);
+  EXPECT_EQ(Make("file", "path = \"/etc/fifo\"\nowner = \"root\"\n")->Test().error().message,
+            "'/etc/fifo' is a special file, not a regular file, and the policy does not manage its content, so plumb "
+            "leaves it as it is (manage 'content' or 'source' to replace it, or name the file it points to)");
+}
+
 TEST_F(FileTest, EnsureAbsentRemovesFilesAndLinks) {
   WriteText(In("etc/old"), "x");
   auto r = Make("file", "path = \"/etc/old\"\nensure = \"absent\"\n");

@@ -20,7 +20,7 @@ TEST(KvText, SetUpdatesFirstRemovesDuplicatesKeepsEverythingElse) {
 TEST(KvText, MissingKeyIsAppendedAfterTheLastLine) {
   EXPECT_EQ(EditKv("a = 1\n\n", "b", "2", {}), "a = 1\nb = 2\n\n");
   EXPECT_EQ(EditKv("", "b", "2", {}), "b = 2\n");
-  EXPECT_EQ(EditKv("a = 1", "b", "2", {}), "a = 1\nb = 2\n");
+  EXPECT_EQ(EditKv("a = 1", "b", "2", {}), "a = 1\nb = 2");  // no final newline is added
 }
 
 TEST(KvText, WhitespaceSeparatorSshdStyle) {
@@ -60,6 +60,22 @@ TEST(KvText, RemoveDeletesEveryActiveLine) {
 
 TEST(KvText, CrLfIsPreserved) {
   EXPECT_EQ(EditKv("a = 1\r\nb = 2\r\n", "a", "5", {}), "a = 5\r\nb = 2\r\n");
+}
+
+TEST(KvText, EachLineKeepsItsOwnEnding) {
+  // One CRLF line (a file edited once on Windows) does not turn every line into CRLF.
+  std::string text = "# edited on Windows\r\na = 1\nb = 2\nc = 3\n";
+  EXPECT_EQ(EditKv(text, "b", "5", {}), "# edited on Windows\r\na = 1\nb = 5\nc = 3\n");
+  EXPECT_EQ(EditKv("a = 1\r\nb = 2\n", "b", "5", {}), "a = 1\r\nb = 5\n");
+  EXPECT_EQ(EditKv("a = 1\nb = 2\r\n", "c", "3", {}), "a = 1\nb = 2\r\nc = 3\r\n");  // the neighbour's ending
+  // No final newline stays without one, whether the last line is replaced, kept or removed.
+  EXPECT_EQ(EditKv("a = 1\nb = 2", "b", "5", {}), "a = 1\nb = 5");
+  EXPECT_EQ(EditKv("a = 1\nb = 2", "a", "5", {}), "a = 5\nb = 2");
+  EXPECT_EQ(EditKv("a = 1\nb = 2", "b", std::nullopt, {}), "a = 1");
+  EXPECT_EQ(EditKv("a = 1\r\nb = 2", "c", "3", {}), "a = 1\r\nb = 2\r\nc = 3");
+  // Editing again changes nothing.
+  std::string once = EditKv(text, "d", "4", {});
+  EXPECT_EQ(EditKv(once, "d", "4", {}), once);
 }
 
 }  // namespace
