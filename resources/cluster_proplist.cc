@@ -6,7 +6,7 @@ namespace plumb {
 namespace {
 
 constexpr uint32_t kFormatDword = 2, kFormatSz = 3, kFormatExpandSz = 4, kFormatMultiSz = 5,
-                   kFormatUlarge = 6, kFormatLong = 7, kFormatExpandedSz = 8, kFormatLarge = 11;
+                   kFormatUlarge = 6, kFormatLong = 7, kFormatExpandedSz = 8, kFormatLarge = 10;  // CLUSPROP_FORMAT_LARGE_INTEGER (11 is WORD)
 
 size_t Align4(size_t n) { return (n + 3) & ~size_t{3}; }
 

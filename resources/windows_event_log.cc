@@ -152,8 +152,14 @@ class EventLogResource : public Resource {
   bool Matches(const EventRecord& e) const {
     if (data_.empty()) return true;
     std::string want = ToLower(data_);
-    for (const auto& [name, text] : e.data)
+    for (const auto& [name, text] : e.data) {
       if (ToLower(text) == want) return true;
+      // 7036 ("entered the stopped state") stores "LanmanServer/1": the key name, then the state.
+      size_t slash = text.rfind('/');
+      if (name == "binary" && slash != std::string::npos && slash + 1 < text.size() &&
+          text.find_first_not_of("0123456789", slash + 1) == std::string::npos && ToLower(text.substr(0, slash)) == want)
+        return true;
+    }
     return false;
   }
 

@@ -103,7 +103,15 @@ const PropertyTable<RegistrySettings>& RegistryProperties() {
               {"value_type", {}, Requirement::kOptional, "string, expand_string, multi_string, dword, qword or binary"},
               types);
     t.Add(&RegistrySettings::string, {"string", {}, Requirement::kOptional, "data of a string / expand_string value"});
-    t.Add(&RegistrySettings::strings, {"strings", {}, Requirement::kOptional, "data of a multi_string value"});
+    // An empty string ends a REG_MULTI_SZ, so one inside the list could never be read back.
+    auto no_empty = [](const Value& v) -> std::string {
+      for (const auto& s : std::get<StringList>(v))
+        if (s.empty())
+          return "has an empty string, which a multi_string value cannot hold (Windows reads an empty string as the end "
+                 "of the list, so the value would never match); remove it";
+      return "";
+    };
+    t.Add(&RegistrySettings::strings, {"strings", {}, Requirement::kOptional, "data of a multi_string value", {}, no_empty});
     t.Add(&RegistrySettings::number, {"number", {}, Requirement::kOptional, "data of a dword / qword value"});
     t.Add(&RegistrySettings::hex, {"hex", {}, Requirement::kOptional, "data of a binary value as hex", {}, hex_check});
     t.AddEnsure(&RegistrySettings::ensure, "present (default) or absent");

@@ -76,9 +76,11 @@ int RunCommand(Session& s, RunKind kind) {
   const std::atomic<int>& interrupt = InstallInterruptHandlers();
   RebootContext ctx = s.Context(state_dir);
   JournalStore store(s.fs(), state_dir);
-  ProgressStyle style = o.quiet               ? ProgressStyle::kSilent
-                        : StderrIsTerminal() ? ProgressStyle::kInPlace
-                                             : ProgressStyle::kLines;
+  Terminal terminal = StderrTerminal();
+  ProgressStyle style = o.quiet                              ? ProgressStyle::kSilent
+                        : terminal == Terminal::kEscapes      ? ProgressStyle::kInPlace
+                        : terminal == Terminal::kPlainConsole ? ProgressStyle::kInPlacePlain
+                                                              : ProgressStyle::kLines;
   Progress progress(style, stderr, kind == RunKind::kApply ? "applying" : "testing");
 
   RunRequest request;

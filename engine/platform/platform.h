@@ -81,7 +81,10 @@ std::string SelfExecutable();
 /// Test hook (PLUMB_TEST_CRASH_AT): ends the process at once, as `kill -9` would.
 void KillSelfForTest();
 
-/// True when stderr is an interactive terminal (progress redraws in place).
-bool StderrIsTerminal();
+/// What stderr is, for progress output: not a terminal, a console that redraws a line with "\r"
+/// but prints escape sequences instead of processing them (Server 2012 R2's console host, where
+/// ENABLE_VIRTUAL_TERMINAL_PROCESSING cannot be set), or a terminal that processes them.
+enum class Terminal { kNone, kPlainConsole, kEscapes };
+Terminal StderrTerminal();
 
 }  // namespace plumb

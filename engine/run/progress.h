@@ -9,7 +9,9 @@
 
 namespace plumb {
 
-enum class ProgressStyle { kSilent, kLines, kInPlace };
+/// kInPlace redraws with "\r" and erases with the escape sequence ESC[K; kInPlacePlain with
+/// spaces, for consoles that print escape sequences instead of processing them (Server 2012 R2).
+enum class ProgressStyle { kSilent, kLines, kInPlace, kInPlacePlain };
 
 class Progress {
  public:
@@ -31,7 +33,7 @@ class Progress {
   std::string verb_;
   Clock::time_point start_;
   Clock::time_point next_;
-  bool drawn_ = false;
+  size_t drawn_ = 0;  ///< length of the line drawn in place, 0 when none
 };
 
 }  // namespace plumb

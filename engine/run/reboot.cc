@@ -266,4 +266,8 @@ Status CommandCluster::Resume(const std::string& node) {
   return hooks_.Run(settings_.resume_command, 600, node);
 }
 
+std::string WindowsBootId(int64_t boot_time, uint64_t boot_time_bias) {
+  return "boot-" + std::to_string((boot_time - static_cast<int64_t>(boot_time_bias)) / 10'000'000);
+}
+
 }  // namespace plumb

@@ -41,6 +41,11 @@ class BootInfo {
   virtual std::vector<std::string> PendingReboot() = 0;
 };
 
+/// The boot id of Windows from SYSTEM_TIMEOFDAY_INFORMATION (100 ns units): the kernel shifts
+/// BootTime, and adds the same shift to BootTimeBias, whenever the clock is set (time sync, a
+/// Hyper-V time restore), so their difference names the boot and survives clock changes.
+std::string WindowsBootId(int64_t boot_time, uint64_t boot_time_bias);
+
 /// The OS scheduler. Invariant: at most one reboot is scheduled; scheduling replaces it.
 class RebootScheduler {
  public:

@@ -86,6 +86,26 @@ TEST(ClusterPropList, DecodesEveryFormatAGetAnswerCarries) {
   EXPECT_EQ(std::get<uint32_t>((*out)[4].value), 1u);
 }
 
+TEST(ClusterPropList, LargeIntegerIsFormatTenAndWordIsNot) {
+  // CLUSPROP_FORMAT_LARGE_INTEGER is 10 (signed 64-bit); 11 is CLUSPROP_FORMAT_WORD.
+  std::vector<uint8_t> b;
+  Put32(b, 2);
+  PutEntry(b, kClusPropName, ToUtf16Le("Offset"));
+  std::vector<uint8_t> minus_five;
+  Put32(minus_five, 0xfffffffb);
+  Put32(minus_five, 0xffffffff);
+  PutEntry(b, 0x0001000a, minus_five);
+  Put32(b, kClusPropEndmark);
+  PutEntry(b, kClusPropName, ToUtf16Le("Flags"));
+  PutEntry(b, 0x0001000b, {0x34, 0x12, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00});
+  Put32(b, kClusPropEndmark);
+  auto out = DecodePropertyList(b);
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_EQ(out->size(), 2u);
+  EXPECT_EQ(ToDisplay((*out)[0].value), "-5");
+  EXPECT_NE(ToDisplay((*out)[1].value), "4660") << "a WORD entry is not read as a 64-bit integer";
+}
+
 TEST(ClusterPropList, MalformedListsNameTheOffset) {
   auto good = EncodePropertyList({{"DatabaseReadWriteMode", uint32_t{0}}});
   EXPECT_EQ(DecodePropertyList({1, 0}).error().message, "malformed cluster property list at byte 0: shorter than its count");

@@ -59,6 +59,7 @@ class EventLogTest : public testing::WindowsFixture {
     events_.events = {{crash, Fixture("7031-lanmanserver-1.xml")},
                       {crash, Fixture("7031-spooler.xml")},
                       {crash, Fixture("7031-lanmanserver-2.xml")},
+                      {"System/Service Control Manager/7036", Fixture("7036-lanmanserver-stopped.xml")},
                       {"System/Microsoft-Windows-FailoverClustering/5377", Fixture("5377-gum.xml")}};
   }
 
@@ -80,6 +81,17 @@ TEST_F(EventLogTest, CountsTheServersCrashesWithTimeAndData) {
             "[param1=Server, param2=1, param3=60000, param4=1, param5=Restart the service, binary=LanmanServer]");
   ASSERT_EQ(events_.queries.size(), 1u);
   EXPECT_EQ(events_.queries[0].within_s, 30 * 86400);
+}
+
+TEST_F(EventLogTest, DataMatchesTheServiceNameInTheNameSlashStateBinaryOf7036) {
+  auto obs = Make("log = \"System\"\nprovider = \"Service Control Manager\"\nevent_id = 7036\n"
+                  "data = \"lanmanserver\"\n")->Test();
+  ASSERT_TRUE(obs) << obs.error().message;
+  ASSERT_EQ(obs->drift.size(), 1u);
+  EXPECT_EQ(obs->note, "Service Control Manager 7036, 1 in 1d: 2026-11-20T03:14:06.1000000Z [param1=Server, "
+                       "param2=stopped, binary=LanmanServer/1]");
+  EXPECT_TRUE(Make("log = \"System\"\nprovider = \"Service Control Manager\"\nevent_id = 7036\n"
+                   "data = \"lanman\"\n")->Test()->compliant());
 }
 
 TEST_F(EventLogTest, WithinTheToleratedCountIsCompliantButStillShowsFindings) {

@@ -119,6 +119,10 @@ TEST_F(RegistryTest, SchemaMessagesVerbatim) {
   EXPECT_EQ(Errors("key = 'SOFTWARE\\x'\nname = \"a\"\nensure = \"absent\"\n"),
             std::vector<std::string>{"property 'key' must be a registry key like 'HKLM\\SOFTWARE\\Vendor' (roots: HKLM, "
                                      "HKU, HKCU, HKCR), got 'SOFTWARE\\x'"});
+  EXPECT_EQ(Errors(std::string(kKey) + "value_type = \"multi_string\"\nstrings = [\"a\", \"\", \"b\"]\n"),
+            std::vector<std::string>{"property 'strings' has an empty string, which a multi_string value cannot hold "
+                                     "(Windows reads an empty string as the end of the list, so the value would never "
+                                     "match); remove it"});
   EXPECT_EQ(Errors(std::string(kKey) + "value_type = \"binary\"\nhex = \"0g\"\n"),
             std::vector<std::string>{"property 'hex' must be hex bytes like \"01ab\", got '0g'"});
 }

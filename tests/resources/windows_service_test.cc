@@ -40,6 +40,23 @@ TEST_F(ServiceTest, LanmanServerShareToOwnNeedsAReboot) {
   EXPECT_EQ(r->Test()->reboot_pending, "");
 }
 
+TEST_F(ServiceTest, NamesCompareWithoutRegardToCase) {
+  // A policy naming `schedule` for the Schedule service, alone in its process: it does not share
+  // the process with itself, and nothing waits for a reboot.
+  scm_.services["Schedule"] = {ServiceProcess::kOwn, ServiceStart::kAuto, ServiceRunState::kRunning, 304};
+  scm_.services["Themes"] = {ServiceProcess::kShare, ServiceStart::kAuto, ServiceRunState::kRunning, 812};
+  auto r = Make("name = \"schedule\"\nservice_type = \"own\"\n");
+  auto obs = r->Test();
+  ASSERT_TRUE(obs) << obs.error().message;
+  EXPECT_TRUE(obs->compliant());
+  EXPECT_EQ(obs->reboot_pending, "");
+  auto host = WindowsFixture::Make("windows.service_host", "service = \"SCHEDULE\"\nalone = true\nenforcement = \"audit\"\n");
+  ASSERT_NE(host, nullptr);
+  auto alone = host->Test();
+  ASSERT_TRUE(alone) << alone.error().message;
+  EXPECT_TRUE(alone->compliant()) << DescribeDrift(alone->drift.at(0));
+}
+
 TEST_F(ServiceTest, StartTypeAndStateConverge) {
   scm_.services["Spooler"] = {ServiceProcess::kOwn, ServiceStart::kAuto, ServiceRunState::kRunning, 1200};
   auto r = Make("name = \"Spooler\"\nstart_type = \"disabled\"\nstate = \"stopped\"\n");

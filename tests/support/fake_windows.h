@@ -7,11 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "engine/util/strings.h"
 #include "resources/windows_cluster.h"
 #include "resources/windows_event_log.h"
 #include "resources/windows_service.h"
 
 namespace plumb::testing {
+
+/// Service names, as the SCM compares them: without regard to case.
+struct NoCaseLess {
+  bool operator()(const std::string& a, const std::string& b) const { return ToLower(a) < ToLower(b); }
+};
 
 class FakeScm : public ServiceManager {
  public:
@@ -54,8 +60,8 @@ class FakeScm : public ServiceManager {
     return OkStatus();
   }
 
-  std::map<std::string, ServiceStatus> services;
-  std::map<std::string, FailureActions> failure;
+  std::map<std::string, ServiceStatus, NoCaseLess> services;
+  std::map<std::string, FailureActions, NoCaseLess> failure;
   std::string deny;  ///< when set, every change fails with this message
   int queries = 0, enumerations = 0, failure_sets = 0;
 };

@@ -4,6 +4,8 @@
 // tests/engine/schedule/task_xml_test.cc checks in the XML plumb produces.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -50,6 +52,32 @@ TEST(Win32Tasks, ResumeAndRebootTasksRegister) {
   EXPECT_NE(reboot.find("<Description>plumb: scheduled reboot</Description>"), std::string::npos) << reboot;
   ASSERT_TRUE(sys.scheduler->CancelOnce());
   EXPECT_EQ(Stored("plumb-reboot"), "") << "cancelled";
+}
+
+TEST(Win32Tasks, ThePredictablePathInTheTemporaryFolderIsNotUsed) {
+  // Any user can create files and folders in the shared temporary folder. What they put at the
+  // path plumb once wrote the task XML to neither blocks nor feeds the registration, and nothing
+  // is left behind there.
+  ASSERT_TRUE(StartTaskScheduler());
+  std::filesystem::path temp = std::filesystem::temp_directory_path();
+  std::filesystem::path planted = temp / "plumb-reboot.xml";
+  std::filesystem::create_directories(planted);
+  auto listing = [&] {
+    std::vector<std::filesystem::path> names;
+    for (auto& e : std::filesystem::directory_iterator(temp)) names.push_back(e.path());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  auto before = listing();
+  auto fs = MakeSystemFileSystem();
+  auto processes = MakeSystemProcessRunner();
+  PlatformRebootSystem sys = MakePlatformRebootSystem(*processes, *fs);
+  Status once = sys.scheduler->ScheduleOnce(sys.clock->Now() + 3600, {"C:\\plumb\\plumb.exe", "reboot", "--execute"});
+  EXPECT_TRUE(once) << once.error().message;
+  EXPECT_NE(Stored("plumb-reboot").find("<Description>plumb: scheduled reboot</Description>"), std::string::npos);
+  EXPECT_EQ(listing(), before);
+  ASSERT_TRUE(sys.scheduler->CancelOnce());
+  std::filesystem::remove(planted);
 }
 
 TEST(Win32Tasks, ScheduleRegistersTestApplyAndResume) {

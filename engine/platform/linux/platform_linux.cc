@@ -142,6 +142,6 @@ std::string SelfExecutable() {
 
 void KillSelfForTest() { ::raise(SIGKILL); }
 
-bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
+Terminal StderrTerminal() { return ::isatty(STDERR_FILENO) == 1 ? Terminal::kEscapes : Terminal::kNone; }
 
 }  // namespace plumb

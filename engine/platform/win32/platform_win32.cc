@@ -139,9 +139,13 @@ std::string SelfExecutable() {
 
 void KillSelfForTest() { ::TerminateProcess(::GetCurrentProcess(), 137); }
 
-bool StderrIsTerminal() {
+Terminal StderrTerminal() {
+  HANDLE err = ::GetStdHandle(STD_ERROR_HANDLE);
   DWORD mode;
-  return ::GetConsoleMode(::GetStdHandle(STD_ERROR_HANDLE), &mode) != 0;
+  if (!::GetConsoleMode(err, &mode)) return Terminal::kNone;
+  if (mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING) return Terminal::kEscapes;
+  // Windows 10 and Server 2016 process escape sequences once asked; older consoles refuse.
+  return ::SetConsoleMode(err, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING) ? Terminal::kEscapes : Terminal::kPlainConsole;
 }
 
 }  // namespace plumb

@@ -3,9 +3,10 @@
 
 #include <windows.h>
 
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
+#include <random>
 
 #include "engine/platform/platform.h"
 #include "engine/schedule/task_xml.h"
@@ -53,7 +54,7 @@ std::wstring RegString(const wchar_t* key, const wchar_t* value, DWORD types) {
 class WindowsBootInfo : public BootInfo {
  public:
   std::string BootId() override {
-    // The boot time, from the kernel's time-of-day information: the same for the whole boot.
+    // The boot time less the shifts of clock changes (WindowsBootId): the same for the whole boot.
     struct TimeOfDay {
       LARGE_INTEGER boot_time, current_time, time_zone_bias;
       ULONG time_zone_id, reserved;
@@ -64,7 +65,7 @@ class WindowsBootInfo : public BootInfo {
         reinterpret_cast<void*>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation")));
     ULONG got = 0;
     if (query && query(3 /* SystemTimeOfDayInformation */, &info, sizeof info, &got) == 0 && info.boot_time.QuadPart)
-      return "boot-" + std::to_string(info.boot_time.QuadPart / 10'000'000);
+      return WindowsBootId(info.boot_time.QuadPart, info.boot_time_bias);
     // Fallback: now minus uptime, to the 10 seconds, so it stays put within one boot.
     int64_t boot = static_cast<int64_t>(::time(nullptr)) - static_cast<int64_t>(::GetTickCount64() / 1000);
     return "boot-" + std::to_string(boot / 10 * 10);
@@ -98,27 +99,39 @@ Status RunSchtasks(ProcessRunner& processes, const std::string& command) {
   return st ? st : st.error().Prefixed(command + ": ");
 }
 
-// Registers (or replaces) a task from its XML, written to a file as UTF-16LE with a byte order
-// mark, as the declaration says.
-Status RegisterTaskXml(ProcessRunner& processes, const std::string& name, const std::string& xml_text) {
+// Registers (or replaces) a task from its XML, written as UTF-16LE with a byte order mark, as the
+// declaration says. The file is in a folder this call creates under a random name with the private
+// ACL: a predictable path in the shared temporary folder could be created or swapped by any user
+// before a task that runs as SYSTEM is registered from it.
+Status RegisterTaskXml(ProcessRunner& processes, FileSystem& fs, const std::string& name, const std::string& xml_text) {
   std::wstring xml = L"\xFEFF" + Wide(xml_text);
-  auto file = std::filesystem::temp_directory_path() / (name + ".xml");
-  {
-    std::ofstream out(file, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(xml.data()), static_cast<std::streamsize>(xml.size() * sizeof(wchar_t)));
-    if (!out) return Error{ErrorKind::kInternal, "cannot write " + file.string()};
+  std::string bytes(reinterpret_cast<const char*>(xml.data()), xml.size() * sizeof(wchar_t));
+  std::string temp = Narrow(std::filesystem::temp_directory_path().wstring());
+  while (temp.size() > 3 && (temp.back() == '\\' || temp.back() == '/')) temp.pop_back();
+  std::random_device random;
+  std::string folder;
+  for (int attempt = 0; attempt < 100 && folder.empty(); ++attempt) {
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "%08x", random());
+    std::string candidate = temp + "\\plumb-task-" + suffix;
+    Status made = fs.MakeDirectory(candidate, PrivateFolder());
+    if (made) folder = candidate;
+    else if (!made.Is(ErrorKind::kAlreadyExists)) return made;
   }
-  auto st = RunSchtasks(processes, "schtasks /create /xml " + QuoteWindowsArgument(file.string()) + " /tn " + name + " /f");
-  std::error_code ec;
-  std::filesystem::remove(file, ec);
+  if (folder.empty()) return Error{ErrorKind::kAlreadyExists, "cannot create a private folder in '" + temp + "'"};
+  std::string file = folder + "\\" + name + ".xml";
+  Status st = fs.WriteAtomic(file, bytes, PrivateFile());
+  if (st) st = RunSchtasks(processes, "schtasks /create /xml " + QuoteWindowsArgument(file) + " /tn " + name + " /f");
+  (void)fs.RemoveFile(file);
+  (void)fs.RemoveDirectory(folder);
   return st;
 }
 
 // Tasks registered with schtasks from XML files (UTF-16LE with a byte order mark).
 class TaskScheduler : public RebootScheduler {
  public:
-  TaskScheduler(ProcessRunner& processes, Clock& clock, TimeZone& zone)
-      : processes_(processes), clock_(clock), zone_(zone) {}
+  TaskScheduler(ProcessRunner& processes, FileSystem& fs, Clock& clock, TimeZone& zone)
+      : processes_(processes), fs_(fs), clock_(clock), zone_(zone) {}
 
   Status ScheduleOnce(int64_t at, const std::vector<std::string>& command) override {
     int64_t when = std::max(at, clock_.Now() + 60);  // a start in the past would never run
@@ -126,8 +139,13 @@ class TaskScheduler : public RebootScheduler {
     char start[32];
     std::snprintf(start, sizeof start, "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute,
                   c.second);
-    return Register(kRebootTaskName, {"plumb: scheduled reboot", TaskTrigger::kOnce, start, command.at(0),
-                                      {command.begin() + 1, command.end()}, "PT2H"});
+    TaskDefinition task;
+    task.description = "plumb: scheduled reboot";
+    task.trigger = TaskTrigger::kOnce;
+    task.start_local = start;
+    task.command = command.at(0);
+    task.arguments = {command.begin() + 1, command.end()};
+    return Register(kRebootTaskName, task);
   }
 
   Status CancelOnce() override {
@@ -136,19 +154,24 @@ class TaskScheduler : public RebootScheduler {
   }
 
   Status EnsureAtBoot(const std::vector<std::string>& command) override {
-    return Register(kResumeTaskName, {"plumb: resume after a reboot", TaskTrigger::kAtBoot, "", command.at(0),
-                                      {command.begin() + 1, command.end()}, "PT2H"});
+    TaskDefinition task;
+    task.description = "plumb: resume after a reboot";
+    task.trigger = TaskTrigger::kAtBoot;
+    task.command = command.at(0);
+    task.arguments = {command.begin() + 1, command.end()};
+    return Register(kResumeTaskName, task);
   }
 
  private:
   Status Register(const char* name, const TaskDefinition& task) {
-    return RegisterTaskXml(processes_, name, RenderTaskXml(task));
+    return RegisterTaskXml(processes_, fs_, name, RenderTaskXml(task));
   }
 
   Status Shell(const std::string& command) { return RunSchtasks(processes_, command); }
 
 
   ProcessRunner& processes_;
+  FileSystem& fs_;
   Clock& clock_;
   TimeZone& zone_;
 };
@@ -157,11 +180,12 @@ class TaskScheduler : public RebootScheduler {
 // definition as a file named after the task in its folder (%SystemRoot%\System32\Tasks).
 class SchtasksInstaller : public TaskInstaller {
  public:
-  SchtasksInstaller(ProcessRunner& processes, std::string task_dir) : processes_(processes), task_dir_(std::move(task_dir)) {}
+  SchtasksInstaller(ProcessRunner& processes, FileSystem& fs, std::string task_dir)
+      : processes_(processes), fs_(fs), task_dir_(std::move(task_dir)) {}
 
   Status Install(const std::vector<TaskFile>& changed, const std::vector<TaskFile>&) override {
     for (const auto& f : changed)
-      if (auto st = RegisterTaskXml(processes_, f.name, f.text); !st) return st;
+      if (auto st = RegisterTaskXml(processes_, fs_, f.name, f.text); !st) return st;
     return OkStatus();
   }
 
@@ -179,6 +203,7 @@ class SchtasksInstaller : public TaskInstaller {
 
  private:
   ProcessRunner& processes_;
+  FileSystem& fs_;
   std::string task_dir_;
 };
 
@@ -202,14 +227,14 @@ PlatformRebootSystem MakePlatformRebootSystem(ProcessRunner& processes, FileSyst
   s.clock = std::make_unique<SystemClock>();
   s.zone = std::make_unique<LocalZone>();
   s.boot = std::make_unique<WindowsBootInfo>();
-  s.scheduler = std::make_unique<TaskScheduler>(processes, *s.clock, *s.zone);
+  s.scheduler = std::make_unique<TaskScheduler>(processes, fs, *s.clock, *s.zone);
   s.executor = std::make_unique<ShutdownReboot>();
   s.installer = MakeTaskInstaller(processes, fs, SystemTaskDir());
   return s;
 }
 
-std::unique_ptr<TaskInstaller> MakeTaskInstaller(ProcessRunner& processes, FileSystem&, const std::string& task_dir) {
-  return std::make_unique<SchtasksInstaller>(processes, task_dir);
+std::unique_ptr<TaskInstaller> MakeTaskInstaller(ProcessRunner& processes, FileSystem& fs, const std::string& task_dir) {
+  return std::make_unique<SchtasksInstaller>(processes, fs, task_dir);
 }
 
 std::string SystemTaskDir() {

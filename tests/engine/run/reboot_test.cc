@@ -235,5 +235,15 @@ TEST_F(RebootPlan, SchedulerFailuresAreNotAllowedWithTheReason) {
   EXPECT_EQ(report.Exit(), ExitCode::kRebootNeeded);
 }
 
+TEST(WindowsBootId, SurvivesClockChangesAndChangesWithTheBoot) {
+  // 2026-11-29T00:00:00Z in 100 ns units since 1601; then the clock is set 90 s forward, which
+  // the kernel adds to both BootTime and BootTimeBias.
+  const int64_t boot = (int64_t{13'410'000'000} + 86'400) * 10'000'000;
+  const int64_t shift = int64_t{90} * 10'000'000;
+  EXPECT_EQ(WindowsBootId(boot + shift, shift), WindowsBootId(boot, 0));
+  EXPECT_EQ(WindowsBootId(boot - shift, static_cast<uint64_t>(-shift)), WindowsBootId(boot, 0)) << "set backwards";
+  EXPECT_NE(WindowsBootId(boot + 3600 * int64_t{10'000'000}, 0), WindowsBootId(boot, 0)) << "a later boot";
+}
+
 }  // namespace
 }  // namespace plumb
