@@ -33,18 +33,25 @@ std::vector<PropertySchema> AttributeProperties() {
   };
 }
 
+namespace {
+std::string In(const AccountDb& accounts, AccountKind kind) {
+  std::string origin = accounts.Origin(kind);
+  return origin.empty() ? "" : " in " + origin;
+}
+}  // namespace
+
 Result<DesiredAttributes> ReadAttributes(const ResourceSpec& spec, AccountDb& accounts) {
   DesiredAttributes want;
   if (auto p = spec.Find("mode")) want.mode = ParseMode(std::get<std::string>(p->value));
   if (auto p = spec.Find("owner")) {
     want.owner = std::get<std::string>(p->value);
     want.uid = accounts.UserId(want.owner);
-    if (!want.uid) return Error{ErrorKind::kNotFound, "unknown user '" + want.owner + "'"};
+    if (!want.uid) return Error{ErrorKind::kNotFound, "unknown user '" + want.owner + "'" + In(accounts, AccountKind::kUser)};
   }
   if (auto p = spec.Find("group")) {
     want.group = std::get<std::string>(p->value);
     want.gid = accounts.GroupId(want.group);
-    if (!want.gid) return Error{ErrorKind::kNotFound, "unknown group '" + want.group + "'"};
+    if (!want.gid) return Error{ErrorKind::kNotFound, "unknown group '" + want.group + "'" + In(accounts, AccountKind::kGroup)};
   }
   return want;
 }

@@ -69,12 +69,11 @@ int RunCli(int argc, char** argv) {
     c->callback([&schedule_action, action] { schedule_action = action; });
     policies(c);
     c->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or the platform's)");
-    c->add_option("--root", o.root, "the root the scheduled runs resolve paths under");
     c->fallthrough();
   }
   policies(schedule);
+  // No --root: tasks on this machine never apply an offline root (docs/policy-language.md).
   schedule->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or the platform's)");
-  schedule->add_option("--root", o.root, "the root the scheduled runs resolve paths under");
   ReportOptions ro;
   auto* report = AddReportCommand(app, ro);
   auto* graph = app.add_subcommand("graph", "write the dependency graph as Graphviz DOT");

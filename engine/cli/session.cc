@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "engine/os/account_files.h"
 #include "engine/os/trust.h"
 #include "engine/policy/cache.h"
 #include "engine/util/read_file.h"
@@ -40,6 +41,8 @@ Session::Session(const Options& o)
     fs_ = std::move(system_fs_);
     processes_ = std::move(system_processes_);
   }
+  // An offline root has its own users: never the running system's (whose ids may differ).
+  if (!o.root.empty()) accounts_ = MakeFileAccountDb(*fs_, HostRoot(o.root));
   if (services_) services_ = std::make_unique<RunScopedServices>(std::move(services_));
   if (cluster_) cluster_ = std::make_unique<RunScopedCluster>(std::move(cluster_));
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
@@ -226,7 +229,13 @@ RebootContext Session::Context(const std::string& state_dir) {
   std::vector<std::string> resume = {SelfExecutable(), "apply", "--resume"};
   common = CommonArgs(state_dir, RootArg::kInclude);
   resume.insert(resume.end(), common.begin(), common.end());
-  return RebootContext{settings, *system_, PositionOf(facts_), execute, resume};
+  return RebootContext{settings, *system_, PositionOf(facts_), execute, resume, Target()};
+}
+
+RebootTarget Session::Target() const {
+  // The fake system of the tests stands for the machine the root belongs to (it has the root's
+  // clock, scheduler and boot id); the real one is never asked to reboot for an offline root.
+  return opt_.root.empty() || !opt_.fake_system.empty() ? RebootTarget::kThisSystem : RebootTarget::kOfflineRoot;
 }
 
 TaskInstaller& Session::Installer() {

@@ -103,6 +103,8 @@ class Session : public RunLog {
   RebootContext Context(const std::string& state_dir);
   /// The task installer of `plumb schedule`.
   TaskInstaller& Installer();
+  /// Whether a reboot would restart this machine or an offline root (--root).
+  RebootTarget Target() const;
   /// What the scheduled commands pass after their subcommand: absolute policy path, state
   /// folder, facts files and, for commands that converge, the root.
   std::vector<std::string> CommonArgs(const std::string& state_dir, RootArg root) const;

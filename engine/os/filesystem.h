@@ -133,10 +133,15 @@ class FileSystem {
   virtual Status RemoveDirectory(const std::string& path) = 0;
 };
 
+enum class AccountKind { kUser, kGroup };
+
 /// User and group names. Numeric strings are ids as they are.
 class AccountDb {
  public:
   virtual ~AccountDb() = default;
+  /// The file names are looked up in, for messages ("/srv/image/etc/passwd"); "" for the running
+  /// system's own databases (NSS).
+  virtual std::string Origin(AccountKind) const { return ""; }
   virtual std::optional<uint32_t> UserId(const std::string& name) = 0;
   virtual std::optional<uint32_t> GroupId(const std::string& name) = 0;
   virtual std::string UserName(uint32_t uid) = 0;   ///< the number as text when unknown

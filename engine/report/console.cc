@@ -77,6 +77,7 @@ std::string RebootLine(const RunReport& report) {
       case RebootState::kRebooting: part += "rebooting"; break;
       case RebootState::kCancelled: part += "not scheduled: " + rb.reason; break;
       case RebootState::kNotAllowed: part += "not scheduled: " + rb.reason; break;
+      case RebootState::kInImage: part += "needed in the image: " + rb.reason; break;
       case RebootState::kNone: part += "not scheduled (plumb apply schedules it)"; break;
     }
     parts.push_back(part);

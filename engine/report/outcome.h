@@ -24,7 +24,9 @@ enum class NeedState {
 const char* ToString(NeedState s);
 
 /// The reboot schedule as the run left it.
-enum class RebootState { kNone, kScheduled, kPostponed, kNotAllowed, kCancelled, kRebooting };
+/// kInImage: the run changed an offline root (--root) in a way that needs a reboot, which happens
+/// when the image first boots; plumb never schedules one on the machine it ran on.
+enum class RebootState { kNone, kScheduled, kPostponed, kNotAllowed, kCancelled, kRebooting, kInImage };
 const char* ToString(RebootState s);
 
 }  // namespace plumb

@@ -38,6 +38,7 @@ const char* ToString(RebootState s) {
     case RebootState::kScheduled: return "scheduled";
     case RebootState::kPostponed: return "postponed";
     case RebootState::kNotAllowed: return "not_allowed";
+    case RebootState::kInImage: return "needed_in_image";
     case RebootState::kCancelled: return "cancelled";
     case RebootState::kRebooting: return "rebooting";
   }

@@ -99,8 +99,8 @@ void Journal::Postpone(int64_t at, std::string reason) {
   reason_ = std::move(reason);
 }
 
-void Journal::RefuseReboot(std::string reason) {
-  reboot_ = RebootState::kNotAllowed;
+void Journal::RefuseReboot(std::string reason, RebootState state) {
+  reboot_ = state;
   scheduled_at_ = 0;
   reason_ = std::move(reason);
 }
@@ -129,7 +129,8 @@ void Journal::UndoRebootAttempt() {
 namespace {
 
 constexpr RebootState kRebootStates[] = {RebootState::kNone,       RebootState::kScheduled, RebootState::kPostponed,
-                                         RebootState::kNotAllowed, RebootState::kCancelled, RebootState::kRebooting};
+                                         RebootState::kNotAllowed, RebootState::kCancelled, RebootState::kRebooting,
+                                         RebootState::kInImage};
 
 }  // namespace
 

@@ -112,7 +112,8 @@ class Journal {
   void Schedule(int64_t at, std::string reason);
   void Postpone(int64_t at, std::string reason);
   /// No reboot will be scheduled, and why.
-  void RefuseReboot(std::string reason);
+  /// kNotAllowed, or kInImage for an offline root (nothing to schedule here).
+  void RefuseReboot(std::string reason, RebootState state = RebootState::kNotAllowed);
   void Cancel(std::string reason);
   /// Nothing scheduled and no reason: the one place the schedule is reset.
   void Unschedule();

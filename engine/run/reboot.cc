@@ -94,7 +94,12 @@ void PlanReboot(const RebootContext& ctx, Journal& j, RunReport& report) {
     j.RefuseReboot(std::move(reason));
   };
 
-  if (!s.Required()) {
+  if (ctx.target == RebootTarget::kOfflineRoot) {
+    // The image is not running: its reboot is its first boot. Nothing on this machine is touched.
+    if (s.Required()) j.RefuseReboot("the image reboots when it first boots; nothing is scheduled on this machine",
+                                     RebootState::kInImage);
+    else j.Unschedule();
+  } else if (!s.Required()) {
     if (j.Scheduled()) (void)ctx.system.scheduler.CancelOnce();
     if (j.reboot() != RebootState::kRebooting) j.Unschedule();
   } else if (ctx.settings.policy == RebootPolicy::kNever) {
@@ -135,6 +140,9 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
   };
 
   if (j.reboot() == RebootState::kCancelled) return ExecuteResult{ExitCode::kCompliant, "the reboot was cancelled; nothing done"};
+  if (ctx.target == RebootTarget::kOfflineRoot || j.reboot() == RebootState::kInImage)
+    return ExecuteResult{ExitCode::kRebootNeeded, "not rebooting: the reboot is needed in an offline root (--root), which "
+                                                  "reboots when it first boots"};
   if (ctx.settings.policy == RebootPolicy::kNever)
     return ExecuteResult{ExitCode::kRebootNeeded, "not rebooting: [reboot] policy is \"never\""};
   std::vector<std::string> causes = ArmedCauses(j, boot);

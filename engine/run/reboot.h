@@ -28,12 +28,17 @@ struct ClusterPosition {
 };
 ClusterPosition PositionOf(const Facts& facts);
 
+/// What a reboot would restart: the system plumb runs on, or an offline root (--root), which
+/// reboots when it first boots; for it nothing is ever scheduled, executed or installed here.
+enum class RebootTarget { kThisSystem, kOfflineRoot };
+
 struct RebootContext {
   const RebootSettings& settings;
   RebootSystem& system;
   ClusterPosition position;
   std::vector<std::string> execute_command;  ///< what the one-shot task runs
   std::vector<std::string> resume_command;   ///< what runs at every boot
+  RebootTarget target = RebootTarget::kThisSystem;
 };
 
 /// After an apply: decides the schedule for the report's armed needs, asks the OS scheduler, and
