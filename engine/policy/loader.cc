@@ -386,7 +386,7 @@ class PolicyReader {
         }
       }
     }
-    if (!type_known || diags_.ErrorCount() != errors_before) return std::nullopt;
+    r.broken = !type_known || diags_.ErrorCount() != errors_before;
     return r;
   }
 
@@ -430,7 +430,7 @@ SourceLocation ParseErrorLocation(const toml::parse_error& e, const std::string&
 }  // namespace
 
 std::optional<Policy> LoadPolicy(const std::string& text, const std::string& path, const SchemaLookup& schemas,
-                                 Diagnostics& diags) {
+                                 Diagnostics& diags, LoadMode mode) {
   toml::table doc;
   try {
     doc = ParseToml(text, path);
@@ -469,7 +469,7 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
       std::map<std::string, SourceLocation> seen;
       for (const auto& el : *arr) {
         auto r = reader.ReadResource(*el.as_table());
-        if (!r) continue;
+        if (!r || (r->broken && (mode == LoadMode::kValidOnly || !IsValidId(r->id)))) continue;
         auto [it, inserted] = seen.emplace(r->id, r->where);
         if (!inserted) {
           reader.Error(r->where, "duplicate resource id '" + r->id + "' (first defined at line " +
@@ -483,7 +483,7 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
     }
   }
   if (!doc.contains("policy")) diags.Error({path, 0, 0}, "missing [policy] table with the policy's id");
-  if (diags.ErrorCount() != errors_before) return std::nullopt;
+  if (diags.ErrorCount() != errors_before && (mode == LoadMode::kValidOnly || !IsValidId(policy.id))) return std::nullopt;
   return policy;
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 /// Turns one TOML policy document into a Policy, validating it against the resource schemas.
-/// Every problem is added to `diags` (all of them, not only the first); the returned policy is
-/// only meaningful when no error was added for this document.
+/// Every problem is added to `diags` (all of them, not only the first).
 
 #include <optional>
 #include <string>
@@ -12,8 +11,14 @@
 
 namespace plumb {
 
+/// kValidOnly: nullopt when this document had any error. kForChecks: a document with errors
+/// still gives its policy (when it has an id), with every resource that has a valid id, so that
+/// references and cycles across the repository are checked in the same run; such a policy is
+/// for diagnostics only and is never run.
+enum class LoadMode { kValidOnly, kForChecks };
+
 std::optional<Policy> LoadPolicy(const std::string& text, const std::string& path, const SchemaLookup& schemas,
-                                 Diagnostics& diags);
+                                 Diagnostics& diags, LoadMode mode = LoadMode::kValidOnly);
 
 /// Identifiers of policies and resources: [A-Za-z0-9][A-Za-z0-9._-]*.
 bool IsValidId(std::string_view id);

@@ -62,6 +62,8 @@ struct ResourceSpec {
   std::vector<std::string> reboot_properties;
   std::vector<std::string> sensitive;  ///< property names redacted in every output
   SourceLocation where;                ///< the [[resource]] header
+  /// Had errors; kept (LoadMode::kForChecks) only so references to it resolve. Never run.
+  bool broken = false;
 
   const Property* Find(std::string_view name) const;
   /// Whether a change of this resource can arm a reboot barrier.

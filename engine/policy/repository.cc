@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <thread>
 #include <atomic>
 
@@ -146,7 +147,8 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
       Loaded& l = loaded[i];
       auto text = ReadPolicyText(shown, shown, l.sources, l.diags);
       if (!text) continue;
-      l.policy = LoadPolicy(**text, shown, schemas, l.diags);
+      // With errors, what can still be read is kept so the graph is checked in the same run.
+      l.policy = LoadPolicy(**text, shown, schemas, l.diags, LoadMode::kForChecks);
       if (l.policy) l.policy->directory = fs::path(shown).parent_path().generic_string();
     }
   };
@@ -156,9 +158,19 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
   work();
   for (auto& t : pool) t.join();
 
+  // A file a resource names as its `source` is data, whatever its name ends in: it is neither a
+  // policy nor a policy's error.
+  std::set<std::string> sources;
+  for (const Loaded& l : loaded) {
+    if (!l.policy) continue;
+    for (const ResourceSpec& r : l.policy->resources)
+      if (const Property* p = r.Find("source"); p && std::holds_alternative<std::string>(p->value))
+        sources.insert((fs::path(l.policy->directory) / std::get<std::string>(p->value)).lexically_normal().generic_string());
+  }
   std::map<std::string, SourceLocation> ids;
   for (size_t i = 0; i < files.size(); ++i) {
     Loaded& l = loaded[i];
+    if (sources.count(fs::path(files[i]).lexically_normal().generic_string())) continue;
     repo.sources.Merge(std::move(l.sources));
     diags.Append(l.diags);
     if (!l.policy) continue;

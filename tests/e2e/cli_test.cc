@@ -46,6 +46,9 @@ TEST_F(Cli, ValidateReportsEveryErrorOfEveryFile) {
             "tests/data/invalid/b.toml:8:15: unknown resource 'confdir' in depends_on\n"
             " 8 | depends_on = [\"confdir\"]\n"
             "   |               ^\n"
+            "tests/data/invalid/b.toml:9:11: unknown resource 'a/restart' in notify\n"
+            " 9 | notify = [\"a/restart\"]\n"
+            "   |           ^\n"
             "tests/data/invalid/c.toml:3:12: 'severity' must be one of 'info', 'low', 'medium', 'high', 'critical'; "
             "got 'urgent'\n"
             " 3 | severity = \"urgent\"\n"
@@ -53,7 +56,34 @@ TEST_F(Cli, ValidateReportsEveryErrorOfEveryFile) {
             "tests/data/invalid/c.toml:10:9: property 'value' must be a string, got an integer\n"
             " 10 | value = 1\n"
             "    |         ^\n"
-            "plumb: error: 5 errors\n");
+            "plumb: error: 6 errors\n");
+}
+
+TEST_F(Cli, SourceFilesAreNeverLoadedAsPolicies) {
+  RunResult r = RunPlumb({"validate", "tests/data/source-toml"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("plumb validate: 1 policy, 1 resource, no errors\n", 0), 0u) << r.out;
+}
+
+TEST_F(Cli, ValidateReportsTheErrorsOfEveryStageInOneRun) {
+  // An unknown type, a duplicate id, an unknown reference and a cycle in one file: the later
+  // stages still run on what could be read.
+  RunResult r = RunPlumb({"validate", "tests/data/invalid-stages"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.err,
+            "tests/data/invalid-stages/a.toml:6:8: unknown resource type 'fiel', did you mean 'file'?\n"
+            " 6 | type = \"fiel\"\n"
+            "   |        ^\n"
+            "tests/data/invalid-stages/a.toml:13:15: unknown resource 'nope' in depends_on\n"
+            " 13 | depends_on = [\"nope\"]\n"
+            "    |               ^\n"
+            "tests/data/invalid-stages/a.toml:15:1: duplicate resource id 'y' (first defined at line 9)\n"
+            " 15 | [[resource]]\n"
+            "    | ^\n"
+            "tests/data/invalid-stages/a.toml:24:15: dependency cycle: a/c1 -> a/c2 -> a/c1\n"
+            " 24 | depends_on = [\"c2\"]\n"
+            "    |               ^\n"
+            "plumb: error: 4 errors\n");
 }
 
 TEST_F(Cli, ResourcesThatManageOneThingAreRefusedWithBothLocations) {

@@ -62,7 +62,9 @@ TEST_F(RepositoryTest, ErrorsInSeveralFilesAreAllReported) {
   WriteText(dir_ / "c.toml", Policy("c"));
   Repository repo = LoadRepository(dir_.path(), types_, diags_);
   EXPECT_EQ(diags_.ErrorCount(), 2u);
-  EXPECT_EQ(repo.policies.size(), 1u);
+  // a, with its resource of an unknown type, is kept for the graph's checks; b cannot be read.
+  ASSERT_EQ(repo.policies.size(), 2u);
+  EXPECT_TRUE(repo.policies[0].resources.at(0).broken);
 }
 
 TEST_F(RepositoryTest, BinaryAndOversizedFilesAreRefused) {
