@@ -37,9 +37,13 @@ int ValidateCommand(Session& s) {
   std::string here = CurrentPlatform() == Platforms::kWindows ? "windows" : "linux";
   bool foreign = !s.opt().facts_files.empty() && !s.facts().Get("os").empty() && ToLower(s.facts().Get("os")) != here;
   if (ok && !foreign) ok = s.Prepare();
-  if (ok && foreign)
-    ok = CheckClaims(*s.graph(), [&](VertexId v) { return s.graph()->PolicyOf(v).applies_to.Evaluate(s.facts()).matches; },
-                     s.types(), s.diags());
+  auto check_node = [&](const Facts& facts, const std::string& node) {
+    auto applies = [&](VertexId v) { return s.graph()->PolicyOf(v).applies_to.Evaluate(facts).matches; };
+    auto why = [&](VertexId v) { return s.graph()->PolicyOf(v).applies_to.Evaluate(facts).reason; };
+    WarnInapplicableReferences(*s.graph(), applies, why, node, s.diags());
+    return CheckClaims(*s.graph(), applies, s.types(), s.diags());
+  };
+  if (ok && foreign) ok = check_node(s.facts(), "");
   std::vector<std::string> inventory;
   for (const auto& f : s.opt().facts_files) {
     std::error_code ec;
@@ -47,6 +51,7 @@ int ValidateCommand(Session& s) {
   }
   if (ok && !inventory.empty()) {
     std::vector<NodeFacts> nodes = LoadInventory(inventory, s.diags());
+    for (const NodeFacts& node : nodes) check_node(node.facts, node.name);
     for (const Policy* p : PlanFleet(s.repo(), nodes).unused)
       s.diags().Warning(p->where, "policy '" + p->id + "' applies to none of the " + std::to_string(nodes.size()) +
                                           " nodes in " + Join(inventory, ", "));

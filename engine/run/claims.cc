@@ -40,4 +40,31 @@ bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>
   return ok;
 }
 
+void WarnInapplicableReferences(const ResourceGraph& graph, const std::function<bool(VertexId)>& applies,
+                                const std::function<std::string(VertexId)>& why, const std::string& node,
+                                Diagnostics& diags) {
+  std::map<std::string, VertexId> by_id;
+  for (VertexId v = 0; v < graph.size(); ++v)
+    if (graph.IsResource(v)) by_id.emplace(graph.QualifiedId(v), v);
+  std::string here = node.empty() ? "this node" : "node " + node;
+  for (VertexId v = 0; v < graph.size(); ++v) {
+    if (!graph.IsResource(v) || !applies(v)) continue;
+    const ResourceSpec& spec = graph.SpecOf(v);
+    const std::string& policy = graph.PolicyOf(v).id;
+    auto check = [&](const std::vector<Reference>& refs, const char* key, const std::string& consequence) {
+      for (const Reference& ref : refs) {
+        std::string qualified = ref.text.find('/') == std::string::npos ? policy + "/" + ref.text : ref.text;
+        auto it = by_id.find(qualified);
+        if (it == by_id.end() || applies(it->second)) continue;
+        diags.Warning(ref.where, "'" + graph.QualifiedId(v) + "' " + key + " '" + qualified + "', whose policy '" +
+                                     graph.PolicyOf(it->second).id + "' does not apply to " + here + " (" +
+                                     why(it->second) + "); " + consequence);
+      }
+    };
+    check(spec.depends_on, "depends on", "it will be skipped, since what it needs is not managed there");
+    check(spec.after, "runs after", "only the order is lost");
+    check(spec.notify, "notifies", "nothing will be notified");
+  }
+}
+
 }  // namespace plumb

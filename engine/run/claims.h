@@ -18,4 +18,12 @@ namespace plumb {
 bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>& applies, const SchemaLookup& schemas,
                  Diagnostics& diags);
 
+/// Warns at each depends_on / after / notify of an applicable resource whose target's policy does
+/// not apply (for `node`, when not ""; `why` gives the target policy's reason). What follows is
+/// part of the warning: a depends_on dependent is skipped (what it needs is not managed here);
+/// after and notify lose only their order or their refresh.
+void WarnInapplicableReferences(const ResourceGraph& graph, const std::function<bool(VertexId)>& applies,
+                                const std::function<std::string(VertexId)>& why, const std::string& node,
+                                Diagnostics& diags);
+
 }  // namespace plumb

@@ -41,7 +41,10 @@ bool Executor::Prepare(Diagnostics& diags) {
     state_[v].stage = Stage::kReady;
   }
   // Only resources that apply here: two policies for different systems may well manage one file.
-  return CheckClaims(graph_, [this](VertexId v) { return Applies(v); }, types_, diags) && ok;
+  auto applies = [this](VertexId v) { return Applies(v); };
+  WarnInapplicableReferences(graph_, applies, [this](VertexId v) { return applies_[graph_.PolicyIndexOf(v)].reason; }, "",
+                             diags);
+  return CheckClaims(graph_, applies, types_, diags) && ok;
 }
 
 Result<std::optional<ResourceSpec>> Executor::ResolveSecrets(const ResourceSpec& spec) {
@@ -187,6 +190,13 @@ bool Executor::CheckDependencies(VertexId v, const RunOptions& options, Resource
     }
     if (kind != EdgeKind::kDependsOn) continue;
     Outcome o = before.outcome;
+    if (o == Outcome::kNotApplicable && state_[u].stage == Stage::kNotApplicable) {
+      // Its policy does not apply here, so what this resource needs is not managed on this node.
+      result.outcome = Outcome::kSkipped;
+      result.message = "dependency " + graph_.QualifiedId(u) + " does not apply to this node (" +
+                       applies_[graph_.PolicyIndexOf(u)].reason + ")";
+      return false;
+    }
     if (o == Outcome::kFailed || o == Outcome::kSkipped) {
       result.outcome = Outcome::kSkipped;
       result.message = "dependency " + graph_.QualifiedId(u) + " " + (o == Outcome::kFailed ? "failed" : "was skipped");

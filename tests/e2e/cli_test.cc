@@ -65,6 +65,39 @@ TEST_F(Cli, SourceFilesAreNeverLoadedAsPolicies) {
   EXPECT_EQ(r.out.rfind("plumb validate: 1 policy, 1 resource, no errors\n", 0), 0u) << r.out;
 }
 
+TEST_F(Cli, AReferenceToAResourceThatDoesNotApplyIsReportedAndItsDependentSkipped) {
+  const std::string warnings =
+      "tests/data/inapplicable-ref/web.toml:10:15: warning: 'web/conf' depends on 'iis/site', whose policy 'iis' does "
+      "not apply to this node (os is 'linux', not 'windows'); it will be skipped, since what it needs is not managed "
+      "there\n"
+      " 10 | depends_on = [\"iis/site\"]\n"
+      "    |               ^\n"
+      "tests/data/inapplicable-ref/web.toml:17:10: warning: 'web/motd' runs after 'iis/site', whose policy 'iis' does "
+      "not apply to this node (os is 'linux', not 'windows'); only the order is lost\n"
+      " 17 | after = [\"iis/site\"]\n"
+      "    |          ^\n";
+  RunResult r = RunPlumb({"validate", "tests/data/inapplicable-ref"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.err, warnings);
+  EXPECT_EQ(r.out, "plumb validate: 2 policies, 3 resources, 0 errors, 2 warnings\n");
+  // An inventory: each node's own verdict, named.
+  WriteText(dir_ / "inventory/web1.toml", "hostname = \"web1\"\nos = \"linux\"\n");
+  WriteText(dir_ / "inventory/iis1.toml", "hostname = \"iis1\"\nos = \"windows\"\n");
+  r = RunPlumb({"validate", "tests/data/inapplicable-ref", "--facts", dir_ / "inventory"});
+  EXPECT_NE(r.err.find("warning: 'web/conf' depends on 'iis/site', whose policy 'iis' does not apply to node web1 "
+                       "(os is 'linux', not 'windows')"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("node iis1"), std::string::npos) << r.err;
+  r = RunPlumb(Sandboxed({"apply", "tests/data/inapplicable-ref"}));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out.rfind("skipped  web/conf  dependency iis/site does not apply to this node (os is 'linux', not "
+                        "'windows')\n", 0), 0u)
+      << r.out;
+  EXPECT_FALSE(fs::exists(Root("etc/web.conf")));
+  EXPECT_TRUE(fs::exists(Root("etc/motd")));
+}
+
 TEST_F(Cli, ValidateReportsTheErrorsOfEveryStageInOneRun) {
   // An unknown type, a duplicate id, an unknown reference and a cycle in one file: the later
   // stages still run on what could be read.
