@@ -28,7 +28,10 @@ using NameId = uint32_t;
 
 /// How a policy (or a whole node) stands in a run, from its worst resource: failed (or skipped),
 /// drifted, waiting for a reboot, compliant (or changed, assumed), not applicable.
-enum class Standing : uint8_t { kNotApplicable, kCompliant, kPendingReboot, kDrifted, kFailed };
+/// Ordered by weight: a node or policy takes its heaviest. A reboot pending outweighs drift, so
+/// a node that waits for a reboot is counted as waiting even when it also drifts (the drift may
+/// be what the reboot settles); a failure outweighs both.
+enum class Standing : uint8_t { kNotApplicable, kCompliant, kDrifted, kPendingReboot, kFailed };
 /// "not_applicable", "compliant", "pending_reboot", "drifted", "failed".
 const char* ToString(Standing s);
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/report/fleet.h"
+#include "engine/report/formats.h"
 #include "engine/util/civil_time.h"
 #include "engine/util/strings.h"
 
@@ -53,10 +54,15 @@ std::string Html(std::string_view s) {
   return out;
 }
 
+// A cell a spreadsheet would run as a formula (=, +, -, @, and tab or CR before them) is
+// prefixed with an apostrophe, as OWASP advises: node names and messages come from the nodes.
 std::string Csv(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return std::string(s);
+  std::string text = !s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos
+                         ? "'" + std::string(s)
+                         : std::string(s);
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
 
@@ -129,14 +135,14 @@ Status RenderFleetJson(const FleetSummary& s, const TextSink& sink) {
 
 Status RenderFleetCsv(const FleetSummary& s, const TextSink& sink) {
   Out out(sink);
-  out << "node,policy,resource,outcome,severity,drift,message,finished_at\n";
+  out << "node,policy,resource,outcome,severity,drift,message,finished_at,revision\n";
   for (const auto& n : s.nodes) {
-    std::string node = Csv(n.latest.node), finished = Csv(n.latest.finished_at);
+    std::string node = Csv(n.latest.node), finished = Csv(n.latest.finished_at), revision = Csv(n.latest.revision);
     for (const auto& r : n.resources) {
       const std::string& policy = s.Name(r.policy);
       out << node << "," << Csv(policy) << "," << Csv(std::string_view(s.resource_ids[r.id]).substr(policy.size() + 1)) << ","
           << Csv(s.outcomes[r.outcome]) << "," << Csv(s.Severity(r.policy)) << "," << Csv(DriftText(n, r)) << ","
-          << Csv(Message(n, r)) << "," << finished << "\n";
+          << Csv(Message(n, r)) << "," << finished << "," << revision << "\n";
     }
   }
   return out.Finish();
@@ -149,17 +155,27 @@ Status RenderFleetJunit(const FleetSummary& s, const TextSink& sink) {
   xml.OpenElement("testsuites");
   xml.PushAttribute("name", "plumb fleet");
   for (const auto& n : s.nodes) {
-    size_t failures = 0, errors = n.stale ? 1 : 0;
+    size_t failures = 0, errors = n.stale ? 1 : 0, skipped = 0;
     for (const auto& r : n.resources) {
-      const std::string& outcome = s.outcomes[r.outcome];
-      failures += outcome == "drifted";
-      errors += outcome == "failed" || outcome == "skipped";
+      JunitVerdict v = JunitVerdictOf(s.outcomes[r.outcome]);
+      failures += v == JunitVerdict::kFailure;
+      errors += v == JunitVerdict::kError;
+      skipped += v == JunitVerdict::kSkipped;
     }
     xml.OpenElement("testsuite");
     xml.PushAttribute("name", n.latest.node.c_str());
     xml.PushAttribute("tests", static_cast<unsigned>(n.resources.size() + (n.stale ? 1 : 0)));
     xml.PushAttribute("failures", static_cast<unsigned>(failures));
     xml.PushAttribute("errors", static_cast<unsigned>(errors));
+    xml.PushAttribute("skipped", static_cast<unsigned>(skipped));
+    if (!n.latest.revision.empty()) {
+      xml.OpenElement("properties");
+      xml.OpenElement("property");
+      xml.PushAttribute("name", "revision");
+      xml.PushAttribute("value", n.latest.revision.c_str());
+      xml.CloseElement();
+      xml.CloseElement();
+    }
     if (n.stale) {
       xml.OpenElement("testcase");
       xml.PushAttribute("name", "reporting");
@@ -170,15 +186,19 @@ Status RenderFleetJunit(const FleetSummary& s, const TextSink& sink) {
     }
     for (const auto& r : n.resources) {
       const std::string& outcome = s.outcomes[r.outcome];
+      const std::string& policy = s.Name(r.policy);
       xml.OpenElement("testcase");
-      xml.PushAttribute("classname", s.Name(r.policy).c_str());
-      xml.PushAttribute("name", s.resource_ids[r.id].c_str());
-      if (outcome == "drifted" || outcome == "failed" || outcome == "skipped") {
-        xml.OpenElement(outcome == "drifted" ? "failure" : "error");
-        xml.PushAttribute("message", outcome == "drifted" ? DriftText(n, r).c_str() : Message(n, r).c_str());
+      xml.PushAttribute("classname", policy.c_str());
+      xml.PushAttribute("name", std::string(std::string_view(s.resource_ids[r.id]).substr(policy.size() + 1)).c_str());
+      JunitVerdict v = JunitVerdictOf(outcome);
+      if (v == JunitVerdict::kFailure || v == JunitVerdict::kError) {
+        xml.OpenElement(v == JunitVerdict::kFailure ? "failure" : "error");
+        xml.PushAttribute("type", outcome.c_str());
+        xml.PushAttribute("message", v == JunitVerdict::kFailure ? DriftText(n, r).c_str() : Message(n, r).c_str());
         xml.CloseElement();
-      } else if (outcome == "not_applicable") {
+      } else if (v == JunitVerdict::kSkipped) {
         xml.OpenElement("skipped");
+        xml.PushAttribute("message", (outcome + (Message(n, r).empty() ? "" : ": " + Message(n, r))).c_str());
         xml.CloseElement();
       }
       xml.CloseElement();
@@ -243,7 +263,7 @@ Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
     if (auto it = s.by_severity.find(sev); it != s.by_severity.end())
       h << "<tr><td>" << sev << "</td><td>" << it->second.first << " of " << it->second.second << " ("
         << Percent(it->second.first, it->second.second) << ")</td></tr>\n";
-  h << "</table>\n<h2>Nodes and policies</h2>\n<table id=\"matrix\"><tr><th>node</th><th>last run</th><th>reboot</th>";
+  h << "</table>\n<h2>Nodes and policies</h2>\n<table id=\"matrix\"><tr><th>node</th><th>last run</th><th>revision</th><th>reboot</th>";
   for (const auto& c : s.policies) h << "<th>" << Html(s.Name(c.policy)) << "</th>";
   h << "</tr>\n";
   for (const auto& n : s.nodes) {
@@ -251,7 +271,8 @@ Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
     std::string reboot = run.reboot_state.empty() ? (run.reboot_required ? "needed" : "")
                                                   : run.reboot_state + (run.reboot_at.empty() ? "" : " " + run.reboot_at);
     h << "<tr><td class=\"" << (n.stale ? "stale" : ToString(n.state)) << "\">" << Html(run.node) << (n.stale ? " (stale)" : "")
-      << "</td><td>" << Html(run.finished_at) << " " << Html(run.command) << "</td><td>" << Html(reboot) << "</td>";
+      << "</td><td>" << Html(run.finished_at) << " " << Html(run.command) << "</td><td>" << Html(run.revision.substr(0, 12))
+      << "</td><td>" << Html(reboot) << "</td>";
     for (Standing cell : n.cells)
       h << "<td class=\"" << ToString(cell) << "\">"
         << (cell == Standing::kNotApplicable ? "n/a" : cell == Standing::kPendingReboot ? "reboot" : ToString(cell)) << "</td>";

@@ -22,11 +22,10 @@ struct Tally {
 void Count(Tally& t, const ResourceResult& r) {
   ++t.tests;
   t.time += r.duration_s;
-  if (r.outcome == Outcome::kDrifted) ++t.failures;
-  if (r.outcome == Outcome::kFailed) ++t.errors;
-  if (r.outcome == Outcome::kSkipped || r.outcome == Outcome::kNotApplicable || r.outcome == Outcome::kAssumed ||
-      r.outcome == Outcome::kPendingReboot)
-    ++t.skipped;
+  JunitVerdict v = JunitVerdictOf(ToString(r.outcome));
+  t.failures += v == JunitVerdict::kFailure;
+  t.errors += v == JunitVerdict::kError;
+  t.skipped += v == JunitVerdict::kSkipped;
 }
 
 void SetTally(tinyxml2::XMLElement* e, const Tally& t) {
@@ -38,6 +37,13 @@ void SetTally(tinyxml2::XMLElement* e, const Tally& t) {
 }
 
 }  // namespace
+
+JunitVerdict JunitVerdictOf(std::string_view outcome) {
+  if (outcome == "drifted") return JunitVerdict::kFailure;
+  if (outcome == "failed" || outcome == "skipped") return JunitVerdict::kError;
+  if (outcome == "pending_reboot" || outcome == "not_applicable" || outcome == "assumed") return JunitVerdict::kSkipped;
+  return JunitVerdict::kPass;
+}
 
 std::string RenderJunit(const RunReport& report) {
   tinyxml2::XMLDocument doc;
@@ -69,26 +75,27 @@ std::string RenderJunit(const RunReport& report) {
     prop("title", p.title);
     prop("severity", ToString(p.severity));
     prop("path", p.path);
+    if (!report.revision.commit.empty()) prop("revision", report.revision.commit);
     for (const auto* r : it->second) {
       auto* tc = suite->InsertNewChildElement("testcase");
       tc->SetAttribute("name", r->id.c_str());
-      tc->SetAttribute("classname", (p.id + "." + r->type).c_str());
+      tc->SetAttribute("classname", p.id.c_str());
       tc->SetAttribute("time", Seconds(r->duration_s).c_str());
       std::string lines;
       for (const auto& d : r->drift) lines += (lines.empty() ? "" : "; ") + DescribeDrift(d);
       std::string body = lines + (r->diff.empty() ? "" : "\n" + r->diff);
-      if (r->outcome == Outcome::kDrifted) {
+      JunitVerdict verdict = JunitVerdictOf(ToString(r->outcome));
+      if (verdict == JunitVerdict::kFailure) {
         auto* f = tc->InsertNewChildElement("failure");
         f->SetAttribute("type", "drifted");
         f->SetAttribute("message", lines.c_str());
         f->SetText(body.c_str());
-      } else if (r->outcome == Outcome::kFailed) {
+      } else if (verdict == JunitVerdict::kError) {
         auto* e = tc->InsertNewChildElement("error");
-        e->SetAttribute("type", "failed");
+        e->SetAttribute("type", ToString(r->outcome));
         e->SetAttribute("message", r->message.c_str());
         if (!lines.empty()) e->SetText(body.c_str());
-      } else if (r->outcome == Outcome::kSkipped || r->outcome == Outcome::kNotApplicable ||
-                 r->outcome == Outcome::kAssumed || r->outcome == Outcome::kPendingReboot) {
+      } else if (verdict == JunitVerdict::kSkipped) {
         auto* s = tc->InsertNewChildElement("skipped");
         s->SetAttribute("message", (std::string(ToString(r->outcome)) + (r->message.empty() ? "" : ": " + r->message)).c_str());
       } else if (r->outcome == Outcome::kChanged) {

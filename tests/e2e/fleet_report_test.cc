@@ -97,15 +97,15 @@ TEST(FleetReport, SummarisesEveryKindOfNode) {
   EXPECT_EQ(doc["warnings"].size(), 2u);
 
   std::string rows = ReadText(csv);
-  EXPECT_EQ(rows.substr(0, rows.find('\n')), "node,policy,resource,outcome,severity,drift,message,finished_at");
+  EXPECT_EQ(rows.substr(0, rows.find('\n')), "node,policy,resource,outcome,severity,drift,message,finished_at,revision");
   EXPECT_NE(rows.find("\nweb-02,sshd,root,drifted,high,\"value: expected 'no', actual 'yes'\",,"), std::string::npos)
       << rows;
   EXPECT_NE(rows.find("\ndb-01,sysctl,fwd,failed,medium,,permission denied,"), std::string::npos) << rows;
   EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 10) << "header + 2 resources x 4 nodes + 1 of old-01";
 
   std::string xml = ReadText(junit);
-  EXPECT_NE(xml.find("<testsuite name=\"web-02\" tests=\"2\" failures=\"1\" errors=\"0\">"), std::string::npos) << xml;
-  EXPECT_NE(xml.find("<testsuite name=\"old-01\" tests=\"2\" failures=\"0\" errors=\"1\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"web-02\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"old-01\" tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"0\">"), std::string::npos) << xml;
 
   std::string page = ReadText(html);
   EXPECT_NE(page.find("<div class=\"drifted\" id=\"figure-drifted\"><b>1</b>drifted</div>"), std::string::npos);

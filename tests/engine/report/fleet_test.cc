@@ -2,6 +2,7 @@
 // arrive in (so files can be read on several threads), runs are kept compactly, renderers write
 // in pieces and stop at the sink's first error; AtomicFile puts a file in place all at once.
 #include "engine/report/fleet.h"
+#include "engine/report/formats.h"
 
 #include <gtest/gtest.h>
 
@@ -87,6 +88,52 @@ TEST(Fleet, NodesStandByTheirLatestRunAndPoliciesByTheirWorstResource) {
   EXPECT_EQ(s.by_severity["medium"], std::make_pair(size_t{1}, size_t{3})) << "no severity counts as medium";
 }
 
+TEST(Fleet, ANodeWaitingForARebootCountsAsWaitingEvenWhenItAlsoDrifts) {
+  FleetAggregator fleet;
+  fleet.Add(NodeRun("hv3", kNow - 60, "apply", {{"gum/mode", "drifted"}, {"smb/own", "pending_reboot"}}), 0);
+  FleetSummary s = std::move(fleet).Finish(kNow, kDay);
+  ASSERT_EQ(s.nodes.size(), 1u);
+  EXPECT_EQ(s.nodes[0].state, Standing::kPendingReboot);
+  EXPECT_EQ(std::make_pair(s.pending_reboot, s.drifted), std::make_pair(size_t{1}, size_t{0}));
+}
+
+TEST(Fleet, CsvCellsThatASpreadsheetWouldRunAreNeutralised) {
+  FleetAggregator fleet;
+  RunDigest run = NodeRun("=HYPERLINK(\"http://x\")", kNow - 60, "test", {{"gum/mode", "failed"}});
+  run.resources[0].message = "@SUM(1+1)";
+  run.revision = "0123456789abcdef0123456789abcdef01234567";
+  fleet.Add(run, 0);
+  FleetSummary s = std::move(fleet).Finish(kNow, kDay);
+  EXPECT_EQ(RenderToString(RenderFleetCsv, s),
+            "node,policy,resource,outcome,severity,drift,message,finished_at,revision\n"
+            "\"'=HYPERLINK(\"\"http://x\"\")\",gum,mode,failed,high,,'@SUM(1+1),1795318919,"
+            "0123456789abcdef0123456789abcdef01234567\n");
+  std::string junit = RenderToString(RenderFleetJunit, s);
+  EXPECT_NE(junit.find("<property name=\"revision\" value=\"0123456789abcdef0123456789abcdef01234567\"/>"),
+            std::string::npos)
+      << junit;
+  EXPECT_NE(RenderToString(RenderFleetHtml, s).find("<td>0123456789ab</td>"), std::string::npos);
+}
+
+TEST(Fleet, JunitJudgesEachOutcomeAsTheRunsJunitDoes) {
+  // The same outcomes in a run's JUnit and the fleet's: one verdict, one test name.
+  FleetAggregator fleet;
+  fleet.Add(NodeRun("hv1", kNow - 60, "apply",
+                    {{"gum/a", "drifted"}, {"gum/b", "failed"}, {"gum/c", "skipped"}, {"gum/d", "pending_reboot"},
+                     {"gum/e", "not_applicable"}, {"gum/f", "assumed"}, {"gum/g", "changed"}, {"gum/h", "compliant"}}),
+            0);
+  std::string xml = RenderToString(RenderFleetJunit, std::move(fleet).Finish(kNow, kDay));
+  for (const char* expected :
+       {"<testsuite name=\"hv1\" tests=\"8\" failures=\"1\" errors=\"2\" skipped=\"3\">",
+        "<testcase classname=\"gum\" name=\"a\">\n            <failure type=\"drifted\"",
+        "<testcase classname=\"gum\" name=\"c\">\n            <error type=\"skipped\"",
+        "<testcase classname=\"gum\" name=\"d\">\n            <skipped message=\"pending_reboot\"",
+        "<testcase classname=\"gum\" name=\"g\"/>"})
+    EXPECT_NE(xml.find(expected), std::string::npos) << expected << "\n" << xml;
+  EXPECT_EQ(JunitVerdictOf("pending_reboot"), JunitVerdict::kSkipped);
+  EXPECT_EQ(JunitVerdictOf("skipped"), JunitVerdict::kError);
+}
+
 TEST(Fleet, TrendCountsEachNodesLatestRunAtTheEndOfEachDay) {
   FleetSummary s = Aggregate({0, 1, 2, 3, 4, 5});
   ASSERT_EQ(s.trend.size(), 3u);
@@ -122,7 +169,7 @@ TEST(Fleet, AnEmptyFolderIsAValidReport) {
   auto doc = nlohmann::json::parse(RenderToString(RenderFleetJson, s));
   EXPECT_EQ(doc["summary"]["nodes"], 0);
   EXPECT_EQ(doc["nodes"], nlohmann::json::array());
-  EXPECT_EQ(RenderToString(RenderFleetCsv, s), "node,policy,resource,outcome,severity,drift,message,finished_at\n");
+  EXPECT_EQ(RenderToString(RenderFleetCsv, s), "node,policy,resource,outcome,severity,drift,message,finished_at,revision\n");
   EXPECT_NE(RenderToString(RenderFleetHtml, s).find("<p>No runs.</p>"), std::string::npos);
 }
 

@@ -117,14 +117,14 @@ TEST(JunitReport, SuitePerPolicyCasePerResource) {
   ASSERT_NE(suites, nullptr);
   EXPECT_STREQ(suites->Attribute("tests"), "5");
   EXPECT_STREQ(suites->Attribute("failures"), "1");
-  EXPECT_STREQ(suites->Attribute("errors"), "1");
-  EXPECT_STREQ(suites->Attribute("skipped"), "1");
+  EXPECT_STREQ(suites->Attribute("errors"), "2") << "failed, and skipped because its dependency failed";
+  EXPECT_STREQ(suites->Attribute("skipped"), "0");
   auto* net = suites->FirstChildElement("testsuite");
   EXPECT_STREQ(net->Attribute("name"), "net");
   EXPECT_STREQ(net->Attribute("tests"), "2");
   auto* forward = net->FirstChildElement("testcase")->NextSiblingElement("testcase");
   EXPECT_STREQ(forward->Attribute("name"), "forward");
-  EXPECT_STREQ(forward->Attribute("classname"), "net.kv");
+  EXPECT_STREQ(forward->Attribute("classname"), "net");
   auto* failure = forward->FirstChildElement("failure");
   ASSERT_NE(failure, nullptr);
   EXPECT_STREQ(failure->Attribute("message"),
@@ -134,7 +134,9 @@ TEST(JunitReport, SuitePerPolicyCasePerResource) {
   EXPECT_STREQ(conf->FirstChildElement("error")->Attribute("message"),
                "cannot read '/etc/web.conf': Permission denied");
   auto* reload = conf->NextSiblingElement("testcase");
-  EXPECT_STREQ(reload->FirstChildElement("skipped")->Attribute("message"), "skipped: dependency web/conf failed");
+  ASSERT_NE(reload->FirstChildElement("error"), nullptr);
+  EXPECT_STREQ(reload->FirstChildElement("error")->Attribute("type"), "skipped");
+  EXPECT_STREQ(reload->FirstChildElement("error")->Attribute("message"), "dependency web/conf failed");
 }
 
 TEST(RunReportExit, Precedence) {
