@@ -27,22 +27,25 @@ std::string Seconds(int64_t s) { return std::to_string(s) + "s"; }
 std::string Service(const AgentTask& t) {
   std::string out = "# Written by plumb schedule; plumb schedule remove deletes it.\n"
                     "[Unit]\n"
-                    "Description=" + t.description + "\n"
+                    "Description=" + UnitText(t.description) + "\n" +
+                    kUnitDocumentation +
                     "Wants=network-online.target\n"
                     "After=network-online.target\n"
                     "\n"
                     "[Service]\n"
                     "Type=oneshot\n"
-                    "ExecStart=" + ShellJoin(t.command) + "\n"
+                    "ExecStart=" + UnitExec(t.command) + "\n"
                     // plumb's outcomes (drift, changed, reboot scheduled / needed) are not failures.
-                    "SuccessExitStatus=4 5 8 9\n";
+                    "SuccessExitStatus=4 5 8 9\n" +
+                    kUnitTimeout;
   return out;
 }
 
 std::string Timer(const AgentTask& t) {
   std::string out = "# Written by plumb schedule; plumb schedule remove deletes it.\n"
                     "[Unit]\n"
-                    "Description=" + t.description + " (timer)\n"
+                    "Description=" + UnitText(t.description) + " (timer)\n" +
+                    kUnitDocumentation +
                     "\n"
                     "[Timer]\n";
   if (t.kind == AgentTaskKind::kPeriodic) {

@@ -25,6 +25,41 @@ std::string ShellJoin(const std::vector<std::string>& words) {
   return out;
 }
 
+std::string UnitText(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '%' ? std::string("%%") : std::string(1, c);
+  return out;
+}
+
+std::string UnitQuote(const std::string& word) {
+  bool safe = !word.empty();
+  for (char c : word) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' ||
+              c == '-' || c == '_' || c == '=' || c == ':' || c == ',' || c == '+' || c == '@';
+    safe = safe && ok;
+  }
+  if (safe) return word;
+  std::string out = "\"";
+  for (char c : word) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '%': out += "%%"; break;
+      case '$': out += "$$"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string UnitExec(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + UnitQuote(w);
+  return out;
+}
+
 std::vector<std::string> SystemdRunOnce(int64_t at, int64_t now, const std::vector<std::string>& command) {
   std::vector<std::string> args = {"systemd-run", std::string("--unit=") + kRebootUnit,
                                    "--description=plumb: scheduled reboot", "--timer-property=AccuracySec=1s"};
@@ -43,16 +78,18 @@ std::vector<std::string> SystemdRunOnce(int64_t at, int64_t now, const std::vect
 }
 
 std::string ResumeUnit(const std::vector<std::string>& command) {
-  return "# Written by plumb: finishes what waited for a reboot.\n"
-         "[Unit]\n"
-         "Description=plumb: resume after a reboot\n"
+  return std::string("# Written by plumb: finishes what waited for a reboot.\n"
+                     "[Unit]\n"
+                     "Description=plumb: resume after a reboot\n") +
+         kUnitDocumentation +
          "Wants=network-online.target\n"
          "After=network-online.target\n"
          "\n"
          "[Service]\n"
          "Type=oneshot\n"
-         "ExecStart=" + ShellJoin(command) + "\n"
-         "SuccessExitStatus=4 5 8 9\n"
+         "ExecStart=" + UnitExec(command) + "\n"
+         "SuccessExitStatus=4 5 8 9\n" +
+         kUnitTimeout +
          "\n"
          "[Install]\n"
          "WantedBy=multi-user.target\n";

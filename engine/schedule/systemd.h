@@ -12,6 +12,20 @@ namespace plumb {
 std::string ShellQuote(const std::string& word);
 std::string ShellJoin(const std::vector<std::string>& words);
 
+/// A unit file's quoting (systemd.service(5), "Command lines"): safe words stay as they are,
+/// others are double-quoted with C escapes. "%" is written "%%" and "$" "$$" everywhere, since
+/// systemd expands specifiers and environment variables in ExecStart=, and specifiers in
+/// Description=.
+std::string UnitQuote(const std::string& word);
+std::string UnitExec(const std::vector<std::string>& words);
+/// Text for a unit setting that expands specifiers (Description=): "%" becomes "%%".
+std::string UnitText(const std::string& text);
+
+/// What every plumb service unit says besides its command: the manual, and the limit of a run
+/// (a oneshot unit otherwise never times out; the Windows tasks stop at 2 h too).
+constexpr const char* kUnitDocumentation = "Documentation=man:plumb(1)\n";
+constexpr const char* kUnitTimeout = "TimeoutStartSec=2h\n";
+
 /// Name of the transient timer that runs `plumb reboot --execute`.
 constexpr const char* kRebootUnit = "plumb-reboot";
 /// Name of the boot-time unit that runs `plumb apply --resume`.

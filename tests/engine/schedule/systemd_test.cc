@@ -13,6 +13,15 @@ TEST(Systemd, ShellQuote) {
   EXPECT_EQ(ShellJoin({"plumb", "--state-dir", "/var/lib/my plumb"}), "plumb --state-dir '/var/lib/my plumb'");
 }
 
+TEST(Systemd, UnitQuoting) {
+  EXPECT_EQ(UnitQuote("/usr/bin/plumb"), "/usr/bin/plumb");
+  EXPECT_EQ(UnitQuote("/srv/my policies"), "\"/srv/my policies\"");
+  EXPECT_EQ(UnitQuote("/srv/100%/$HOME"), "\"/srv/100%%/$$HOME\"");
+  EXPECT_EQ(UnitQuote("say \"hi\"\\"), "\"say \\\"hi\\\"\\\\\"");
+  EXPECT_EQ(UnitQuote(""), "\"\"");
+  EXPECT_EQ(UnitText("100% sure"), "100%% sure");
+}
+
 TEST(Systemd, RunOnceAtACalendarTime) {
   EXPECT_EQ(ShellJoin(SystemdRunOnce(1795831200, 1795604400, {"/usr/bin/plumb", "reboot", "--execute"})),
             "systemd-run --unit=plumb-reboot '--description=plumb: scheduled reboot' "
@@ -25,6 +34,7 @@ TEST(Systemd, ResumeUnitGolden) {
             "# Written by plumb: finishes what waited for a reboot.\n"
             "[Unit]\n"
             "Description=plumb: resume after a reboot\n"
+            "Documentation=man:plumb(1)\n"
             "Wants=network-online.target\n"
             "After=network-online.target\n"
             "\n"
@@ -32,6 +42,7 @@ TEST(Systemd, ResumeUnitGolden) {
             "Type=oneshot\n"
             "ExecStart=/usr/bin/plumb apply --resume /srv/policies --state-dir /var/lib/plumb\n"
             "SuccessExitStatus=4 5 8 9\n"
+            "TimeoutStartSec=2h\n"
             "\n"
             "[Install]\n"
             "WantedBy=multi-user.target\n");
