@@ -5,8 +5,15 @@
 set -euo pipefail
 exe=$1
 here=$(cd "$(dirname "$0")/.." && pwd)
+# The policy repository must pass StrictModes. Wine shows a Unix folder that others may write
+# (/tmp, where a clone may live; Wine knows no sticky bit) as granting Everyone full control, so
+# the policies are copied to the prefix's C: drive, where they would sit on a Windows node.
+mkdir -p "$WINEPREFIX/drive_c/plumb-src/tests"
+cp -r "$here/policies" "$WINEPREFIX/drive_c/plumb-src/"
+cp -r "$here/tests/data" "$WINEPREFIX/drive_c/plumb-src/tests/"
+src='C:/plumb-src'
 printf 'product_type = "server"\n' > "$WINEPREFIX/drive_c/bench-server.toml"
-run() { wine "$exe" test "Z:$here/policies/windows" --facts 'C:\bench-server.toml' --state-dir 'C:\bench-state' 2>&1 | tr -d '\r'; }
+run() { wine "$exe" test "$src/policies/windows" --facts 'C:\bench-server.toml' --state-dir 'C:\bench-state' 2>&1 | tr -d '\r'; }
 # Warm: a Wine process that lives through the runs keeps wineserver and Wine's services up between
 # them, as they are on a real Windows host.
 wine cmd /c "ping -n 600 127.0.0.1 >nul" >/dev/null 2>&1 </dev/null &

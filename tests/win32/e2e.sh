@@ -4,6 +4,13 @@
 set -uo pipefail
 exe=$1
 here=$(cd "$(dirname "$0")/../.." && pwd)
+# The policy repository must pass StrictModes. Wine shows a Unix folder that others may write
+# (/tmp, where a clone may live; Wine knows no sticky bit) as granting Everyone full control, so
+# the policies are copied to the prefix's C: drive, where they would sit on a Windows node.
+mkdir -p "$WINEPREFIX/drive_c/plumb-src/tests"
+cp -r "$here/policies" "$WINEPREFIX/drive_c/plumb-src/"
+cp -r "$here/tests/data" "$WINEPREFIX/drive_c/plumb-src/tests/"
+src='C:/plumb-src'
 fail=0
 # Output without CRs, with run times as "(T)"; the exit code in rc.
 run() {
@@ -15,11 +22,11 @@ expect() {  # expect RC TEXT: the last run's exit code and a line of its output
   if [ "$rc" -ne "$1" ]; then echo "FAIL: plumb.exe exited $rc, expected $1"; echo "$out"; fail=1; fi
   if [ -n "${2:-}" ] && ! grep -qxF -- "$2" <<<"$out"; then echo "FAIL: missing line: $2"; echo "$out"; fail=1; fi
 }
-policies="Z:$here/tests/data/windows-smoke"
+policies="$src/tests/data/windows-smoke"
 state='C:\plumb-state'
 mkdir -p "$WINEPREFIX/drive_c/plumb-smoke"
 
-run validate "Z:$here/policies"
+run validate "$src/policies"
 expect 0 "plumb validate: 7 policies, 14 resources, no errors"
 run facts
 expect 0 "os = 'windows'"
@@ -48,7 +55,7 @@ run bogus
 expect 2 "plumb: error: unknown command 'bogus'"
 
 # LanmanServer share -> own through the real SCM; the reboot goes to the file-backed fake system.
-lanman="Z:$here/tests/data/windows-lanman"
+lanman="$src/tests/data/windows-lanman"
 mkdir -p "$WINEPREFIX/drive_c/fake"
 run test "$lanman" --state-dir "$state"
 expect 1 "drifted  lanmanserver-own-process/lanmanserver     service_type: expected 'own', actual 'share'"
@@ -80,11 +87,11 @@ unset PLUMB_FAKE_SYSTEM
 # The whole Windows library on this (non-cluster) node, as a server: the cluster policies do not
 # apply, what Wine lacks (event log, failure actions) fails per resource, the rest runs.
 printf 'product_type = "server"\n' > "$WINEPREFIX/drive_c/server.toml"
-run test "Z:$here/policies/windows" --facts 'C:\server.toml' --state-dir 'C:\library-state'
+run test "$src/policies/windows" --facts 'C:\server.toml' --state-dir 'C:\library-state'
 expect 1 "plumb test: 6 resources: 1 compliant, 1 drifted, 2 failed, 2 not applicable (T)"
 expect 1 "failed   lanmanserver-crash-events/server-service-crashes     cannot read the System event log: EvtQuery failed without an error code (the event log API is not implemented here)"
 expect 1 "failed   lanmanserver-recovery-actions/lanmanserver-recovery  cannot query the failure actions of service 'LanmanServer': Invalid level (124)"
-run test "Z:$here/tests/data/windows-cluster" --state-dir 'C:\library-state' --json 'C:\gum.json'
+run test "$src/tests/data/windows-cluster" --state-dir 'C:\library-state' --json 'C:\gum.json'
 expect 0 "plumb test: 1 resource: 1 not applicable (T)"
 grep -qF '"message": "this node is not in a running cluster (cluster service not installed)"' "$WINEPREFIX/drive_c/gum.json" ||
   { echo "FAIL: no not_applicable reason in the JSON report"; cat "$WINEPREFIX/drive_c/gum.json"; fail=1; }
