@@ -57,22 +57,41 @@ std::vector<std::string> HistoryFiles(const std::string& dir, const std::string&
   return out;
 }
 
+namespace {
+
+// Keeps this node's newest `keep` reports in `dir` that are not older than max_age_s.
+void Prune(FileSystem& fsys, const std::string& dir, const std::string& node, const std::string& name,
+           const HistorySettings& settings, int64_t now) {
+  std::vector<std::string> files = HistoryFiles(dir, node);
+  size_t excess = files.size() > static_cast<size_t>(settings.keep) ? files.size() - settings.keep : 0;
+  for (size_t i = 0; i < files.size(); ++i)
+    if (files[i] != name && (i < excess || HistoryFileTime(files[i]) < now - settings.max_age_s))
+      (void)fsys.RemoveFile(dir + "/" + files[i]);
+}
+
+}  // namespace
+
 Status RecordRun(FileSystem& fsys, const std::string& dir, const RunReport& report, const std::string& json,
                  const HistorySettings& settings, int64_t now) {
   if (auto st = fsys.MakeDirectories(dir, PrivateFolder()); !st) return st;
   std::string name = HistoryFileName(report);
   if (auto st = fsys.WriteAtomic(dir + "/" + name, json, PrivateFile()); !st) return st;
-  std::vector<std::string> files = HistoryFiles(dir, NodeOf(report));
-  size_t excess = files.size() > static_cast<size_t>(settings.keep) ? files.size() - settings.keep : 0;
-  for (size_t i = 0; i < files.size(); ++i)
-    if (files[i] != name && (i < excess || HistoryFileTime(files[i]) < now - settings.max_age_s))
-      (void)fsys.RemoveFile(dir + "/" + files[i]);
+  Prune(fsys, dir, NodeOf(report), name, settings, now);
   if (settings.copy_to.empty()) return OkStatus();
+  // The share's folder is never created: when the share is not mounted, its path is a folder of
+  // the local disk, which copies would fill unseen.
+  auto share = fsys.Stat(settings.copy_to);
+  if (!share) return share.error().Prefixed("cannot copy the report to " + settings.copy_to + ": ");
+  if (share->kind != FileKind::kDirectory)
+    return Error{ErrorKind::kNotFound, "cannot copy the report to " + settings.copy_to + ": " +
+                                           (share->kind == FileKind::kMissing ? "the folder does not exist"
+                                                                              : "it is a " + std::string(ToString(share->kind))) +
+                                           " (plumb never creates it: is the share mounted?)"};
   // The temporary file of WriteAtomic is a dot file, which readers of the share skip, so a
   // half-copied report is never read.
-  Status st = fsys.MakeDirectories(settings.copy_to, {});
-  if (st) st = fsys.WriteAtomic(settings.copy_to + "/" + name, json, {});
-  if (!st) return st.error().Prefixed("cannot copy the report to " + settings.copy_to + ": ");
+  if (auto st = fsys.WriteAtomic(settings.copy_to + "/" + name, json, {}); !st)
+    return st.error().Prefixed("cannot copy the report to " + settings.copy_to + ": ");
+  Prune(fsys, settings.copy_to, NodeOf(report), name, settings, now);
   return OkStatus();
 }
 

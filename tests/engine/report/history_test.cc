@@ -56,13 +56,14 @@ TEST(History, KeepsTheNewestWithinCountAndAgeAndCopiesAtomically) {
   std::vector<std::string> ids = {"20261122T070000Z-000001", "20261122T080000Z-000002", "20261122T090000Z-000003",
                                   "20261122T100000Z-000004", "20261122T110000Z-000005"};
   fs::create_directories(dir / "reports");
+  fs::create_directories(dir / "share");
   testing::WriteText(dir / "reports/hv2.corp_20261119T110000.000Z_000000_test.json", "{}\n");
   for (const auto& id : ids) ASSERT_TRUE(RecordRun(*fs, dir / "reports", Report(id, RunKind::kTest), "{}\n", keep3, now));
   EXPECT_EQ(Listing(dir / "reports"),
             (std::vector<std::string>{"hv2.corp_20261122T090000.000Z_000003_test.json",
                                       "hv2.corp_20261122T100000.000Z_000004_test.json",
                                       "hv2.corp_20261122T110000.000Z_000005_test.json"}));
-  EXPECT_EQ(Listing(dir / "share").size(), 5u) << "the share keeps everything; no temporary file is left";
+  EXPECT_EQ(Listing(dir / "share"), Listing(dir / "reports")) << "the share keeps as many; no temporary file is left";
   EXPECT_EQ(*ReadWholeFile(dir / "share/hv2.corp_20261122T110000.000Z_000005_test.json"), "{}\n");
   // Another node's reports in the same folder are not this node's to prune.
   fs::copy_file(dir / "reports/hv2.corp_20261122T090000.000Z_000003_test.json",
@@ -74,8 +75,24 @@ TEST(History, KeepsTheNewestWithinCountAndAgeAndCopiesAtomically) {
   HistorySettings bad{3, 2 * 86400, dir / "reports/hv1_20261101T000000.000Z_000000_test.json/share"};
   auto st = RecordRun(*fs, dir / "reports", Report("20261122T115950Z-000007", RunKind::kTest), "{}\n", bad, now);
   ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().message.substr(0, 26), "cannot copy the report to ");
+  EXPECT_EQ(st.error().message,
+            "cannot copy the report to " + bad.copy_to + ": the folder does not exist (plumb never creates it: is the share mounted?)");
   EXPECT_TRUE(fs::exists(dir / "reports/hv2.corp_20261122T115950.000Z_000007_test.json"));
+}
+
+TEST(History, TheSharesFolderIsNeverCreated) {
+  // An unmounted NFS share is an empty local folder's parent: copies must fail, not fill the disk.
+  testing::TempDir dir;
+  auto fs = MakeSystemFileSystem();
+  HistorySettings settings{3, 2 * 86400, dir / "mnt/reports"};
+  fs::create_directories(dir / "mnt");
+  auto st = RecordRun(*fs, dir / "reports", Report("20261122T070000Z-000001", RunKind::kTest), "{}\n", settings,
+                      HistoryFileTime("x_20261122T120000.000Z_000000_test.json"));
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message, "cannot copy the report to " + (dir / "mnt/reports") +
+                                    ": the folder does not exist (plumb never creates it: is the share mounted?)");
+  EXPECT_FALSE(fs::exists(dir / "mnt/reports"));
+  EXPECT_EQ(Listing(dir / "reports").size(), 1u) << "the local history is kept";
 }
 
 }  // namespace
