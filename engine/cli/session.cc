@@ -226,7 +226,7 @@ RebootContext Session::Context(const std::string& state_dir) {
   std::vector<std::string> execute = {SelfExecutable(), "reboot", "--execute"};
   std::vector<std::string> common = CommonArgs(state_dir, RootArg::kLeaveOut);
   execute.insert(execute.end(), common.begin(), common.end());
-  std::vector<std::string> resume = {SelfExecutable(), "apply", "--resume"};
+  std::vector<std::string> resume = {SelfExecutable(), "apply", "--resume", "--history"};  // recorded like every scheduled run
   common = CommonArgs(state_dir, RootArg::kInclude);
   resume.insert(resume.end(), common.begin(), common.end());
   return RebootContext{settings, *system_, PositionOf(facts_), execute, resume, Target()};

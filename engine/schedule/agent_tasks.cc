@@ -100,7 +100,7 @@ std::vector<AgentTask> PlanAgentTasks(const AgentSettings& settings, const std::
     tasks.push_back({"plumb-apply", "plumb: converge the node in its windows", AgentTaskKind::kWeekly, 0,
                      s.apply_windows, s.splay_s, command({"apply", "--history"})});
   tasks.push_back({"plumb-resume", "plumb: resume after a reboot", AgentTaskKind::kAtBoot, 0, {}, 0,
-                   command({"apply", "--resume"})});
+                   command({"apply", "--resume", "--history"})});
   return tasks;
 }
 

@@ -94,7 +94,7 @@ TEST_F(Reboot, ScheduleRebootResume) {
             "reboot: required by kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); 1 resource "
             "waits for it (kernel-cmdline/running-kernel); scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n");
   EXPECT_EQ(ReadText(Fake() + "/scheduled").substr(0, 11), std::string(kSaturday) + "\n");
-  EXPECT_NE(ReadText(Fake() + "/at-boot").find("apply\n--resume\n"), std::string::npos);
+  EXPECT_NE(ReadText(Fake() + "/at-boot").find("apply\n--resume\n--history\n"), std::string::npos);
   EXPECT_EQ(ReadText(Root() + "/boot/grub/grub.cfg"), "linux /vmlinuz root=/dev/sda1 ro  quiet mitigations=auto,nosmt\n");
 
   // Before the reboot a second apply changes nothing and says a reboot is pending.

@@ -79,7 +79,7 @@ TEST(AgentTasks, TestApplyWindowsAndResumeAsSystemdUnits) {
             "\n"
             "[Install]\n"
             "WantedBy=timers.target\n");
-  EXPECT_NE(files[4].text.find("ExecStart=/usr/bin/plumb apply --resume /srv/policies --state-dir /var/lib/plumb\n"),
+  EXPECT_NE(files[4].text.find("ExecStart=/usr/bin/plumb apply --resume --history /srv/policies --state-dir /var/lib/plumb\n"),
             std::string::npos);
 }
 
