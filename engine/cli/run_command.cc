@@ -12,8 +12,11 @@
 namespace plumb {
 namespace {
 
+enum class Console { kTable, kNone };
+
 // Writes the report where the options say; false when a file could not be written.
-bool WriteReports(Session& s, const RunReport& report, const std::string& state_dir, int64_t now) {
+bool WriteReports(Session& s, const RunReport& report, const std::string& state_dir, int64_t now,
+                  Console console = Console::kTable) {
   const Options& o = s.opt();
   bool ok = true;
   auto emit = [&](const std::string& path, auto render) {
@@ -39,13 +42,46 @@ bool WriteReports(Session& s, const RunReport& report, const std::string& state_
     }
   }
   bool stdout_taken = o.json_path == "-" || o.junit_path == "-";
-  if (stdout_taken) {
+  if (console == Console::kNone) {
+  } else if (stdout_taken) {
     if (!o.quiet) std::fprintf(stderr, "%s\n", SummaryLine(report).c_str());
   } else {
     std::fputs(RenderConsole(report, o.all ? ConsoleDetail::kAll : ConsoleDetail::kChanges).c_str(), stdout);
   }
   std::fflush(stdout);
   return ok;
+}
+
+// The policies could not be loaded (exit 3). A node whose scheduled runs stop reporting would
+// vanish from the fleet, so the run still writes a report (--json, --junit, --history) whose one
+// resource, plumb/policies, failed with the diagnostics.
+void RecordInvalid(Session& s, RunKind kind) {
+  const Options& o = s.opt();
+  if (!o.history && o.json_path.empty() && o.junit_path.empty()) return;
+  std::string state_dir = s.StateDir(s.repo().agent);
+  if (o.history && !s.StateTrusted(state_dir)) return;  // Untrusted says why when the run gets that far
+  auto now = std::chrono::system_clock::now();
+  RunReport report;
+  report.run_id = NewRunId(now);
+  report.kind = kind;
+  report.started_at = report.finished_at = FormatUtc(now);
+  report.facts = s.facts();
+  report.policy_root = s.repo().root.empty() ? o.policy_path : s.repo().root;
+  report.revision = s.repo().revision;
+  report.root = o.root.empty() ? "/" : o.root;
+  for (const Diagnostic& d : s.diags().Sorted())
+    if (d.severity == DiagnosticSeverity::kError)
+      report.invalid.push_back(d.where.path + ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column) +
+                               ": " + d.message);
+  report.policies.push_back({"plumb", "the node's policy repository", PolicySeverity::kHigh, report.policy_root});
+  ResourceResult r;
+  r.policy = "plumb";
+  r.id = "policies";
+  r.type = "plumb";
+  r.outcome = Outcome::kFailed;
+  r.message = "the policies could not be loaded (" + s.DiagnosticCounts() + "); nothing ran: " + report.invalid.front();
+  report.resources.push_back(std::move(r));
+  (void)WriteReports(s, report, state_dir, std::chrono::system_clock::to_time_t(now), Console::kNone);
 }
 
 }  // namespace
@@ -66,7 +102,11 @@ int RunCommand(Session& s, RunKind kind) {
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   s.log().debug("loaded {} policies ({} resources) in {:.1f} ms, prepared in {:.1f} ms", s.repo().policies.size(),
                 s.repo().ResourceCount(), ms(t0, t1), ms(t1, std::chrono::steady_clock::now()));
-  if (auto code = s.Checked(ok, "; nothing was changed")) return *code;
+  if (auto code = s.Checked(ok, "; nothing was changed")) {
+    if (!s.diags().HasErrors()) return *code;
+    RecordInvalid(s, kind);
+    return *code;
+  }
 
   std::string state_dir = s.StateDir(s.repo().agent);
   if (auto code = s.Untrusted(state_dir)) return *code;

@@ -24,6 +24,7 @@ std::string RenderJson(const RunReport& report) {
   j["duration_s"] = report.duration_s;
   j["exit_code"] = ToInt(report.Exit());
   j["interrupted"] = report.interruption == Interruption::kInterrupted;
+  if (!report.invalid.empty()) j["invalid"] = report.invalid;
   j["root"] = report.root;
   json facts = json::object();
   // A structured binding cannot be captured by a lambda before C++20's P1091 (clang 14 refuses).

@@ -68,6 +68,7 @@ std::map<Outcome, size_t> RunReport::Counts() const {
 }
 
 ExitCode RunReport::Exit() const {
+  if (!invalid.empty()) return ExitCode::kInvalidInput;
   if (interruption == Interruption::kInterrupted) return ExitCode::kInterrupted;
   auto c = Counts();
   bool not_cleared = false;

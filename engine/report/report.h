@@ -94,6 +94,9 @@ struct RunReport {
   int signal = 0;
   RebootSummary reboot;
   std::vector<std::string> warnings;  ///< e.g. a corrupt journal that was recovered
+  /// The policies could not be loaded ("path:line:col: message" each); nothing ran, and the one
+  /// resource is plumb/policies, failed, so the node shows as failing wherever reports are read.
+  std::vector<std::string> invalid;
 
   std::map<Outcome, size_t> Counts() const;
   ExitCode Exit() const;

@@ -153,6 +153,35 @@ TEST_F(Cli, ResourcesThatManageOneThingAreRefusedWithBothLocations) {
   EXPECT_FALSE(fs::exists(Root("etc/motd")));
 }
 
+TEST_F(Cli, ARunWhosePoliciesCannotBeLoadedStillRecordsAReport) {
+  // A scheduled run (--history) of a broken repository: the node shows as failing in the fleet
+  // instead of disappearing from it.
+  RunResult r = RunPlumb({"test", "tests/data/invalid", "--state-dir", dir_ / "state", "--history"});
+  EXPECT_EQ(r.code, 3);
+  std::vector<fs::path> reports;
+  for (const auto& e : fs::directory_iterator(dir_ / "state/reports")) reports.push_back(e.path());
+  ASSERT_EQ(reports.size(), 1u);
+  auto doc = nlohmann::json::parse(ReadText(reports[0].string()));
+  EXPECT_EQ(doc["exit_code"], 3);
+  ASSERT_EQ(doc["invalid"].size(), 6u);
+  EXPECT_EQ(doc["invalid"][0], "tests/data/invalid/a.toml:7:8: unknown resource type 'fiel', did you mean 'file'?");
+  ASSERT_EQ(doc["resources"].size(), 1u);
+  EXPECT_EQ(doc["resources"][0]["policy"], "plumb");
+  EXPECT_EQ(doc["resources"][0]["id"], "policies");
+  EXPECT_EQ(doc["resources"][0]["outcome"], "failed");
+  EXPECT_EQ(doc["resources"][0]["message"],
+            "the policies could not be loaded (6 errors); nothing ran: tests/data/invalid/a.toml:7:8: unknown resource "
+            "type 'fiel', did you mean 'file'?");
+  RunResult fleet = RunPlumb({"report", dir_ / "state/reports", "--json", dir_ / "fleet.json"});
+  EXPECT_EQ(fleet.code, 0) << fleet.err;
+  auto summary = nlohmann::json::parse(ReadText(dir_ / "fleet.json"))["summary"];
+  EXPECT_EQ(summary["failed"], 1) << summary.dump();
+  // Without --history, --json or --junit nothing is written.
+  RunResult plain = RunPlumb({"test", "tests/data/invalid", "--state-dir", dir_ / "state2"});
+  EXPECT_EQ(plain.code, 3);
+  EXPECT_FALSE(fs::exists(dir_ / "state2/reports"));
+}
+
 TEST_F(Cli, CyclePrintsItsWholePath) {
   RunResult r = RunPlumb({"validate", "tests/data/cycle"});
   EXPECT_EQ(r.code, 3);
