@@ -123,6 +123,12 @@ Result<RunDigest> Digest(simdjson::simdjson_result<simdjson::dom::element> parse
     d.policy = policy;
     d.outcome = outcome;
     d.message = Fields::OptionalText(res, "message");
+    simdjson::dom::array actions;
+    if (!res.at_key("actions").get_array().get(actions))
+      for (simdjson::dom::element a : actions) {
+        std::string_view action;
+        if (!a.get_string().get(action) && action == "set") d.set = true;
+      }
     simdjson::dom::array drift;
     if (!res.at_key("drift").get_array().get(drift))
       for (simdjson::dom::element x : drift) {
@@ -204,7 +210,7 @@ std::string SummarizeHistory(const std::vector<RunDigest>& runs, int64_t now, in
     if (r.command != "apply" || r.time < now - window_s) continue;
     ++applies;
     for (const auto& res : r.resources)
-      if (res.outcome == "changed" || res.outcome == "pending_reboot") {
+      if (res.outcome == "changed" || (res.outcome == "pending_reboot" && res.set)) {
         ++changes;
         ++changed[res.id];
       }

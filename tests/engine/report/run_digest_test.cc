@@ -112,5 +112,32 @@ TEST(RunDigest, HistoryShowsLastRunsDriftChangesAndCorrectiveChanges) {
             "changes in the last 1d: 0 in 0 applies\n");
 }
 
+TEST(RunDigest, WaitingForARebootIsNotAChange) {
+  // Three applies waiting for the reboot window: the first changed grub-default (its change needs
+  // the reboot) and running-kernel waits behind it; the next two found grub-default converged and
+  // both still waiting. One change, nothing working against the policy.
+  auto apply = [](const std::string& started, bool first) {
+    RunReport r;
+    r.run_id = "x";
+    r.kind = RunKind::kApply;
+    r.started_at = r.finished_at = started;
+    r.facts.Set("hostname", std::string("web-01"));
+    for (const char* id : {"grub-default", "running-kernel"}) {
+      ResourceResult res;
+      res.policy = "k";
+      res.id = id;
+      res.outcome = Outcome::kPendingReboot;
+      if (first && std::string(id) == "grub-default") res.actions = {"set"};
+      r.resources.push_back(res);
+    }
+    return *ReadRunReport(RenderJson(r));
+  };
+  std::vector<RunDigest> runs = {apply("2026-11-20T02:00:00.000Z", true), apply("2026-11-21T02:00:00.000Z", false),
+                                 apply("2026-11-22T02:00:00.000Z", false)};
+  std::string summary = SummarizeHistory(runs, runs.back().time + 3600, 7 * 86400);
+  EXPECT_NE(summary.find("changes in the last 7d: 1 in 3 applies\n"), std::string::npos) << summary;
+  EXPECT_EQ(summary.find("corrective"), std::string::npos) << summary;
+}
+
 }  // namespace
 }  // namespace plumb
