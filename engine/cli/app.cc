@@ -50,6 +50,9 @@ int RunCli(int argc, char** argv) {
   run_options(apply);
   apply->add_flag("--dry-run", o.dry_run, "print what would change; change nothing");
   apply->add_flag("--resume", o.resume, "after a reboot: finish what waited for it (what the boot-time task runs)");
+  apply->add_flag("--in-window", o.in_window,
+                  "outside [agent] apply_window, only test (what the windowed apply task runs: a missed run that "
+                  "catches up later changes nothing)");
   auto* reboot = app.add_subcommand("reboot", "run or cancel the scheduled reboot (what the scheduled task runs)");
   policies(reboot);
   reboot->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or /var/lib/plumb)");

@@ -8,6 +8,7 @@
 #include "engine/cli/session.h"
 #include "engine/report/formats.h"
 #include "engine/report/history.h"
+#include "engine/run/window.h"
 
 namespace plumb {
 namespace {
@@ -115,6 +116,14 @@ int RunCommand(Session& s, RunKind kind) {
 
   const std::atomic<int>& interrupt = InstallInterruptHandlers();
   RebootContext ctx = s.Context(state_dir);
+  // A windowed apply that starts late (Persistent=true, StartWhenAvailable after the node was
+  // off) must not change anything outside its window: it only tests, and says so.
+  const std::vector<WeeklyWindow>& windows = s.repo().agent.schedule.apply_windows;
+  if (kind == RunKind::kApply && o.in_window && !o.resume && !windows.empty() &&
+      CurrentWindow(windows, ctx.system.clock.Now(), ctx.system.zone).empty()) {
+    std::printf("plumb apply: started outside its apply window; nothing is changed, the node is only tested\n");
+    kind = RunKind::kTest;
+  }
   JournalStore store(s.fs(), state_dir);
   Terminal terminal = StderrTerminal();
   ProgressStyle style = o.quiet                              ? ProgressStyle::kSilent

@@ -39,6 +39,7 @@ struct Options {
   bool dry_run = false;
   bool history = false;
   bool resume = false;
+  bool in_window = false;  ///< apply: change nothing outside [agent] apply_window (the windowed task)
   bool execute = false;
   bool cancel = false;
   std::string fake_system;  ///< PLUMB_FAKE_SYSTEM (test only)

@@ -64,6 +64,21 @@ std::string WindowName(const WeeklyWindow& w, int weekday) {
 
 }  // namespace
 
+std::string CurrentWindow(const std::vector<WeeklyWindow>& windows, int64_t now, const TimeZone& tz) {
+  using namespace std::chrono;
+  sys_days today = floor<days>(sys_seconds{seconds{now + tz.OffsetAt(now)}});
+  for (const auto& w : windows) {
+    for (int d = -8; d <= 0; ++d) {  // a window may last days, so one that began last week may still be open
+      sys_days day = today + days{d};
+      int wd = static_cast<int>(std::chrono::weekday(day).iso_encoding()) - 1;
+      if (!(w.days & (1u << wd))) continue;
+      int64_t start = LocalToUtc(tz, day.time_since_epoch().count() * 86400 + w.start_minute * 60);
+      if (start <= now && now < start + w.duration_s) return WindowName(w, wd);
+    }
+  }
+  return "";
+}
+
 Result<Slot> NextSlot(const RebootSettings& settings, const SlotRequest& req, const TimeZone& tz) {
   int64_t not_before = std::max(req.now, req.not_before);
   if (settings.policy == RebootPolicy::kNever) return Error{ErrorKind::kInvalidInput, "reboot policy is \"never\""};

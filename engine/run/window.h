@@ -42,6 +42,9 @@ struct Slot {
   std::string reason;  ///< "window sat 02:00 (3h), slot 2 of 3 for rank 1"
 };
 
+/// The window occurrence `now` lies in ("sat 02:00 (3h)"), or "" when it lies in none.
+std::string CurrentWindow(const std::vector<WeeklyWindow>& windows, int64_t now, const TimeZone& tz);
+
 /// The reboot slot for `settings`; an error when the policy is "never".
 Result<Slot> NextSlot(const RebootSettings& settings, const SlotRequest& request, const TimeZone& tz);
 

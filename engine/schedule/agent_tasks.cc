@@ -98,7 +98,7 @@ std::vector<AgentTask> PlanAgentTasks(const AgentSettings& settings, const std::
                      s.splay_s, command({"apply", "--history"})});
   if (!audit_only && !s.apply_windows.empty())
     tasks.push_back({"plumb-apply", "plumb: converge the node in its windows", AgentTaskKind::kWeekly, 0,
-                     s.apply_windows, s.splay_s, command({"apply", "--history"})});
+                     s.apply_windows, s.splay_s, command({"apply", "--history", "--in-window"})});
   tasks.push_back({"plumb-resume", "plumb: resume after a reboot", AgentTaskKind::kAtBoot, 0, {}, 0,
                    command({"apply", "--resume", "--history"})});
   return tasks;

@@ -156,5 +156,27 @@ TEST_F(Schedule, PathsWithSpacesPercentAndDollarSurviveTheUnitFile) {
   EXPECT_EQ(std::system(cmd.c_str()), 0) << ReadText(dir_ / "verify.log");
 }
 
+TEST_F(Schedule, AWindowedApplyThatStartsOutsideItsWindowChangesNothing) {
+  // The windowed task is Persistent=true: a node that was off at Sunday 03:00 runs it at boot,
+  // on Wednesday. That run only tests.
+  WriteText(dir_ / "repo/p.toml", "[policy]\nid = \"p\"\n[[resource]]\nid = \"f\"\ntype = \"file\"\n"
+                                  "path = \"" + (dir_ / "f") + "\"\ncontent = \"x\"\n");
+  std::vector<std::string> apply = {"apply", dir_ / "repo", "--state-dir", dir_ / "state", "--in-window"};
+  WriteText(dir_ / "fake/now", "1795604400");  // Wednesday 2026-11-25 11:00 UTC
+  RunResult late = RunPlumb(apply);
+  EXPECT_EQ(late.code, 4) << late.err;
+  EXPECT_EQ(late.out.rfind("plumb apply: started outside its apply window; nothing is changed, the node is only tested\n", 0),
+            0u)
+      << late.out;
+  EXPECT_FALSE(fs::exists(dir_ / "f"));
+  WriteText(dir_ / "fake/now", "1795923000");  // Sunday 2026-11-29 03:30 UTC, inside sun 03:00 (2h)
+  RunResult inside = RunPlumb(apply);
+  EXPECT_EQ(inside.code, 5) << inside.out << inside.err;
+  EXPECT_EQ(ReadText(dir_ / "f"), "x");
+  // The installed windowed task asks for this.
+  ASSERT_EQ(Run("").code, 0);
+  EXPECT_NE(ReadText(dir_ / "fake/tasks/plumb-apply.service").find(" apply --history --in-window "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace plumb
