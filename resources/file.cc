@@ -160,10 +160,11 @@ TypeInfo FileType() {
     return problems;
   };
   s.claims = [](const ResourceSpec& spec) {
-    FileSettings f = FileProperties().Read(spec);
-    std::string path = PathIdentity(f.path);
-    std::vector<Claim> claims{{"file\n" + path, "file '" + f.path + "'"}};
-    if (f.content || f.source) claims.push_back({"content\n" + path, "the content of '" + f.path + "'"});
+    // Read by name: the settings struct would copy the content of every file.
+    const auto& given = std::get<std::string>(spec.Find("path")->value);
+    std::string path = PathIdentity(given);
+    std::vector<Claim> claims{{"file\n" + path, "file '" + given + "'"}};
+    if (spec.Find("content") || spec.Find("source")) claims.push_back({"content\n" + path, "the content of '" + given + "'"});
     return claims;
   };
   s.properties.shrink_to_fit();

@@ -245,13 +245,16 @@ TypeInfo KvType() {
     return problems;
   };
   s.claims = [](const ResourceSpec& spec) {
-    KvSettings kv = KvProperties().Read(spec);
-    std::string path = PathIdentity(kv.path);
-    std::string section = kv.section ? *kv.section : "";
+    // Read by name: this runs for every kv resource of every run.
+    const auto& given = std::get<std::string>(spec.Find("path")->value);
+    const auto& key = std::get<std::string>(spec.Find("key")->value);
+    const Property* sec = spec.Find("section");
+    const std::string section = sec ? std::get<std::string>(sec->value) : "";
+    std::string path = PathIdentity(given);
     return std::vector<Claim>{
-        {"content\n" + path, "the content of '" + kv.path + "'", ClaimMode::kShared},
-        {"kv\n" + path + "\n" + section + "\n" + kv.key,
-         "key '" + kv.key + "'" + (section.empty() ? "" : " in section [" + section + "]") + " of '" + kv.path + "'"}};
+        {"content\n" + path, "the content of '" + given + "'", ClaimMode::kShared},
+        {"kv\n" + path + "\n" + section + "\n" + key,
+         "key '" + key + "'" + (section.empty() ? "" : " in section [" + section + "]") + " of '" + given + "'"}};
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             KvSettings settings = KvProperties().Read(spec);

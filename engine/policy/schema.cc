@@ -5,6 +5,12 @@
 namespace plumb {
 
 std::string PathIdentity(std::string_view path) {
+  // Most policy paths are already normal POSIX paths: those are their own identity.
+  if (!path.empty() && path[0] == '/' && path.find_first_of("\\") == std::string_view::npos &&
+      path.find("//") == std::string_view::npos && path.find("/./") == std::string_view::npos &&
+      path.find("/../") == std::string_view::npos && !path.ends_with("/.") && !path.ends_with("/..") &&
+      (path.size() == 1 || path.back() != '/'))
+    return std::string(path);
   bool windows = path.find('\\') != std::string_view::npos ||
                  (path.size() >= 2 && path[1] == ':' && std::isalpha(static_cast<unsigned char>(path[0])));
   char sep = windows ? '\\' : '/';

@@ -2,16 +2,20 @@
 
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace plumb {
 
 bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>& applies, const SchemaLookup& schemas,
                  Diagnostics& diags) {
+  // The first owner of each thing. A later claim conflicts with it unless both are shared; a
+  // later shared claim beside a shared first owner changes nothing to remember.
   struct Owner {
     VertexId v;
     ClaimMode mode;
   };
-  std::map<std::string, std::vector<Owner>> owners;
+  std::unordered_map<std::string, Owner> owners;
+  owners.reserve(graph.ResourceCount() * 2);
   std::set<std::pair<VertexId, VertexId>> reported;  // a file with content claims the file twice
   bool ok = true;
   for (VertexId v = 0; v < graph.size(); ++v) {
@@ -19,22 +23,18 @@ bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>
     const ResourceSpec& spec = graph.SpecOf(v);
     const TypeSchema* schema = schemas.FindSchema(spec.type);
     if (!schema || !schema->claims) continue;
-    for (const Claim& claim : schema->claims(spec)) {
-      auto& list = owners[claim.key];
-      // One message per resource and thing, naming the first owner it conflicts with.
-      for (const Owner& earlier : list) {
-        if (earlier.v == v || (earlier.mode == ClaimMode::kShared && claim.mode == ClaimMode::kShared)) continue;
-        ok = false;
-        if (!reported.insert({earlier.v, v}).second) break;
-        const SourceLocation& at = graph.SpecOf(earlier.v).where;
-        diags.Error(spec.where, "'" + graph.QualifiedId(v) + "' manages " + claim.what + ", which '" +
-                                    graph.QualifiedId(earlier.v) + "' (" + at.path + ":" + std::to_string(at.line) + ":" +
-                                    std::to_string(at.column) +
-                                    ") manages too; two resources that manage one thing undo each other on every run, "
-                                    "so keep one of them");
-        break;
-      }
-      list.push_back({v, claim.mode});
+    for (Claim& claim : schema->claims(spec)) {
+      auto [it, first] = owners.try_emplace(std::move(claim.key), Owner{v, claim.mode});
+      const Owner& earlier = it->second;
+      if (first || earlier.v == v || (earlier.mode == ClaimMode::kShared && claim.mode == ClaimMode::kShared)) continue;
+      ok = false;
+      if (!reported.insert({earlier.v, v}).second) continue;
+      const SourceLocation& at = graph.SpecOf(earlier.v).where;
+      diags.Error(spec.where, "'" + graph.QualifiedId(v) + "' manages " + claim.what + ", which '" +
+                                  graph.QualifiedId(earlier.v) + "' (" + at.path + ":" + std::to_string(at.line) + ":" +
+                                  std::to_string(at.column) +
+                                  ") manages too; two resources that manage one thing undo each other on every run, "
+                                  "so keep one of them");
     }
   }
   return ok;
@@ -43,7 +43,17 @@ bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>
 void WarnInapplicableReferences(const ResourceGraph& graph, const std::function<bool(VertexId)>& applies,
                                 const std::function<std::string(VertexId)>& why, const std::string& node,
                                 Diagnostics& diags) {
-  std::map<std::string, VertexId> by_id;
+  // Only a reference to a resource that does not apply matters: most runs have none to look for.
+  bool any_out = false, any_ref = false;
+  for (VertexId v = 0; v < graph.size() && !(any_out && any_ref); ++v) {
+    if (!graph.IsResource(v)) continue;
+    if (!applies(v)) any_out = true;
+    const ResourceSpec& spec = graph.SpecOf(v);
+    if (!spec.depends_on.empty() || !spec.after.empty() || !spec.notify.empty()) any_ref = true;
+  }
+  if (!any_out || !any_ref) return;
+  std::unordered_map<std::string, VertexId> by_id;
+  by_id.reserve(graph.ResourceCount());
   for (VertexId v = 0; v < graph.size(); ++v)
     if (graph.IsResource(v)) by_id.emplace(graph.QualifiedId(v), v);
   std::string here = node.empty() ? "this node" : "node " + node;
