@@ -155,6 +155,9 @@ Result<UniqueHandle> OpenDirBelow(HANDLE anchor, const std::string& shown_base, 
     auto entry = LookUp(at, name, shown);
     if (!entry) return entry.error();
     if (!entry->exists()) return Error{ErrorKind::kNotFound, "cannot open folder '" + shown + "': it does not exist"};
+    // A file on the way: the path names nothing, as ENOTDIR does on POSIX.
+    if (!entry->reparse_point() && !entry->directory())
+      return Error{ErrorKind::kNotFound, "cannot open folder '" + shown + "': it is a file"};
     UniqueHandle next;
     if (!entry->reparse_point()) {
       LONG status = OpenAt(at, name, FILE_LIST_DIRECTORY | FILE_TRAVERSE, FILE_OPEN,
