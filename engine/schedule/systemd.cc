@@ -6,14 +6,23 @@
 
 namespace plumb {
 
-std::string ShellQuote(const std::string& word) {
+namespace {
+
+// A word that needs no quoting, in a shell as in a unit file.
+bool SafeWord(const std::string& word) {
   bool safe = !word.empty();
   for (char c : word) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' ||
               c == '-' || c == '_' || c == '=' || c == ':' || c == ',' || c == '+' || c == '@';
     safe = safe && ok;
   }
-  if (safe) return word;
+  return safe;
+}
+
+}  // namespace
+
+std::string ShellQuote(const std::string& word) {
+  if (SafeWord(word)) return word;
   std::string out = "'";
   for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
@@ -32,13 +41,7 @@ std::string UnitText(const std::string& text) {
 }
 
 std::string UnitQuote(const std::string& word) {
-  bool safe = !word.empty();
-  for (char c : word) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' ||
-              c == '-' || c == '_' || c == '=' || c == ':' || c == ',' || c == '+' || c == '@';
-    safe = safe && ok;
-  }
-  if (safe) return word;
+  if (SafeWord(word)) return word;
   std::string out = "\"";
   for (char c : word) {
     switch (c) {
