@@ -118,6 +118,9 @@ std::string EditKv(std::string_view text, const std::string& key, const std::opt
   // A line that now has lines after it needs an ending; the last line has one exactly when the
   // file had a final newline (or was empty).
   bool final_newline = text.empty() || text.back() == '\n';
+  // A file without a final newline ends in text; when its last line was removed, blank lines
+  // before it would become a final newline.
+  while (!final_newline && out.size() > 1 && out.back().text.empty()) out.pop_back();
   std::string result;
   for (size_t i = 0; i < out.size(); ++i) {
     std::string& eol = out[i].eol;

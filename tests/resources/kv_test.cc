@@ -72,6 +72,9 @@ TEST(KvText, EachLineKeepsItsOwnEnding) {
   EXPECT_EQ(EditKv("a = 1\nb = 2", "b", "5", {}), "a = 1\nb = 5");
   EXPECT_EQ(EditKv("a = 1\nb = 2", "a", "5", {}), "a = 5\nb = 2");
   EXPECT_EQ(EditKv("a = 1\nb = 2", "b", std::nullopt, {}), "a = 1");
+  // A removed last line takes the blank lines before it along, rather than leave a final newline.
+  EXPECT_EQ(EditKv("a = 1\n\nb = 2", "b", std::nullopt, {}), "a = 1");
+  EXPECT_EQ(EditKv("b = 1\na = 1\n\nb = 2", "b", "5", {}), "b = 5\na = 1");
   EXPECT_EQ(EditKv("a = 1\r\nb = 2", "c", "3", {}), "a = 1\r\nb = 2\r\nc = 3");
   // Editing again changes nothing.
   std::string once = EditKv(text, "d", "4", {});
