@@ -56,4 +56,55 @@ bool TrustedSid(const std::string& sid, const std::string& user_sid) {
          sid == "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464" || (!user_sid.empty() && sid == user_sid);
 }
 
+namespace {
+
+// Rights that change a file or folder, or what it holds.
+constexpr ACCESS_MASK kChanging = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_DELETE_CHILD |
+                                  FILE_WRITE_ATTRIBUTES | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL;
+// A folder above the path may let others add entries (C:\ProgramData lets Users create folders):
+// like a sticky /tmp, that does not let them replace the entries plumb reads. FILE_ADD_FILE is
+// FILE_WRITE_DATA and FILE_ADD_SUBDIRECTORY is FILE_APPEND_DATA on a folder.
+constexpr ACCESS_MASK kChangingAbove = kChanging & ~(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES);
+
+std::string Fix(const std::string& path, const std::string& action) { return "icacls \"" + path + "\" " + action; }
+
+}  // namespace
+
+Status CheckDescriptor(const std::string& path, PSECURITY_DESCRIPTOR sd, Position position, const std::string& user_sid) {
+  PSID owner = nullptr;
+  BOOL defaulted = FALSE, present = FALSE;
+  PACL dacl = nullptr;
+  if (!::GetSecurityDescriptorOwner(sd, &owner, &defaulted) || !::GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
+    DWORD err = ::GetLastError();
+    return Error{KindOf(err), "cannot check '" + path + "': " + ErrorText(err)};
+  }
+  if (!present) dacl = nullptr;
+  const std::string rule = "; it must be owned by SYSTEM, Administrators or the account running plumb, and only they may change it";
+  if (!TrustedSid(SidText(owner), user_sid))
+    return Error{ErrorKind::kPermissionDenied, "'" + path + "' is owned by " + DescribeSid(owner) + ", so another user could change it" +
+                                                   rule + " (fix: " + Fix(path, "/setowner *S-1-5-32-544") + ")"};
+  if (!dacl)
+    return Error{ErrorKind::kPermissionDenied, "'" + path + "' has no access control list, so every user could change it" + rule +
+                                                   " (fix: " + Fix(path, "/reset") + ")"};
+  GENERIC_MAPPING mapping{FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE, FILE_ALL_ACCESS};
+  for (DWORD i = 0; i < dacl->AceCount; ++i) {
+    void* ace = nullptr;
+    if (!::GetAce(dacl, i, &ace)) continue;
+    auto* header = static_cast<ACE_HEADER*>(ace);
+    // Deny entries only take rights away; inherit-only entries apply to what is created below.
+    if (header->AceType != ACCESS_ALLOWED_ACE_TYPE || (header->AceFlags & INHERIT_ONLY_ACE)) continue;
+    auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
+    ACCESS_MASK mask = allowed->Mask;
+    ::MapGenericMask(&mask, &mapping);  // GENERIC_ALL becomes FILE_ALL_ACCESS, with DELETE in it
+    if (!(mask & (position == Position::kAbove ? kChangingAbove : kChanging))) continue;
+    PSID sid = &allowed->SidStart;
+    std::string text = SidText(sid);
+    if (TrustedSid(text, user_sid)) continue;
+    return Error{ErrorKind::kPermissionDenied, "'" + path + "' grants " + DescribeSid(sid) +
+                                                   " the right to change it, so another user could change it" + rule +
+                                                   " (fix: " + Fix(path, "/inheritance:d") + " && " + Fix(path, "/remove:g *" + text) + ")"};
+  }
+  return OkStatus();
+}
+
 }  // namespace plumb::win32

@@ -51,4 +51,13 @@ Result<LocalDescriptor> PrivateDescriptor(const std::string& user_sid, Inheritan
 /// that may own or write what decides what plumb runs.
 bool TrustedSid(const std::string& sid, const std::string& user_sid);
 
+/// Where an entry stands in the walk of CheckTrusted: the path (or an entry below it), or a folder
+/// above it, which may let others add entries.
+enum class Position { kPath, kAbove };
+
+/// The StrictModes rule on one security descriptor (owner and DACL): the owner must be trusted
+/// (TrustedSid), and no untrusted SID may be allowed a right that changes the entry. `path` is only
+/// named in the error (kPermissionDenied), which says who could change it and the icacls fix.
+Status CheckDescriptor(const std::string& path, PSECURITY_DESCRIPTOR sd, Position position, const std::string& user_sid);
+
 }  // namespace plumb::win32
