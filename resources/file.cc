@@ -6,6 +6,7 @@
 #include "engine/util/diff.h"
 #include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
+#include "resources/validate_command.h"
 #include "resources/attributes.h"
 #include "resources/properties.h"
 #include "resources/registry.h"
@@ -22,6 +23,7 @@ struct FileSettings {
   Ensure ensure = Ensure::kPresent;
   std::optional<std::string> content;
   std::optional<std::string> source;
+  std::optional<std::string> validate_command;
 };
 
 const PropertyTable<FileSettings>& FileProperties() {
@@ -33,16 +35,18 @@ const PropertyTable<FileSettings>& FileProperties() {
           .Add(&FileSettings::content, {"content", {}, Requirement::kOptional, "exact content of the file"})
           .Add(&FileSettings::source,
                {"source", {}, Requirement::kOptional,
-                "file in the policy repository (relative to the policy file) whose bytes are the content"});
+                "file in the policy repository (relative to the policy file) whose bytes are the content"})
+          .Add(&FileSettings::validate_command,
+               {"validate_command", {}, Requirement::kOptional, kValidateCommandHelp, {}, CheckValidateCommand});
   return table;
 }
 
 class FileResource : public Resource {
  public:
   FileResource(std::string policy_path, std::string host_path, Ensure ensure, std::optional<std::string> content,
-               DesiredAttributes attrs, Backends& b)
+               DesiredAttributes attrs, std::optional<std::string> validate_command, Backends& b)
       : policy_path_(std::move(policy_path)), path_(std::move(host_path)), ensure_(ensure),
-        content_(std::move(content)), attrs_(std::move(attrs)), b_(b) {}
+        content_(std::move(content)), attrs_(std::move(attrs)), validate_command_(std::move(validate_command)), b_(b) {}
 
   Result<Observation> Test() override {
     Observation obs;
@@ -99,7 +103,12 @@ class FileResource : public Resource {
         if (!a.uid) a.uid = info->uid;
         if (!a.gid) a.gid = info->gid;
       }
-      return b_.fs.WriteAtomic(path_, content_ ? *content_ : std::string(), a);
+      auto out = b_.fs.CreateAtomic(path_, a);
+      if (!out) return out.error();
+      if (auto st = (*out)->Append(content_ ? *content_ : std::string()); !st) return st;
+      if (validate_command_)
+        if (auto st = RunValidateCommand(b_.processes, *validate_command_, (*out)->TemporaryPath(), policy_path_); !st) return st;
+      return (*out)->Commit();
     }
     return ApplyAttributes(attrs_, *info, path_, b_.fs);
   }
@@ -120,6 +129,7 @@ class FileResource : public Resource {
   Ensure ensure_;
   std::optional<std::string> content_;
   DesiredAttributes attrs_;
+  std::optional<std::string> validate_command_;
   Backends& b_;
 };
 
@@ -157,6 +167,10 @@ TypeInfo FileType() {
     if (content && source) problems.emplace_back("source", "'content' and 'source' cannot both be set; choose one");
     if (absent && (content || source))
       problems.emplace_back(content ? "content" : "source", "a file with ensure = \"absent\" cannot have content");
+    bool validate = false;
+    for (const auto& [name, value] : props) validate = validate || name == "validate_command";
+    if (validate && !content && !source)
+      problems.emplace_back("validate_command", "validate_command checks new content; set 'content' or 'source', or remove it");
     return problems;
   };
   s.claims = [](const ResourceSpec& spec) {
@@ -184,7 +198,7 @@ TypeInfo FileType() {
             auto attrs = ReadAttributes(spec, b.accounts);
             if (!attrs) return attrs.error();
             return std::unique_ptr<Resource>(
-                new FileResource(path, *host, ensure, std::move(content), std::move(*attrs), b));
+                new FileResource(path, *host, ensure, std::move(content), std::move(*attrs), std::move(settings.validate_command), b));
           }};
 }
 

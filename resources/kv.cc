@@ -1,8 +1,12 @@
 #include "resources/kv.h"
 
+#include <cctype>
+
 #include "engine/util/strings.h"
 #include "resources/properties.h"
+#include "resources/kv_sources.h"
 #include "resources/registry.h"
+#include "resources/validate_command.h"
 
 namespace plumb {
 namespace {
@@ -15,7 +19,127 @@ struct Line {
   LineKind kind = LineKind::kOther;
   bool in_scope = false;
   std::string value;
+  bool quoted = false;    // kShell: the value was written in quotes
+  bool exported = false;  // kShell: "export KEY=..."
 };
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// systemd's sysctl_normalize: when a dot comes before any slash, dots and slashes swap, so
+// "net.ipv4.conf.eth0/1.rp_filter" and "net/ipv4/conf/eth0.1/rp_filter" are the same key.
+std::string SysctlNormal(std::string_view key) {
+  std::string k(key);
+  size_t p = k.find_first_of("./");
+  if (p == std::string::npos || k[p] == '/') return k;
+  for (; p != std::string::npos; p = k.find_first_of("./", p + 1)) k[p] = k[p] == '.' ? '/' : '.';
+  return k;
+}
+
+// The word a POSIX shell reads from `s`: quotes removed, backslash escapes applied, up to the
+// first unquoted blank (what follows is a comment or another command). Expansions ($X, `x`) are
+// kept as written: their value is not in the file.
+std::string ShellWord(std::string_view s, bool& quoted) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size() && s[i] != ' ' && s[i] != '\t') {
+    char c = s[i];
+    if (c == '\'') {
+      quoted = true;
+      size_t e = s.find('\'', i + 1);
+      out += s.substr(i + 1, e == std::string_view::npos ? std::string_view::npos : e - i - 1);
+      i = e == std::string_view::npos ? s.size() : e + 1;
+    } else if (c == '"') {
+      quoted = true;
+      for (++i; i < s.size() && s[i] != '"'; ++i) {
+        if (s[i] == '\\' && i + 1 < s.size() && std::string_view("$`\"\\").find(s[i + 1]) != std::string_view::npos) ++i;
+        out += s[i];
+      }
+      ++i;
+    } else if (c == '\\' && i + 1 < s.size()) {
+      out += s[i + 1];
+      i += 2;
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+// The value as a shell word that reads back as `value`: bare when it is made of characters the
+// shell takes literally and the file did not quote it, in double quotes otherwise.
+std::string ShellEncode(const std::string& value, bool quote) {
+  bool bare = !value.empty() && value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-") ==
+                                    std::string::npos;
+  if (bare && !quote) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\' || c == '$' || c == '`') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+struct Assignment {
+  std::string_view key;
+  std::string value;
+  bool quoted = false;
+  bool exported = false;
+};
+
+// The key and value an active, trimmed line assigns in a dialect other than kGeneric.
+std::optional<Assignment> Parse(std::string_view t, KvDialect dialect) {
+  Assignment a;
+  switch (dialect) {
+    case KvDialect::kSshd: {
+      // sshd splits the keyword from its arguments at blanks and one '='.
+      size_t end = t.find_first_of(" \t=");
+      a.key = t.substr(0, end);
+      std::string_view rest = end == std::string_view::npos ? std::string_view() : Trim(t.substr(end));
+      if (!rest.empty() && rest.front() == '=') rest = Trim(rest.substr(1));
+      a.value = std::string(rest);
+      return a;
+    }
+    case KvDialect::kSysctl: {
+      if (t.front() == '-') t = Trim(t.substr(1));  // "-key = v": a key that may be missing
+      size_t eq = t.find('=');
+      if (eq == std::string_view::npos) return std::nullopt;
+      a.key = Trim(t.substr(0, eq));
+      a.value = std::string(Trim(t.substr(eq + 1)));
+      return a;
+    }
+    case KvDialect::kShell: {
+      if (StartsWith(t, "export") && t.size() > 6 && (t[6] == ' ' || t[6] == '\t')) {
+        a.exported = true;
+        t = Trim(t.substr(6));
+      }
+      size_t eq = t.find('=');
+      if (eq == 0 || eq == std::string_view::npos) return std::nullopt;
+      a.key = t.substr(0, eq);
+      if (a.key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != std::string_view::npos)
+        return std::nullopt;
+      a.value = ShellWord(t.substr(eq + 1), a.quoted);
+      return a;
+    }
+    case KvDialect::kIni: {
+      size_t eq = t.find('=');
+      if (eq == std::string_view::npos) return std::nullopt;
+      a.key = Trim(t.substr(0, eq));
+      a.value = std::string(Trim(t.substr(eq + 1)));
+      return a;
+    }
+    case KvDialect::kGeneric:
+      break;
+  }
+  return std::nullopt;
+}
+
+bool HasSections(KvDialect d) { return d == KvDialect::kGeneric || d == KvDialect::kIni; }
 
 // Splits the text into lines, classifying each for `key`.
 std::vector<Line> Classify(std::string_view text, const std::string& key, const KvFormat& f) {
@@ -35,7 +159,7 @@ std::vector<Line> Classify(std::string_view text, const std::string& key, const 
       line.eol = raw.substr(raw.size() - cut);
     }
     std::string_view t = Trim(line.text);
-    if (t.size() >= 2 && t.front() == '[' && t.back() == ']') {
+    if (HasSections(f.dialect) && t.size() >= 2 && t.front() == '[' && t.back() == ']') {
       line.kind = LineKind::kHeader;
       in_scope = !f.section.empty() && Trim(t.substr(1, t.size() - 2)) == f.section;
       line.in_scope = in_scope;
@@ -43,7 +167,23 @@ std::vector<Line> Classify(std::string_view text, const std::string& key, const 
       continue;
     }
     line.in_scope = in_scope;
-    if (in_scope && !t.empty() && f.comment.find(t.front()) == std::string::npos && StartsWith(t, key)) {
+    if (!in_scope || t.empty() || f.comment.find(t.front()) != std::string::npos) {
+      lines.push_back(line);
+      continue;
+    }
+    if (f.dialect != KvDialect::kGeneric) {
+      auto a = Parse(t, f.dialect);
+      if (a && f.dialect == KvDialect::kSshd && EqualsNoCase(a->key, "Match")) {
+        // Everything from the first Match on is conditional, indented or not.
+        line.kind = LineKind::kHeader;
+        line.in_scope = in_scope = false;
+      } else if (a && SameKvKey(f.dialect, a->key, key)) {
+        line.kind = LineKind::kMatch;
+        line.value = std::move(a->value);
+        line.quoted = a->quoted;
+        line.exported = a->exported;
+      }
+    } else if (StartsWith(t, key)) {
       std::string_view rest = t.substr(key.size());
       std::string_view after = Trim(rest);
       bool matches = false;
@@ -63,12 +203,38 @@ std::vector<Line> Classify(std::string_view text, const std::string& key, const 
 
 }  // namespace
 
+KvFormat DialectFormat(KvDialect dialect) {
+  KvFormat f;
+  f.dialect = dialect;
+  switch (dialect) {
+    case KvDialect::kSshd: f.separator = " "; break;
+    case KvDialect::kSysctl: f.comment = "#;"; break;
+    case KvDialect::kShell: f.separator = "="; break;
+    case KvDialect::kIni: f.comment = "#;"; break;
+    case KvDialect::kGeneric: break;
+  }
+  return f;
+}
+
+bool SameKvKey(KvDialect dialect, std::string_view a, std::string_view b) {
+  if (dialect == KvDialect::kSshd) return EqualsNoCase(a, b);
+  if (dialect == KvDialect::kSysctl) return SysctlNormal(a) == SysctlNormal(b);
+  return a == b;
+}
+
 KvScan ScanKv(std::string_view text, const std::string& key, const KvFormat& format) {
   KvScan scan;
+  size_t number = 0;
   for (const auto& line : Classify(text, key, format)) {
-    if (line.kind == LineKind::kMatch) scan.values.push_back(line.value);
+    ++number;
+    if (line.kind == LineKind::kMatch) {
+      scan.values.push_back(line.value);
+      scan.lines.push_back(number);
+    }
     if (line.kind == LineKind::kHeader && line.in_scope) scan.section_found = true;
   }
+  bool last_wins = format.dialect == KvDialect::kSysctl || format.dialect == KvDialect::kShell;
+  if (last_wins && !scan.values.empty()) scan.effective = scan.values.size() - 1;
   return scan;
 }
 
@@ -85,16 +251,24 @@ std::string EditKv(std::string_view text, const std::string& key, const std::opt
   struct Out {
     std::string text, eol;
   };
-  std::string setting = value ? key + format.separator + *value : "";
+  auto setting_for = [&](const Line* existing) -> std::string {
+    if (format.dialect != KvDialect::kShell) return key + format.separator + *value;
+    bool exported = existing && existing->exported, quoted = existing && existing->quoted;
+    return (exported ? "export " : "") + key + "=" + ShellEncode(*value, quoted);
+  };
+  std::string setting = value ? setting_for(nullptr) : "";
   std::vector<Out> out;
   bool written = false;
   // Where a missing key goes: after the last non-blank line of its scope.
   size_t insert_at = std::string::npos;
   for (const auto& line : lines) {
     if (line.kind == LineKind::kMatch) {
-      if (value && !written) {
+      if (value && !written && line.value == *value) {
+        out.push_back({std::string(line.text), std::string(line.eol)});  // already right, in the file's own spelling
+        written = true;
+      } else if (value && !written) {
         size_t indent = line.text.find_first_not_of(" \t");
-        out.push_back({std::string(line.text.substr(0, indent)) + setting, std::string(line.eol)});
+        out.push_back({std::string(line.text.substr(0, indent)) + setting_for(&line), std::string(line.eol)});
         written = true;
       }
       continue;
@@ -141,6 +315,8 @@ struct KvSettings {
   std::optional<std::string> separator;
   std::optional<std::string> comment;
   std::optional<std::string> section;
+  KvDialect format = KvDialect::kGeneric;
+  std::optional<std::string> validate_command;
 };
 
 const PropertyTable<KvSettings>& KvProperties() {
@@ -160,6 +336,15 @@ const PropertyTable<KvSettings>& KvProperties() {
     t.Add(&KvSettings::comment, {"comment", {}, Requirement::kOptional,
                                  "characters starting a comment line (default \"#\")", {}, non_empty});
     t.Add(&KvSettings::section, {"section", {}, Requirement::kOptional, "INI section the key belongs to"});
+    t.AddEnum(&KvSettings::format,
+              {"format", ValueKind::kString, Requirement::kOptional,
+               "whose reading the verdict follows: generic (default), sshd, sysctl, shell or ini (see kv formats)"},
+              {{"generic", KvDialect::kGeneric},
+               {"sshd", KvDialect::kSshd},
+               {"sysctl", KvDialect::kSysctl},
+               {"shell", KvDialect::kShell},
+               {"ini", KvDialect::kIni}});
+    t.Add(&KvSettings::validate_command, {"validate_command", {}, Requirement::kOptional, kValidateCommandHelp, {}, CheckValidateCommand});
     return t;
   }();
   return table;
@@ -168,9 +353,9 @@ const PropertyTable<KvSettings>& KvProperties() {
 class KvResource : public Resource {
  public:
   KvResource(std::string policy_path, std::string host_path, std::string key, std::optional<std::string> value,
-             KvFormat format, Backends& b)
+             KvFormat format, std::optional<std::string> validate_command, Backends& b)
       : policy_path_(std::move(policy_path)), path_(std::move(host_path)), key_(std::move(key)),
-        value_(std::move(value)), format_(std::move(format)), b_(b) {}
+        value_(std::move(value)), format_(std::move(format)), validate_command_(std::move(validate_command)), b_(b) {}
 
   Result<Observation> Test() override {
     Observation obs;
@@ -183,10 +368,18 @@ class KvResource : public Resource {
         obs.drift.push_back(KvProperties().Drift(&KvSettings::ensure, "absent", "present (" + std::to_string(scan.values.size()) + " lines)"));
       return obs;
     }
-    if (scan.values.empty()) {
+    auto verdict = JudgeKv(b_.fs, b_.root, policy_path_, file->bytes, key_, format_);
+    if (!verdict) return verdict.error();
+    if (!verdict->managed_read) {
+      obs.drift.push_back(KvProperties().Drift(&KvSettings::value, *value_, "not read by " + KvReader(format_.dialect)));
+      obs.note = NotRead();
+    } else if (!verdict->effective) {
       obs.drift.push_back(KvProperties().Drift(&KvSettings::value, *value_, "absent"));
-    } else if (scan.values.front() != *value_) {
-      obs.drift.push_back(KvProperties().Drift(&KvSettings::value, *value_, scan.values.front()));
+    } else if (verdict->effective->value != *value_) {
+      obs.drift.push_back(KvProperties().Drift(&KvSettings::value, *value_, Shown(*verdict->effective)));
+    } else if (verdict->effective->path != policy_path_) {
+      // Right for now, but only through another file: the next edit there wins.
+      obs.note = "the value comes from " + Where(*verdict->effective);
     }
     if (scan.values.size() > 1)
       obs.drift.push_back({"duplicates", "1 line", std::to_string(scan.values.size()) + " lines"});
@@ -201,8 +394,23 @@ class KvResource : public Resource {
     FileAttributes attrs;
     if (info.kind == FileKind::kRegular) attrs = {info.mode, info.uid, info.gid};
     std::string edited = EditKv(text, key_, value_, format_);
+    if (value_) {
+      // Judge the edit before writing it: a value that another file overrides stays wrong.
+      auto verdict = JudgeKv(b_.fs, b_.root, policy_path_, edited, key_, format_);
+      if (!verdict) return verdict.error();
+      if (!verdict->managed_read) return Error{ErrorKind::kInvalidInput, NotRead()};
+      if (verdict->effective && verdict->effective->value != *value_)
+        return Error{ErrorKind::kAlreadyExists, "'" + key_ + "' is set to '" + verdict->effective->value + "' in " + Where(*verdict->effective) +
+                                               ", which " + KvReader(format_.dialect) + " applies instead of '" + policy_path_ +
+                                               "'; change or remove it there (it can be managed by its own kv resource)"};
+    }
     if (edited == text) return OkStatus();
-    return b_.fs.WriteAtomic(path_, edited, attrs);
+    auto out = b_.fs.CreateAtomic(path_, attrs);
+    if (!out) return out.error();
+    if (auto st = (*out)->Append(edited); !st) return st;
+    if (validate_command_)
+      if (auto st = RunValidateCommand(b_.processes, *validate_command_, (*out)->TemporaryPath(), policy_path_); !st) return st;
+    return (*out)->Commit();
   }
 
  private:
@@ -219,11 +427,22 @@ class KvResource : public Resource {
     return file;
   }
 
+  std::string Where(const KvSource& s) const { return s.path + ":" + std::to_string(s.line); }
+  std::string Shown(const KvSource& s) const { return s.path == policy_path_ ? s.value : s.value + " (from " + Where(s) + ")"; }
+  std::string NotRead() const {
+    if (format_.dialect == KvDialect::kSshd)
+      return "sshd does not read '" + policy_path_ + "': no Include line of /etc/ssh/sshd_config reaches it";
+    return "systemd-sysctl does not read '" + policy_path_ +
+           "': it reads *.conf files in /etc/sysctl.d, /run/sysctl.d and /usr/lib/sysctl.d, and one of the same name in an "
+           "earlier folder hides it";
+  }
+
   std::string policy_path_;
   std::string path_;
   std::string key_;
   std::optional<std::string> value_;
   KvFormat format_;
+  std::optional<std::string> validate_command_;
   Backends& b_;
 };
 
@@ -245,6 +464,16 @@ TypeInfo KvType() {
     }
     if (!value && !absent) problems.emplace_back("key", "kv resource needs 'value' (or ensure = \"absent\")");
     if (value && absent) problems.emplace_back("value", "a kv setting with ensure = \"absent\" cannot have a value");
+    std::string format = "generic";
+    for (const auto& [name, v] : props)
+      if (name == "format") format = std::get<std::string>(v);
+    for (const auto& [name, v] : props) {
+      bool own = name == "separator" || name == "comment";
+      if (own && format != "generic")
+        problems.emplace_back(name, "format = \"" + format + "\" sets '" + name + "' itself; remove '" + name + "'");
+      if (name == "section" && format != "generic" && format != "ini")
+        problems.emplace_back(name, "format = \"" + format + "\" has no sections; use format = \"ini\" or remove 'section'");
+    }
     return problems;
   };
   s.claims = [](const ResourceSpec& spec) {
@@ -263,12 +492,13 @@ TypeInfo KvType() {
             KvSettings settings = KvProperties().Read(spec);
             auto host = b.root.Resolve(settings.path);
             if (!host) return host.error();
-            KvFormat f;
+            KvFormat f = DialectFormat(settings.format);
             if (settings.separator) f.separator = *settings.separator;
             if (settings.comment) f.comment = *settings.comment;
             if (settings.section) f.section = *settings.section;
             return std::unique_ptr<Resource>(new KvResource(settings.path, *host, std::move(settings.key),
-                                                            std::move(settings.value), std::move(f), b));
+                                                            std::move(settings.value), std::move(f),
+                                                            std::move(settings.validate_command), b));
           }};
 }
 

@@ -4,9 +4,11 @@
 ///
 /// Rules: a line is active unless blank or starting (after indentation) with a comment character.
 /// Without a section, only lines before the first "[section]" header are in scope; with one,
-/// only the lines of that section. The first active line for the key is the one that counts;
-/// later duplicates are removed when the setting is converged. Every other line is kept byte for
-/// byte.
+/// only the lines of that section. Converging leaves one line for the key (the first, later
+/// duplicates removed). Every other line is kept byte for byte, with its own line ending.
+///
+/// A dialect makes a line mean what the program that reads the file reads (KvDialect). Which
+/// files the program reads besides this one is the business of kv_sources.h.
 
 #include <optional>
 #include <string>
@@ -15,18 +17,42 @@
 
 namespace plumb {
 
+/// The program whose reading a kv file follows (the `format` property).
+enum class KvDialect {
+  kGeneric,  ///< "key<separator>value"; the first line counts
+  kSshd,     ///< sshd_config: case-insensitive keywords, "Key value" or "Key=value", the first value
+             ///< wins, lines from the first "Match" on are not global (they are never in scope)
+  kSysctl,   ///< sysctl.d: "a.b.c = v" equal to "a/b/c = v", '#' and ';' comments, a leading '-'
+             ///< ignored, the last assignment wins
+  kShell,    ///< /etc/default: "KEY=value" with shell quoting (the value is the word the shell
+             ///< reads), optional "export ", the last assignment wins
+  kIni,      ///< "[section]" headers, '#' and ';' comments, "key = value"; the first line counts
+};
+
 struct KvFormat {
+  KvDialect dialect = KvDialect::kGeneric;
   std::string separator = " = ";  ///< written between key and value; matched trimmed ("=")
   std::string comment = "#";      ///< characters that start a comment line
   std::string section;            ///< INI section, "" for none
 };
 
+/// The defaults of a dialect (separator, comment characters); section stays empty.
+KvFormat DialectFormat(KvDialect dialect);
+
 struct KvScan {
-  std::vector<std::string> values;  ///< value of every active line of the key, in file order
+  std::vector<std::string> values;  ///< value of every active line of the key, in file order (for
+                                    ///< kShell the word the shell reads)
+  std::vector<size_t> lines;        ///< 1-based line number of each value
   bool section_found = false;
+  /// The index in `values` of the value the program uses: the first, or for kSysctl and kShell the
+  /// last. Only meaningful when `values` is not empty.
+  size_t effective = 0;
 };
 
 KvScan ScanKv(std::string_view text, const std::string& key, const KvFormat& format);
+
+/// True when the file's key `a` is the policy's key `b` in this dialect (case, sysctl's "/").
+bool SameKvKey(KvDialect dialect, std::string_view a, std::string_view b);
 
 /// The text with the key set to `value` (or every line of it removed when nullopt).
 std::string EditKv(std::string_view text, const std::string& key, const std::optional<std::string>& value,

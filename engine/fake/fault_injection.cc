@@ -33,6 +33,7 @@ class FaultInjectingAtomicFile : public AtomicFile {
   FaultInjectingAtomicFile(std::unique_ptr<AtomicFile> inner, FaultPlan& plan, std::string path)
       : inner_(std::move(inner)), plan_(plan), path_(std::move(path)) {}
   Status Append(std::string_view data) override { return inner_->Append(data); }
+  std::string TemporaryPath() const override { return inner_->TemporaryPath(); }
   Status Commit() override { return Through(plan_, "write " + path_, [&] { return inner_->Commit(); }); }
 
  private:

@@ -51,6 +51,7 @@ class FaultInjectingFileSystem : public FileSystem {
   using FileSystem::Load;
   Result<FileContent> Load(const std::string& path, uint64_t max_bytes) override { return inner_.Load(path, max_bytes); }
   Result<std::string> ReadLink(const std::string& path) override { return inner_.ReadLink(path); }
+  Result<std::vector<std::string>> List(const std::string& path) override { return inner_.List(path); }
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) override;
   Status MakeDirectory(const std::string& path, const FileAttributes& attrs) override;
   Status SetMode(const std::string& path, uint32_t mode) override;

@@ -23,6 +23,8 @@ class MemoryFileSystem::PendingFile : public AtomicFile {
     bytes_.append(data);
     return OkStatus();
   }
+  // The content lives in memory only: no program can read it under this name.
+  std::string TemporaryPath() const override { return path_ + ".plumb-pending"; }
   Status Commit() override { return fs_.Put(path_, std::move(bytes_), attrs_); }
 
  private:
@@ -55,6 +57,17 @@ Result<std::string> MemoryFileSystem::ReadLink(const std::string& path) {
   if (it->second.info.kind != FileKind::kSymlink)
     return Error{ErrorKind::kInvalidInput, "cannot read link '" + path + "': Invalid argument"};
   return it->second.target;
+}
+
+Result<std::vector<std::string>> MemoryFileSystem::List(const std::string& path) {
+  std::vector<std::string> names;
+  std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";
+  // The map is sorted: the folder's entries follow its prefix, each direct child once.
+  for (auto it = entries_.lower_bound(prefix); it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    std::string rest = it->first.substr(prefix.size());
+    if (!rest.empty() && rest.find('/') == std::string::npos) names.push_back(rest);
+  }
+  return names;
 }
 
 Status MemoryFileSystem::NeedParent(const std::string& path, const std::string& what) const {

@@ -21,6 +21,7 @@ class MemoryFileSystem : public FileSystem {
   using FileSystem::Load;
   Result<FileContent> Load(const std::string& path, uint64_t max_bytes) override;
   Result<std::string> ReadLink(const std::string& path) override;
+  Result<std::vector<std::string>> List(const std::string& path) override;
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) override;
   Status MakeDirectory(const std::string& path, const FileAttributes& attrs) override;
   Status SetMode(const std::string& path, uint32_t mode) override;

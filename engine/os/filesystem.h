@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "engine/util/result.h"
@@ -64,6 +65,9 @@ class AtomicFile {
  public:
   virtual ~AtomicFile() = default;
   virtual Status Append(std::string_view data) = 0;
+  /// The temporary file's path, for a program that checks the new content before Commit
+  /// (validate_command). Valid until Commit or destruction.
+  virtual std::string TemporaryPath() const = 0;
   virtual Status Commit() = 0;
 };
 
@@ -83,6 +87,9 @@ class FileSystem {
   virtual Result<FileContent> Load(const std::string& path, uint64_t max_bytes) = 0;
   Result<FileContent> Load(const std::string& path) { return Load(path, kMaxLoadBytes); }
   virtual Result<std::string> ReadLink(const std::string& path) = 0;
+  /// The names in the folder `path`, sorted bytewise, without "." and "..". A missing folder has
+  /// none; the folders on the way are opened as for every other operation.
+  virtual Result<std::vector<std::string>> List(const std::string& path) = 0;
   /// Starts replacing `path` (see AtomicFile); `attrs` apply to the new file.
   virtual Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) = 0;
   /// Replaces `path` with `content` through CreateAtomic.

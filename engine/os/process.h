@@ -34,6 +34,10 @@ class ProcessRunner {
   virtual Result<ProcessResult> Run(const ProcessRequest& request) = 0;
 };
 
+/// `word` quoted for the platform shell that runs ProcessRequest::command (POSIX sh: single
+/// quotes; cmd.exe: double quotes), so a path with blanks stays one argument.
+std::string QuoteForShell(const std::string& word);
+
 /// Runs the request and turns anything but exit status 0 into an error: "exit status 3: <the
 /// last 300 bytes of output>", "timed out after 10m", "killed by signal 9".
 Status RunChecked(ProcessRunner& runner, const ProcessRequest& request);

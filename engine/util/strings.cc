@@ -84,10 +84,11 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string>& ca
   return s ? ", did you mean '" + *s + "'?" : "";
 }
 
-bool GlobMatch(std::string_view pattern, std::string_view text) {
+bool GlobMatch(std::string_view pattern, std::string_view text, LetterCase letters) {
   // Iterative matcher with single-star backtracking: linear in practice, no recursion.
   size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  auto eq = [](char a, char b) {
+  auto eq = [letters](char a, char b) {
+    if (letters == LetterCase::kSignificant) return a == b;
     return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
   };
   while (t < text.size()) {

@@ -28,8 +28,11 @@ std::optional<std::string> Suggest(std::string_view word, const std::vector<std:
 /// ", did you mean 'x'?" or "" — ready to append to a message.
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 
-/// Shell-style glob with '*' and '?', case-insensitive (host names).
-bool GlobMatch(std::string_view pattern, std::string_view text);
+enum class LetterCase { kIgnored, kSignificant };
+
+/// Shell-style glob with '*' and '?'; case-insensitive by default (host names), case-sensitive
+/// for file names as glob(3) matches them.
+bool GlobMatch(std::string_view pattern, std::string_view text, LetterCase letters = LetterCase::kIgnored);
 
 /// Compares dotted versions numerically component by component ("6.3" < "6.10", "12" == "12.0").
 /// Non-numeric components compare as strings. Returns <0, 0 or >0.

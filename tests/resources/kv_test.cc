@@ -24,7 +24,7 @@ TEST(KvText, MissingKeyIsAppendedAfterTheLastLine) {
 }
 
 TEST(KvText, WhitespaceSeparatorSshdStyle) {
-  KvFormat sshd{" ", "#", ""};
+  KvFormat sshd{KvDialect::kGeneric, " ", "#", ""};
   std::string text = "Port 22\n#PermitRootLogin yes\nPermitRootLogin\tyes\nPermitRootLoginX no\n";
   EXPECT_EQ(ScanKv(text, "PermitRootLogin", sshd).values, std::vector<std::string>{"yes"});
   EXPECT_EQ(EditKv(text, "PermitRootLogin", "no", sshd),
@@ -32,7 +32,7 @@ TEST(KvText, WhitespaceSeparatorSshdStyle) {
 }
 
 TEST(KvText, GrubStyleQuotedValueIsKeptVerbatim) {
-  KvFormat grub{"=", "#", ""};
+  KvFormat grub{KvDialect::kGeneric, "=", "#", ""};
   std::string text = "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX=\"quiet\"\n";
   EXPECT_EQ(ScanKv(text, "GRUB_CMDLINE_LINUX", grub).values, std::vector<std::string>{"\"quiet\""});
   EXPECT_EQ(EditKv(text, "GRUB_CMDLINE_LINUX", "\"quiet audit=1\"", grub),
@@ -40,18 +40,18 @@ TEST(KvText, GrubStyleQuotedValueIsKeptVerbatim) {
 }
 
 TEST(KvText, IniSections) {
-  KvFormat ini{" = ", "#;", "server"};
+  KvFormat ini{KvDialect::kGeneric, " = ", "#;", "server"};
   std::string text = "top = 1\n[client]\nport = 1\n[server]\n; comment\nport = 2\n\n[other]\nx = y\n";
   EXPECT_EQ(ScanKv(text, "port", ini).values, std::vector<std::string>{"2"});
   EXPECT_EQ(EditKv(text, "port", "3", ini),
             "top = 1\n[client]\nport = 1\n[server]\n; comment\nport = 3\n\n[other]\nx = y\n");
   EXPECT_EQ(EditKv(text, "bind", "0.0.0.0", ini),
             "top = 1\n[client]\nport = 1\n[server]\n; comment\nport = 2\nbind = 0.0.0.0\n\n[other]\nx = y\n");
-  KvFormat missing{" = ", "#", "new"};
+  KvFormat missing{KvDialect::kGeneric, " = ", "#", "new"};
   EXPECT_EQ(EditKv("a = 1\n", "k", "v", missing), "a = 1\n\n[new]\nk = v\n");
   // Without a section only the part before the first header counts.
-  EXPECT_EQ(ScanKv(text, "port", KvFormat{" = ", "#;", ""}).values, std::vector<std::string>{});
-  EXPECT_EQ(EditKv(text, "top", "9", KvFormat{" = ", "#;", ""}).substr(0, 8), "top = 9\n");
+  EXPECT_EQ(ScanKv(text, "port", KvFormat{KvDialect::kGeneric, " = ", "#;", ""}).values, std::vector<std::string>{});
+  EXPECT_EQ(EditKv(text, "top", "9", KvFormat{KvDialect::kGeneric, " = ", "#;", ""}).substr(0, 8), "top = 9\n");
 }
 
 TEST(KvText, RemoveDeletesEveryActiveLine) {

@@ -42,6 +42,7 @@ class NullFileSystem : public FileSystem {
   using FileSystem::Load;
   Result<FileContent> Load(const std::string&, uint64_t) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
   Result<std::string> ReadLink(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
+  Result<std::vector<std::string>> List(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected file system call"}; }
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string&, const FileAttributes&) override {
     return Error{ErrorKind::kInternal, "unexpected file system call"};
   }

@@ -80,6 +80,7 @@ class PosixAtomicFile : public AtomicFile {
   }
 
   Status Append(std::string_view data) override { return WriteAll(fd_.fd(), data, path_); }
+  std::string TemporaryPath() const override { return parent_.folder + (parent_.folder == "/" ? "" : "/") + tmp_; }
 
   Status Commit() override {
     if (attrs_.uid || attrs_.gid) {
@@ -182,6 +183,26 @@ class PosixFileSystem : public FileSystem {
     if (n < 0) return Errno("read link", path);
     buf.resize(static_cast<size_t>(n));
     return buf;
+  }
+
+  Result<std::vector<std::string>> List(const std::string& path) override {
+    using Names = std::vector<std::string>;
+    auto parent = OpenParent(path);
+    if (!parent) return parent.Is(ErrorKind::kNotFound) ? Result<Names>(Names{}) : parent.error();
+    // O_NOFOLLOW: a link in place of the folder is not listed through.
+    UniqueFd fd(::openat(parent->fd(), parent->name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.valid()) return errno == ENOENT || errno == ENOTDIR ? Result<Names>(Names{}) : Errno("list", path);
+    DIR* dir = ::fdopendir(fd.fd());
+    if (!dir) return Errno("list", path);
+    fd.release();
+    std::unique_ptr<DIR, int (*)(DIR*)> closer(dir, ::closedir);
+    Names names;
+    while (dirent* e = ::readdir(dir)) {
+      std::string name = e->d_name;
+      if (name != "." && name != "..") names.push_back(std::move(name));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
   }
 
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) override {

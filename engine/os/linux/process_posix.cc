@@ -112,3 +112,13 @@ class PosixProcessRunner : public ProcessRunner {
 std::unique_ptr<ProcessRunner> MakeSystemProcessRunner() { return std::make_unique<PosixProcessRunner>(); }
 
 }  // namespace plumb
+
+namespace plumb {
+
+std::string QuoteForShell(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace plumb

@@ -6,6 +6,7 @@
 #include <windows.h>
 #include <winternl.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -78,6 +79,8 @@ class Win32AtomicFile : public AtomicFile {
     }
     return OkStatus();
   }
+
+  std::string TemporaryPath() const override { return parent_.folder + "\\" + win32::Narrow(tmp_); }
 
   Status Commit() override {
     if (!::FlushFileBuffers(h_.get())) return Failure("flush", path_);
@@ -167,6 +170,24 @@ class Win32FileSystem : public FileSystem {
     return out;
   }
 
+  Result<std::vector<std::string>> List(const std::string& path) override {
+    using Names = std::vector<std::string>;
+    auto parent = OpenParent(path);
+    if (!parent) return parent.Is(ErrorKind::kNotFound) ? Result<Names>(Names{}) : parent.error();
+    UniqueHandle h;
+    LONG status = win32::OpenAt(parent->get(), parent->name, FILE_LIST_DIRECTORY | FILE_TRAVERSE, FILE_OPEN,
+                                FILE_DIRECTORY_FILE | FILE_OPEN_REPARSE_POINT, nullptr, h);
+    if (win32::NtMissing(status)) return Names{};
+    if (!NT_SUCCESS(status)) return NtFailure("list", path, status);
+    if (win32::HandleAttributes(h.get()) & FILE_ATTRIBUTE_REPARSE_POINT)
+      return Error{ErrorKind::kPermissionDenied, "cannot list '" + path + "': it is a link, which plumb does not follow"};
+    Names names;
+    for (const std::wstring& name : win32::ListMatching(h.get(), L"*"))
+      if (name != L"." && name != L"..") names.push_back(win32::Narrow(name));
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
   Result<std::string> ReadLink(const std::string& path) override {
     return Error{ErrorKind::kUnsupported, "cannot read link '" + path + "': symbolic links are not followed on Windows"};
   }
@@ -183,11 +204,13 @@ class Win32FileSystem : public FileSystem {
       if (!made) return made.error();
       sd = std::move(*made);
     }
-    // Not shared while it is written: a later run's sweep cannot remove it under a live writer.
+    // Shared for reading only (a validate_command reads it): a later run's sweep, which asks for
+    // DELETE and shares nothing, cannot remove it under a live writer.
     for (int attempt = 0; attempt < 100; ++attempt) {
       std::wstring tmp = L"." + parent->name + L".plumb-" + Wide(RandomSuffix());
       UniqueHandle h;
-      LONG status = win32::OpenAt(parent->get(), tmp, GENERIC_WRITE | DELETE, FILE_CREATE, FILE_NON_DIRECTORY_FILE, sd.get(), h, 0);
+      LONG status = win32::OpenAt(parent->get(), tmp, GENERIC_WRITE | DELETE, FILE_CREATE, FILE_NON_DIRECTORY_FILE, sd.get(), h,
+                                    FILE_SHARE_READ);
       if (status == static_cast<LONG>(0xC0000035) /* OBJECT_NAME_COLLISION */) continue;
       if (!NT_SUCCESS(status)) return NtFailure("create a temporary file for", path, status);
       return std::unique_ptr<AtomicFile>(new Win32AtomicFile(path, std::move(*parent), std::move(tmp), std::move(h)));

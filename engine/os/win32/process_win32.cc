@@ -90,3 +90,10 @@ class Win32ProcessRunner : public ProcessRunner {
 std::unique_ptr<ProcessRunner> MakeSystemProcessRunner() { return std::make_unique<Win32ProcessRunner>(); }
 
 }  // namespace plumb
+
+namespace plumb {
+
+// A Windows path cannot hold '"', so double quotes are enough for cmd.exe.
+std::string QuoteForShell(const std::string& word) { return "\"" + word + "\""; }
+
+}  // namespace plumb
