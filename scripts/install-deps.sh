@@ -19,6 +19,7 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
+  bash "$(dirname "$0")/fetch-test-daemons.sh"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -28,3 +29,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+bash "$(dirname "$0")/fetch-test-daemons.sh"
