@@ -13,10 +13,24 @@
 namespace plumb {
 namespace {
 
-// --sarif: every diagnostic of validate as SARIF, paths relative to the policy folder.
+// The folder code review tools take paths from: the git top level above the policies (where
+// ".git" is), else the policy folder itself.
+std::string RepositoryTop(const std::string& policy_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path start = fs::absolute(policy_path, ec).lexically_normal();
+  if (!fs::is_directory(start, ec)) start = start.parent_path();
+  for (fs::path p = start;; p = p.parent_path()) {
+    if (fs::exists(p / ".git", ec)) return p.string();
+    if (p == p.parent_path()) break;
+  }
+  return start.string();
+}
+
+// --sarif: every diagnostic of validate as SARIF, paths relative to the repository's top folder.
 bool WriteSarif(Session& s) {
   if (s.opt().sarif_path.empty()) return true;
-  std::string text = RenderSarif(s.diags(), s.opt().policy_path, PLUMB_VERSION);
+  std::string text = RenderSarif(s.diags(), RepositoryTop(s.opt().policy_path), PLUMB_VERSION);
   if (s.opt().sarif_path == "-") {
     std::fputs(text.c_str(), stdout);
     return true;

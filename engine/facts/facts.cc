@@ -55,7 +55,7 @@ bool Facts::MergeToml(const std::string& text, const std::string& path, Diagnost
     table = ParseToml(text, path);
   } catch (const toml::parse_error& e) {
     auto src = e.source().begin;
-    diags.Error({path, src.line, src.column}, std::string(e.description()));
+    diags.Error({path, src.line, src.column}, std::string(e.description()), DiagnosticRule::kTomlSyntax);
     return false;
   }
   std::map<std::string, FactValue> parsed;

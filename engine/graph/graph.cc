@@ -131,7 +131,8 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
       for (const auto& [id, v] : by_id) candidates.push_back(id);
       std::sort(candidates.begin(), candidates.end());
     }
-    diags.Error(ref.where, "unknown resource '" + ref.text + "' in " + key + DidYouMean(ref.text, candidates));
+    diags.Error(ref.where, "unknown resource '" + ref.text + "' in " + key + DidYouMean(ref.text, candidates),
+                DiagnosticRule::kUnknownReference);
     return std::nullopt;
   };
 
@@ -213,7 +214,7 @@ std::optional<ResourceGraph> ResourceGraph::Build(const Repository& repo, Diagno
       std::vector<std::string> names;
       for (size_t i = static_cast<size_t>(pos); i < walk.size(); ++i) names.push_back(rg.QualifiedId(walk[i]));
       names.push_back(rg.QualifiedId(x));
-      diags.Error(refs[static_cast<size_t>(pos)]->where, "dependency cycle: " + Join(names, " -> "));
+      diags.Error(refs[static_cast<size_t>(pos)]->where, "dependency cycle: " + Join(names, " -> "), DiagnosticRule::kDependencyCycle);
     }
     for (VertexId w : walk) state[w] = Walk::kReported;
   }

@@ -18,7 +18,7 @@ std::vector<NodeFacts> LoadInventory(const std::vector<std::string>& paths, Diag
       std::vector<std::string> in;
       for (const auto& e : fs::directory_iterator(p, ec))
         if (e.path().extension() == ".toml" && e.is_regular_file(ec)) in.push_back(e.path().generic_string());
-      if (in.empty()) diags.Warning({p, 0, 0}, "no facts files (*.toml) in this folder");
+      if (in.empty()) diags.Warning({p, 0, 0}, "no facts files (*.toml) in this folder", DiagnosticRule::kUnreadable);
       std::sort(in.begin(), in.end());
       files.insert(files.end(), in.begin(), in.end());
     } else {
@@ -29,7 +29,7 @@ std::vector<NodeFacts> LoadInventory(const std::vector<std::string>& paths, Diag
   for (const auto& file : files) {
     auto text = ReadWholeFile(file);
     if (!text) {
-      diags.Error({file, 0, 0}, "cannot read facts file");
+      diags.Error({file, 0, 0}, "cannot read facts file", DiagnosticRule::kUnreadable);
       continue;
     }
     NodeFacts n;

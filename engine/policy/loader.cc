@@ -76,7 +76,9 @@ class PolicyReader {
   SourceLocation At(const toml::node& n) const { return At(n.source()); }
   SourceLocation At(const toml::key& k) const { return At(k.source()); }
 
-  void Error(SourceLocation where, std::string message) { diags_.Error(std::move(where), std::move(message)); }
+  void Error(SourceLocation where, std::string message, DiagnosticRule rule = DiagnosticRule::kSchema) {
+    diags_.Error(std::move(where), std::move(message), rule);
+  }
 
   std::optional<std::string> String(const toml::key& key, const toml::node& node) {
     if (auto s = node.as_string()) return s->get();
@@ -153,7 +155,7 @@ class PolicyReader {
         Error(At(key), "unknown key '" + std::string(k) + "' in [policy]" + DidYouMean(k, kKeys));
       }
     }
-    if (!t.contains("id")) Error(At(t), "[policy] is missing required key 'id'");
+    if (!t.contains("id")) Error(At(t), "[policy] is missing required key 'id'", DiagnosticRule::kMissingProperty);
   }
 
   std::optional<FactValue> Fact(const toml::node& node) {
@@ -267,12 +269,13 @@ class PolicyReader {
         schema = schemas_.FindSchema(r.type);
         type_known = schema != nullptr;
         if (!schema)
-          Error(At(*node), "unknown resource type " + Quote(r.type) + DidYouMean(r.type, schemas_.TypeNames()));
+          Error(At(*node), "unknown resource type " + Quote(r.type) + DidYouMean(r.type, schemas_.TypeNames()),
+                DiagnosticRule::kUnknownType);
       } else {
         Error(At(*node), "'type' must be a string, got " + TomlTypeName(*node));
       }
     } else {
-      Error(r.where, "resource is missing required key 'type'");
+      Error(r.where, "resource is missing required key 'type'", DiagnosticRule::kMissingProperty);
     }
 
     const toml::node* sensitive_node = nullptr;
@@ -312,8 +315,8 @@ class PolicyReader {
         if (!ps) {
           auto candidates = schema->PropertyNames();
           candidates.insert(candidates.end(), kCommonResourceKeys.begin(), kCommonResourceKeys.end());
-          Error(At(key), "unknown property '" + std::string(k) + "' for type '" + r.type + "'" +
-                             DidYouMean(k, candidates));
+          Error(At(key), "unknown property '" + std::string(k) + "' for type '" + r.type + "'" + DidYouMean(k, candidates),
+                DiagnosticRule::kUnknownProperty);
           continue;
         }
         value_spans.emplace_back(std::string(k), node.source());
@@ -353,7 +356,7 @@ class PolicyReader {
         r.properties.push_back({std::string(k), std::move(*value), {node.source().begin.line, node.source().begin.column}, {}});
       }
     }
-    if (r.id.empty() && !t.contains("id")) Error(r.where, "resource is missing required key 'id'");
+    if (r.id.empty() && !t.contains("id")) Error(r.where, "resource is missing required key 'id'", DiagnosticRule::kMissingProperty);
     // A value from a secret reference is sensitive whatever `sensitive` says.
     for (const auto& p : r.properties)
       if (!p.secret.empty() && !r.IsSensitive(p.name)) r.sensitive.push_back(p.name);
@@ -366,7 +369,8 @@ class PolicyReader {
       std::string label = r.id.empty() ? "resource" : "resource '" + r.id + "'";
       for (const auto& ps : schema->properties) {
         if (ps.requirement == Requirement::kRequired && !r.Find(ps.name) && !t.contains(ps.name))
-          Error(r.where, label + " of type '" + r.type + "' is missing required property '" + ps.name + "'");
+          Error(r.where, label + " of type '" + r.type + "' is missing required property '" + ps.name + "'",
+                DiagnosticRule::kMissingProperty);
       }
       if (sensitive_node) {
         auto names = schema->PropertyNames();
@@ -435,7 +439,7 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
   try {
     doc = ParseToml(text, path);
   } catch (const toml::parse_error& e) {
-    diags.Error(ParseErrorLocation(e, path), "invalid TOML: " + std::string(e.description()));
+    diags.Error(ParseErrorLocation(e, path), "invalid TOML: " + std::string(e.description()), DiagnosticRule::kTomlSyntax);
     return std::nullopt;
   }
   size_t errors_before = diags.ErrorCount();
@@ -472,8 +476,8 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
         if (!r || (r->broken && (mode == LoadMode::kValidOnly || !IsValidId(r->id)))) continue;
         auto [it, inserted] = seen.emplace(r->id, r->where);
         if (!inserted) {
-          reader.Error(r->where, "duplicate resource id '" + r->id + "' (first defined at line " +
-                                     std::to_string(it->second.line) + ")");
+          reader.Error(r->where, "duplicate resource id '" + r->id + "' (first defined at line " + std::to_string(it->second.line) + ")",
+                       DiagnosticRule::kDuplicateId);
           continue;
         }
         policy.resources.push_back(std::move(*r));
@@ -482,7 +486,8 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
       reader.Error(reader.At(key), "unknown top-level key '" + std::string(k) + "'" + DidYouMean(k, kTop));
     }
   }
-  if (!doc.contains("policy")) diags.Error({path, 0, 0}, "missing [policy] table with the policy's id");
+  if (!doc.contains("policy"))
+    diags.Error({path, 0, 0}, "missing [policy] table with the policy's id", DiagnosticRule::kMissingProperty);
   if (diags.ErrorCount() != errors_before && (mode == LoadMode::kValidOnly || !IsValidId(policy.id))) return std::nullopt;
   return policy;
 }

@@ -36,17 +36,18 @@ std::optional<std::shared_ptr<const std::string>> ReadPolicyText(const fs::path&
   std::error_code ec;
   auto size = fs::file_size(file, ec);
   if (ec) {
-    diags.Error({shown, 0, 0}, "cannot read policy file: " + ec.message());
+    diags.Error({shown, 0, 0}, "cannot read policy file: " + ec.message(), DiagnosticRule::kUnreadable);
     return std::nullopt;
   }
   if (size > kMaxPolicyFileBytes) {
     diags.Error({shown, 0, 0}, "policy file is too large (" + std::to_string(size) + " bytes; the limit is " +
-                                   std::to_string(kMaxPolicyFileBytes / (1024 * 1024)) + " MiB)");
+                                   std::to_string(kMaxPolicyFileBytes / (1024 * 1024)) + " MiB)",
+                DiagnosticRule::kUnreadable);
     return std::nullopt;
   }
   auto text = ReadWholeFile(file.string());
   if (!text) {
-    diags.Error({shown, 0, 0}, "cannot read policy file");
+    diags.Error({shown, 0, 0}, "cannot read policy file", DiagnosticRule::kUnreadable);
     return std::nullopt;
   }
   // A NUL byte means this is not a text file at all; say so instead of a confusing TOML error.
@@ -54,7 +55,7 @@ std::optional<std::shared_ptr<const std::string>> ReadPolicyText(const fs::path&
     uint32_t line = 1 + static_cast<uint32_t>(std::count(text->begin(), text->begin() + nul, '\n'));
     size_t line_start = text->rfind('\n', nul);
     uint32_t col = static_cast<uint32_t>(nul - (line_start == std::string::npos ? 0 : line_start + 1) + 1);
-    diags.Error({shown, line, col}, "policy file is binary (NUL byte), expected TOML text");
+    diags.Error({shown, line, col}, "policy file is binary (NUL byte), expected TOML text", DiagnosticRule::kTomlSyntax);
     return std::nullopt;
   }
   auto shared = std::make_shared<const std::string>(std::move(*text));
@@ -81,7 +82,7 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
   fs::path root(path);
   auto status = fs::status(root, ec);
   if (ec || !fs::exists(status)) {
-    diags.Error({path, 0, 0}, "policy path does not exist");
+    diags.Error({path, 0, 0}, "policy path does not exist", DiagnosticRule::kUnreadable);
     return out;
   }
   out.folder = fs::is_directory(status) ? PathKind::kFolder : PathKind::kFile;
@@ -101,7 +102,8 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
     // A pull request can add "evil.toml -> /root/.aws/credentials"; validate in CI would quote it.
     if (entry.is_symlink() && !Inside(entry.path(), root)) {
       diags.Error({entry.path().generic_string(), 0, 0},
-                  "policy file is a symbolic link that leads out of the policy repository; plumb does not read it");
+                  "policy file is a symbolic link that leads out of the policy repository; plumb does not read it",
+                  DiagnosticRule::kUnreadable);
       continue;
     }
     if (name == "plumb.toml" && entry.path().parent_path() == root) {
@@ -110,9 +112,9 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
       out.files.push_back(entry.path().generic_string());
     }
   }
-  if (ec) diags.Error({path, 0, 0}, "cannot list policy folder: " + ec.message());
+  if (ec) diags.Error({path, 0, 0}, "cannot list policy folder: " + ec.message(), DiagnosticRule::kUnreadable);
   std::sort(out.files.begin(), out.files.end());
-  if (out.files.empty() && !ec) diags.Warning({path, 0, 0}, "no policy files (*.toml) found");
+  if (out.files.empty() && !ec) diags.Warning({path, 0, 0}, "no policy files (*.toml) found", DiagnosticRule::kUnreadable);
   return out;
 }
 
@@ -177,7 +179,8 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
     auto [it, inserted] = ids.emplace(l.policy->id, l.policy->where);
     if (!inserted) {
       diags.Error(l.policy->where, "duplicate policy id '" + l.policy->id + "' (first defined at " + it->second.path +
-                                       ":" + std::to_string(it->second.line) + ")");
+                                       ":" + std::to_string(it->second.line) + ")",
+                  DiagnosticRule::kDuplicateId);
       continue;
     }
     repo.policies.push_back(std::move(*l.policy));

@@ -289,7 +289,7 @@ AgentSettings LoadAgentSettings(const std::string& text, const std::string& path
     doc = ParseToml(text, path);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
-    diags.Error({path, b.line, b.column}, "invalid TOML: " + std::string(e.description()));
+    diags.Error({path, b.line, b.column}, "invalid TOML: " + std::string(e.description()), DiagnosticRule::kTomlSyntax);
     return settings;
   }
   SettingsReader reader(path, diags);

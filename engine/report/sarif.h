@@ -1,7 +1,13 @@
 #pragma once
-/// Validation diagnostics as SARIF 2.1.0, the format code review tools read to annotate lines.
-/// Every diagnostic is one result; paths are made relative to `base` with '/' separators (SARIF
-/// artifact URIs); a diagnostic without a line has no region.
+/// Validation diagnostics as SARIF 2.1.0, the format code review tools (GitHub code scanning,
+/// GitLab, Azure DevOps) read to annotate lines. Invariants:
+/// - one rule per kind of problem (DiagnosticRule), each with a full description and help;
+/// - every result's artifact URI is relative to `root` (the repository's top folder) with
+///   `uriBaseId` "SRCROOT", percent-encoded (RFC 3986), and the run's `originalUriBaseIds` says
+///   where SRCROOT is as a file:// URI; a file outside `root` gets an absolute file:// URI;
+/// - every result has a `partialFingerprints` entry that does not depend on the line, so a
+///   problem that moves is still the same alert;
+/// - a diagnostic without a line has no region.
 
 #include <string>
 
@@ -9,6 +15,10 @@
 
 namespace plumb {
 
-std::string RenderSarif(const Diagnostics& diags, const std::string& base, const std::string& version);
+/// `root` is an absolute folder; diagnostics' paths are absolute or relative to the working folder.
+std::string RenderSarif(const Diagnostics& diags, const std::string& root, const std::string& version);
+
+/// RFC 3986 percent-encoding of a path (every byte but unreserved characters and '/').
+std::string PercentEncodePath(const std::string& path);
 
 }  // namespace plumb

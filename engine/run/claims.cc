@@ -34,7 +34,8 @@ bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>
                                   graph.QualifiedId(earlier.v) + "' (" + at.path + ":" + std::to_string(at.line) + ":" +
                                   std::to_string(at.column) +
                                   ") manages too; two resources that manage one thing undo each other on every run, "
-                                  "so keep one of them");
+                                  "so keep one of them",
+                  DiagnosticRule::kManagedTwice);
     }
   }
   return ok;
@@ -68,7 +69,8 @@ void WarnInapplicableReferences(const ResourceGraph& graph, const std::function<
         if (it == by_id.end() || applies(it->second)) continue;
         diags.Warning(ref.where, "'" + graph.QualifiedId(v) + "' " + key + " '" + qualified + "', whose policy '" +
                                      graph.PolicyOf(it->second).id + "' does not apply to " + here + " (" +
-                                     why(it->second) + "); " + consequence);
+                                     why(it->second) + "); " + consequence,
+                      DiagnosticRule::kInapplicableReference);
       }
     };
     check(spec.depends_on, "depends on", "it will be skipped, since what it needs is not managed there");

@@ -33,7 +33,7 @@ bool Executor::Prepare(Diagnostics& diags) {
     }
     auto r = types_.Instantiate(*resolved ? **resolved : spec, graph_.PolicyOf(v), backends_);
     if (!r) {
-      diags.Error(spec.where, "resource '" + spec.id + "': " + r.error().message);
+      diags.Error(spec.where, "resource '" + spec.id + "': " + r.error().message, DiagnosticRule::kUnpreparable);
       ok = false;
       continue;
     }

@@ -27,13 +27,13 @@ std::string SourceFiles::Line(const std::string& path, uint32_t line) const {
   return out;
 }
 
-void Diagnostics::Error(SourceLocation where, std::string message) {
-  list_.push_back({DiagnosticSeverity::kError, std::move(where), std::move(message)});
+void Diagnostics::Error(SourceLocation where, std::string message, DiagnosticRule rule) {
+  list_.push_back({DiagnosticSeverity::kError, std::move(where), std::move(message), rule});
   ++errors_;
 }
 
-void Diagnostics::Warning(SourceLocation where, std::string message) {
-  list_.push_back({DiagnosticSeverity::kWarning, std::move(where), std::move(message)});
+void Diagnostics::Warning(SourceLocation where, std::string message, DiagnosticRule rule) {
+  list_.push_back({DiagnosticSeverity::kWarning, std::move(where), std::move(message), rule});
 }
 
 void Diagnostics::Append(const Diagnostics& other) {

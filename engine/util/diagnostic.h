@@ -18,10 +18,29 @@ struct SourceLocation {
 
 enum class DiagnosticSeverity { kError, kWarning };
 
+/// The kind of problem, one SARIF rule each (engine/report/sarif.cc describes them).
+enum class DiagnosticRule {
+  kSchema,                 ///< a value, key or table that does not fit the policy language
+  kTomlSyntax,             ///< not TOML (or not text)
+  kUnreadable,             ///< a file or folder that cannot be read, or is refused
+  kUnknownType,            ///< a resource type plumb does not have
+  kUnknownProperty,        ///< a property the type does not have
+  kMissingProperty,        ///< a required property or key is not given
+  kDuplicateId,            ///< two policies or two resources of a policy with one id
+  kUnknownReference,       ///< depends_on, after or notify names no resource
+  kDependencyCycle,        ///< resources that wait for each other
+  kManagedTwice,           ///< two resources manage the same thing
+  kUnpreparable,           ///< a valid resource that cannot be prepared on this node
+  kNoEffect,               ///< warning: a setting that changes nothing
+  kNoNode,                 ///< warning: a policy that applies to no node of the inventory
+  kInapplicableReference,  ///< warning: a reference to a resource that does not apply to the node
+};
+
 struct Diagnostic {
   DiagnosticSeverity severity = DiagnosticSeverity::kError;
   SourceLocation where;
   std::string message;
+  DiagnosticRule rule = DiagnosticRule::kSchema;
 };
 
 /// The text of every loaded file, kept so diagnostics can quote the offending line.
@@ -47,8 +66,8 @@ struct Span {
 /// Collects every diagnostic of a run so that all problems are reported, not only the first.
 class Diagnostics {
  public:
-  void Error(SourceLocation where, std::string message);
-  void Warning(SourceLocation where, std::string message);
+  void Error(SourceLocation where, std::string message, DiagnosticRule rule = DiagnosticRule::kSchema);
+  void Warning(SourceLocation where, std::string message, DiagnosticRule rule = DiagnosticRule::kNoEffect);
   /// Adds every diagnostic of `other`, keeping their order.
   void Append(const Diagnostics& other);
   bool HasErrors() const { return errors_ > 0; }

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "engine/report/sarif.h"
 #include "tests/support/run_binary.h"
 #include "tests/support/temp_dir.h"
 
@@ -31,11 +33,35 @@ TEST(RepoWorkflow, ADeliberateErrorGivesExactTextAndSarif) {
             " 13 | number = -1\n"
             "    |          ^\n"
             "plumb: error: 1 error, 1 warning\n");
-  std::string golden = ReadText(std::string(PLUMB_SOURCE_DIR) + "/tests/data/repo-with-error.sarif");
-  golden.replace(golden.find("@VERSION@"), 9, PLUMB_VERSION);
-  EXPECT_EQ(ReadText(sarif), golden);
   auto doc = nlohmann::json::parse(ReadText(sarif));
   EXPECT_EQ(doc["runs"][0]["results"].size(), 2u);
+}
+
+// Code review maps a result to a file of the pull request by its path from the repository's top
+// (the git top level, wherever validate ran from), percent-encoded.
+TEST(RepoWorkflow, SarifPathsAreRelativeToTheRepositoryTopAndEncoded) {
+  namespace fs = std::filesystem;
+  testing::TempDir dir;
+  fs::path top = fs::path(dir.path()) / "ops repo";
+  fs::create_directories(top / ".git");
+  fs::copy(std::string(PLUMB_SOURCE_DIR) + "/tests/data/repo-with-error", top / "policies", fs::copy_options::recursive);
+  fs::rename(top / "policies/windows", top / "policies/win dows");
+  fs::rename(top / "policies/win dows/gum.toml", top / "policies/win dows/gum\xc3\xbc.toml");
+  std::string sarif = dir / "validate.sarif";
+  RunResult r = RunPlumb({"validate", (top / "policies").string(), "--sarif", sarif});
+  EXPECT_EQ(r.code, 3) << r.err;
+  std::string golden = ReadText(std::string(PLUMB_SOURCE_DIR) + "/tests/data/repo-with-error.sarif");
+  golden.replace(golden.find("@VERSION@"), 9, PLUMB_VERSION);
+  golden.replace(golden.find("@SRCROOT@"), 9, "file://" + PercentEncodePath(top.string()) + "/");
+  EXPECT_EQ(ReadText(sarif), golden);
+  // Without a .git folder, the policy folder is the top.
+  fs::remove(top / ".git");
+  r = RunPlumb({"validate", (top / "policies").string(), "--sarif", sarif});
+  auto doc = nlohmann::json::parse(ReadText(sarif));
+  EXPECT_EQ(doc["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "win%20dows/gum%C3%BC.toml");
+  EXPECT_EQ(doc["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"],
+            "file://" + PercentEncodePath((top / "policies").string()) + "/");
 }
 
 TEST(RepoWorkflow, InventoryWarnsOfPoliciesForNoNodeAndSarifGoesToStdout) {
@@ -54,7 +80,7 @@ TEST(RepoWorkflow, InventoryWarnsOfPoliciesForNoNodeAndSarifGoesToStdout) {
   auto doc = nlohmann::json::parse(sarif);
   ASSERT_EQ(doc["runs"][0]["results"].size(), 2u);
   EXPECT_EQ(doc["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-            "linux/sysctl-network-hardening.toml");
+            "policies/linux/sysctl-network-hardening.toml");
   EXPECT_EQ(r.out.substr(sarif.size()), "plumb validate: 7 policies, 14 resources, 0 errors, 2 warnings\n");
 }
 
