@@ -12,6 +12,7 @@ packages=(
   systemd  # systemd-analyze verify checks the units plumb schedule writes
   clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh)
   chromium  # renders the fleet report in the browser test
+  python3-jsonschema  # checks every JSON output against docs/schemas
 )
 
 missing=()
