@@ -72,7 +72,7 @@ std::vector<Case> Cases() {
 }
 
 // Runs sshd -T on the tree copied to `dir` with its absolute Include paths moved there too.
-std::map<std::string, std::string> SshdView(const Case& c, const std::string& dir) {
+std::map<std::string, std::string> SshdView(const Case& c, const std::string& dir, const std::string& bin) {
   fs::create_directories(dir);
   for (const auto& [rel, text] : c.files) {
     std::string moved = text;
@@ -87,8 +87,7 @@ std::map<std::string, std::string> SshdView(const Case& c, const std::string& di
   if (::geteuid() == 0) {
     run += "chmod -R a+rX " + dir + " && chmod 600 " + key + " && chown nobody " + key + " && setpriv --reuid=nobody --regid=nogroup --clear-groups ";
   }
-  run += "env LD_LIBRARY_PATH=" + kDaemons + "/usr/lib/x86_64-linux-gnu:" + kDaemons + "/lib/x86_64-linux-gnu " + kDaemons +
-         "/usr/sbin/sshd -T -f " + dir + "/sshd_config -h " + key + " 2>&1";
+  run += "env LD_LIBRARY_PATH=" + bin + " " + bin + "/sshd -T -f " + dir + "/sshd_config -h " + key + " 2>&1";
   std::map<std::string, std::string> view;
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(run.c_str(), "r"), ::pclose);
   char line[4096];
@@ -111,7 +110,15 @@ TEST_F(KvSshdAgrees, EveryKeywordSshdPrintsIsWhatPlumbFinds) {
     if (std::getenv("CI")) FAIL() << "sshd is missing; scripts/fetch-test-daemons.sh unpacks it";
     GTEST_SKIP() << "run scripts/fetch-test-daemons.sh to compare with the real sshd";
   }
-  ::chmod(dir_.path().c_str(), 0755);  // the temporary folder: sshd may run as nobody
+  // sshd may run as nobody, who may not be able to reach the source tree: it runs from a copy in
+  // the temporary folder, which nobody may enter.
+  ::chmod(dir_.path().c_str(), 0755);
+  std::string bin = dir_ / "sshd-bin";
+  fs::create_directories(bin);
+  fs::copy_file(kDaemons + "/usr/sbin/sshd", bin + "/sshd");
+  for (const char* lib : {"/usr/lib/x86_64-linux-gnu/libwrap.so.0", "/lib/x86_64-linux-gnu/libwrap.so.0"})
+    if (fs::exists(kDaemons + lib)) fs::copy_file(kDaemons + lib, bin + "/libwrap.so.0", fs::copy_options::overwrite_existing);
+  ::chmod(bin.c_str(), 0755);
   size_t compared = 0;
   int n = 0;
   for (const Case& c : Cases()) {
@@ -119,7 +126,7 @@ TEST_F(KvSshdAgrees, EveryKeywordSshdPrintsIsWhatPlumbFinds) {
     for (const auto& [rel, text] : c.files) WriteText((root / "etc/ssh" / rel).string(), text);
     RootPath case_root(root.string(), *fs_);
     Backends b{*fs_, *accounts_, *processes_, case_root, nullptr, nullptr};
-    auto view = SshdView(c, own.string());
+    auto view = SshdView(c, own.string(), bin);
     for (const char* keyword : {"permitrootlogin", "passwordauthentication", "maxauthtries", "usedns"}) {
       std::string body = "path = \"/etc/ssh/sshd_config\"\nformat = \"sshd\"\nkey = \"" + std::string(keyword) +
                          "\"\nvalue = \"" + view[keyword] + "\"\n";
