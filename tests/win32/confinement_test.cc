@@ -52,7 +52,8 @@ bool MakeUnixLink(const std::string& target, const std::string& link) {
   std::string t = UnixPath(target), l = UnixPath(link);
   if (t.empty() || l.empty()) return false;
   std::wstring cmd = Wide("ln -s " + t + " " + l);  // passed as it is: the temporary paths hold no spaces
-  STARTUPINFOW si{sizeof si};
+  STARTUPINFOW si{};
+  si.cb = sizeof si;
   PROCESS_INFORMATION pi{};
   if (!::CreateProcessW(L"Z:\\bin\\ln", cmd.data(), nullptr, nullptr, FALSE, 0, nullptr, nullptr, &si, &pi)) return false;
   ::CloseHandle(pi.hThread);
