@@ -377,7 +377,7 @@ class KvResource : public Resource {
       obs.drift.push_back(KvProperties().Drift(&KvSettings::value, *value_, "absent"));
     } else if (verdict->effective->value != *value_) {
       obs.drift.push_back(KvProperties().Drift(&KvSettings::value, *value_, Shown(*verdict->effective)));
-    } else if (verdict->effective->path != policy_path_) {
+    } else if (!Own(*verdict->effective)) {
       // Right for now, but only through another file: the next edit there wins.
       obs.note = "the value comes from " + Where(*verdict->effective);
     }
@@ -428,7 +428,8 @@ class KvResource : public Resource {
   }
 
   std::string Where(const KvSource& s) const { return s.path + ":" + std::to_string(s.line); }
-  std::string Shown(const KvSource& s) const { return s.path == policy_path_ ? s.value : s.value + " (from " + Where(s) + ")"; }
+  bool Own(const KvSource& s) const { return PathIdentity(s.path) == PathIdentity(policy_path_); }
+  std::string Shown(const KvSource& s) const { return Own(s) ? s.value : s.value + " (from " + Where(s) + ")"; }
   std::string NotRead() const {
     if (format_.dialect == KvDialect::kSshd)
       return "sshd does not read '" + policy_path_ + "': no Include line of /etc/ssh/sshd_config reaches it";

@@ -86,6 +86,11 @@ TEST_F(KvFormatTest, SshdKeyEqualsValueIsTheSameSetting) {
   EXPECT_EQ(Drift(TestOf(*r)), "value: expected 'no', actual 'prohibit-password'\n");
   EXPECT_TRUE(testing::Converge(*r).compliant());
   EXPECT_EQ(ReadText(In("etc/ssh/sshd_config")), "PermitRootLogin no\n");
+  // The file sshd reads is the managed file however the policy spells its path.
+  auto spelled = Make("kv", "path = \"/etc/ssh//./sshd_config\"\nformat = \"sshd\"\nkey = \"PermitRootLogin\"\nvalue = \"no\"\n");
+  Observation obs = TestOf(*spelled);
+  EXPECT_TRUE(obs.compliant());
+  EXPECT_EQ(obs.note, "");
 }
 
 TEST_F(KvFormatTest, SshdDropInReadFirstIsTheEffectiveValueAndNamedAsDrift) {
