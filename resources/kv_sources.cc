@@ -22,8 +22,8 @@ class Walker {
   std::vector<KvSource> found;  ///< every assignment of the key, in reading order
   bool managed_read = false;
 
-  // Reads one file, collecting the key's assignments in its scope. `nested` lists the Include
-  // lines of sshd files, expanded in place.
+  // Reads one file, collecting the key's assignments in its scope in reading order; for sshd,
+  // each global Include line is expanded where it stands.
   Status File(const std::string& path, int depth) {
     auto text = Read(path);
     if (!text) return text.error();
