@@ -13,6 +13,7 @@ packages=(
   clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh)
   chromium  # renders the fleet report in the browser test
   python3-jsonschema  # checks every JSON output against docs/schemas
+  libxml2-utils  # xmllint: checks the JUnit outputs against the CI systems' schemas
 )
 
 missing=()
@@ -21,6 +22,7 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   bash "$(dirname "$0")/fetch-test-daemons.sh"
+  bash "$(dirname "$0")/fetch-test-schemas.sh"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,3 +33,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 bash "$(dirname "$0")/fetch-test-daemons.sh"
+bash "$(dirname "$0")/fetch-test-schemas.sh"

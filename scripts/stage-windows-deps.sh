@@ -14,20 +14,7 @@ done
 fetch_source() {
   local package=$1 name=$2 file=$3
   [ -f "$out/$name/$file" ] && return 0
-  if ! apt-get source --print-uris "$package" >/dev/null 2>&1; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "stage-windows-deps: apt has no deb-src entry; run as root to add one" >&2
-      exit 1
-    fi
-    cat > /etc/apt/sources.list.d/plumb-deb-src.sources <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-    apt-get update -qq
-  fi
+  bash "$(dirname "$0")/ensure-deb-src.sh" "$package"
   local work
   work=$(mktemp -d)
   (cd "$work" && apt-get source -qq "$package" >/dev/null 2>&1)

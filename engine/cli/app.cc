@@ -28,7 +28,7 @@ int RunCli(int argc, char** argv) {
     c->add_option("--root", o.root, "resolve file, directory and kv paths under this folder");
     c->add_option("--state-dir", o.state_dir, "folder for the run lock (default: plumb.toml or /var/lib/plumb)");
     c->add_option("--json", o.json_path, "write the JSON report to this file ('-' for stdout)");
-    c->add_option("--junit", o.junit_path, "write the JUnit XML report to this file ('-' for stdout)");
+    c->add_option("--junit", o.junit_path, "write the JUnit XML report to this file ('-' for stdout; a folder: one Surefire file per policy)");
     c->add_option("--lock-timeout", o.lock_timeout_s, "seconds to wait for another run (default 60)")
         ->check(CLI::NonNegativeNumber);
     c->add_flag("--all", o.all, "list compliant and not applicable resources too");

@@ -22,7 +22,7 @@ CLI::App* AddReportCommand(CLI::App& app, ReportOptions& o) {
       ->check(CLI::ExistingDirectory);
   report->add_option("--html", o.html, "self-contained HTML page ('-' for stdout)");
   report->add_option("--csv", o.csv, "one row per resource of each node's latest run ('-' for stdout)");
-  report->add_option("--junit", o.junit, "JUnit XML for CI dashboards ('-' for stdout)");
+  report->add_option("--junit", o.junit, "JUnit XML for CI dashboards ('-' for stdout; a folder: one Surefire file per node)");
   report->add_option("--json", o.json, "JSON summary ('-' for stdout)");
   report->add_option("--stale", o.stale, "a node without a run for this long is stale (default 2d)");
   return report;
@@ -60,7 +60,17 @@ int ReportCommand(const ReportOptions& o, FileSystem& fs, int64_t now) {
   };
   write(o.html, RenderFleetHtml);
   write(o.csv, RenderFleetCsv);
-  write(o.junit, RenderFleetJunit);
+  if (o.junit != "-" && !o.junit.empty() && IsJunitFolder(fs, o.junit)) {
+    JunitFolder folder(fs, std::filesystem::absolute(o.junit).string());
+    for (const auto& n : s.nodes)
+      if (auto st = folder.Add(FleetJunitSuite(s, n)); !st) {
+        std::fprintf(stderr, "plumb: error: cannot write %s: %s\n", o.junit.c_str(), st.error().message.c_str());
+        failed = true;
+        break;
+      }
+  } else {
+    write(o.junit, RenderFleetJunit);
+  }
   write(o.json, RenderFleetJson);
   std::string line = "plumb report: " + Plural(s.nodes.size(), "node", "nodes") + ": " + std::to_string(s.compliant) + " compliant, " + std::to_string(s.drifted) + " drifted, " +
                      std::to_string(s.failed) + " failed, " + std::to_string(s.pending_reboot) +

@@ -8,6 +8,7 @@
 #include "engine/cli/session.h"
 #include "engine/report/formats.h"
 #include "engine/report/history.h"
+#include "engine/report/junit.h"
 #include "engine/run/window.h"
 
 namespace plumb {
@@ -33,7 +34,17 @@ bool WriteReports(Session& s, const RunReport& report, const std::string& state_
     }
   };
   emit(o.json_path, RenderJson);
-  emit(o.junit_path, RenderJunit);
+  if (o.junit_path != "-" && !o.junit_path.empty() && IsJunitFolder(s.fs(), o.junit_path)) {
+    JunitFolder folder(s.fs(), std::filesystem::absolute(o.junit_path).string());
+    for (const JunitSuite& suite : JunitSuites(report))
+      if (auto st = folder.Add(suite); !st) {
+        s.log().error("cannot write report: {}", st.error().message);
+        ok = false;
+        break;
+      }
+  } else {
+    emit(o.junit_path, RenderJunit);
+  }
   if (o.history && report.kind != RunKind::kDryRun) {
     const ScheduleSettings& sched = s.repo().agent.schedule;
     HistorySettings h{sched.history_keep, sched.history_max_age_s, sched.report_copy};

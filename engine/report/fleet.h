@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/report/junit.h"
 #include "engine/report/run_digest.h"
 #include "engine/util/result.h"
 
@@ -42,6 +43,7 @@ struct FleetResource {
   NameId policy;    ///< FleetSummary::policy_names
   NameId outcome;   ///< FleetSummary::outcomes: the outcome as recorded
   uint32_t detail;  ///< NodeRow::details, kNoDetail when the run recorded no message and no drift
+  float duration_s;  ///< as recorded, 0 when the report does not say
 };
 
 struct FleetDetail {
@@ -142,9 +144,11 @@ Status RenderFleetJson(const FleetSummary& s, const TextSink& sink);
 /// One row per resource of each node's latest run: node, policy, resource, outcome, severity,
 /// drift ("property: expected 'x', actual 'y'; ..."), message, run time.
 Status RenderFleetCsv(const FleetSummary& s, const TextSink& sink);
-/// A testsuite per node, a testcase per resource of its latest run; drift is a failure, a failed
-/// resource an error; a stale node's suite has an error of its own.
+/// A testsuite per node, a testcase per resource of its latest run, judged as a run's JUnit
+/// judges them (JunitVerdictOf); a stale node's suite has an error case of its own, plumb/reporting.
 Status RenderFleetJunit(const FleetSummary& s, const TextSink& sink);
+/// The suite of one node, as RenderFleetJunit prints it (in the aggregate layout).
+JunitSuite FleetJunitSuite(const FleetSummary& s, const NodeRow& n);
 /// One self-contained page: no scripts, styles inline, the trend as inline SVG.
 Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink);
 /// A renderer's whole output as one string.

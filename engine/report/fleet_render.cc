@@ -1,8 +1,6 @@
 // The fleet report's four renderings. Each writes through a small buffer to the sink, so a fleet
 // of any size is rendered in about 1 MiB of memory beyond the summary itself.
 
-#include <tinyxml2.h>
-
 #include <nlohmann/json.hpp>
 
 #include "engine/report/fleet.h"
@@ -148,67 +146,42 @@ Status RenderFleetCsv(const FleetSummary& s, const TextSink& sink) {
   return out.Finish();
 }
 
+JunitSuite FleetJunitSuite(const FleetSummary& s, const NodeRow& n) {
+  JunitSuite suite;
+  suite.name = suite.package = suite.hostname = n.latest.node;
+  suite.timestamp = JunitTimestamp(FormatUtcSeconds(n.latest.time));
+  if (!n.latest.revision.empty()) suite.properties.emplace_back("revision", n.latest.revision);
+  if (n.stale) {
+    JunitCase& c = suite.cases.emplace_back();
+    c.classname = "plumb";
+    c.name = "reporting";
+    c.verdict = JunitVerdict::kError;
+    c.type = "stale";
+    c.message = "no run since " + n.latest.finished_at;
+  }
+  for (const auto& r : n.resources) {
+    const std::string& outcome = s.outcomes[r.outcome];
+    const std::string& policy = s.Name(r.policy);
+    JunitCase& c = suite.cases.emplace_back();
+    c.classname = policy;
+    c.name = std::string_view(s.resource_ids[r.id]).substr(policy.size() + 1);
+    c.time_s = r.duration_s;
+    suite.time_s += r.duration_s;
+    c.verdict = JunitVerdictOf(outcome);
+    c.type = outcome;
+    if (c.verdict == JunitVerdict::kFailure) c.message = c.text = DriftText(n, r);
+    else if (c.verdict == JunitVerdict::kError) c.message = Message(n, r);
+    else if (c.verdict == JunitVerdict::kSkipped) c.message = outcome + (Message(n, r).empty() ? "" : ": " + Message(n, r));
+  }
+  return suite;
+}
+
 Status RenderFleetJunit(const FleetSummary& s, const TextSink& sink) {
   Out out(sink);
-  tinyxml2::XMLPrinter xml;  // printing to memory, emptied after every node
-  xml.PushDeclaration("xml version=\"1.0\" encoding=\"UTF-8\"");
-  xml.OpenElement("testsuites");
-  xml.PushAttribute("name", "plumb fleet");
-  for (const auto& n : s.nodes) {
-    size_t failures = 0, errors = n.stale ? 1 : 0, skipped = 0;
-    for (const auto& r : n.resources) {
-      JunitVerdict v = JunitVerdictOf(s.outcomes[r.outcome]);
-      failures += v == JunitVerdict::kFailure;
-      errors += v == JunitVerdict::kError;
-      skipped += v == JunitVerdict::kSkipped;
-    }
-    xml.OpenElement("testsuite");
-    xml.PushAttribute("name", n.latest.node.c_str());
-    xml.PushAttribute("tests", static_cast<unsigned>(n.resources.size() + (n.stale ? 1 : 0)));
-    xml.PushAttribute("failures", static_cast<unsigned>(failures));
-    xml.PushAttribute("errors", static_cast<unsigned>(errors));
-    xml.PushAttribute("skipped", static_cast<unsigned>(skipped));
-    if (!n.latest.revision.empty()) {
-      xml.OpenElement("properties");
-      xml.OpenElement("property");
-      xml.PushAttribute("name", "revision");
-      xml.PushAttribute("value", n.latest.revision.c_str());
-      xml.CloseElement();
-      xml.CloseElement();
-    }
-    if (n.stale) {
-      xml.OpenElement("testcase");
-      xml.PushAttribute("name", "reporting");
-      xml.OpenElement("error");
-      xml.PushAttribute("message", ("no run since " + n.latest.finished_at).c_str());
-      xml.CloseElement();
-      xml.CloseElement();
-    }
-    for (const auto& r : n.resources) {
-      const std::string& outcome = s.outcomes[r.outcome];
-      const std::string& policy = s.Name(r.policy);
-      xml.OpenElement("testcase");
-      xml.PushAttribute("classname", policy.c_str());
-      xml.PushAttribute("name", std::string(std::string_view(s.resource_ids[r.id]).substr(policy.size() + 1)).c_str());
-      JunitVerdict v = JunitVerdictOf(outcome);
-      if (v == JunitVerdict::kFailure || v == JunitVerdict::kError) {
-        xml.OpenElement(v == JunitVerdict::kFailure ? "failure" : "error");
-        xml.PushAttribute("type", outcome.c_str());
-        xml.PushAttribute("message", v == JunitVerdict::kFailure ? DriftText(n, r).c_str() : Message(n, r).c_str());
-        xml.CloseElement();
-      } else if (v == JunitVerdict::kSkipped) {
-        xml.OpenElement("skipped");
-        xml.PushAttribute("message", (outcome + (Message(n, r).empty() ? "" : ": " + Message(n, r))).c_str());
-        xml.CloseElement();
-      }
-      xml.CloseElement();
-    }
-    xml.CloseElement();
-    out << std::string_view(xml.CStr(), static_cast<size_t>(xml.CStrSize() - 1));
-    xml.ClearBuffer(false);
-  }
-  xml.CloseElement();
-  out << std::string_view(xml.CStr(), static_cast<size_t>(xml.CStrSize() - 1));
+  out << kJunitOpen;
+  size_t id = 0;
+  for (const auto& n : s.nodes) out << JunitSuiteXml(FleetJunitSuite(s, n), JunitLayout::kAggregate, id++);
+  out << kJunitClose;
   return out.Finish();
 }
 

@@ -24,15 +24,4 @@ std::string FormatUtcSeconds(int64_t t);
 /// JSON report following docs/report-schema.md (schema "plumb.run-report/1").
 std::string RenderJson(const RunReport& report);
 
-/// How an outcome ("drifted", ...) stands in JUnit, the same in a run's report and in the
-/// fleet's: drifted is a failure; failed and skipped (its dependency failed or does not apply, so
-/// the resource is not as the policy says) are errors; pending_reboot (not judged until the
-/// reboot), not_applicable and assumed (not checked) are skipped; compliant and changed pass.
-enum class JunitVerdict { kPass, kFailure, kError, kSkipped };
-JunitVerdict JunitVerdictOf(std::string_view outcome);
-
-/// JUnit XML: a testsuite per policy, a testcase per resource (classname the policy id, name the
-/// resource id, as in the fleet's JUnit), judged by JunitVerdictOf.
-std::string RenderJunit(const RunReport& report);
-
 }  // namespace plumb

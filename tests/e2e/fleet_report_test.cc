@@ -104,8 +104,16 @@ TEST(FleetReport, SummarisesEveryKindOfNode) {
   EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 10) << "header + 2 resources x 4 nodes + 1 of old-01";
 
   std::string xml = ReadText(junit);
-  EXPECT_NE(xml.find("<testsuite name=\"web-02\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\">"), std::string::npos) << xml;
-  EXPECT_NE(xml.find("<testsuite name=\"old-01\" tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"0\">"), std::string::npos) << xml;
+  auto suite = [](const std::string& node, size_t id, int64_t t, const char* counts) {
+    return "<testsuite name=\"" + node + "\" package=\"" + node + "\" id=\"" + std::to_string(id) + "\" timestamp=\"" +
+           Utc(t).substr(0, 19) + "\" hostname=\"" + node + "\" " + counts + " time=\"0.000\">";
+  };
+  EXPECT_NE(xml.find(suite("web-02", 4, now - 3600, "tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\"")), std::string::npos) << xml;
+  EXPECT_NE(xml.find(suite("old-01", 2, now - 10 * day, "tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"0\"")), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase name=\"reporting\" classname=\"plumb\" time=\"0.000\">\n        <error type=\"stale\" "
+                     "message=\"no run since " + Utc(now - 10 * day + 2) + "\"/>"),
+            std::string::npos)
+      << xml;
 
   std::string page = ReadText(html);
   EXPECT_NE(page.find("<div class=\"drifted\" id=\"figure-drifted\"><b>1</b>drifted</div>"), std::string::npos);

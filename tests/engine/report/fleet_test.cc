@@ -117,21 +117,56 @@ TEST(Fleet, CsvCellsThatASpreadsheetWouldRunAreNeutralised) {
 
 TEST(Fleet, JunitJudgesEachOutcomeAsTheRunsJunitDoes) {
   // The same outcomes in a run's JUnit and the fleet's: one verdict, one test name.
+  const std::pair<const char*, Outcome> kCases[] = {
+      {"a", Outcome::kDrifted},      {"b", Outcome::kFailed},        {"c", Outcome::kSkipped},
+      {"d", Outcome::kPendingReboot}, {"e", Outcome::kNotApplicable}, {"f", Outcome::kAssumed},
+      {"g", Outcome::kChanged},      {"h", Outcome::kCompliant}};
+  Resources resources;
+  RunReport run;
+  run.policies = {{"gum", "GUM", PolicySeverity::kHigh, "gum.toml"}};
+  for (auto [id, outcome] : kCases) {
+    resources.emplace_back(std::string("gum/") + id, ToString(outcome));
+    ResourceResult& r = run.resources.emplace_back();
+    r.policy = "gum";
+    r.id = id;
+    r.outcome = outcome;
+    if (outcome == Outcome::kDrifted) r.drift = {{"value", "0", "1"}};
+    if (outcome == Outcome::kFailed) r.message = "access denied";
+  }
   FleetAggregator fleet;
-  fleet.Add(NodeRun("hv1", kNow - 60, "apply",
-                    {{"gum/a", "drifted"}, {"gum/b", "failed"}, {"gum/c", "skipped"}, {"gum/d", "pending_reboot"},
-                     {"gum/e", "not_applicable"}, {"gum/f", "assumed"}, {"gum/g", "changed"}, {"gum/h", "compliant"}}),
-            0);
+  fleet.Add(NodeRun("hv1", kNow - 60, "apply", resources), 0);
   std::string xml = RenderToString(RenderFleetJunit, std::move(fleet).Finish(kNow, kDay));
-  for (const char* expected :
-       {"<testsuite name=\"hv1\" tests=\"8\" failures=\"1\" errors=\"2\" skipped=\"3\">",
-        "<testcase classname=\"gum\" name=\"a\">\n            <failure type=\"drifted\"",
-        "<testcase classname=\"gum\" name=\"c\">\n            <error type=\"skipped\"",
-        "<testcase classname=\"gum\" name=\"d\">\n            <skipped message=\"pending_reboot\"",
-        "<testcase classname=\"gum\" name=\"g\"/>"})
-    EXPECT_NE(xml.find(expected), std::string::npos) << expected << "\n" << xml;
-  EXPECT_EQ(JunitVerdictOf("pending_reboot"), JunitVerdict::kSkipped);
-  EXPECT_EQ(JunitVerdictOf("skipped"), JunitVerdict::kError);
+  const std::string kCasesXml =
+      "    <testcase name=\"a\" classname=\"gum\" time=\"0.000\">\n"
+      "        <failure type=\"drifted\" message=\"value: expected &apos;0&apos;, actual &apos;1&apos;\">value: expected '0', actual '1'</failure>\n"
+      "    </testcase>\n"
+      "    <testcase name=\"b\" classname=\"gum\" time=\"0.000\">\n"
+      "        <error type=\"failed\" message=\"access denied\"/>\n"
+      "    </testcase>\n"
+      "    <testcase name=\"c\" classname=\"gum\" time=\"0.000\">\n"
+      "        <error type=\"skipped\" message=\"\"/>\n"
+      "    </testcase>\n"
+      "    <testcase name=\"d\" classname=\"gum\" time=\"0.000\">\n"
+      "        <skipped message=\"pending_reboot\"/>\n"
+      "    </testcase>\n"
+      "    <testcase name=\"e\" classname=\"gum\" time=\"0.000\">\n"
+      "        <skipped message=\"not_applicable\"/>\n"
+      "    </testcase>\n"
+      "    <testcase name=\"f\" classname=\"gum\" time=\"0.000\">\n"
+      "        <skipped message=\"assumed\"/>\n"
+      "    </testcase>\n"
+      "    <testcase name=\"g\" classname=\"gum\" time=\"0.000\"/>\n"
+      "    <testcase name=\"h\" classname=\"gum\" time=\"0.000\"/>\n";
+  EXPECT_EQ(xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+            "<testsuite name=\"hv1\" package=\"hv1\" id=\"0\" timestamp=\"2026-11-22T03:41:59\" hostname=\"hv1\" tests=\"8\" "
+            "failures=\"1\" errors=\"2\" skipped=\"3\" time=\"0.000\">\n"
+            "    <properties/>\n" +
+                kCasesXml + "    <system-out/>\n    <system-err/>\n</testsuite>\n</testsuites>\n");
+  std::string mine = RenderJunit(run);
+  size_t from = mine.find("    <testcase"), to = mine.find("    <system-out>");
+  ASSERT_NE(to, std::string::npos) << mine;
+  EXPECT_EQ(mine.substr(from, to - from), kCasesXml);
 }
 
 TEST(Fleet, TrendCountsEachNodesLatestRunAtTheEndOfEachDay) {

@@ -3,6 +3,8 @@
 #include <tinyxml2.h>
 
 #include "engine/report/formats.h"
+#include "engine/fake/memory_fs.h"
+#include "engine/report/junit.h"
 
 namespace plumb {
 namespace {
@@ -109,34 +111,93 @@ TEST(JsonReport, InvalidUtf8IsReplacedNotFatal) {
   EXPECT_EQ(j["resources"][1]["diff"], "bad \xEF\xBF\xBD byte");
 }
 
+// Two suites whose names differ only in characters a file name cannot hold get a file each.
+TEST(JunitReport, FolderNamesAreSafeAndUnique) {
+  JunitSuite a, b, c;
+  a.name = "web/conf";
+  b.name = "web:conf";
+  c.name = "../..";
+  MemoryFileSystem memory;
+  JunitFolder folder(memory, "/out/");
+  ASSERT_TRUE(folder.Add(a));
+  ASSERT_TRUE(folder.Add(b));
+  ASSERT_TRUE(folder.Add(c));
+  EXPECT_EQ(memory.List("/out").value(), (std::vector<std::string>{"TEST-.._...xml", "TEST-web_conf-2.xml", "TEST-web_conf.xml"}));
+  EXPECT_EQ(memory.Read("/out/TEST-web_conf-2.xml"),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"web:conf\" tests=\"0\" failures=\"0\" errors=\"0\" "
+            "skipped=\"0\" time=\"0.000\">\n    <properties/>\n</testsuite>\n");
+}
+
 TEST(JunitReport, SuitePerPolicyCasePerResource) {
-  std::string xml = RenderJunit(Sample(RunKind::kTest));
-  tinyxml2::XMLDocument doc;
-  ASSERT_EQ(doc.Parse(xml.c_str()), tinyxml2::XML_SUCCESS);
-  auto* suites = doc.FirstChildElement("testsuites");
-  ASSERT_NE(suites, nullptr);
-  EXPECT_STREQ(suites->Attribute("tests"), "5");
-  EXPECT_STREQ(suites->Attribute("failures"), "1");
-  EXPECT_STREQ(suites->Attribute("errors"), "2") << "failed, and skipped because its dependency failed";
-  EXPECT_STREQ(suites->Attribute("skipped"), "0");
-  auto* net = suites->FirstChildElement("testsuite");
-  EXPECT_STREQ(net->Attribute("name"), "net");
-  EXPECT_STREQ(net->Attribute("tests"), "2");
-  auto* forward = net->FirstChildElement("testcase")->NextSiblingElement("testcase");
-  EXPECT_STREQ(forward->Attribute("name"), "forward");
-  EXPECT_STREQ(forward->Attribute("classname"), "net");
-  auto* failure = forward->FirstChildElement("failure");
-  ASSERT_NE(failure, nullptr);
-  EXPECT_STREQ(failure->Attribute("message"),
-               "value: expected '0', actual '1'; duplicates: expected '1 line', actual '2 lines'");
-  auto* web = net->NextSiblingElement("testsuite");
-  auto* conf = web->FirstChildElement("testcase");
-  EXPECT_STREQ(conf->FirstChildElement("error")->Attribute("message"),
-               "cannot read '/etc/web.conf': Permission denied");
-  auto* reload = conf->NextSiblingElement("testcase");
-  ASSERT_NE(reload->FirstChildElement("error"), nullptr);
-  EXPECT_STREQ(reload->FirstChildElement("error")->Attribute("type"), "skipped");
-  EXPECT_STREQ(reload->FirstChildElement("error")->Attribute("message"), "dependency web/conf failed");
+  RunReport r = Sample(RunKind::kTest);
+  r.resources[1].duration_s = 0.25;
+  r.resources[4].duration_s = 1.0 / 3;
+  ResourceResult waits = Result("net", "grub", "kv");
+  waits.outcome = Outcome::kPendingReboot;
+  waits.message = "waits for the reboot that net/forward needs";
+  r.resources.push_back(waits);
+  EXPECT_EQ(RenderJunit(r), R"(<?xml version="1.0" encoding="UTF-8"?>
+<testsuites>
+<testsuite name="net" package="node1" id="0" timestamp="2026-11-21T10:00:00" hostname="node1" tests="3" failures="1" errors="0" skipped="1" time="0.250">
+    <properties>
+        <property name="title" value="Network"/>
+        <property name="severity" value="high"/>
+        <property name="path" value="policies/net.toml"/>
+        <property name="revision" value="0123456789abcdef0123456789abcdef01234567"/>
+    </properties>
+    <testcase name="dir" classname="net" time="0.000"/>
+    <testcase name="forward" classname="net" time="0.250">
+        <failure type="drifted" message="value: expected &apos;0&apos;, actual &apos;1&apos;; duplicates: expected &apos;1 line&apos;, actual &apos;2 lines&apos;">value: expected '0', actual '1'; duplicates: expected '1 line', actual '2 lines'</failure>
+    </testcase>
+    <testcase name="grub" classname="net" time="0.000">
+        <skipped message="pending_reboot: waits for the reboot that net/forward needs"/>
+    </testcase>
+    <system-out/>
+    <system-err/>
+</testsuite>
+<testsuite name="web" package="node1" id="1" timestamp="2026-11-21T10:00:00" hostname="node1" tests="3" failures="0" errors="2" skipped="0" time="0.333">
+    <properties>
+        <property name="title" value="Web"/>
+        <property name="severity" value="low"/>
+        <property name="path" value="policies/web.toml"/>
+        <property name="revision" value="0123456789abcdef0123456789abcdef01234567"/>
+    </properties>
+    <testcase name="conf" classname="web" time="0.000">
+        <error type="failed" message="cannot read &apos;/etc/web.conf&apos;: Permission denied"/>
+    </testcase>
+    <testcase name="reload" classname="web" time="0.000">
+        <error type="skipped" message="dependency web/conf failed"/>
+    </testcase>
+    <testcase name="motd" classname="web" time="0.333"/>
+    <system-out>web/motd changed: content: expected 'sha256:aaaaaaaaaaaa (2 bytes)', actual 'sha256:bbbbbbbbbbbb (2 bytes)'
+</system-out>
+    <system-err/>
+</testsuite>
+</testsuites>
+)");
+  // A --junit folder gets each suite as Surefire writes it: no timestamp, hostname, package, id
+  // or suite output; a change is the case's own output.
+  std::vector<JunitSuite> suites = JunitSuites(r);
+  ASSERT_EQ(suites.size(), 2u);
+  EXPECT_EQ(JunitSuiteXml(suites[1], JunitLayout::kSurefire, 1), R"(<?xml version="1.0" encoding="UTF-8"?>
+<testsuite name="web" tests="3" failures="0" errors="2" skipped="0" time="0.333">
+    <properties>
+        <property name="title" value="Web"/>
+        <property name="severity" value="low"/>
+        <property name="path" value="policies/web.toml"/>
+        <property name="revision" value="0123456789abcdef0123456789abcdef01234567"/>
+    </properties>
+    <testcase name="conf" classname="web" time="0.000">
+        <error type="failed" message="cannot read &apos;/etc/web.conf&apos;: Permission denied"/>
+    </testcase>
+    <testcase name="reload" classname="web" time="0.000">
+        <error type="skipped" message="dependency web/conf failed"/>
+    </testcase>
+    <testcase name="motd" classname="web" time="0.333">
+        <system-out>changed: content: expected 'sha256:aaaaaaaaaaaa (2 bytes)', actual 'sha256:bbbbbbbbbbbb (2 bytes)'</system-out>
+    </testcase>
+</testsuite>
+)");
 }
 
 TEST(RunReportExit, Precedence) {
