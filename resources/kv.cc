@@ -1,7 +1,5 @@
 #include "resources/kv.h"
 
-#include <cctype>
-
 #include "engine/util/strings.h"
 #include "resources/properties.h"
 #include "resources/kv_sources.h"
@@ -22,13 +20,6 @@ struct Line {
   bool quoted = false;    // kShell: the value was written in quotes
   bool exported = false;  // kShell: "export KEY=..."
 };
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 // systemd's sysctl_normalize: when a dot comes before any slash, dots and slashes swap, so
 // "net.ipv4.conf.eth0/1.rp_filter" and "net/ipv4/conf/eth0.1/rp_filter" are the same key.
@@ -173,7 +164,7 @@ std::vector<Line> Classify(std::string_view text, const std::string& key, const 
     }
     if (f.dialect != KvDialect::kGeneric) {
       auto a = Parse(t, f.dialect);
-      if (a && f.dialect == KvDialect::kSshd && EqualsNoCase(a->key, "Match")) {
+      if (a && f.dialect == KvDialect::kSshd && EqualsIgnoringCase(a->key, "Match")) {
         // Everything from the first Match on is conditional, indented or not.
         line.kind = LineKind::kHeader;
         line.in_scope = in_scope = false;
@@ -217,7 +208,7 @@ KvFormat DialectFormat(KvDialect dialect) {
 }
 
 bool SameKvKey(KvDialect dialect, std::string_view a, std::string_view b) {
-  if (dialect == KvDialect::kSshd) return EqualsNoCase(a, b);
+  if (dialect == KvDialect::kSshd) return EqualsIgnoringCase(a, b);
   if (dialect == KvDialect::kSysctl) return SysctlNormal(a) == SysctlNormal(b);
   return a == b;
 }

@@ -151,13 +151,12 @@ class EventLogResource : public Resource {
  private:
   bool Matches(const EventRecord& e) const {
     if (data_.empty()) return true;
-    std::string want = ToLower(data_);
     for (const auto& [name, text] : e.data) {
-      if (ToLower(text) == want) return true;
+      if (EqualsIgnoringCase(text, data_)) return true;
       // 7036 ("entered the stopped state") stores "LanmanServer/1": the key name, then the state.
       size_t slash = text.rfind('/');
       if (name == "binary" && slash != std::string::npos && slash + 1 < text.size() &&
-          text.find_first_not_of("0123456789", slash + 1) == std::string::npos && ToLower(text.substr(0, slash)) == want)
+          text.find_first_not_of("0123456789", slash + 1) == std::string::npos && EqualsIgnoringCase(std::string_view(text).substr(0, slash), data_))
         return true;
     }
     return false;

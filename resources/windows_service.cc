@@ -153,7 +153,7 @@ class ServiceResource : public Resource {
       if (!running) return running.error();
       std::vector<std::string> others;
       for (const auto& r : *running)
-        if (r.pid == s.pid && ToLower(r.name) != ToLower(name)) others.push_back(r.name);  // SCM names ignore case
+        if (r.pid == s.pid && !EqualsIgnoringCase(r.name, name)) others.push_back(r.name);  // SCM names ignore case
       if (!others.empty())
         obs.reboot_pending = "configured own-process, still shares process " + std::to_string(s.pid) + " with " +
                              Join(others, ", ");
@@ -236,7 +236,7 @@ class ServiceHostResource : public Resource {
     if (!running) return running.error();
     std::vector<std::string> others;
     for (const auto& r : *running)
-      if (r.pid == (*status)->pid && ToLower(r.name) != ToLower(service_)) others.push_back(r.name);
+      if (r.pid == (*status)->pid && !EqualsIgnoringCase(r.name, service_)) others.push_back(r.name);
     if (!others.empty())
       obs.drift.push_back(ServiceHostProperties().Drift(&ServiceHostSettings::alone, "true", "false: process " + std::to_string((*status)->pid) + " also hosts " + Join(others, ", ")));
     return obs;

@@ -33,7 +33,7 @@ Result<Alternative> ParseAlternative(const FactValue& value) {
 bool Alternative::Matches(const FactValue& fact) const {
   std::string have = FactToString(fact), want = FactToString(operand);
   switch (op) {
-    case MatchOp::kEquals: return ToLower(have) == ToLower(want);
+    case MatchOp::kEquals: return EqualsIgnoringCase(have, want);
     case MatchOp::kGlob: return GlobMatch(want, have);
     case MatchOp::kVersionLess: return CompareVersions(have, want) < 0;
     case MatchOp::kVersionLessEq: return CompareVersions(have, want) <= 0;

@@ -13,6 +13,8 @@ std::string_view Trim(std::string_view s);
 std::vector<std::string_view> SplitLines(std::string_view text);
 bool StartsWith(std::string_view s, std::string_view prefix);
 std::string ToLower(std::string_view s);
+/// ASCII case-insensitive equality, without allocating (service names, sshd keywords, facts).
+bool EqualsIgnoringCase(std::string_view a, std::string_view b);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 /// "1 policy", "3 policies": a count with the word that fits it.
 std::string Plural(size_t n, std::string_view one, std::string_view many);

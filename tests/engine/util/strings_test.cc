@@ -32,6 +32,16 @@ TEST(Strings, GlobIsCaseInsensitiveWithStarAndQuestionMark) {
   EXPECT_TRUE(GlobMatch("*a*b*c", "xxaxxbxxc"));
 }
 
+TEST(Strings, FileNameGlobsAndCaseInsensitiveEquality) {
+  EXPECT_TRUE(GlobMatch("*.conf", "50-cloud-init.conf", LetterCase::kSignificant));
+  EXPECT_FALSE(GlobMatch("*.conf", "50-CLOUD-INIT.CONF", LetterCase::kSignificant)) << "glob(3) matches file names by case";
+  EXPECT_TRUE(GlobMatch("*.conf", "50-CLOUD-INIT.CONF"));
+  EXPECT_TRUE(EqualsIgnoringCase("LanmanServer", "lanmanserver"));
+  EXPECT_TRUE(EqualsIgnoringCase("", ""));
+  EXPECT_FALSE(EqualsIgnoringCase("Match", "Matches"));
+  EXPECT_FALSE(EqualsIgnoringCase("usedns", "usedn5"));
+}
+
 TEST(Strings, VersionsCompareNumerically) {
   EXPECT_LT(CompareVersions("6.3", "6.10"), 0);
   EXPECT_EQ(CompareVersions("12", "12.0"), 0);
