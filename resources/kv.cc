@@ -425,8 +425,8 @@ class KvResource : public Resource {
     if (format_.dialect == KvDialect::kSshd)
       return "sshd does not read '" + policy_path_ + "': no Include line of /etc/ssh/sshd_config reaches it";
     return "systemd-sysctl does not read '" + policy_path_ +
-           "': it reads *.conf files in /etc/sysctl.d, /run/sysctl.d and /usr/lib/sysctl.d, and one of the same name in an "
-           "earlier folder hides it";
+           "': it reads *.conf files in /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d and /usr/lib/sysctl.d, a file "
+           "of the same name in an earlier folder hiding it, and /etc/sysctl.conf only through a link there";
   }
 
   std::string policy_path_;

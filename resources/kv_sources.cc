@@ -69,7 +69,7 @@ class Walker {
       for (const auto& name : *names)
         if (name.size() > 5 && name.ends_with(".conf")) chosen.emplace(name, folder);
     }
-    bool conf_read = false;
+    // /etc/sysctl.conf is not read for itself: only through a link (Debian's 99-sysctl.conf).
     for (const auto& [name, folder] : chosen) {
       std::string path = folder + "/" + name;
       auto host = root_.Resolve(path);
@@ -82,10 +82,8 @@ class Walker {
         if (*target == "/dev/null") continue;  // masked
         path = PathIdentity(target->starts_with("/") ? *target : folder + "/" + *target);
       }
-      conf_read = conf_read || path == "/etc/sysctl.conf";
       if (auto st = File(path, 0); !st) return st;
     }
-    if (!conf_read) return File("/etc/sysctl.conf", 0);
     return OkStatus();
   }
 

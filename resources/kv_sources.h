@@ -10,7 +10,8 @@
 /// - kSysctl: systemd-sysctl reads the *.conf files of /etc/sysctl.d, /run/sysctl.d,
 ///   /usr/local/lib/sysctl.d, /usr/lib/sysctl.d and /lib/sysctl.d, sorted by file name, a name in
 ///   an earlier folder hiding the same name in a later one, and a link to /dev/null hiding it
-///   altogether; /etc/sysctl.conf is read where Debian's 99-sysctl.conf link points to it, or last.
+///   altogether; /etc/sysctl.conf only where a link points to it (Debian's 99-sysctl.conf), since
+///   systemd-sysctl never reads it for itself.
 ///   The last value wins.
 /// - other dialects: the managed file alone.
 ///

@@ -155,7 +155,14 @@ TEST_F(KvFormatTest, SysctlLastAssignmentInSystemdOrderWins) {
   obs = TestOf(*lib);
   EXPECT_EQ(Drift(obs), "value: expected '0', actual 'not read by systemd-sysctl'\n");
   EXPECT_EQ(obs.note, "systemd-sysctl does not read '/usr/lib/sysctl.d/50-default.conf': it reads *.conf files in /etc/sysctl.d, "
-                      "/run/sysctl.d and /usr/lib/sysctl.d, and one of the same name in an earlier folder hides it");
+                      "/run/sysctl.d, /usr/local/lib/sysctl.d and /usr/lib/sysctl.d, a file of the same name in an earlier "
+                      "folder hiding it, and /etc/sysctl.conf only through a link there");
+  // Without Debian's 99-sysctl.conf link, systemd-sysctl never reads /etc/sysctl.conf.
+  fs::remove(In("etc/sysctl.d/99-sysctl.conf"));
+  WriteText(In("etc/sysctl.conf"), "net.ipv4.ip_forward = 1\n");
+  auto conf_kv = Make("kv", "path = \"/etc/sysctl.conf\"\nformat = \"sysctl\"\nkey = \"net.ipv4.ip_forward\"\nvalue = \"1\"\n");
+  EXPECT_EQ(Drift(TestOf(*conf_kv)), "value: expected '1', actual 'not read by systemd-sysctl'\n");
+  EXPECT_EQ(Drift(TestOf(*r)), "value: expected '1', actual 'absent'\n");
 }
 
 TEST_F(KvFormatTest, ShellValueIsTheWordTheShellReads) {
