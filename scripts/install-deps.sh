@@ -8,6 +8,7 @@ packages=(
   libtomlplusplus-dev libboost-graph-dev libspdlog-dev libfmt-dev libtinyxml2-dev
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
   libsimdjson-dev  # reads run reports in bulk (plumb report)
+  libssl-dev  # SHA-256 from libcrypto
   mingw-w64 wine wine64 dpkg-dev
   systemd  # systemd-analyze verify checks the units plumb schedule writes
   clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh)
