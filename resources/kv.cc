@@ -2,6 +2,7 @@
 
 #include "engine/util/strings.h"
 #include "resources/properties.h"
+#include "resources/kv_files.h"
 #include "resources/kv_sources.h"
 #include "resources/registry.h"
 #include "resources/validate_command.h"
@@ -132,25 +133,63 @@ std::optional<Assignment> Parse(std::string_view t, KvDialect dialect) {
 
 bool HasSections(KvDialect d) { return d == KvDialect::kGeneric || d == KvDialect::kIni; }
 
+// Splits raw text into a line's text and its ending.
+void SplitEol(std::string_view raw, Line& line) {
+  line.text = raw;
+  if (!raw.empty() && raw.back() == '\n') {
+    size_t cut = raw.size() >= 2 && raw[raw.size() - 2] == '\r' ? 2 : 1;
+    line.text = raw.substr(0, raw.size() - cut);
+    line.eol = raw.substr(raw.size() - cut);
+  }
+}
+
+bool IsHeader(std::string_view t, const KvFormat& f) {
+  return HasSections(f.dialect) && t.size() >= 2 && t.front() == '[' && t.back() == ']';
+}
+bool IsActive(std::string_view t, const KvFormat& f) { return !t.empty() && f.comment.find(t.front()) == std::string::npos; }
+
+// How an active line in scope (trimmed: `t`) stands for `key`: kMatch with its value, kHeader for
+// sshd's Match (which ends the global part), else kOther.
+void Judge(std::string_view t, const std::string& key, const KvFormat& f, Line& line) {
+  if (f.dialect != KvDialect::kGeneric) {
+    auto a = Parse(t, f.dialect);
+    if (a && f.dialect == KvDialect::kSshd && EqualsIgnoringCase(a->key, "Match")) {
+      line.kind = LineKind::kHeader;
+    } else if (a && SameKvKey(f.dialect, a->key, key)) {
+      line.kind = LineKind::kMatch;
+      line.value = std::move(a->value);
+      line.quoted = a->quoted;
+      line.exported = a->exported;
+    }
+    return;
+  }
+  if (!StartsWith(t, key)) return;
+  std::string_view sep = Trim(f.separator);
+  std::string_view rest = t.substr(key.size());
+  std::string_view after = Trim(rest);
+  if (sep.empty()) {
+    if (rest.empty() || rest.front() == ' ' || rest.front() == '\t') {
+      line.kind = LineKind::kMatch;
+      line.value = std::string(after);
+    }
+  } else if (StartsWith(after, sep)) {
+    line.kind = LineKind::kMatch;
+    line.value = std::string(Trim(after.substr(sep.size())));
+  }
+}
+
 // Splits the text into lines, classifying each for `key`.
 std::vector<Line> Classify(std::string_view text, const std::string& key, const KvFormat& f) {
   std::vector<Line> lines;
-  std::string_view sep = Trim(f.separator);
   bool in_scope = f.section.empty();
   for (size_t start = 0; start < text.size();) {
     size_t nl = text.find('\n', start);
     size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-    std::string_view raw = text.substr(start, end - start);
-    start = end;
     Line line;
-    line.text = raw;
-    if (!raw.empty() && raw.back() == '\n') {
-      size_t cut = raw.size() >= 2 && raw[raw.size() - 2] == '\r' ? 2 : 1;
-      line.text = raw.substr(0, raw.size() - cut);
-      line.eol = raw.substr(raw.size() - cut);
-    }
+    SplitEol(text.substr(start, end - start), line);
+    start = end;
     std::string_view t = Trim(line.text);
-    if (HasSections(f.dialect) && t.size() >= 2 && t.front() == '[' && t.back() == ']') {
+    if (IsHeader(t, f)) {
       line.kind = LineKind::kHeader;
       in_scope = !f.section.empty() && Trim(t.substr(1, t.size() - 2)) == f.section;
       line.in_scope = in_scope;
@@ -158,38 +197,27 @@ std::vector<Line> Classify(std::string_view text, const std::string& key, const 
       continue;
     }
     line.in_scope = in_scope;
-    if (!in_scope || t.empty() || f.comment.find(t.front()) != std::string::npos) {
-      lines.push_back(line);
-      continue;
-    }
-    if (f.dialect != KvDialect::kGeneric) {
-      auto a = Parse(t, f.dialect);
-      if (a && f.dialect == KvDialect::kSshd && EqualsIgnoringCase(a->key, "Match")) {
-        // Everything from the first Match on is conditional, indented or not.
-        line.kind = LineKind::kHeader;
-        line.in_scope = in_scope = false;
-      } else if (a && SameKvKey(f.dialect, a->key, key)) {
-        line.kind = LineKind::kMatch;
-        line.value = std::move(a->value);
-        line.quoted = a->quoted;
-        line.exported = a->exported;
-      }
-    } else if (StartsWith(t, key)) {
-      std::string_view rest = t.substr(key.size());
-      std::string_view after = Trim(rest);
-      bool matches = false;
-      if (sep.empty()) {
-        matches = rest.empty() || rest.front() == ' ' || rest.front() == '\t';
-        if (matches) line.value = std::string(after);
-      } else if (StartsWith(after, sep)) {
-        matches = true;
-        line.value = std::string(Trim(after.substr(sep.size())));
-      }
-      if (matches) line.kind = LineKind::kMatch;
+    if (in_scope && IsActive(t, f)) {
+      Judge(t, key, f, line);
+      if (line.kind == LineKind::kHeader) line.in_scope = in_scope = false;  // everything from sshd's first Match on
     }
     lines.push_back(line);
   }
   return lines;
+}
+
+// What a key is filed under in a KvIndex: the key as the dialect compares it; for kGeneric, its
+// first word (a line that starts with the key has the same first word, see Judge).
+std::string IndexKey(std::string_view key, const KvFormat& f) {
+  switch (f.dialect) {
+    case KvDialect::kSshd: return ToLower(key);
+    case KvDialect::kSysctl: return SysctlNormal(key);
+    case KvDialect::kShell:
+    case KvDialect::kIni: return std::string(key);
+    case KvDialect::kGeneric: break;
+  }
+  std::string stops = " \t" + std::string(Trim(f.separator));
+  return std::string(key.substr(0, key.find_first_of(stops)));
 }
 
 }  // namespace
@@ -213,20 +241,55 @@ bool SameKvKey(KvDialect dialect, std::string_view a, std::string_view b) {
   return a == b;
 }
 
-KvScan ScanKv(std::string_view text, const std::string& key, const KvFormat& format) {
-  KvScan scan;
-  size_t number = 0;
-  for (const auto& line : Classify(text, key, format)) {
+KvIndex::KvIndex(std::string_view text, const KvFormat& format) {
+  int section = -1;
+  uint32_t number = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t nl = text.find('\n', start);
+    size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+    Line line;
+    SplitEol(text.substr(start, end - start), line);
+    start = end;
     ++number;
-    if (line.kind == LineKind::kMatch) {
-      scan.values.push_back(line.value);
-      scan.lines.push_back(number);
+    std::string_view t = Trim(line.text);
+    if (IsHeader(t, format)) {
+      sections_.push_back(Trim(t.substr(1, t.size() - 2)));
+      section = static_cast<int>(sections_.size()) - 1;
+      continue;
     }
-    if (line.kind == LineKind::kHeader && line.in_scope) scan.section_found = true;
+    if (!IsActive(t, format)) continue;
+    std::string_view key = t;
+    if (format.dialect != KvDialect::kGeneric) {
+      auto a = Parse(t, format.dialect);
+      if (!a) continue;
+      if (format.dialect == KvDialect::kSshd && EqualsIgnoringCase(a->key, "Match")) break;  // nothing after it is global
+      key = a->key;
+    }
+    by_key_[IndexKey(key, format)].push_back({number, t, section});
+  }
+}
+
+KvScan KvIndex::Scan(const std::string& key, const KvFormat& format) const {
+  KvScan scan;
+  for (std::string_view name : sections_) scan.section_found = scan.section_found || (!format.section.empty() && name == format.section);
+  auto it = by_key_.find(IndexKey(key, format));
+  if (it == by_key_.end()) return scan;
+  for (const Entry& e : it->second) {
+    bool in_scope = format.section.empty() ? e.section < 0 : e.section >= 0 && sections_[e.section] == format.section;
+    if (!in_scope) continue;
+    Line line;
+    Judge(e.text, key, format, line);
+    if (line.kind != LineKind::kMatch) continue;
+    scan.values.push_back(std::move(line.value));
+    scan.lines.push_back(e.line);
   }
   bool last_wins = format.dialect == KvDialect::kSysctl || format.dialect == KvDialect::kShell;
   if (last_wins && !scan.values.empty()) scan.effective = scan.values.size() - 1;
   return scan;
+}
+
+KvScan ScanKv(std::string_view text, const std::string& key, const KvFormat& format) {
+  return KvIndex(text, format).Scan(key, format);
 }
 
 std::string EditKv(std::string_view text, const std::string& key, const std::optional<std::string>& value,
@@ -350,16 +413,19 @@ class KvResource : public Resource {
 
   Result<Observation> Test() override {
     Observation obs;
-    auto file = Read();
+    KvFiles own;  // a run without a shared one reads afresh
+    KvFiles& files = b_.kv_files ? *b_.kv_files : own;
+    auto file = Read(files);
     if (!file) return file.error();
-    if (file->info.kind == FileKind::kMissing) obs.note = "file does not exist";
-    KvScan scan = ScanKv(file->bytes, key_, format_);
+    if ((*file)->content.info.kind == FileKind::kMissing) obs.note = "file does not exist";
+    const KvIndex& index = (*file)->Index(format_);
+    KvScan scan = index.Scan(key_, format_);
     if (!value_) {
       if (!scan.values.empty())
         obs.drift.push_back(KvProperties().Drift(&KvSettings::ensure, "absent", "present (" + std::to_string(scan.values.size()) + " lines)"));
       return obs;
     }
-    auto verdict = JudgeKv(b_.fs, b_.root, policy_path_, file->bytes, key_, format_);
+    auto verdict = JudgeKv(b_.fs, files, b_.root, policy_path_, index, key_, format_);
     if (!verdict) return verdict.error();
     if (!verdict->managed_read) {
       obs.drift.push_back(KvProperties().Drift(&KvSettings::value, *value_, "not read by " + KvReader(format_.dialect)));
@@ -378,16 +444,19 @@ class KvResource : public Resource {
   }
 
   Status Set(const Observation&) override {
-    auto file = Read();
+    // Always a fresh read: what is written must be based on the file as it is now.
+    KvFiles files;
+    auto file = Read(files);
     if (!file) return file.error();
-    const FileInfo& info = file->info;
-    std::string& text = file->bytes;
+    const FileInfo& info = (*file)->content.info;
+    const std::string& text = (*file)->content.bytes;
     FileAttributes attrs;
     if (info.kind == FileKind::kRegular) attrs = {info.mode, info.uid, info.gid};
     std::string edited = EditKv(text, key_, value_, format_);
     if (value_) {
       // Judge the edit before writing it: a value that another file overrides stays wrong.
-      auto verdict = JudgeKv(b_.fs, b_.root, policy_path_, edited, key_, format_);
+      KvIndex edited_index(edited, format_);
+      auto verdict = JudgeKv(b_.fs, files, b_.root, policy_path_, edited_index, key_, format_);
       if (!verdict) return verdict.error();
       if (!verdict->managed_read) return Error{ErrorKind::kInvalidInput, NotRead()};
       if (verdict->effective && verdict->effective->value != *value_)
@@ -407,13 +476,14 @@ class KvResource : public Resource {
  private:
   // The file as a whole (missing is fine): a link, a special file or one too large to be a
   // configuration file is an error, never read or written through.
-  Result<FileContent> Read() {
-    auto file = b_.fs.Load(path_);
+  Result<const KvFile*> Read(KvFiles& files) {
+    auto file = files.Get(b_.fs, path_);
     if (!file) return file.error();
-    if (file->info.kind != FileKind::kRegular && file->info.kind != FileKind::kMissing)
-      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(file->info.kind) + ", expected a file"};
-    if (!file->complete)
-      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is " + std::to_string(file->info.size >> 20) +
+    const FileInfo& info = (*file)->content.info;
+    if (info.kind != FileKind::kRegular && info.kind != FileKind::kMissing)
+      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(info.kind) + ", expected a file"};
+    if (!(*file)->content.complete)
+      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is " + std::to_string(info.size >> 20) +
                                                  " MiB; kv edits files of up to " + std::to_string(kMaxLoadBytes >> 20) + " MiB"};
     return file;
   }

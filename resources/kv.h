@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace plumb {
@@ -49,6 +50,29 @@ struct KvScan {
   size_t effective = 0;
 };
 
+/// Every active line of a text filed under the key it assigns, so that any number of keys are
+/// looked up without reading the text again: building is linear in the text, a lookup in the
+/// lines of that key. Built for a dialect, comment characters and separator (what makes a line
+/// an assignment); the section is matched per lookup. Holds views into the text, which must
+/// outlive it.
+class KvIndex {
+ public:
+  KvIndex(std::string_view text, const KvFormat& format);
+  /// The key's assignments in the scope of `format`'s section. `format` must have the dialect,
+  /// comment and separator the index was built with.
+  KvScan Scan(const std::string& key, const KvFormat& format) const;
+
+ private:
+  struct Entry {
+    uint32_t line;          ///< 1-based
+    std::string_view text;  ///< trimmed
+    int section;            ///< index in sections_; -1 before the first header
+  };
+  std::vector<std::string_view> sections_;  ///< header names in file order
+  std::unordered_map<std::string, std::vector<Entry>> by_key_;
+};
+
+/// The key's assignments in `text` (KvIndex's Scan of a one-off index).
 KvScan ScanKv(std::string_view text, const std::string& key, const KvFormat& format);
 
 /// True when the file's key `a` is the policy's key `b` in this dialect (case, sysctl's "/").

@@ -15,9 +15,10 @@ constexpr int kMaxIncludeDepth = 16;
 
 class Walker {
  public:
-  Walker(FileSystem& fs, const RootPath& root, const std::string& managed, std::string_view managed_text,
+  Walker(FileSystem& fs, KvFiles& files, const RootPath& root, const std::string& managed, const KvIndex& managed_index,
          const std::string& key, const KvFormat& format)
-      : fs_(fs), root_(root), managed_(PathIdentity(managed)), managed_text_(managed_text), key_(key), format_(format) {}
+      : fs_(fs), files_(files), root_(root), managed_(PathIdentity(managed)), managed_index_(managed_index), key_(key),
+        format_(format) {}
 
   std::vector<KvSource> found;  ///< every assignment of the key, in reading order
   bool managed_read = false;
@@ -25,11 +26,11 @@ class Walker {
   // Reads one file, collecting the key's assignments in its scope in reading order; for sshd,
   // each global Include line is expanded where it stands.
   Status File(const std::string& path, int depth) {
-    auto text = Read(path);
-    if (!text) return text.error();
-    KvScan mine = ScanKv(*text, key_, format_);
+    auto index = Read(path);
+    if (!index) return index.error();
+    KvScan mine = (*index)->Scan(key_, format_);
     KvScan includes;
-    if (format_.dialect == KvDialect::kSshd) includes = ScanKv(*text, "Include", format_);
+    if (format_.dialect == KvDialect::kSshd) includes = (*index)->Scan("Include", format_);
     size_t i = 0, j = 0;
     while (i < mine.values.size() || j < includes.values.size()) {
       if (j == includes.values.size() || (i < mine.values.size() && mine.lines[i] < includes.lines[j])) {
@@ -72,15 +73,16 @@ class Walker {
     // /etc/sysctl.conf is not read for itself: only through a link (Debian's 99-sysctl.conf).
     for (const auto& [name, folder] : chosen) {
       std::string path = folder + "/" + name;
-      auto host = root_.Resolve(path);
-      if (!host) return host.error();
-      auto info = fs_.Stat(*host);
-      if (!info) return info.error();
-      if (info->kind == FileKind::kSymlink) {
-        auto target = fs_.ReadLink(*host);
-        if (!target) return target.error();
-        if (*target == "/dev/null") continue;  // masked
-        path = PathIdentity(target->starts_with("/") ? *target : folder + "/" + *target);
+      if (PathIdentity(path) != managed_) {
+        auto host = root_.Resolve(path);
+        if (!host) return host.error();
+        auto file = files_.Get(fs_, *host);
+        if (!file) return file.error();
+        if ((*file)->content.info.kind == FileKind::kSymlink) {
+          const std::string& target = (*file)->link;
+          if (target == "/dev/null") continue;  // masked
+          path = PathIdentity(target.starts_with("/") ? target : folder + "/" + target);
+        }
       }
       if (auto st = File(path, 0); !st) return st;
     }
@@ -88,25 +90,25 @@ class Walker {
   }
 
  private:
-  Result<std::string> Read(const std::string& path) {
+  Result<const KvIndex*> Read(const std::string& path) {
     if (PathIdentity(path) == managed_) {
       managed_read = true;
-      return std::string(managed_text_);
+      return &managed_index_;
     }
     auto host = root_.Resolve(path);
     if (!host) return host.error();
-    auto file = fs_.Load(*host);
+    auto file = files_.Get(fs_, *host);
     if (!file) return file.error();
-    switch (file->info.kind) {
+    const FileContent& content = (*file)->content;
+    switch (content.info.kind) {
       case FileKind::kMissing:
       case FileKind::kDirectory:
-        return std::string();
       case FileKind::kRegular:
-        if (file->complete) return std::move(file->bytes);
+        if (content.complete) return &(*file)->Index(format_);
         return Error{ErrorKind::kInvalidInput, "'" + path + "' is larger than " + std::to_string(kMaxLoadBytes >> 20) +
                                                    " MiB; plumb does not read it as a configuration file"};
       default:
-        return Error{ErrorKind::kInvalidInput, "'" + path + "' is a " + ToString(file->info.kind) + ", which " +
+        return Error{ErrorKind::kInvalidInput, "'" + path + "' is a " + ToString(content.info.kind) + ", which " +
                                                    KvReader(format_.dialect) + " reads through but plumb does not"};
     }
   }
@@ -114,13 +116,14 @@ class Walker {
   // The folder's entries, with the managed file among them even before it exists: the edit
   // being judged creates it.
   Result<std::vector<std::string>> Listing(const std::string& folder, const std::string& host) {
-    auto names = fs_.List(host);
-    if (!names) return names;
+    auto listed = files_.List(fs_, host);
+    if (!listed) return listed.error();
+    std::vector<std::string> names = **listed;
     size_t slash = managed_.rfind('/');
     if (slash != std::string::npos && managed_.substr(0, slash) == PathIdentity(folder)) {
       std::string name = managed_.substr(slash + 1);
-      auto at = std::lower_bound(names->begin(), names->end(), name);
-      if (at == names->end() || *at != name) names->insert(at, name);
+      auto at = std::lower_bound(names.begin(), names.end(), name);
+      if (at == names.end() || *at != name) names.insert(at, name);
     }
     return names;
   }
@@ -147,9 +150,10 @@ class Walker {
   }
 
   FileSystem& fs_;
+  KvFiles& files_;
   const RootPath& root_;
   std::string managed_;
-  std::string_view managed_text_;
+  const KvIndex& managed_index_;
   const std::string& key_;
   const KvFormat& format_;
 };
@@ -167,9 +171,9 @@ std::string KvReader(KvDialect dialect) {
   return "the program";
 }
 
-Result<KvVerdict> JudgeKv(FileSystem& fs, const RootPath& root, const std::string& managed, std::string_view managed_text,
-                          const std::string& key, const KvFormat& format) {
-  Walker walker(fs, root, managed, managed_text, key, format);
+Result<KvVerdict> JudgeKv(FileSystem& fs, KvFiles& files, const RootPath& root, const std::string& managed,
+                          const KvIndex& managed_index, const std::string& key, const KvFormat& format) {
+  Walker walker(fs, files, root, managed, managed_index, key, format);
   Status st = OkStatus();
   if (format.dialect == KvDialect::kSshd) {
     st = walker.File("/etc/ssh/sshd_config", 0);

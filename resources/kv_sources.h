@@ -24,6 +24,7 @@
 #include "engine/os/filesystem.h"
 #include "engine/util/result.h"
 #include "resources/kv.h"
+#include "resources/kv_files.h"
 #include "resources/root_path.h"
 
 namespace plumb {
@@ -40,11 +41,12 @@ struct KvVerdict {
   bool managed_read = false;          ///< the program reads the managed file at all
 };
 
-/// The program's verdict on `key`, with the managed file (node path `managed`) taken to hold
-/// `managed_text`, so that an edit can be judged before it is written. Files that cannot be read
-/// are errors naming them; missing ones hold nothing.
-Result<KvVerdict> JudgeKv(FileSystem& fs, const RootPath& root, const std::string& managed, std::string_view managed_text,
-                          const std::string& key, const KvFormat& format);
+/// The program's verdict on `key`, with the managed file (node path `managed`) taken to hold what
+/// `managed_index` indexes, so that an edit can be judged before it is written. Other files are
+/// read through `files`. Files that cannot be read are errors naming them; missing ones hold
+/// nothing.
+Result<KvVerdict> JudgeKv(FileSystem& fs, KvFiles& files, const RootPath& root, const std::string& managed,
+                          const KvIndex& managed_index, const std::string& key, const KvFormat& format);
 
 /// "sshd", "systemd-sysctl", "the shell", ...: who reads the file, for messages.
 std::string KvReader(KvDialect dialect);

@@ -22,6 +22,7 @@ class RegistryStore;
 class ServiceManager;
 class ClusterApi;
 class EventLog;
+class KvFiles;
 
 struct Backends {
   FileSystem& fs;
@@ -33,6 +34,7 @@ struct Backends {
   ClusterApi* cluster = nullptr;  ///< failover clustering (ClusAPI); null where there is none
   EventLog* events = nullptr;     ///< the Windows event log; null where there is none
   SecretStore* secrets = nullptr; ///< resolves { secret = "..." }; null: every reference fails
+  KvFiles* kv_files = nullptr;    ///< what kv resources read in this run; null: each reads afresh
 };
 
 using Factory =

@@ -132,7 +132,7 @@ bool Session::Prepare() {
                                      types_.here() == Platforms::kWindows ? HostPaths::kWindows : HostPaths::kPosix);
   secrets_ = MakeSecretStore(*fs_);
   backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get(), cluster_.get(),
-                            events_.get(), secrets_.get()});
+                            events_.get(), secrets_.get(), &kv_files_});
   executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
   return executor_->Prepare(diags_);
 }

@@ -19,6 +19,7 @@
 #include "engine/run/executor.h"
 #include "engine/run/reboot.h"
 #include "engine/run/use_cases.h"
+#include "resources/kv_files.h"
 #include "resources/registry.h"
 #include "resources/system_backends.h"
 
@@ -146,6 +147,7 @@ class Session : public RunLog {
   std::unique_ptr<ClusterApi> cluster_;
   std::unique_ptr<EventLog> events_;
   std::unique_ptr<SecretStore> secrets_;
+  KvFiles kv_files_;  ///< what kv resources read in this run (see resources/kv_files.h)
   std::optional<std::pair<std::string, Status>> state_trust_;
   Diagnostics diags_;
   Facts facts_;

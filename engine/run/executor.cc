@@ -7,6 +7,7 @@
 
 #include "engine/run/claims.h"
 #include "engine/util/strings.h"
+#include "resources/kv_files.h"
 
 namespace plumb {
 
@@ -280,6 +281,7 @@ void Executor::RefreshIfNotified(VertexId v, bool may_change, const RunOptions& 
       result.note = (options.kind == RunKind::kApply ? "refresh not run in audit mode (notified by " : "would refresh (notified by ") + by + ")";
       return;
     }
+    if (backends_.kv_files) backends_.kv_files->Clear();  // what kv read may change now
     if (auto st = state.resource->Refresh(); !st) {
       result.outcome = Outcome::kFailed;
       result.message = "refresh failed: " + st.error().message;
@@ -340,6 +342,7 @@ void Executor::Converge(VertexId v, const Observation& observed, const RunOption
     result.outcome = Outcome::kFailed;
     result.message = std::move(message);
   };
+  if (backends_.kv_files) backends_.kv_files->Clear();  // what kv read may change now
   if (auto st = state.resource->Set(observed); !st) return fail(st.error().message);
   result.actions.push_back("set");
   auto verified = state.resource->Test();

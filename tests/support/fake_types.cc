@@ -21,6 +21,7 @@ class FakeResource : public Resource {
   }
   Status Set(const Observation&) override {
     ++s_.sets;
+    if (s_.on_set) s_.on_set();
     if (s_.failure == FakeFailure::kSet) return Error{ErrorKind::kInternal, "fake set failed"};
     if (s_.failure != FakeFailure::kNoEffect) s_.state = FakeState::kCompliant;
     return OkStatus();

@@ -21,6 +21,7 @@ struct FakeScript {
   std::string not_applicable;  ///< reported by Test instead of any state
   int tests = 0, sets = 0, refreshes = 0;
   std::function<void()> on_test;
+  std::function<void()> on_set;  ///< what else its change does (rewrites a file, ...)
 };
 
 using FakeWorld = std::map<std::string, FakeScript>;
