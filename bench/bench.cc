@@ -2,7 +2,7 @@
 // printed next to yardsticks measured in the same invocation (plain C++ loops doing the minimum
 // file work the same job needs), so figures compare as ratios on a noisy shared machine.
 //
-//   plumb_bench [--sizes 2000,20000] [--graph 100000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]
+//   plumb_bench [--sizes 2000,20000] [--kv 20000] [--graph 100000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]
 
 #include <algorithm>
 #include <chrono>
@@ -121,6 +121,44 @@ void GenerateRoot(const std::string& root, size_t n, bool drifted) {
   }
 }
 
+// `n` kv keys spread over 10 files of /etc/sysctl.d (format sysctl, so systemd-sysctl's whole
+// reading order is judged for each key), all converged.
+std::string KvBenchPath(size_t i) { return "/etc/sysctl.d/" + std::to_string(60 + i % 10) + "-bench.conf"; }
+void GenerateKvBench(const std::string& dir, const std::string& root, size_t n) {
+  fs::create_directories(dir);
+  fs::remove_all(root);
+  fs::create_directories(root + "/etc/sysctl.d");
+  std::vector<std::string> files(10);
+  std::string text;
+  for (size_t i = 0; i < n; ++i) {
+    if (i % 1000 == 0) text = "[policy]\nid = \"kv-" + std::to_string(i / 1000) + "\"\n";
+    text += "\n[[resource]]\nid = \"k" + std::to_string(i) + "\"\ntype = \"kv\"\nformat = \"sysctl\"\npath = \"" +
+            KvBenchPath(i) + "\"\nkey = \"kernel.bench." + std::to_string(i) + "\"\nvalue = \"" + std::to_string(i % 7) + "\"\n";
+    if (i % 1000 == 999 || i + 1 == n) Write(dir + "/kv" + std::to_string(i / 1000) + ".toml", text);
+    files[i % 10] += "# setting " + std::to_string(i) + "\nkernel.bench." + std::to_string(i) + " = " + std::to_string(i % 7) + "\n";
+  }
+  for (size_t f = 0; f < 10; ++f) Write(root + KvBenchPath(f), files[f]);
+}
+
+// Yardstick for the kv test: stat and read each of the 10 files once, and find its lines.
+double KvYardstick(const std::string& root) {
+  auto start = Clock::now();
+  size_t lines = 0;
+  std::string buf;
+  for (size_t f = 0; f < 10; ++f) {
+    std::string path = root + KvBenchPath(f);
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) continue;
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW);
+    buf.resize(static_cast<size_t>(st.st_size));
+    ssize_t got = ::read(fd, buf.data(), buf.size());
+    ::close(fd);
+    if (got > 0) lines += static_cast<size_t>(std::count(buf.begin(), buf.end(), '\n'));
+  }
+  if (lines == 0) std::fprintf(stderr, "kv yardstick read nothing\n");
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 // Yardstick for test: stat and read every managed file, compare with the expected bytes.
 double ReadYardstick(const std::string& root, size_t n) {
   auto start = Clock::now();
@@ -209,6 +247,7 @@ int main(int argc, char** argv) {
   std::vector<size_t> sizes = {2000, 20000};
   size_t fleet_n = 10000;
   size_t graph_n = 100000;
+  size_t kv_n = 20000;
   int reps = 3;
   bool skip_apply = false;
   bool keep = false;
@@ -217,12 +256,13 @@ int main(int argc, char** argv) {
     if (a == "--sizes" && i + 1 < argc) sizes = ParseList(argv[++i]);
     else if (a == "--graph" && i + 1 < argc) graph_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--fleet" && i + 1 < argc) fleet_n = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--kv" && i + 1 < argc) kv_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (a == "--skip-apply") skip_apply = true;
     else if (a == "--keep") keep = true;
     else if (a == "--plumb" && i + 1 < argc) g_plumb = argv[++i];
     else {
-      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--graph 100000] [--fleet 10000] [--reps 3] [--skip-apply] [--keep] "
+      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--kv 20000] [--graph 100000] [--fleet 10000] [--reps 3] [--skip-apply] [--keep] "
                            "[--plumb PATH]\n");
       return 2;
     }
@@ -285,6 +325,27 @@ int main(int argc, char** argv) {
                 p, peak / 1024.0, y, p / y);
     std::fflush(stdout);
     if (!keep) fs::remove_all(policies);
+  }
+
+  if (kv_n > 0) {
+    std::string policies = work + "/policies-kv", root = work + "/root-kv", state = work + "/state-kv";
+    GenerateKvBench(policies, root, kv_n);
+    for (const auto& e : fs::directory_iterator(policies))
+      fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::minutes(10));
+    std::vector<double> warm_t, yard_t;
+    long peak = 0;
+    RunPlumb({"test", policies, "--root", root, "--state-dir", state, "-q"});  // writes the snapshot
+    for (int r = 0; r < reps; ++r) {
+      Sample warm = RunPlumb({"test", policies, "--root", root, "--state-dir", state, "-q"});
+      if (warm.code != 0) std::fprintf(stderr, "plumb test exited %d on converged kv keys\n", warm.code);
+      warm_t.push_back(warm.seconds);
+      peak = std::max(peak, warm.peak_kib);
+      yard_t.push_back(KvYardstick(root));
+    }
+    double y = Median(yard_t);
+    std::printf("%-34s %9.3fs %10.1f %11.3fs %7.2fx\n", ("test, " + std::to_string(kv_n) + " kv keys / 10 files").c_str(),
+                Median(warm_t), peak / 1024.0, y, Median(warm_t) / y);
+    std::fflush(stdout);
   }
 
   if (graph_n > 0) {
