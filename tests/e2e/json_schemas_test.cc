@@ -23,21 +23,10 @@ using testing::WriteText;
 
 const std::string kSource = PLUMB_SOURCE_DIR;
 
-struct Check {
-  int code = -1;
-  std::string out;
-};
-
-Check Validate(const std::string& schema, const std::string& file) {
+RunResult Validate(const std::string& schema, const std::string& file) {
   std::string command = "/usr/bin/python3 " + kSource + "/scripts/check-json-schema.py " + kSource + "/docs/schemas/" + schema +
                         " '" + file + "' 2>&1";
-  Check c;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  char buf[4096];
-  while (pipe && std::fgets(buf, sizeof buf, pipe.get())) c.out += buf;
-  int status = ::pclose(pipe.release());
-  c.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return c;
+  return testing::RunShell(command);
 }
 
 bool HaveJsonSchema() { return std::system("/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1") == 0; }
@@ -50,7 +39,7 @@ class JsonSchemas : public ::testing::Test {
     GTEST_SKIP() << "install python3-jsonschema to check the JSON outputs against docs/schemas";
   }
   void ExpectValid(const std::string& schema, const std::string& file) {
-    Check c = Validate(schema, file);
+    RunResult c = Validate(schema, file);
     EXPECT_EQ(c.code, 0) << schema << " " << file << ":\n" << c.out;
   }
   testing::TempDir dir_;
@@ -83,7 +72,7 @@ TEST_F(JsonSchemas, RunReportsPlanAndFleetReportFitTheirSchemas) {
   broken.replace(broken.find("\"exit_code\": 4"), 14, "\"exit_code\": 12");
   broken.replace(broken.find("\"outcome\": \"drifted\""), 20, "\"outcome\": \"fine\"");
   WriteText(dir_ / "broken.json", broken);
-  Check c = Validate("run-report.schema.json", dir_ / "broken.json");
+  RunResult c = Validate("run-report.schema.json", dir_ / "broken.json");
   EXPECT_EQ(c.code, 1);
   EXPECT_NE(c.out.find("broken.json: exit_code: 12 is greater than the maximum of 9"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("is not one of ['compliant', 'drifted'"), std::string::npos) << c.out;

@@ -29,22 +29,11 @@ using testing::WriteText;
 const std::string kSource = PLUMB_SOURCE_DIR;
 const std::string kSchemas = kSource + "/build-test-schemas";
 
-struct Check {
-  int code = -1;
-  std::string out;
-};
-
-Check Validate(const std::string& layout, const std::vector<std::string>& files) {
+RunResult Validate(const std::string& layout, const std::vector<std::string>& files) {
   std::string command = "/usr/bin/python3 " + kSource + "/scripts/check-junit.py " + kSchemas + " " + layout;
   for (const auto& f : files) command += " '" + f + "'";
   command += " 2>&1";
-  Check c;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  char buf[4096];
-  while (pipe && std::fgets(buf, sizeof buf, pipe.get())) c.out += buf;
-  int status = ::pclose(pipe.release());
-  c.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return c;
+  return testing::RunShell(command);
 }
 
 std::vector<std::string> FilesIn(const std::string& dir) {
@@ -65,7 +54,7 @@ class JunitSchemas : public ::testing::Test {
   }
   void ExpectValid(const std::string& layout, const std::vector<std::string>& files) {
     ASSERT_FALSE(files.empty());
-    Check c = Validate(layout, files);
+    RunResult c = Validate(layout, files);
     EXPECT_EQ(c.code, 0) << layout << ":\n" << c.out;
   }
   testing::TempDir dir_;
@@ -128,7 +117,7 @@ TEST_F(JunitSchemas, RunAndFleetReportsFitJenkinsAntAndSurefire) {
   size_t stamp = text.find("timestamp=\"") + 30;
   text.insert(stamp, ".000Z");
   WriteText(dir_ / "broken.xml", text);
-  Check c = Validate("aggregate", {dir_ / "broken.xml"});
+  RunResult c = Validate("aggregate", {dir_ / "broken.xml"});
   EXPECT_EQ(c.code, 1);
   EXPECT_NE(c.out.find("jenkins-xunit-junit-10.xsd: " + (dir_ / "broken.xml") +
                        ":2: element testsuites: Schemas validity error : Element 'testsuites', attribute 'skipped': "

@@ -1,6 +1,8 @@
 #include "tests/support/run_binary.h"
 
+#include <cstdio>
 #include <fcntl.h>
+#include <memory>
 #include <regex>
 #include <spawn.h>
 #include <stdexcept>
@@ -41,6 +43,16 @@ RunResult Child::Wait() {
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = ReadText(out_path_);
   r.err = ReadText(err_path_);
+  return r;
+}
+
+RunResult RunShell(const std::string& command) {
+  RunResult r;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  char buf[4096];
+  while (pipe && std::fgets(buf, sizeof buf, pipe.get())) r.out += buf;
+  int status = pipe ? ::pclose(pipe.release()) : -1;
+  r.code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
 

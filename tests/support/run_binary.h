@@ -29,6 +29,10 @@ class Child {
 /// Runs plumb to completion with the source tree as working directory.
 RunResult RunPlumb(const std::vector<std::string>& args);
 
+/// Runs a shell command line (/bin/sh -c) to completion; stdout and stderr together in `out`
+/// when the command redirects 2>&1, as the schema checkers' callers do.
+RunResult RunShell(const std::string& command);
+
 /// Replaces every run duration "(0.01s)" with "(T)" so outputs compare verbatim.
 std::string NormalizeTimes(const std::string& text);
 
