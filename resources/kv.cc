@@ -269,10 +269,13 @@ KvIndex::KvIndex(std::string_view text, const KvFormat& format) {
   }
 }
 
-KvScan KvIndex::Scan(const std::string& key, const KvFormat& format) const {
+KvIndex::Key::Key(const std::string& key, const KvFormat& format) : key(key), filed(IndexKey(key, format)) {}
+
+KvScan KvIndex::Scan(const Key& wanted, const KvFormat& format) const {
+  const std::string& key = wanted.key;
   KvScan scan;
   for (std::string_view name : sections_) scan.section_found = scan.section_found || (!format.section.empty() && name == format.section);
-  auto it = by_key_.find(IndexKey(key, format));
+  auto it = by_key_.find(wanted.filed);
   if (it == by_key_.end()) return scan;
   for (const Entry& e : it->second) {
     bool in_scope = format.section.empty() ? e.section < 0 : e.section >= 0 && sections_[e.section] == format.section;

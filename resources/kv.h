@@ -57,10 +57,18 @@ struct KvScan {
 /// outlive it.
 class KvIndex {
  public:
+  /// A key with what it is filed under in indexes of one format: made once, looked up in many.
+  struct Key {
+    Key(const std::string& key, const KvFormat& format);
+    const std::string& key;
+    std::string filed;
+  };
+
   KvIndex(std::string_view text, const KvFormat& format);
   /// The key's assignments in the scope of `format`'s section. `format` must have the dialect,
-  /// comment and separator the index was built with.
-  KvScan Scan(const std::string& key, const KvFormat& format) const;
+  /// comment and separator the index was built with (and `key` was made with).
+  KvScan Scan(const Key& key, const KvFormat& format) const;
+  KvScan Scan(const std::string& key, const KvFormat& format) const { return Scan(Key(key, format), format); }
 
  private:
   struct Entry {

@@ -3,10 +3,10 @@
 namespace plumb {
 
 const KvIndex& KvFile::Index(const KvFormat& format) const {
-  std::string key = std::to_string(static_cast<int>(format.dialect)) + '\0' + format.comment + '\0' + format.separator;
-  auto& index = indexes_[key];
-  if (!index) index = std::make_unique<KvIndex>(content.bytes, format);
-  return *index;
+  for (const auto& i : indexes_)
+    if (i.dialect == format.dialect && i.comment == format.comment && i.separator == format.separator) return *i.index;
+  indexes_.push_back({format.dialect, format.comment, format.separator, std::make_unique<KvIndex>(content.bytes, format)});
+  return *indexes_.back().index;
 }
 
 Result<const KvFile*> KvFiles::Get(FileSystem& fs, const std::string& host) {
@@ -43,9 +43,27 @@ Result<const std::vector<std::string>*> KvFiles::List(FileSystem& fs, const std:
   return entry.get();
 }
 
+Result<const std::string*> KvFiles::Host(const RootPath& root, const std::string& node_path) {
+  if (auto at = hosts_.find(node_path); at != hosts_.end()) return &at->second;
+  auto host = root.Resolve(node_path);
+  if (!host) return host.error();
+  return &hosts_.emplace(node_path, std::move(*host)).first->second;
+}
+
+const std::vector<std::string>* KvFiles::Order(const std::string& name) const {
+  auto at = orders_.find(name);
+  return at == orders_.end() ? nullptr : &at->second;
+}
+
+const std::vector<std::string>* KvFiles::KeepOrder(const std::string& name, std::vector<std::string> paths) {
+  return &(orders_[name] = std::move(paths));
+}
+
 void KvFiles::Clear() {
   files_.clear();
   folders_.clear();
+  hosts_.clear();
+  orders_.clear();
 }
 
 }  // namespace plumb

@@ -9,7 +9,6 @@
 /// Refresh, since a command or another resource may rewrite any file. Within `plumb test`, and
 /// between two changes of an apply, every resource sees the same read of a file.
 
-#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -18,6 +17,7 @@
 #include "engine/os/filesystem.h"
 #include "engine/util/result.h"
 #include "resources/kv.h"
+#include "resources/root_path.h"
 
 namespace plumb {
 
@@ -29,7 +29,13 @@ struct KvFile {
   const KvIndex& Index(const KvFormat& format) const;
 
  private:
-  mutable std::map<std::string, std::unique_ptr<KvIndex>> indexes_;
+  struct Indexed {
+    KvDialect dialect;
+    std::string comment, separator;
+    std::unique_ptr<KvIndex> index;
+  };
+  /// Almost always one entry: every resource on a file reads it with the same format.
+  mutable std::vector<Indexed> indexes_;
 };
 
 class KvFiles {
@@ -38,10 +44,18 @@ class KvFiles {
   Result<const KvFile*> Get(FileSystem& fs, const std::string& host);
   /// The names in the folder at host path `host` (as FileSystem::List), listed on first use.
   Result<const std::vector<std::string>*> List(FileSystem& fs, const std::string& host);
+  /// `root.Resolve(node_path)`, resolved on first use: a reader's folders are resolved once per
+  /// run, not once per key, and missing ones are not looked up again.
+  Result<const std::string*> Host(const RootPath& root, const std::string& node_path);
+  /// A reading order computed earlier under `name` (a reader and its managed file), or nullptr.
+  const std::vector<std::string>* Order(const std::string& name) const;
+  const std::vector<std::string>* KeepOrder(const std::string& name, std::vector<std::string> paths);
   /// Forgets everything: pointers returned earlier dangle.
   void Clear();
 
  private:
+  std::unordered_map<std::string, std::string> hosts_;
+  std::unordered_map<std::string, std::vector<std::string>> orders_;
   std::unordered_map<std::string, std::unique_ptr<KvFile>> files_;
   std::unordered_map<std::string, std::unique_ptr<std::vector<std::string>>> folders_;
 };

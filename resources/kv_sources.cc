@@ -17,20 +17,20 @@ class Walker {
  public:
   Walker(FileSystem& fs, KvFiles& files, const RootPath& root, const std::string& managed, const KvIndex& managed_index,
          const std::string& key, const KvFormat& format)
-      : fs_(fs), files_(files), root_(root), managed_(PathIdentity(managed)), managed_index_(managed_index), key_(key),
-        format_(format) {}
+      : fs_(fs), files_(files), root_(root), managed_(PathIdentity(managed)), managed_given_(managed), managed_index_(managed_index), key_(key, format),
+        include_("Include", format), format_(format) {}
 
   std::vector<KvSource> found;  ///< every assignment of the key, in reading order
   bool managed_read = false;
 
-  // Reads one file, collecting the key's assignments in its scope in reading order; for sshd,
-  // each global Include line is expanded where it stands.
+  // Reads one file (`path` a PathIdentity, or the managed file as given), collecting the key's assignments in its scope in
+  // reading order; for sshd, each global Include line is expanded where it stands.
   Status File(const std::string& path, int depth) {
     auto index = Read(path);
     if (!index) return index.error();
     KvScan mine = (*index)->Scan(key_, format_);
     KvScan includes;
-    if (format_.dialect == KvDialect::kSshd) includes = (*index)->Scan("Include", format_);
+    if (format_.dialect == KvDialect::kSshd) includes = (*index)->Scan(include_, format_);
     size_t i = 0, j = 0;
     while (i < mine.values.size() || j < includes.values.size()) {
       if (j == includes.values.size() || (i < mine.values.size() && mine.lines[i] < includes.lines[j])) {
@@ -59,24 +59,36 @@ class Walker {
 
   // systemd-sysctl's reading order (see kv_sources.h).
   Status Sysctl() {
+    auto order = SysctlOrder();
+    if (!order) return order.error();
+    for (const auto& path : **order)
+      if (auto st = File(path, 0); !st) return st;
+    return OkStatus();
+  }
+
+ private:
+  // The files systemd-sysctl reads, in order, with links followed; the same for every key of the
+  // managed file, so computed once per run for it.
+  Result<const std::vector<std::string>*> SysctlOrder() {
+    std::string memo = "sysctl\n" + managed_;
+    if (const auto* order = files_.Order(memo)) return order;
     static const char* const kFolders[] = {"/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d",
                                            "/lib/sysctl.d"};
     std::map<std::string, std::string> chosen;  // file name -> the first folder that has it
     for (const char* folder : kFolders) {
-      auto host = root_.Resolve(folder);
-      if (!host) return host.error();
-      auto names = Listing(folder, *host);
+      auto names = Listing(folder);
       if (!names) return names.error();
       for (const auto& name : *names)
         if (name.size() > 5 && name.ends_with(".conf")) chosen.emplace(name, folder);
     }
     // /etc/sysctl.conf is not read for itself: only through a link (Debian's 99-sysctl.conf).
+    std::vector<std::string> paths;
     for (const auto& [name, folder] : chosen) {
       std::string path = folder + "/" + name;
       if (PathIdentity(path) != managed_) {
-        auto host = root_.Resolve(path);
+        auto host = files_.Host(root_, path);
         if (!host) return host.error();
-        auto file = files_.Get(fs_, *host);
+        auto file = files_.Get(fs_, **host);
         if (!file) return file.error();
         if ((*file)->content.info.kind == FileKind::kSymlink) {
           const std::string& target = (*file)->link;
@@ -84,20 +96,19 @@ class Walker {
           path = PathIdentity(target.starts_with("/") ? target : folder + "/" + target);
         }
       }
-      if (auto st = File(path, 0); !st) return st;
+      paths.push_back(std::move(path));
     }
-    return OkStatus();
+    return files_.KeepOrder(memo, std::move(paths));
   }
 
- private:
   Result<const KvIndex*> Read(const std::string& path) {
-    if (PathIdentity(path) == managed_) {
+    if (path == managed_ || path == managed_given_) {
       managed_read = true;
       return &managed_index_;
     }
-    auto host = root_.Resolve(path);
+    auto host = files_.Host(root_, path);
     if (!host) return host.error();
-    auto file = files_.Get(fs_, *host);
+    auto file = files_.Get(fs_, **host);
     if (!file) return file.error();
     const FileContent& content = (*file)->content;
     switch (content.info.kind) {
@@ -115,8 +126,10 @@ class Walker {
 
   // The folder's entries, with the managed file among them even before it exists: the edit
   // being judged creates it.
-  Result<std::vector<std::string>> Listing(const std::string& folder, const std::string& host) {
-    auto listed = files_.List(fs_, host);
+  Result<std::vector<std::string>> Listing(const std::string& folder) {
+    auto host = files_.Host(root_, folder);
+    if (!host) return host.error();
+    auto listed = files_.List(fs_, **host);
     if (!listed) return listed.error();
     std::vector<std::string> names = **listed;
     size_t slash = managed_.rfind('/');
@@ -138,14 +151,12 @@ class Walker {
                                                 "' has a wildcard in a folder name; plumb expands wildcards in file names only"};
     if (name.find('[') != std::string::npos)
       return Error{ErrorKind::kUnsupported, where + ": Include '" + pattern + "' uses a [...] wildcard; plumb expands '*' and '?' only"};
-    if (name.find_first_of("*?") == std::string::npos) return std::vector<std::string>{pattern};
-    auto host = root_.Resolve(folder);
-    if (!host) return host.error();
-    auto names = Listing(folder, *host);
+    if (name.find_first_of("*?") == std::string::npos) return std::vector<std::string>{PathIdentity(pattern)};
+    auto names = Listing(folder);
     if (!names) return names.error();
     std::vector<std::string> files;
     for (const auto& entry : *names)
-      if ((entry[0] != '.' || name[0] == '.') && GlobMatch(name, entry, LetterCase::kSignificant)) files.push_back(folder + "/" + entry);
+      if ((entry[0] != '.' || name[0] == '.') && GlobMatch(name, entry, LetterCase::kSignificant)) files.push_back(PathIdentity(folder + "/" + entry));
     return files;
   }
 
@@ -153,8 +164,9 @@ class Walker {
   KvFiles& files_;
   const RootPath& root_;
   std::string managed_;
+  const std::string& managed_given_;
   const KvIndex& managed_index_;
-  const std::string& key_;
+  KvIndex::Key key_, include_;
   const KvFormat& format_;
 };
 

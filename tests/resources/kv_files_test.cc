@@ -30,18 +30,22 @@ class CountingFs : public MemoryFileSystem {
     ++lists[path];
     return MemoryFileSystem::List(path);
   }
-  std::map<std::string, int> loads, lists;
+  Result<FileInfo> Stat(const std::string& path) override {
+    ++stats[path];
+    return MemoryFileSystem::Stat(path);
+  }
+  std::map<std::string, int> loads, lists, stats;
 };
 
 class KvFilesTest : public ::testing::Test {
  protected:
-  KvFilesTest() : types_(Platforms::kLinux), root_("", fs_) {
+  KvFilesTest() : types_(Platforms::kLinux), root_("", fs_), image_("/img", fs_) {
     RegisterBuiltinTypes(types_);
     types_.Add(testing::FakeType(world_));
     facts_.Set("os", std::string("linux"));
   }
 
-  RunReport Run(const std::string& text, RunKind kind, KvFiles* files) {
+  RunReport Run(const std::string& text, RunKind kind, KvFiles* files, const RootPath* root = nullptr) {
     Diagnostics diags;
     Repository repo;
     auto p = LoadPolicy(text, "p.toml", types_, diags);
@@ -49,7 +53,7 @@ class KvFilesTest : public ::testing::Test {
     repo.policies.push_back(*p);
     auto graph = ResourceGraph::Build(repo, diags);
     EXPECT_TRUE(graph);
-    Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr};
+    Backends b{fs_, accounts_, processes_, root ? *root : root_, nullptr, nullptr};
     b.kv_files = files;
     Executor ex(repo, *graph, types_, b, facts_);
     EXPECT_TRUE(ex.Prepare(diags));
@@ -66,7 +70,7 @@ class KvFilesTest : public ::testing::Test {
   CountingFs fs_;
   testing::NullAccounts accounts_;
   testing::NullProcesses processes_;
-  RootPath root_;
+  RootPath root_, image_;
   Facts facts_;
   std::atomic<int> interrupt_{0};
 };
@@ -95,6 +99,28 @@ TEST_F(KvFilesTest, EachFileIsReadOnceAndEachFolderListedOnce) {
   RunReport alone = Run(text, RunKind::kTest, nullptr);
   EXPECT_EQ(alone.Exit(), ExitCode::kCompliant);
   EXPECT_EQ(fs_.loads["/usr/lib/sysctl.d/50-default.conf"], 40);
+}
+
+// Under --root every folder of the reading order is resolved inside the image; the folders a
+// Debian image lacks (/run, /usr/local) are looked up once per run, not once per key.
+TEST_F(KvFilesTest, FoldersOfTheReadingOrderAreResolvedOncePerRun) {
+  std::string text = "[policy]\nid = \"p\"\n", a;
+  for (int i = 0; i < 40; ++i) {
+    a += "kernel.k" + std::to_string(i) + " = 1\n";
+    text += "[[resource]]\nid = \"k" + std::to_string(i) +
+            "\"\ntype = \"kv\"\nformat = \"sysctl\"\npath = \"/etc/sysctl.d/60-a.conf\"\nkey = \"kernel.k" +
+            std::to_string(i) + "\"\nvalue = \"1\"\n";
+  }
+  fs_.AddFile("/img/etc/sysctl.d/60-a.conf", a);
+  fs_.AddFile("/img/usr/lib/sysctl.d/50-default.conf", "kernel.k0 = 99\n");
+  KvFiles files;
+  RunReport r = Run(text, RunKind::kTest, &files, &image_);
+  EXPECT_EQ(r.Exit(), ExitCode::kCompliant);
+  EXPECT_EQ(fs_.loads, (std::map<std::string, int>{{"/img/etc/sysctl.d/60-a.conf", 1},
+                                                     {"/img/usr/lib/sysctl.d/50-default.conf", 1}}));
+  EXPECT_EQ(fs_.stats["/img/run"], 1);
+  EXPECT_EQ(fs_.stats["/img/usr/local"], 1);
+  EXPECT_LE(fs_.stats["/img/usr"], 2);  // on the way to /usr/local/lib/sysctl.d and /usr/lib/sysctl.d
 }
 
 TEST_F(KvFilesTest, WhatWasReadBeforeAChangeIsReadAgain) {
