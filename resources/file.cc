@@ -88,32 +88,50 @@ class FileResource : public Resource {
     return obs;
   }
 
+  std::string OnlyFile() const override { return path_; }
+
+  Result<std::unique_ptr<AtomicFile>> Stage(const Observation&) override {
+    auto file = b_.fs.Load(path_, ReadLimit());
+    if (!file) return file.error();
+    return Replacement(*file);
+  }
+
   Status Set(const Observation&) override {
     auto file = b_.fs.Load(path_, ReadLimit());
     if (!file) return file.error();
+    auto out = Replacement(*file);
+    if (!out) return out.error();
+    if (*out) return (*out)->Commit();
     const FileInfo* info = &file->info;
     if (ensure_ == Ensure::kAbsent) return info->kind == FileKind::kMissing ? OkStatus() : b_.fs.RemoveFile(path_);
-    if (!content_ && info->kind != FileKind::kRegular && info->kind != FileKind::kMissing) return NotAFile(info->kind);
-    bool rewrite = info->kind != FileKind::kRegular || (content_ && (!file->complete || file->bytes != *content_));
-    if (rewrite) {
-      FileAttributes a{attrs_.mode, attrs_.uid, attrs_.gid};
-      if (info->kind == FileKind::kRegular) {
-        // Keep what the policy does not manage from the file being replaced.
-        if (!a.mode) a.mode = info->mode;
-        if (!a.uid) a.uid = info->uid;
-        if (!a.gid) a.gid = info->gid;
-      }
-      auto out = b_.fs.CreateAtomic(path_, a);
-      if (!out) return out.error();
-      if (auto st = (*out)->Append(content_ ? *content_ : std::string()); !st) return st;
-      if (validate_command_)
-        if (auto st = RunValidateCommand(b_.processes, *validate_command_, (*out)->TemporaryPath(), policy_path_); !st) return st;
-      return (*out)->Commit();
-    }
     return ApplyAttributes(attrs_, *info, path_, b_.fs);
   }
 
  private:
+  // The new file, written and checked beside the path, when the content must be replaced; null
+  // when only attributes (or nothing) change, or the file is to be removed.
+  Result<std::unique_ptr<AtomicFile>> Replacement(const FileContent& file) {
+    const FileInfo* info = &file.info;
+    if (ensure_ == Ensure::kAbsent) return std::unique_ptr<AtomicFile>();
+    if (!content_ && info->kind != FileKind::kRegular && info->kind != FileKind::kMissing) return NotAFile(info->kind);
+    bool rewrite = info->kind != FileKind::kRegular || (content_ && (!file.complete || file.bytes != *content_));
+    if (!rewrite) return std::unique_ptr<AtomicFile>();
+    FileAttributes a{attrs_.mode, attrs_.uid, attrs_.gid};
+    if (info->kind == FileKind::kRegular) {
+      // Keep what the policy does not manage from the file being replaced.
+      if (!a.mode) a.mode = info->mode;
+      if (!a.uid) a.uid = info->uid;
+      if (!a.gid) a.gid = info->gid;
+    }
+    auto out = b_.fs.CreateAtomic(path_, a);
+    if (!out) return out.error();
+    if (auto st = (*out)->Append(content_ ? *content_ : std::string()); !st) return st.error();
+    if (validate_command_)
+      if (auto st = RunValidateCommand(b_.processes, *validate_command_, (*out)->TemporaryPath(), policy_path_); !st)
+        return st.error();
+    return out;
+  }
+
   Error NotAFile(FileKind kind) const {
     return Error{ErrorKind::kInvalidInput,
                  "'" + policy_path_ + "' is a " + ToString(kind) + ", not a regular file, and the policy does not manage its "

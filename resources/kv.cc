@@ -446,7 +446,23 @@ class KvResource : public Resource {
     return obs;
   }
 
+  // The dialects whose program reads other files too (sshd, systemd-sysctl) are tested with
+  // every staged file in place.
+  std::string OnlyFile() const override {
+    return format_.dialect == KvDialect::kSshd || format_.dialect == KvDialect::kSysctl ? "" : path_;
+  }
+
+  Result<std::unique_ptr<AtomicFile>> Stage(const Observation&) override { return Edit(); }
+
   Status Set(const Observation&) override {
+    auto out = Edit();
+    if (!out) return out.error();
+    return *out ? (*out)->Commit() : OkStatus();
+  }
+
+ private:
+  // The edited file, written and checked beside the path; null when the text stays as it is.
+  Result<std::unique_ptr<AtomicFile>> Edit() {
     // Always a fresh read: what is written must be based on the file as it is now.
     KvFiles files;
     auto file = Read(files);
@@ -467,16 +483,16 @@ class KvResource : public Resource {
                                                ", which " + KvReader(format_.dialect) + " applies instead of '" + policy_path_ +
                                                "'; change or remove it there (it can be managed by its own kv resource)"};
     }
-    if (edited == text) return OkStatus();
+    if (edited == text) return std::unique_ptr<AtomicFile>();
     auto out = b_.fs.CreateAtomic(path_, attrs);
     if (!out) return out.error();
-    if (auto st = (*out)->Append(edited); !st) return st;
+    if (auto st = (*out)->Append(edited); !st) return st.error();
     if (validate_command_)
-      if (auto st = RunValidateCommand(b_.processes, *validate_command_, (*out)->TemporaryPath(), policy_path_); !st) return st;
-    return (*out)->Commit();
+      if (auto st = RunValidateCommand(b_.processes, *validate_command_, (*out)->TemporaryPath(), policy_path_); !st)
+        return st.error();
+    return out;
   }
 
- private:
   // The file as a whole (missing is fine): a link, a special file or one too large to be a
   // configuration file is an error, never read or written through.
   Result<const KvFile*> Read(KvFiles& files) {

@@ -3,9 +3,11 @@
 /// drifted (enforce mode only), then Test again to verify; Refresh when a notifying resource
 /// changed. Implementations never change the system in Test.
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/os/filesystem.h"
 #include "engine/util/result.h"
 #include "engine/util/strings.h"
 
@@ -40,6 +42,7 @@ struct Observation {
 
 enum class Refreshable { kNo, kYes };
 
+
 class Resource {
  public:
   virtual ~Resource() = default;
@@ -50,6 +53,18 @@ class Resource {
   /// Reacts to a notification (restart, reload, re-run). Default: nothing to do.
   virtual Status Refresh() { return OkStatus(); }
   virtual Refreshable CanRefresh() const { return Refreshable::kNo; }
+  /// The one file (host path) that Test reads and Set changes, when there is one: the executor
+  /// then tests and stages this resource while files staged by others wait to be put in place.
+  /// "": Test or Set may look at anything, so every staged file is put in place first.
+  virtual std::string OnlyFile() const { return ""; }
+  /// For a change that replaces the managed file whole: the new file written beside it (checked,
+  /// not synced, not in place), which the executor puts in place with others in one flush to disk
+  /// (FileSystem::SyncData, AtomicFile::Place, FileSystem::SyncFolders); the result is then as
+  /// durable as Set's. Null: this change is made by Set. Nothing at the path changes here.
+  virtual Result<std::unique_ptr<AtomicFile>> Stage(const Observation& observed) {
+    (void)observed;
+    return std::unique_ptr<AtomicFile>();
+  }
 };
 
 }  // namespace plumb

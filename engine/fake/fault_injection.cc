@@ -35,6 +35,8 @@ class FaultInjectingAtomicFile : public AtomicFile {
   Status Append(std::string_view data) override { return inner_->Append(data); }
   std::string TemporaryPath() const override { return inner_->TemporaryPath(); }
   Status Commit() override { return Through(plan_, "write " + path_, [&] { return inner_->Commit(); }); }
+  Status Place() override { return Through(plan_, "put in place " + path_, [&] { return inner_->Place(); }); }
+  AtomicFile* inner() const { return inner_.get(); }
 
  private:
   std::unique_ptr<AtomicFile> inner_;
@@ -42,7 +44,22 @@ class FaultInjectingAtomicFile : public AtomicFile {
   std::string path_;
 };
 
+std::vector<AtomicFile*> Inner(const std::vector<AtomicFile*>& files) {
+  std::vector<AtomicFile*> inner;
+  for (AtomicFile* f : files) inner.push_back(static_cast<FaultInjectingAtomicFile*>(f)->inner());
+  return inner;
+}
+
 }  // namespace
+
+Status FaultInjectingFileSystem::SyncData(const std::vector<AtomicFile*>& files) {
+  return Through(plan_, "sync " + std::to_string(files.size()) + " files", [&] { return inner_.SyncData(Inner(files)); });
+}
+
+Status FaultInjectingFileSystem::SyncFolders(const std::vector<AtomicFile*>& files) {
+  return Through(plan_, "sync the folders of " + std::to_string(files.size()) + " files",
+                 [&] { return inner_.SyncFolders(Inner(files)); });
+}
 
 Result<std::unique_ptr<AtomicFile>> FaultInjectingFileSystem::CreateAtomic(const std::string& path,
                                                                            const FileAttributes& attrs) {

@@ -4,7 +4,7 @@
 /// fail it or end the process. Nothing in the product knows about them; tests build them, and the
 /// CLI wraps the real backends in them only when the test-only PLUMB_TEST_CRASH_AT is set.
 ///
-/// Mutating calls: AtomicFile::Commit (so WriteAtomic), MakeDirectory, SetMode, SetOwner,
+/// Mutating calls: AtomicFile::Commit (so WriteAtomic) and Place, SyncData, SyncFolders, MakeDirectory, SetMode, SetOwner,
 /// RemoveFile, RemoveDirectory, and every ProcessRunner::Run (a command may change anything).
 
 #include <functional>
@@ -53,6 +53,8 @@ class FaultInjectingFileSystem : public FileSystem {
   Result<std::string> ReadLink(const std::string& path) override { return inner_.ReadLink(path); }
   Result<std::vector<std::string>> List(const std::string& path) override { return inner_.List(path); }
   Result<std::unique_ptr<AtomicFile>> CreateAtomic(const std::string& path, const FileAttributes& attrs) override;
+  Status SyncData(const std::vector<AtomicFile*>& files) override;
+  Status SyncFolders(const std::vector<AtomicFile*>& files) override;
   Status MakeDirectory(const std::string& path, const FileAttributes& attrs) override;
   Status SetMode(const std::string& path, uint32_t mode) override;
   Status SetOwner(const std::string& path, std::optional<uint32_t> uid, std::optional<uint32_t> gid) override;

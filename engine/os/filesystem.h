@@ -69,6 +69,12 @@ class AtomicFile {
   /// (validate_command). Valid until Commit or destruction.
   virtual std::string TemporaryPath() const = 0;
   virtual Status Commit() = 0;
+  /// Commit's last step alone, for files replaced in a batch: FileSystem::SyncData has made the
+  /// data of this file (with its owner and mode) durable, and this renames it over the path
+  /// without syncing; the rename is durable once FileSystem::SyncFolders has run for it. A crash
+  /// at any point leaves the path old or new, never partial. Where the system has no cheaper way
+  /// to batch (Windows writes through), Place is a whole Commit.
+  virtual Status Place() { return Commit(); }
 };
 
 /// plumb's own state (journal, snapshot cache, history, schedule record): readable and writable
@@ -115,6 +121,20 @@ class FileSystem {
     if (!file) return file.error();
     if (auto st = (*file)->Append(content); !st) return st;
     return (*file)->Commit();
+  }
+  /// Batched durability, step one: sets the owner and mode of each file (not yet placed) and
+  /// makes their data durable all at once where the system can (one syncfs per file system
+  /// instead of an fsync per file). On error nothing has been placed. Default: nothing, for
+  /// file systems whose Place is a whole Commit.
+  virtual Status SyncData(const std::vector<AtomicFile*>& files) {
+    (void)files;
+    return OkStatus();
+  }
+  /// Batched durability, last step, after Place of each: makes the renames durable, each folder
+  /// synced once however many files were placed in it.
+  virtual Status SyncFolders(const std::vector<AtomicFile*>& files) {
+    (void)files;
+    return OkStatus();
   }
   virtual Status MakeDirectory(const std::string& path, const FileAttributes& attrs) = 0;
   /// Creates `path` and the missing folders above it with `attrs`; folders that exist are left

@@ -309,51 +309,78 @@ void Executor::ReportDrift(VertexId v, const Observation& observed, const RunOpt
 }
 
 void Executor::Converge(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result) {
+  VertexState& state = state_[v];
+  if (!state.resource->OnlyFile().empty()) {
+    auto staged = state.resource->Stage(observed);
+    if (!staged) {
+      result.outcome = Outcome::kFailed;
+      result.message = staged.error().message;
+      return;
+    }
+    if (*staged) {
+      staged_paths_.insert(state.resource->OnlyFile());
+      staged_.push_back({v, kNoSlot, observed, std::move(*staged)});
+      return;  // Flush settles the result
+    }
+  }
+  if (!WriteAhead(v, observed, options, result)) return;
+  if (backends_.kv_files) backends_.kv_files->Clear();  // what kv read may change now
+  if (auto st = state.resource->Set(observed); !st) return FailChange(v, observed, options, result, st.error().message);
+  result.actions.push_back("set");
+  Verify(v, observed, options, result);
+}
+
+bool Executor::Journaled(VertexId v, const Observation& observed, const RunOptions& options) const {
+  return options.journal && options.store &&
+         (!RebootCause(graph_.SpecOf(v), observed.drift).empty() || !graph_.NotifyTargets(v).empty());
+}
+
+void Executor::Forget(VertexId v, const Observation& observed, const RunOptions& options) {
+  if (!Journaled(v, observed, options)) return;
+  const std::string qid = graph_.QualifiedId(v);
+  options.journal->ClearBarrier(qid);
+  for (VertexId t : graph_.NotifyTargets(v)) options.journal->WithdrawRefresh(graph_.QualifiedId(t), qid);
+}
+
+// Write-ahead: once the change is made, a test can no longer tell that a reboot or refresh is owed.
+bool Executor::WriteAhead(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result) {
+  if (!Journaled(v, observed, options)) return true;
+  const std::string qid = graph_.QualifiedId(v);
+  std::string cause = RebootCause(graph_.SpecOf(v), observed.drift);
+  Forget(v, observed, options);
+  if (!cause.empty()) options.journal->Arm(qid, cause, options.boot.now, options.boot.boot_id);
+  for (VertexId t : graph_.NotifyTargets(v)) options.journal->OweRefresh(graph_.QualifiedId(t), qid);
+  std::string error;
+  if (Commit(options, &error)) return true;
+  Forget(v, observed, options);
+  result.outcome = Outcome::kFailed;
+  result.message = "not changed: cannot record the change in the journal first: " + error;
+  return false;
+}
+
+void Executor::FailChange(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result,
+                          std::string message) {
+  Forget(v, observed, options);
+  Commit(options);
+  result.outcome = Outcome::kFailed;
+  result.message = std::move(message);
+}
+
+void Executor::Verify(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result) {
   const ResourceSpec& spec = graph_.SpecOf(v);
   const std::string qid = graph_.QualifiedId(v);
   VertexState& state = state_[v];
-  std::string cause = RebootCause(spec, observed.drift);
-  std::vector<VertexId> targets = graph_.NotifyTargets(v);
   Journal* journal = options.journal;
-  bool journaled = journal && options.store && (!cause.empty() || !targets.empty());
-
-  // Write-ahead: once Set has run, a test can no longer tell that a reboot or refresh is owed.
-  auto forget = [&] {
-    if (!journaled) return;
-    journal->ClearBarrier(qid);
-    for (VertexId t : targets) journal->WithdrawRefresh(graph_.QualifiedId(t), qid);
-  };
-  if (journaled) {
-    forget();
-    if (!cause.empty()) journal->Arm(qid, cause, options.boot.now, options.boot.boot_id);
-    for (VertexId t : targets) journal->OweRefresh(graph_.QualifiedId(t), qid);
-    std::string error;
-    if (!Commit(options, &error)) {
-      forget();
-      result.outcome = Outcome::kFailed;
-      result.message = "not changed: cannot record the change in the journal first: " + error;
-      return;
-    }
-  }
-
-  auto fail = [&](std::string message) {
-    forget();
-    Commit(options);
-    result.outcome = Outcome::kFailed;
-    result.message = std::move(message);
-  };
-  if (backends_.kv_files) backends_.kv_files->Clear();  // what kv read may change now
-  if (auto st = state.resource->Set(observed); !st) return fail(st.error().message);
-  result.actions.push_back("set");
+  std::string cause = RebootCause(spec, observed.drift);
   auto verified = state.resource->Test();
-  if (!verified) return fail("verification failed: " + verified.error().message);
+  if (!verified) return FailChange(v, observed, options, result, "verification failed: " + verified.error().message);
   if (!verified->compliant()) {
     ResourceResult still;
     still.drift = verified->drift;
     Redact(spec, still);
     std::vector<std::string> parts;
     for (const auto& d : still.drift) parts.push_back(DescribeDrift(d));
-    return fail("still drifted after set: " + Join(parts, "; "));
+    return FailChange(v, observed, options, result, "still drifted after set: " + Join(parts, "; "));
   }
   if (cause.empty() && !verified->reboot_pending.empty() && spec.reboot != RebootRule::kNever) {
     cause = verified->reboot_pending;
@@ -375,7 +402,69 @@ void Executor::Converge(VertexId v, const Observation& observed, const RunOption
     result.note = "set (notified by " + Join(state.notified_by, ", ") + ")";
     if (journal && journal->PayRefresh(qid)) Commit(options);
   }
-  for (VertexId t : targets) state_[t].notified_by.push_back(qid);
+  for (VertexId t : graph_.NotifyTargets(v)) state_[t].notified_by.push_back(qid);
+}
+
+bool Executor::NeedsFlushBefore(VertexId v) const {
+  if (staged_.size() >= kMaxStaged || !graph_.IsResource(v)) return true;
+  const VertexState& state = state_[v];
+  if (state.resource) {
+    std::string path = state.resource->OnlyFile();
+    if (path.empty() || staged_paths_.count(path)) return true;
+  }
+  for (auto [u, kind] : graph_.Predecessors(v))
+    if (in_batch_[u]) return true;
+  return false;
+}
+
+void Executor::Flush(const RunOptions& options, RunReport& report) {
+  std::vector<AtomicFile*> files;
+  for (const StagedChange& c : staged_) files.push_back(c.file.get());
+  Status synced = staged_.empty() ? OkStatus() : backends_.fs.SyncData(files);
+  std::vector<AtomicFile*> placed;
+  std::vector<const StagedChange*> placed_changes;
+  for (StagedChange& c : staged_) {
+    auto start = std::chrono::steady_clock::now();
+    ResourceResult& result = report.resources[c.slot];
+    if (!synced) {
+      result.outcome = Outcome::kFailed;
+      result.message = synced.error().message;
+    } else if (WriteAhead(c.v, c.observed, options, result)) {
+      if (backends_.kv_files) backends_.kv_files->Clear();
+      if (auto st = c.file->Place(); !st) {
+        FailChange(c.v, c.observed, options, result, st.error().message);
+      } else {
+        placed.push_back(c.file.get());
+        placed_changes.push_back(&c);
+        result.actions.push_back("set");
+        Verify(c.v, c.observed, options, result);
+      }
+    }
+    Redact(graph_.SpecOf(c.v), result);
+    result.duration_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    Settle(c.v, result);
+  }
+  if (!placed.empty()) {
+    if (auto st = backends_.fs.SyncFolders(placed); !st)
+      for (const StagedChange* c : placed_changes) {
+        ResourceResult& result = report.resources[c->slot];
+        result.outcome = Outcome::kFailed;
+        result.message = "changed, but not durably: " + st.error().message;
+        state_[c->v].outcome = Outcome::kFailed;
+      }
+  }
+  staged_.clear();
+  staged_paths_.clear();
+  for (VertexId u : batch_) in_batch_[u] = 0;
+  batch_.clear();
+}
+
+void Executor::Settle(VertexId v, const ResourceResult& result) {
+  VertexState& state = state_[v];
+  state.outcome = result.outcome;
+  // A resource whose schema cannot need a reboot has no barrier vertex, yet it may report one
+  // pending (its Test says so); the need is reported all the same, with nothing behind it.
+  if (!state.arms.empty() && !graph_.BarrierOf(v)) needs_.push_back({result.QualifiedId(), state.arms, state.arm_state, {}});
 }
 
 std::vector<std::string> Executor::BehindOf(VertexId b) const {
@@ -449,7 +538,10 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
   }
   if (j) j->SetProgress(0, graph_.ResourceCount());
   size_t done = 0;
+  in_batch_.assign(graph_.size(), 0);
   for (VertexId v : graph_.Order()) {
+    if (!staged_.empty() && NeedsFlushBefore(v)) Flush(options, report);
+    if (staged_.empty() && !batch_.empty()) Flush(options, report);  // nothing waits: forget the batch
     if (!graph_.IsResource(v)) {
       VisitBarrier(v, options);
       continue;
@@ -469,16 +561,19 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
       Redact(graph_.SpecOf(v), result);
     }
     VertexState& state = state_[v];
-    state.outcome = result.outcome;
     if (state.stage == Stage::kReady) state.stage = Stage::kFinished;
-    // A resource whose schema cannot need a reboot has no barrier vertex, yet it may report one
-    // pending (its Test says so); the need is reported all the same, with nothing behind it.
-    if (!state.arms.empty() && !graph_.BarrierOf(v)) needs_.push_back({result.QualifiedId(), state.arms, state.arm_state, {}});
+    in_batch_[v] = 1;
+    batch_.push_back(v);
+    if (!staged_.empty() && staged_.back().v == v && staged_.back().slot == kNoSlot)
+      staged_.back().slot = report.resources.size();  // settled by Flush
+    else
+      Settle(v, result);
     report.resources.push_back(std::move(result));
     ++done;
     if (j) j->SetProgress(done, graph_.ResourceCount());
     if (options.progress) options.progress->Update(done, graph_.ResourceCount());
   }
+  Flush(options, report);
   report.reboot.needs = std::move(needs_);
 }
 

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/facts/facts.h"
@@ -93,8 +94,29 @@ class Executor {
   void RefreshIfNotified(VertexId v, bool may_change, const RunOptions& options, ResourceResult& result);
   /// A drifted resource in a run that does not change it: what would happen.
   void ReportDrift(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result);
-  /// Applies a drifted enforce-mode resource: write-ahead, Set, verify, arm.
+  /// Applies a drifted enforce-mode resource: write-ahead, Set, verify, arm; or stages its new
+  /// file for Flush (Resource::Stage).
   void Converge(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result);
+  /// The change needs the journal (a reboot it causes, refreshes it owes).
+  bool Journaled(VertexId v, const Observation& observed, const RunOptions& options) const;
+  /// Records in the journal, before the change, what it will owe; false (result failed) when
+  /// the journal cannot be written.
+  bool WriteAhead(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result);
+  /// Takes back what WriteAhead recorded.
+  void Forget(VertexId v, const Observation& observed, const RunOptions& options);
+  void FailChange(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result,
+                  std::string message);
+  /// After the change: tests again, arms the barrier, passes notifications on.
+  void Verify(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result);
+  /// True when `v` must not be tested before the staged files are in place: it has no OnlyFile,
+  /// or a staged change is to its file, or it comes after a resource tested since the last flush.
+  bool NeedsFlushBefore(VertexId v) const;
+  /// Puts every staged file in place with one flush to disk (FileSystem::SyncData, then Place
+  /// with the journal's write-ahead before each, then FileSystem::SyncFolders) and settles their
+  /// results; then starts a new batch.
+  void Flush(const RunOptions& options, RunReport& report);
+  /// The result is final: the vertex's outcome and reboot need follow it.
+  void Settle(VertexId v, const ResourceResult& result);
   void VisitBarrier(VertexId b, const RunOptions& options);
   void VisitOsBarrier(VertexId b, const RunOptions& options);
   /// The applicable resources behind a barrier, by name.
@@ -117,6 +139,21 @@ class Executor {
   std::vector<SelectorResult> applies_;  ///< per policy
   std::vector<VertexState> state_;       ///< per vertex
   std::vector<RebootNeed> needs_;        ///< collected during Run
+
+  /// A new file written aside by Resource::Stage, waiting for Flush.
+  struct StagedChange {
+    VertexId v;
+    size_t slot;  ///< its result in the report
+    Observation observed;
+    std::unique_ptr<AtomicFile> file;
+  };
+  static constexpr size_t kNoSlot = static_cast<size_t>(-1);
+  /// Each staged file holds an open handle: a batch stays well under the usual 1024 of a process.
+  static constexpr size_t kMaxStaged = 256;
+  std::vector<StagedChange> staged_;
+  std::unordered_set<std::string> staged_paths_;  ///< OnlyFile of each staged change
+  std::vector<VertexId> batch_;  ///< run since the last flush
+  std::vector<char> in_batch_;   ///< per vertex: in batch_
 };
 
 }  // namespace plumb

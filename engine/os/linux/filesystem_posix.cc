@@ -83,20 +83,37 @@ class PosixAtomicFile : public AtomicFile {
   std::string TemporaryPath() const override { return parent_.folder + (parent_.folder == "/" ? "" : "/") + tmp_; }
 
   Status Commit() override {
+    if (auto st = Seal(); !st) return st;
+    if (::fsync(fd_.fd()) != 0) return Errno("sync", path_);
+    if (auto st = Place(); !st) return st;
+    return SyncFolder();
+  }
+
+  Status Place() override {
+    fd_.reset();
+    if (::renameat(parent_.fd(), tmp_.c_str(), parent_.fd(), parent_.name.c_str()) != 0) return Errno("replace", path_);
+    committed_ = true;
+    return OkStatus();
+  }
+
+  // The batch steps of PosixFileSystem::SyncData and SyncFolders.
+  Status Seal() {
     if (attrs_.uid || attrs_.gid) {
       if (::fchown(fd_.fd(), attrs_.uid ? *attrs_.uid : static_cast<uid_t>(-1),
                    attrs_.gid ? *attrs_.gid : static_cast<gid_t>(-1)) != 0)
         return Errno("set owner of", path_);
     }
     if (::fchmod(fd_.fd(), attrs_.mode ? *attrs_.mode : 0644) != 0) return Errno("set mode of", path_);
-    if (::fsync(fd_.fd()) != 0) return Errno("sync", path_);
-    fd_.reset();
-    if (::renameat(parent_.fd(), tmp_.c_str(), parent_.fd(), parent_.name.c_str()) != 0) return Errno("replace", path_);
-    committed_ = true;
-    // A rename is durable only once the folder holding the entry is synced.
+    return OkStatus();
+  }
+  // A rename is durable only once the folder holding the entry is synced.
+  Status SyncFolder() const {
     if (::fsync(parent_.fd()) != 0) return Errno("sync the folder of", path_);
     return OkStatus();
   }
+  int fd() const { return fd_.fd(); }
+  int folder_fd() const { return parent_.fd(); }
+  const std::string& path() const { return path_; }
 
  private:
   std::string path_;
@@ -222,6 +239,32 @@ class PosixFileSystem : public FileSystem {
       return std::unique_ptr<AtomicFile>(new PosixAtomicFile(path, std::move(*parent), std::move(tmp), std::move(fd), attrs));
     }
     return Errno("create a temporary file for", path, EEXIST);
+  }
+
+  // Writeback of every file is started first, so that the data go to disk together and the
+  // first fsync commits the file system's journal for all of them: the others then find their
+  // blocks written and their metadata (size, owner, mode) committed. Only these files are
+  // synced, not the whole file system (syncfs would also wait for every other program's dirty
+  // data). fsync, not fdatasync: the mode and owner must be durable before the rename is.
+  Status SyncData(const std::vector<AtomicFile*>& files) override {
+    for (AtomicFile* f : files)
+      if (auto st = static_cast<PosixAtomicFile*>(f)->Seal(); !st) return st;
+    for (AtomicFile* f : files) ::sync_file_range(static_cast<PosixAtomicFile*>(f)->fd(), 0, 0, SYNC_FILE_RANGE_WRITE);
+    for (AtomicFile* f : files) {
+      auto* file = static_cast<PosixAtomicFile*>(f);
+      if (::fsync(file->fd()) != 0) return Errno("sync", file->path());
+    }
+    return OkStatus();
+  }
+
+  Status SyncFolders(const std::vector<AtomicFile*>& files) override {
+    std::unordered_set<int> synced;
+    for (AtomicFile* f : files) {
+      auto* file = static_cast<PosixAtomicFile*>(f);
+      if (!synced.insert(file->folder_fd()).second) continue;
+      if (auto st = file->SyncFolder(); !st) return st;
+    }
+    return OkStatus();
   }
 
   Status MakeDirectory(const std::string& path, const FileAttributes& attrs) override {
