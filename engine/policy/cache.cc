@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "plumb-policy-cache/4\n";
+constexpr std::string_view kMagic = "plumb-policy-cache/5\n";
 
 class Writer {
  public:
@@ -267,6 +267,12 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
     }
   }
   std::string out = std::move(w.out());
+  // The digest of the policies goes after the key, so that a run using the snapshot reads it
+  // instead of hashing megabytes of policies again.
+  size_t policies_at = kMagic.size() + sizeof(uint32_t) + key.size();
+  Writer digest;
+  digest.Str(Sha256Hex(std::string_view(out).substr(policies_at)));
+  out.insert(policies_at, digest.out());
   uint64_t sum = Checksum(std::string_view(out).substr(kMagic.size()));
   out.append(reinterpret_cast<const char*>(&sum), sizeof sum);
   out.append(kMagic);  // trailer: a truncated file cannot end with it
@@ -274,13 +280,10 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
 }
 
 std::string SnapshotDigest(std::string_view snapshot) {
-  constexpr size_t kSum = sizeof(uint64_t);
-  if (snapshot.size() < 2 * kMagic.size() + kSum + sizeof(uint32_t)) return Sha256Hex(snapshot);
-  std::string_view body = snapshot.substr(kMagic.size(), snapshot.size() - 2 * kMagic.size() - kSum);
-  uint32_t key_size;
-  std::memcpy(&key_size, body.data(), sizeof key_size);
-  // What follows the key is the policies themselves: the same for the same policies.
-  return Sha256Hex(body.substr(std::min(body.size(), sizeof key_size + key_size)));
+  Reader in(snapshot.substr(std::min(snapshot.size(), kMagic.size())));
+  in.Str();  // the key
+  std::string digest(in.Str());
+  return in.failed() ? Sha256Hex(snapshot) : digest;
 }
 
 std::optional<Repository> DeserializeRepository(std::string_view data, const std::string& key) {
@@ -294,6 +297,7 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
   if (sum != Checksum(body)) return std::nullopt;
   Reader in(body);
   if (in.Str() != key || in.failed()) return std::nullopt;
+  in.Str();  // the digest of the policies (SnapshotDigest)
   Repository repo;
   repo.root = in.Str();
   repo.policies.resize(in.Count());
