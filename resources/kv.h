@@ -77,7 +77,9 @@ class KvIndex {
     int section;            ///< index in sections_; -1 before the first header
   };
   std::vector<std::string_view> sections_;  ///< header names in file order
-  std::unordered_map<std::string, std::vector<Entry>> by_key_;
+  /// Every active line under its key, sorted by key and then line: one allocation for a file
+  /// rather than a node and a list per key, since a run keeps thousands of small files indexed.
+  std::vector<std::pair<std::string, Entry>> by_key_;
 };
 
 /// The key's assignments in `text` (KvIndex's Scan of a one-off index).

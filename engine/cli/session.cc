@@ -57,24 +57,22 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
   PolicyFiles listing = ListPolicyFiles(opt_.policy_path, diags_);
   std::optional<std::string> key;
   std::string cache_file;
-  bool cached = false;
+  bool cached = false, reparsed = false;
   if (cache == PolicyCache::kUse && !diags_.HasErrors()) {
     Diagnostics settings_diags;
     SourceFiles settings_sources;
     AgentSettings agent = LoadSettingsFile(listing, settings_sources, settings_diags);
-    key = settings_diags.HasErrors() ? std::nullopt : CacheKey(listing, SchemaFingerprint(types_));
-    if (key) {
-      // A snapshot in a folder that others can write could be forged: never read it, never
-      // write it (the command itself refuses to run on such a folder, see Untrusted).
-      if (!StateTrusted(StateDir(agent))) key.reset();
-    }
-    if (key) {
+    // A snapshot in a folder that others can write could be forged: never read it, never write
+    // it (the command itself refuses to run on such a folder, see Untrusted).
+    if (!settings_diags.HasErrors() && StateTrusted(StateDir(agent))) {
+      std::string fingerprint = SchemaFingerprint(types_);
+      key = CacheKey(listing, fingerprint);
       std::error_code ec;
       cache_file = StateDir(agent) + "/cache/policies-" +
                    Sha256Hex(std::filesystem::absolute(listing.root, ec).string()).substr(0, 16) + ".bin";
       auto file = fs_->Load(cache_file);
       const std::string* data = file && file->info.kind == FileKind::kRegular ? &file->bytes : nullptr;
-      auto snapshot = data ? DeserializeRepository(*data, *key) : std::nullopt;
+      auto snapshot = data && key ? DeserializeRepository(*data, *key) : std::nullopt;
       if (snapshot) {
         if (std::string misfit = SchemaMisfit(*snapshot, types_); !misfit.empty()) {
           log().debug("policy snapshot {} ignored: {}", cache_file, misfit);
@@ -88,13 +86,30 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
         repo_.revision = ReadRevisionOf(listing);
         cached = true;
         log().debug("policies unchanged: using the snapshot {}", cache_file);
+      } else if (data) {
+        // Some files changed: only those are parsed.
+        if (auto changed = LoadChangedPolicyFiles(listing, types_, fingerprint, *data)) {
+          repo_ = std::move(*changed);
+          reparsed = true;
+          log().debug("policies changed: unchanged files taken from the snapshot {}", cache_file);
+        }
       }
     }
   }
-  if (!cached) repo_ = LoadPolicyFiles(listing, types_, diags_);
+  if (!cached && !reparsed) repo_ = LoadPolicyFiles(listing, types_, diags_);
   // The graph is checked even when some files failed, so one run reports every problem.
-  if (need_graph)
-    graph_ = ResourceGraph::Build(repo_, diags_, diags_.HasErrors() ? Completeness::kPartial : Completeness::kComplete);
+  if (need_graph) {
+    Diagnostics graph_diags;
+    auto completeness = diags_.HasErrors() ? Completeness::kPartial : Completeness::kComplete;
+    graph_ = ResourceGraph::Build(repo_, graph_diags, completeness);
+    if (reparsed && !graph_diags.All().empty()) {
+      // A problem across files is reported with the source of every file involved: read them all.
+      repo_ = LoadPolicyFiles(listing, types_, diags_);
+      graph_diags = Diagnostics();
+      graph_ = ResourceGraph::Build(repo_, graph_diags, diags_.HasErrors() ? Completeness::kPartial : Completeness::kComplete);
+    }
+    diags_.Append(graph_diags);
+  }
   if (key && !cached && !diags_.HasErrors() && HoldsInlineSecrets(repo_)) {
     (void)fs_->RemoveFile(cache_file);  // one written before the values became sensitive
   } else if (key && !cached && !diags_.HasErrors()) {

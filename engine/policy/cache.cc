@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "engine/os/secret.h"
 #include "engine/util/sha256.h"
@@ -195,19 +197,30 @@ std::string SchemaFingerprint(const SchemaLookup& schemas) {
   return Sha256Hex(text);
 }
 
+namespace {
+
+std::string KeyHeader(const PolicyFiles& listing, const std::string& schema_fingerprint) {
+  return std::string("plumb ") + PLUMB_VERSION + "\nschemas " + schema_fingerprint + "\nroot " + listing.root + "\n";
+}
+
+}  // namespace
+
+std::optional<std::string> FileStamp(const std::string& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) return std::nullopt;
+  auto mtime = fs::last_write_time(path, ec);
+  if (ec || fs::file_time_type::clock::now() - mtime < std::chrono::seconds(kRacySeconds)) return std::nullopt;
+  return path + " " + std::to_string(size) + " " + std::to_string(mtime.time_since_epoch().count());
+}
+
 std::optional<std::string> CacheKey(const PolicyFiles& listing, const std::string& schema_fingerprint) {
   if (listing.folder == PathKind::kMissing) return std::nullopt;
-  auto now = fs::file_time_type::clock::now();
-  std::string key = std::string("plumb ") + PLUMB_VERSION + "\nschemas " + schema_fingerprint + "\nroot " +
-                    listing.root + "\n";
+  std::string key = KeyHeader(listing, schema_fingerprint);
   auto add = [&](const std::string& path) {
-    std::error_code ec;
-    auto size = fs::file_size(path, ec);
-    if (ec) return false;
-    auto mtime = fs::last_write_time(path, ec);
-    if (ec || now - mtime < std::chrono::seconds(kRacySeconds)) return false;
-    key += path + " " + std::to_string(size) + " " + std::to_string(mtime.time_since_epoch().count()) + "\n";
-    return true;
+    auto stamp = FileStamp(path);
+    if (stamp) key += *stamp + "\n";
+    return stamp.has_value();
   };
   if (!listing.settings.empty() && !add(listing.settings)) return std::nullopt;
   for (const auto& f : listing.files)
@@ -286,7 +299,10 @@ std::string SnapshotDigest(std::string_view snapshot) {
   return in.failed() ? Sha256Hex(snapshot) : digest;
 }
 
-std::optional<Repository> DeserializeRepository(std::string_view data, const std::string& key) {
+namespace {
+
+// The snapshot's repository, and the key it was made with in `key`.
+std::optional<Repository> ReadSnapshot(std::string_view data, std::string& key) {
   constexpr size_t kSum = sizeof(uint64_t);
   if (data.size() < 2 * kMagic.size() + kSum || data.substr(0, kMagic.size()) != kMagic ||
       data.substr(data.size() - kMagic.size()) != kMagic)
@@ -296,7 +312,8 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
   std::memcpy(&sum, data.data() + kMagic.size() + body.size(), kSum);
   if (sum != Checksum(body)) return std::nullopt;
   Reader in(body);
-  if (in.Str() != key || in.failed()) return std::nullopt;
+  key = in.Str();
+  if (in.failed()) return std::nullopt;
   in.Str();  // the digest of the policies (SnapshotDigest)
   Repository repo;
   repo.root = in.Str();
@@ -348,6 +365,37 @@ std::optional<Repository> DeserializeRepository(std::string_view data, const std
     if (in.failed()) return std::nullopt;
   }
   if (in.failed() || !in.done()) return std::nullopt;
+  return repo;
+}
+
+}  // namespace
+
+std::optional<Repository> DeserializeRepository(std::string_view data, const std::string& key) {
+  std::string stored;
+  auto repo = ReadSnapshot(data, stored);
+  if (!repo || stored != key) return std::nullopt;
+  return repo;
+}
+
+std::optional<Repository> LoadChangedPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas,
+                                                 const std::string& schema_fingerprint, std::string_view snapshot) {
+  if (listing.folder == PathKind::kMissing) return std::nullopt;
+  std::string key;
+  auto old = ReadSnapshot(snapshot, key);
+  std::string header = KeyHeader(listing, schema_fingerprint);
+  if (!old || !key.starts_with(header) || !SchemaMisfit(*old, schemas).empty()) return std::nullopt;
+  std::unordered_set<std::string_view> stamps;
+  for (std::string_view rest = std::string_view(key).substr(header.size()); !rest.empty();) {
+    size_t nl = rest.find('\n');
+    stamps.insert(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+  }
+  std::map<std::string, const Policy*> reuse;
+  for (const Policy& p : old->policies)
+    if (auto stamp = FileStamp(p.path); stamp && stamps.count(*stamp)) reuse.emplace(p.path, &p);
+  Diagnostics diags;
+  Repository repo = LoadPolicyFiles(listing, schemas, diags, &reuse);
+  if (!diags.All().empty()) return std::nullopt;
   return repo;
 }
 

@@ -20,8 +20,22 @@ constexpr int kRacySeconds = 2;
 /// Fingerprint of every type's schema (names, kinds, requirements, allowed values).
 std::string SchemaFingerprint(const SchemaLookup& schemas);
 
-/// The cache key of a listing, or nullopt when a file is missing or too recently modified.
+/// The cache key of a listing, or nullopt when a file is missing or too recently modified: the
+/// key's header (plumb's version, the schemas, the root), then the stamp of each file.
 std::optional<std::string> CacheKey(const PolicyFiles& listing, const std::string& schema_fingerprint);
+
+/// "PATH SIZE MTIME" of one file, as a cache key lists it; nullopt when it is missing or
+/// modified less than kRacySeconds ago.
+std::optional<std::string> FileStamp(const std::string& path);
+
+/// The repository after some policy files changed: every file whose stamp is one the snapshot
+/// (an earlier one of the same root, of any key) was made with is taken from it, the others are
+/// parsed, and everything across files (ids, sources, order) is decided as by a full
+/// LoadPolicyFiles, so the result is the same. nullopt when the snapshot cannot serve (made by
+/// another plumb, for other schemas or another root, damaged, or not fitting the schemas) or
+/// when anything is to be reported: a full load then gives every diagnostic with its source.
+std::optional<Repository> LoadChangedPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas,
+                                                 const std::string& schema_fingerprint, std::string_view snapshot);
 
 /// Policies of a repository loaded without errors, with its key. plumb.toml is not part of it:
 /// settings are small and always read fresh.

@@ -128,7 +128,8 @@ Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, 
   return LoadPolicyFiles(ListPolicyFiles(path, diags), schemas, diags);
 }
 
-Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas, Diagnostics& diags) {
+Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas, Diagnostics& diags,
+                           const std::map<std::string, const Policy*>* reuse) {
   Repository repo;
   repo.root = listing.root;
   if (listing.folder == PathKind::kMissing) return repo;
@@ -147,6 +148,12 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
     for (size_t i = next++; i < files.size(); i = next++) {
       const std::string& shown = files[i];
       Loaded& l = loaded[i];
+      if (reuse) {
+        if (auto it = reuse->find(shown); it != reuse->end()) {
+          l.policy = *it->second;
+          continue;
+        }
+      }
       auto text = ReadPolicyText(shown, shown, l.sources, l.diags);
       if (!text) continue;
       // With errors, what can still be read is kept so the graph is checked in the same run.

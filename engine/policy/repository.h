@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,10 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags);
 /// plumb.toml of the listing (defaults when there is none).
 AgentSettings LoadSettingsFile(const PolicyFiles& listing, SourceFiles& sources, Diagnostics& diags);
 /// Loads and validates every listed policy. Diagnostics collect all problems of all files.
-Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas, Diagnostics& diags);
+/// `reuse` (policy file -> its policy as loaded before) supplies files known to be unchanged,
+/// which are then not read; everything else (ids, sources, order) is decided as for a full load.
+Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas, Diagnostics& diags,
+                           const std::map<std::string, const Policy*>* reuse = nullptr);
 /// ListPolicyFiles + LoadPolicyFiles.
 Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, Diagnostics& diags);
 
