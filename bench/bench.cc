@@ -140,21 +140,24 @@ void GenerateKvBench(const std::string& dir, const std::string& root, size_t n) 
   for (size_t f = 0; f < 10; ++f) Write(root + KvBenchPath(f), files[f]);
 }
 
+// The yardsticks' read: lstat, then the whole file into `buf`; false when it is not there.
+bool ReadInto(const std::string& path, std::string& buf) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW);
+  buf.resize(static_cast<size_t>(st.st_size));
+  ssize_t got = ::read(fd, buf.data(), buf.size());
+  ::close(fd);
+  return got >= 0;
+}
+
 // Yardstick for the kv test: stat and read each of the 10 files once, and find its lines.
 double KvYardstick(const std::string& root) {
   auto start = Clock::now();
   size_t lines = 0;
   std::string buf;
-  for (size_t f = 0; f < 10; ++f) {
-    std::string path = root + KvBenchPath(f);
-    struct stat st;
-    if (::lstat(path.c_str(), &st) != 0) continue;
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW);
-    buf.resize(static_cast<size_t>(st.st_size));
-    ssize_t got = ::read(fd, buf.data(), buf.size());
-    ::close(fd);
-    if (got > 0) lines += static_cast<size_t>(std::count(buf.begin(), buf.end(), '\n'));
-  }
+  for (size_t f = 0; f < 10; ++f)
+    if (ReadInto(root + KvBenchPath(f), buf)) lines += static_cast<size_t>(std::count(buf.begin(), buf.end(), '\n'));
   if (lines == 0) std::fprintf(stderr, "kv yardstick read nothing\n");
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -164,16 +167,9 @@ double ReadYardstick(const std::string& root, size_t n) {
   auto start = Clock::now();
   size_t equal = 0;
   std::string buf;
-  for (size_t i = 0; i < 2 * n; ++i) {
-    std::string path = root + (i % 2 ? KvPath(i / 2) : FilePath(i / 2));
-    struct stat st;
-    if (::lstat(path.c_str(), &st) != 0) continue;
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW);
-    buf.resize(static_cast<size_t>(st.st_size));
-    ssize_t got = ::read(fd, buf.data(), buf.size());
-    ::close(fd);
-    equal += got >= 0 && (i % 2 ? buf.size() > 0 : buf == FileContent(i / 2));
-  }
+  for (size_t i = 0; i < 2 * n; ++i)
+    equal += ReadInto(root + (i % 2 ? KvPath(i / 2) : FilePath(i / 2)), buf) &&
+             (i % 2 ? buf.size() > 0 : buf == FileContent(i / 2));
   if (equal == 0) std::fprintf(stderr, "yardstick read nothing\n");
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
