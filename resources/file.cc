@@ -88,7 +88,9 @@ class FileResource : public Resource {
     return obs;
   }
 
-  std::string OnlyFile() const override { return path_; }
+  // A validate_command may read other files (includes of the checked one), which must then be in
+  // place: such a file is written on its own.
+  std::string OnlyFile() const override { return validate_command_ ? "" : path_; }
 
   Result<std::unique_ptr<AtomicFile>> Stage(const Observation&) override {
     auto file = b_.fs.Load(path_, ReadLimit());

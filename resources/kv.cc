@@ -454,10 +454,11 @@ class KvResource : public Resource {
     return obs;
   }
 
-  // The dialects whose program reads other files too (sshd, systemd-sysctl) are tested with
-  // every staged file in place.
+  // The dialects whose program reads other files too (sshd, systemd-sysctl), and a
+  // validate_command (which may read the checked file's includes), need every staged file in place.
   std::string OnlyFile() const override {
-    return format_.dialect == KvDialect::kSshd || format_.dialect == KvDialect::kSysctl ? "" : path_;
+    bool others = format_.dialect == KvDialect::kSshd || format_.dialect == KvDialect::kSysctl || validate_command_;
+    return others ? "" : path_;
   }
 
   Result<std::unique_ptr<AtomicFile>> Stage(const Observation&) override { return Edit(); }

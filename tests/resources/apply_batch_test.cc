@@ -83,7 +83,7 @@ class ApplyBatchTest : public ::testing::Test {
   TypeRegistry types_;
   BatchFs fs_;
   testing::NullAccounts accounts_;
-  testing::NullProcesses processes_;
+  testing::RecordingProcesses processes_;
   RootPath root_;
   Facts facts_;
   std::atomic<int> interrupt_{0};
@@ -118,6 +118,15 @@ TEST_F(ApplyBatchTest, ADependentAndAResourceOfAnotherKindWaitForTheFlush) {
   EXPECT_TRUE(seen) << "the fake resource may read anything: it runs with f1 in place";
   EXPECT_EQ(fs_.data, (std::vector<size_t>{1, 1, 1}));
   EXPECT_EQ(Outcomes(r), (std::map<std::string, std::string>{{"f1", "changed"}, {"x", "compliant"}, {"f2", "changed"}, {"f3", "changed"}}));
+}
+
+TEST_F(ApplyBatchTest, AFileCheckedByACommandIsWrittenWithTheOthersInPlace) {
+  // The command may read the checked file's includes: f1 and k must be in place before it runs.
+  RunReport r = Apply(File("f1", "/srv/a/1.conf") + Kv("k", "workers") +
+                      File("f2", "/srv/a/2.conf", "validate_command = \"check %s\"\n") + File("f3", "/srv/b/3.conf"));
+  EXPECT_EQ(Outcomes(r), (std::map<std::string, std::string>{{"f1", "changed"}, {"k", "changed"}, {"f2", "changed"}, {"f3", "changed"}}));
+  EXPECT_EQ(processes_.commands.size(), 1u);
+  EXPECT_EQ(fs_.data, (std::vector<size_t>{2, 1}));
 }
 
 TEST_F(ApplyBatchTest, AFailedFlushChangesNothingAndSkipsTheDependents) {
