@@ -220,6 +220,8 @@ std::string IndexKey(std::string_view key, const KvFormat& f) {
   return std::string(key.substr(0, key.find_first_of(stops)));
 }
 
+size_t FiledHash(std::string_view key, const KvFormat& f) { return std::hash<std::string>()(IndexKey(key, f)); }
+
 }  // namespace
 
 KvFormat DialectFormat(KvDialect dialect) {
@@ -265,25 +267,19 @@ KvIndex::KvIndex(std::string_view text, const KvFormat& format) {
       if (format.dialect == KvDialect::kSshd && EqualsIgnoringCase(a->key, "Match")) break;  // nothing after it is global
       key = a->key;
     }
-    by_key_.push_back({IndexKey(key, format), {number, t, section}});
+    by_key_.push_back({FiledHash(key, format), {number, t, section}});
   }
   std::stable_sort(by_key_.begin(), by_key_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
-namespace {
-std::string_view KeyOf(std::string_view key) { return key; }
-template <class Entry>
-std::string_view KeyOf(const std::pair<std::string, Entry>& filed) { return filed.first; }
-}  // namespace
-
-KvIndex::Key::Key(const std::string& key, const KvFormat& format) : key(key), filed(IndexKey(key, format)) {}
+KvIndex::Key::Key(const std::string& key, const KvFormat& format) : key(key), filed(FiledHash(key, format)) {}
 
 KvScan KvIndex::Scan(const Key& wanted, const KvFormat& format) const {
   const std::string& key = wanted.key;
   KvScan scan;
   for (std::string_view name : sections_) scan.section_found = scan.section_found || (!format.section.empty() && name == format.section);
-  auto [from, to] = std::equal_range(by_key_.begin(), by_key_.end(), std::string_view(wanted.filed),
-                                     [](const auto& a, const auto& b) { return KeyOf(a) < KeyOf(b); });
+  auto [from, to] = std::equal_range(by_key_.begin(), by_key_.end(), std::pair<size_t, Entry>{wanted.filed, {}},
+                                     [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto it = from; it != to; ++it) {
     const Entry& e = it->second;
     bool in_scope = format.section.empty() ? e.section < 0 : e.section >= 0 && sections_[e.section] == format.section;

@@ -61,7 +61,7 @@ class KvIndex {
   struct Key {
     Key(const std::string& key, const KvFormat& format);
     const std::string& key;
-    std::string filed;
+    size_t filed;  ///< hash of the key as the dialect compares it
   };
 
   KvIndex(std::string_view text, const KvFormat& format);
@@ -77,9 +77,10 @@ class KvIndex {
     int section;            ///< index in sections_; -1 before the first header
   };
   std::vector<std::string_view> sections_;  ///< header names in file order
-  /// Every active line under its key, sorted by key and then line: one allocation for a file
-  /// rather than a node and a list per key, since a run keeps thousands of small files indexed.
-  std::vector<std::pair<std::string, Entry>> by_key_;
+  /// Every active line under the hash of its key, sorted by hash and then line: one allocation
+  /// for a file rather than a node and a list per key, since a run keeps thousands of small files
+  /// indexed. Lines of another key with the same hash are told apart by Scan, which parses each.
+  std::vector<std::pair<size_t, Entry>> by_key_;
 };
 
 /// The key's assignments in `text` (KvIndex's Scan of a one-off index).
