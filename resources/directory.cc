@@ -74,9 +74,9 @@ TypeInfo DirectoryType() {
   s.description = "A folder: presence, mode, owner, group. Parents are not created; order them with depends_on.";
   s.properties = Properties().Schema();
   for (auto& p : AttributeProperties()) s.properties.push_back(std::move(p));
-  s.claims = [](const ResourceSpec& spec) {
+  s.claims = [](const ResourceSpec& spec, ClaimText text) {
     std::string path = Properties().Read(spec).path;
-    return std::vector<Claim>{{"file\n" + PathIdentity(path), "folder '" + path + "'"}};
+    return std::vector<Claim>{{"file\n" + PathIdentity(path), text == ClaimText::kKeys ? "" : "folder '" + path + "'"}};
   };
   return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             DirectorySettings settings = Properties().Read(spec);

@@ -193,12 +193,14 @@ TypeInfo FileType() {
       problems.emplace_back("validate_command", "validate_command checks new content; set 'content' or 'source', or remove it");
     return problems;
   };
-  s.claims = [](const ResourceSpec& spec) {
+  s.claims = [](const ResourceSpec& spec, ClaimText text) {
     // Read by name: the settings struct would copy the content of every file.
     const auto& given = std::get<std::string>(spec.Find("path")->value);
     std::string path = PathIdentity(given);
-    std::vector<Claim> claims{{"file\n" + path, "file '" + given + "'"}};
-    if (spec.Find("content") || spec.Find("source")) claims.push_back({"content\n" + path, "the content of '" + given + "'"});
+    bool what = text == ClaimText::kKeysAndWhat;
+    std::vector<Claim> claims{{"file\n" + path, what ? "file '" + given + "'" : ""}};
+    if (spec.Find("content") || spec.Find("source"))
+      claims.push_back({"content\n" + path, what ? "the content of '" + given + "'" : ""});
     return claims;
   };
   s.properties.shrink_to_fit();

@@ -562,13 +562,15 @@ TypeInfo KvType() {
     }
     return problems;
   };
-  s.claims = [](const ResourceSpec& spec) {
+  s.claims = [](const ResourceSpec& spec, ClaimText text) {
     // Read by name: this runs for every kv resource of every run.
     const auto& given = std::get<std::string>(spec.Find("path")->value);
     const auto& key = std::get<std::string>(spec.Find("key")->value);
     const Property* sec = spec.Find("section");
     const std::string section = sec ? std::get<std::string>(sec->value) : "";
     std::string path = PathIdentity(given);
+    if (text == ClaimText::kKeys)
+      return std::vector<Claim>{{"content\n" + path, "", ClaimMode::kShared}, {"kv\n" + path + "\n" + section + "\n" + key, ""}};
     return std::vector<Claim>{
         {"content\n" + path, "the content of '" + given + "'", ClaimMode::kShared},
         {"kv\n" + path + "\n" + section + "\n" + key,

@@ -146,9 +146,9 @@ TypeInfo WindowsClusterPropertyType() {
       "node that is not in a running cluster. The common properties are read once per run.";
   s.platforms = Platforms::kWindows;
   s.properties = ClusterPropertyProperties().Schema();
-  s.claims = [](const ResourceSpec& spec) {
+  s.claims = [](const ResourceSpec& spec, ClaimText text) {
     std::string name = ClusterPropertyProperties().Read(spec).name;
-    return std::vector<Claim>{{"cluster\n" + ToLower(name), "cluster property '" + name + "'"}};
+    return std::vector<Claim>{{"cluster\n" + ToLower(name), text == ClaimText::kKeys ? "" : "cluster property '" + name + "'"}};
   };
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     int values = 0;

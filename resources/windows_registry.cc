@@ -162,7 +162,7 @@ TypeInfo WindowsRegistryType() {
       "the value_type: string for string / expand_string, strings for multi_string, number for dword / qword, hex for binary.";
   s.platforms = Platforms::kWindows;
   s.properties = RegistryProperties().Schema();
-  s.claims = [](const ResourceSpec& spec) {
+  s.claims = [](const ResourceSpec& spec, ClaimText text) {
     RegistrySettings r = RegistryProperties().Read(spec);
     // Names are case-insensitive and the long root names are the short ones.
     std::string key = ToLower(r.key);
@@ -170,7 +170,8 @@ TypeInfo WindowsRegistryType() {
                                          {"hkey_current_user\\", "hkcu\\"}, {"hkey_classes_root\\", "hkcr\\"}})
       if (StartsWith(key, long_name)) key = short_name + key.substr(std::string(long_name).size());
     while (!key.empty() && key.back() == '\\') key.pop_back();
-    return std::vector<Claim>{{"registry\n" + key + "\n" + ToLower(r.name), "registry value '" + r.key + "\\" + r.name + "'"}};
+    std::string what = text == ClaimText::kKeys ? "" : "registry value '" + r.key + "\\" + r.name + "'";
+    return std::vector<Claim>{{"registry\n" + key + "\n" + ToLower(r.name), std::move(what)}};
   };
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     std::vector<std::pair<std::string, std::string>> problems;

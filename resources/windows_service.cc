@@ -283,12 +283,13 @@ TypeInfo WindowsServiceType() {
       "its host process is pending_reboot.";
   s.platforms = Platforms::kWindows;
   s.properties = ServiceProperties().Schema();
-  s.claims = [](const ResourceSpec& spec) {
+  s.claims = [](const ResourceSpec& spec, ClaimText text) {
     std::string name = ServiceProperties().Read(spec).name;
     std::vector<Claim> claims;
     for (const Property& p : spec.properties)
       if (p.name != "name")
-        claims.push_back({"service\n" + ToLower(name) + "\n" + p.name, "property '" + p.name + "' of service '" + name + "'"});
+        claims.push_back({"service\n" + ToLower(name) + "\n" + p.name,
+                          text == ClaimText::kKeys ? "" : "property '" + p.name + "' of service '" + name + "'"});
     return claims;
   };
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {

@@ -22,9 +22,12 @@ struct ResourceSpec;
 enum class ClaimMode { kExclusive, kShared };
 struct Claim {
   std::string key;   ///< normalised identity: equal keys are the same thing
-  std::string what;  ///< for the message: "file '/etc/motd'"
+  std::string what;  ///< for the message: "file '/etc/motd'"; empty unless asked for
   ClaimMode mode = ClaimMode::kExclusive;
 };
+/// Whether a claims function also writes each claim's `what`: only a conflict's message needs
+/// it, and every run checks the claims of every resource.
+enum class ClaimText { kKeys, kKeysAndWhat };
 
 /// The identity of a path for claims: "." and ".." removed and separators collapsed as text
 /// ("/etc/../etc//motd" is "/etc/motd"); a Windows path (drive letter, UNC or backslashes) is
@@ -62,8 +65,8 @@ struct TypeSchema {
       cross_check = nullptr;
 
   /// What a resource of this type manages (see Claim); null: nothing another resource could
-  /// also manage (exec).
-  std::function<std::vector<Claim>(const ResourceSpec&)> claims = nullptr;
+  /// also manage (exec). The claims come in the same order whatever the ClaimText.
+  std::function<std::vector<Claim>(const ResourceSpec&, ClaimText)> claims = nullptr;
 
   const PropertySchema* Find(std::string_view property) const;
   std::vector<std::string> PropertyNames() const;

@@ -23,14 +23,17 @@ bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>
     const ResourceSpec& spec = graph.SpecOf(v);
     const TypeSchema* schema = schemas.FindSchema(spec.type);
     if (!schema || !schema->claims) continue;
-    for (Claim& claim : schema->claims(spec)) {
+    std::vector<Claim> claims = schema->claims(spec, ClaimText::kKeys);
+    for (size_t i = 0; i < claims.size(); ++i) {
+      Claim& claim = claims[i];
       auto [it, first] = owners.try_emplace(std::move(claim.key), Owner{v, claim.mode});
       const Owner& earlier = it->second;
       if (first || earlier.v == v || (earlier.mode == ClaimMode::kShared && claim.mode == ClaimMode::kShared)) continue;
       ok = false;
       if (!reported.insert({earlier.v, v}).second) continue;
       const SourceLocation& at = graph.SpecOf(earlier.v).where;
-      diags.Error(spec.where, "'" + graph.QualifiedId(v) + "' manages " + claim.what + ", which '" +
+      std::string what = schema->claims(spec, ClaimText::kKeysAndWhat)[i].what;
+      diags.Error(spec.where, "'" + graph.QualifiedId(v) + "' manages " + what + ", which '" +
                                   graph.QualifiedId(earlier.v) + "' (" + at.path + ":" + std::to_string(at.line) + ":" +
                                   std::to_string(at.column) +
                                   ") manages too; two resources that manage one thing undo each other on every run, "
