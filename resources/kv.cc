@@ -5,6 +5,7 @@
 #include "resources/kv_files.h"
 #include "resources/kv_sources.h"
 #include "resources/registry.h"
+#include "resources/text_edit.h"
 #include "resources/validate_command.h"
 
 namespace plumb {
@@ -309,16 +310,13 @@ std::string EditKv(std::string_view text, const std::string& key, const std::opt
       style = std::string(line.eol);
       break;
     }
-  struct Out {
-    std::string text, eol;
-  };
   auto setting_for = [&](const Line* existing) -> std::string {
     if (format.dialect != KvDialect::kShell) return key + format.separator + *value;
     bool exported = existing && existing->exported, quoted = existing && existing->quoted;
     return (exported ? "export " : "") + key + "=" + ShellEncode(*value, quoted);
   };
   std::string setting = value ? setting_for(nullptr) : "";
-  std::vector<Out> out;
+  std::vector<OutLine> out;
   bool written = false;
   // Where a missing key goes: after the last non-blank line of its scope.
   size_t insert_at = std::string::npos;
@@ -345,25 +343,14 @@ std::string EditKv(std::string_view text, const std::string& key, const std::opt
       out.push_back({"[" + format.section + "]", style});
       out.push_back({setting, style});
     } else if (insert_at == std::string::npos) {
-      out.insert(out.begin(), Out{setting, style});  // in scope but empty: the global part before any header
+      out.insert(out.begin(), OutLine{setting, style});  // in scope but empty: the global part before any header
     } else {
-      out.insert(out.begin() + static_cast<long>(insert_at), Out{setting, neighbour(insert_at)});
+      out.insert(out.begin() + static_cast<long>(insert_at), OutLine{setting, neighbour(insert_at)});
     }
   }
   // A line that now has lines after it needs an ending; the last line has one exactly when the
   // file had a final newline (or was empty).
-  bool final_newline = text.empty() || text.back() == '\n';
-  // A file without a final newline ends in text; when its last line was removed, blank lines
-  // before it would become a final newline.
-  while (!final_newline && out.size() > 1 && out.back().text.empty()) out.pop_back();
-  std::string result;
-  for (size_t i = 0; i < out.size(); ++i) {
-    std::string& eol = out[i].eol;
-    if (i + 1 < out.size() && eol.empty()) eol = style;
-    if (i + 1 == out.size()) eol = final_newline ? (eol.empty() ? style : eol) : "";
-    result += out[i].text + eol;
-  }
-  return result;
+  return JoinLines(std::move(out), style, text.empty() || text.back() == '\n');
 }
 
 namespace {

@@ -44,6 +44,8 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(WindowsClusterPropertyType());
   registry.Add(WindowsEventLogType());
   registry.Add(KvType());
+  registry.Add(LineType());
+  registry.Add(BlockType());
   registry.Add(ExecType());
 }
 

@@ -65,13 +65,15 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv, exec and the windows.* types (registry, service, service_host,
+/// Registers file, directory, kv, line, block, exec and the windows.* types (registry, service, service_host,
 /// cluster_property, event_log).
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
 TypeInfo FileType();
 TypeInfo DirectoryType();
 TypeInfo KvType();
+TypeInfo LineType();
+TypeInfo BlockType();
 TypeInfo ExecType();
 TypeInfo WindowsRegistryType();
 TypeInfo WindowsServiceType();

@@ -1,0 +1,207 @@
+// The line and block types: the text edits, and the resources on a temporary root.
+
+#include <sys/stat.h>
+
+#include "resources/text_edit.h"
+#include "tests/support/resource_fixture.h"
+
+namespace plumb {
+namespace {
+
+LineRule Line(std::string line, std::optional<std::string> match = std::nullopt, Presence p = Presence::kPresent) {
+  LineRule r;
+  r.line = std::move(line);
+  if (match) r.match.emplace(*match);
+  r.presence = p;
+  return r;
+}
+
+TEST(LineText, AMissingLineIsAddedAtTheEndAndOtherLinesAreKept) {
+  EXPECT_EQ(EditLine("127.0.0.1 localhost\n", Line("10.0.0.5 fs1")), "127.0.0.1 localhost\n10.0.0.5 fs1\n");
+  EXPECT_EQ(EditLine("", Line("x")), "x\n");
+  EXPECT_EQ(EditLine("a", Line("x")), "a\nx");  // no final newline is added
+  EXPECT_EQ(EditLine("a\r\nb\r\n", Line("x")), "a\r\nb\r\nx\r\n");
+  EXPECT_EQ(EditLine("a\nx\nb\nx\n", Line("x")), "a\nx\nb\nx\n");  // present twice: nothing to do
+}
+
+TEST(LineText, MatchReplacesTheFirstFoundLineAndRemovesTheOthers) {
+  LineRule r = Line("PermitRootLogin no", "^\\s*PermitRootLogin\\s");
+  EXPECT_EQ(EditLine("Port 22\nPermitRootLogin yes\n# PermitRootLogin yes\nPermitRootLogin  prohibit-password\n", r),
+            "Port 22\nPermitRootLogin no\n# PermitRootLogin yes\n");
+  EXPECT_EQ(EditLine("Port 22\n", r), "Port 22\nPermitRootLogin no\n");
+  std::string done = "Port 22\nPermitRootLogin no\n";
+  EXPECT_EQ(EditLine(done, r), done);
+  EXPECT_EQ(DescribeLines("a\nPermitRootLogin yes\nPermitRootLogin no\n", r),
+            "'PermitRootLogin yes' (line 2), 'PermitRootLogin no' (line 3)");
+  EXPECT_EQ(DescribeLines("a\n", r), "absent");
+}
+
+TEST(LineText, AbsentRemovesEveryFoundLine) {
+  EXPECT_EQ(EditLine("a\nx\nb\nx\n", Line("x", std::nullopt, Presence::kAbsent)), "a\nb\n");
+  EXPECT_EQ(EditLine("a\nexport A=1\nexport B=2\n", Line("", "^export ", Presence::kAbsent)), "a\n");
+  EXPECT_EQ(EditLine("a\nb", Line("b", std::nullopt, Presence::kAbsent)), "a");
+  EXPECT_EQ(EditLine("a\n\nb", Line("b", std::nullopt, Presence::kAbsent)), "a");
+}
+
+TEST(LineText, PlacementAfterTheLastOrBeforeTheFirstFoundLine) {
+  LineRule r = Line("auth required pam_faillock.so");
+  r.at.after.emplace("^auth");
+  EXPECT_EQ(EditLine("auth a\nauth b\naccount c\n", r), "auth a\nauth b\nauth required pam_faillock.so\naccount c\n");
+  r.at.after.emplace("^nothing");
+  r.at.before.emplace("^account");
+  EXPECT_EQ(EditLine("auth a\naccount c\naccount d\n", r), "auth a\nauth required pam_faillock.so\naccount c\naccount d\n");
+  r.at.before.emplace("^nothing");
+  EXPECT_EQ(EditLine("auth a\n", r), "auth a\nauth required pam_faillock.so\n");
+}
+
+BlockRule Block(std::string content, Presence p = Presence::kPresent) {
+  BlockRule r;
+  r.begin = "# BEGIN plumb hosts/cluster";
+  r.end = "# END plumb hosts/cluster";
+  r.content = std::move(content);
+  r.presence = p;
+  return r;
+}
+
+TEST(BlockText, AMissingBlockIsAddedWithItsMarkers) {
+  auto out = EditBlock("127.0.0.1 localhost\n", Block("10.0.0.1 hv1\n10.0.0.2 hv2\n"));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, "127.0.0.1 localhost\n# BEGIN plumb hosts/cluster\n10.0.0.1 hv1\n10.0.0.2 hv2\n# END plumb hosts/cluster\n");
+  auto again = EditBlock(*out, Block("10.0.0.1 hv1\n10.0.0.2 hv2"));  // the final newline ends the last line
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *out);
+}
+
+TEST(BlockText, TheLinesBetweenTheMarkersAreReplacedInPlace) {
+  std::string text = "a\r\n  # BEGIN plumb hosts/cluster\r\nold 1\r\nold 2\r\n# END plumb hosts/cluster\r\nz\r\n";
+  auto out = EditBlock(text, Block("new\n"));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, "a\r\n  # BEGIN plumb hosts/cluster\r\nnew\r\n# END plumb hosts/cluster\r\nz\r\n");
+  auto empty = EditBlock(text, Block(""));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(*empty, "a\r\n  # BEGIN plumb hosts/cluster\r\n# END plumb hosts/cluster\r\nz\r\n");
+  auto gone = EditBlock(text, Block("", Presence::kAbsent));
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(*gone, "a\r\nz\r\n");
+}
+
+TEST(BlockText, BrokenMarkersAreAnErrorNotAGuess) {
+  auto no_end = EditBlock("# BEGIN plumb hosts/cluster\nx\n", Block("y"));
+  ASSERT_FALSE(no_end.ok());
+  EXPECT_EQ(no_end.error().message,
+            "the begin marker '# BEGIN plumb hosts/cluster' (line 1) has no end marker '# END plumb hosts/cluster' after "
+            "it; mend the file by hand, plumb does not guess where a block ends");
+  auto reversed = EditBlock("# END plumb hosts/cluster\n# BEGIN plumb hosts/cluster\n", Block("y"));
+  ASSERT_FALSE(reversed.ok());
+  EXPECT_EQ(reversed.error().message,
+            "the begin marker '# BEGIN plumb hosts/cluster' (line 2) has no end marker '# END plumb hosts/cluster' after "
+            "it; mend the file by hand, plumb does not guess where a block ends");
+  auto no_begin = EditBlock("x\n# END plumb hosts/cluster\n", Block("y"));
+  ASSERT_FALSE(no_begin.ok());
+  EXPECT_EQ(no_begin.error().message,
+            "the end marker '# END plumb hosts/cluster' (line 2) has no begin marker '# BEGIN plumb hosts/cluster' "
+            "before it; mend the file by hand, plumb does not guess where a block ends");
+  auto twice = EditBlock("# BEGIN plumb hosts/cluster\n# END plumb hosts/cluster\n# BEGIN plumb hosts/cluster\n", Block("y"));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().message,
+            "the begin marker '# BEGIN plumb hosts/cluster' is on lines 1, 3; mend the file by hand, plumb does not "
+            "guess where a block ends");
+}
+
+using LineResourceTest = testing::ResourceFixture;
+
+TEST_F(LineResourceTest, DriftShowsTheFoundLinesAndConvergingKeepsOwnerAndMode) {
+  testing::WriteText(In("etc/ssh/sshd_config"), "Port 22\nPermitRootLogin yes\n");
+  ::chmod(In("etc/ssh/sshd_config").c_str(), 0600);
+  auto r = Make("line", "path = \"/etc/ssh/sshd_config\"\nline = \"PermitRootLogin no\"\nmatch = \"^PermitRootLogin\"\n");
+  ASSERT_TRUE(r);
+  auto obs = r->Test();
+  ASSERT_TRUE(obs.ok());
+  ASSERT_EQ(obs->drift.size(), 1u);
+  EXPECT_EQ(obs->drift[0].property, "line");
+  EXPECT_EQ(obs->drift[0].expected, "PermitRootLogin no");
+  EXPECT_EQ(obs->drift[0].actual, "'PermitRootLogin yes' (line 2)");
+  EXPECT_EQ(obs->diff,
+            "--- /etc/ssh/sshd_config (actual)\n+++ /etc/ssh/sshd_config\n@@ -1,2 +1,2 @@\n Port 22\n-PermitRootLogin yes\n+PermitRootLogin no\n");
+  EXPECT_TRUE(testing::Converge(*r).compliant());
+  EXPECT_EQ(testing::ReadText(In("etc/ssh/sshd_config")), "Port 22\nPermitRootLogin no\n");
+  struct stat st;
+  ASSERT_EQ(::stat(In("etc/ssh/sshd_config").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+TEST_F(LineResourceTest, AMissingFileIsCreatedAndALinkIsRefused) {
+  auto r = Make("line", "path = \"/etc/hosts.allow\"\nline = \"sshd: 10.0.0.0/8\"\n");
+  ASSERT_TRUE(r);
+  auto obs = r->Test();
+  ASSERT_TRUE(obs.ok());
+  EXPECT_EQ(obs->note, "file does not exist");
+  EXPECT_EQ(obs->drift.at(0).actual, "absent");
+  EXPECT_TRUE(testing::Converge(*r).compliant());
+  EXPECT_EQ(testing::ReadText(In("etc/hosts.allow")), "sshd: 10.0.0.0/8\n");
+
+  std::filesystem::create_symlink("/etc/passwd", In("etc/motd"));
+  auto link = Make("line", "path = \"/etc/motd\"\nline = \"x\"\n");
+  ASSERT_TRUE(link);
+  auto refused = link->Test();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "'/etc/motd' is a symlink, expected a file");
+}
+
+TEST_F(LineResourceTest, SchemaErrorsNameTheProperty) {
+  auto bad = TryMake("line", "path = \"/etc/x\"\nline = \"a\"\nmatch = \"(\"\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.rfind("invalid snippet: property 'match' is not a regular expression: ", 0), 0u) << bad.error().message;
+  auto unfound = TryMake("line", "path = \"/etc/x\"\nline = \"PermitRootLogin no\"\nmatch = \"^#PermitRootLogin\"\n");
+  ASSERT_FALSE(unfound.ok());
+  EXPECT_EQ(unfound.error().message,
+            "invalid snippet: 'match' does not find 'line' itself, so each run would add it again; widen 'match'");
+  auto two = TryMake("line", "path = \"/etc/x\"\nline = \"a\\nb\"\n");
+  ASSERT_FALSE(two.ok());
+  EXPECT_EQ(two.error().message, "invalid snippet: 'line' is one line; use a block resource for several");
+  auto none = TryMake("line", "path = \"/etc/x\"\n");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().message, "invalid snippet: line resource needs 'line' (or ensure = \"absent\" with 'match' or 'line')");
+}
+
+using BlockResourceTest = testing::ResourceFixture;
+
+TEST_F(BlockResourceTest, TheDefaultMarkersNameTheResource) {
+  testing::WriteText(In("etc/hosts"), "127.0.0.1 localhost\n");
+  auto r = Make("block", "path = \"/etc/hosts\"\ncontent = \"\"\"\n10.0.0.1 hv1\n10.0.0.2 hv2\n\"\"\"\n");
+  ASSERT_TRUE(r);
+  auto obs = r->Test();
+  ASSERT_TRUE(obs.ok());
+  ASSERT_EQ(obs->drift.size(), 1u);
+  EXPECT_EQ(obs->drift[0].property, "content");
+  EXPECT_EQ(obs->drift[0].expected, "2 lines");
+  EXPECT_EQ(obs->drift[0].actual, "absent");
+  EXPECT_TRUE(testing::Converge(*r).compliant());
+  EXPECT_EQ(testing::ReadText(In("etc/hosts")), "127.0.0.1 localhost\n# BEGIN plumb t/r\n10.0.0.1 hv1\n10.0.0.2 hv2\n# END plumb t/r\n");
+
+  testing::WriteText(In("etc/hosts"), "127.0.0.1 localhost\n# BEGIN plumb t/r\n10.0.0.9 old\n# END plumb t/r\n");
+  obs = r->Test();
+  ASSERT_TRUE(obs.ok());
+  EXPECT_EQ(obs->drift.at(0).actual, "1 line, other text");
+}
+
+TEST_F(BlockResourceTest, AChosenMarkerAndBrokenMarkersInTheFile) {
+  testing::WriteText(In("etc/app.ini"), "[main]\n; >>> limits\nx = 1\n");
+  auto r = Make("block", "path = \"/etc/app.ini\"\nmarker = \"; {mark} limits\"\ncontent = \"y = 2\"\n");
+  ASSERT_TRUE(r);
+  testing::WriteText(In("etc/app.ini"), "[main]\n; BEGIN limits\nx = 1\n");
+  auto broken = r->Test();
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().message,
+            "'/etc/app.ini': the begin marker '; BEGIN limits' (line 2) has no end marker '; END limits' after it; mend "
+            "the file by hand, plumb does not guess where a block ends");
+  testing::WriteText(In("etc/app.ini"), "[main]\n; BEGIN limits\nx = 1\n; END limits\n");
+  EXPECT_TRUE(testing::Converge(*r).compliant());
+  EXPECT_EQ(testing::ReadText(In("etc/app.ini")), "[main]\n; BEGIN limits\ny = 2\n; END limits\n");
+  auto no_mark = TryMake("block", "path = \"/etc/x\"\nmarker = \"# managed\"\n");
+  ASSERT_FALSE(no_mark.ok());
+  EXPECT_EQ(no_mark.error().message, "invalid snippet: property 'marker' must contain {mark}");
+}
+
+}  // namespace
+}  // namespace plumb
