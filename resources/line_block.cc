@@ -93,10 +93,14 @@ class TextEditResource : public Resource {
   Backends& b_;
 };
 
-constexpr const char* kAfterHelp = "where a missing line goes: after the last line this regular expression finds";
-constexpr const char* kBeforeHelp =
-    "where a missing line goes when no line matches 'after': before the first line this regular expression finds "
-    "(neither: at the end)";
+std::string AfterHelp(const char* what) {
+  return std::string("where a missing ") + what + " goes: after the last line this regular expression finds";
+}
+std::string BeforeHelp(const char* what) {
+  return std::string("where a missing ") + what +
+         " goes when no line matches 'insert_after': before the first line this regular expression finds (neither: at "
+         "the end)";
+}
 
 struct LineSettings {
   std::string path;
@@ -119,8 +123,8 @@ const PropertyTable<LineSettings>& LineProperties() {
                 "others are removed",
                 {}, CheckPatternValue})
           .AddEnsure(&LineSettings::ensure, "present (default) or absent: no line equal to 'line' (or found by 'match') remains")
-          .Add(&LineSettings::after, {"after", {}, Requirement::kOptional, kAfterHelp, {}, CheckPatternValue})
-          .Add(&LineSettings::before, {"before", {}, Requirement::kOptional, kBeforeHelp, {}, CheckPatternValue})
+          .Add(&LineSettings::after, {"insert_after", {}, Requirement::kOptional, AfterHelp("line"), {}, CheckPatternValue})
+          .Add(&LineSettings::before, {"insert_before", {}, Requirement::kOptional, BeforeHelp("line"), {}, CheckPatternValue})
           .Add(&LineSettings::validate_command,
                {"validate_command", {}, Requirement::kOptional, kValidateCommandHelp, {}, CheckValidateCommand});
   return table;
@@ -171,8 +175,8 @@ const PropertyTable<BlockSettings>& BlockProperties() {
                 [](const Value& v) -> std::string {
                   return std::get<std::string>(v).find("{mark}") == std::string::npos ? "must contain {mark}" : "";
                 }})
-          .Add(&BlockSettings::after, {"after", {}, Requirement::kOptional, "where a missing block goes: after the last line this regular expression finds", {}, CheckPatternValue})
-          .Add(&BlockSettings::before, {"before", {}, Requirement::kOptional, kBeforeHelp, {}, CheckPatternValue})
+          .Add(&BlockSettings::after, {"insert_after", {}, Requirement::kOptional, AfterHelp("block"), {}, CheckPatternValue})
+          .Add(&BlockSettings::before, {"insert_before", {}, Requirement::kOptional, BeforeHelp("block"), {}, CheckPatternValue})
           .Add(&BlockSettings::validate_command,
                {"validate_command", {}, Requirement::kOptional, kValidateCommandHelp, {}, CheckValidateCommand});
   return table;

@@ -103,7 +103,7 @@ std::string DescribeLines(std::string_view text, const LineRule& rule) {
   for (const auto& l : SplitTextLines(text)) {
     ++number;
     if (rule.match ? !rule.match->Finds(l.text) : l.text != rule.line) continue;
-    shown += (shown.empty() ? "'" : ", '") + std::string(l.text) + "' (line " + std::to_string(number) + ")";
+    shown += (shown.empty() ? "line " : "; line ") + std::to_string(number) + ": " + std::string(l.text);
   }
   return shown.empty() ? "absent" : shown;
 }

@@ -63,7 +63,7 @@ struct LineRule {
   Placement at;
 };
 std::string EditLine(std::string_view text, const LineRule& rule);
-/// The lines a rule is about, as `'text' (line N)` joined by ", ", or "absent".
+/// The lines a rule is about, as "line N: text" joined by "; ", or "absent".
 std::string DescribeLines(std::string_view text, const LineRule& rule);
 
 /// `block`: the lines between a begin and an end marker line (compared trimmed). Present: the

@@ -32,7 +32,7 @@ TEST(LineText, MatchReplacesTheFirstFoundLineAndRemovesTheOthers) {
   std::string done = "Port 22\nPermitRootLogin no\n";
   EXPECT_EQ(EditLine(done, r), done);
   EXPECT_EQ(DescribeLines("a\nPermitRootLogin yes\nPermitRootLogin no\n", r),
-            "'PermitRootLogin yes' (line 2), 'PermitRootLogin no' (line 3)");
+            "line 2: PermitRootLogin yes; line 3: PermitRootLogin no");
   EXPECT_EQ(DescribeLines("a\n", r), "absent");
 }
 
@@ -120,7 +120,7 @@ TEST_F(LineResourceTest, DriftShowsTheFoundLinesAndConvergingKeepsOwnerAndMode) 
   ASSERT_EQ(obs->drift.size(), 1u);
   EXPECT_EQ(obs->drift[0].property, "line");
   EXPECT_EQ(obs->drift[0].expected, "PermitRootLogin no");
-  EXPECT_EQ(obs->drift[0].actual, "'PermitRootLogin yes' (line 2)");
+  EXPECT_EQ(obs->drift[0].actual, "line 2: PermitRootLogin yes");
   EXPECT_EQ(obs->diff,
             "--- /etc/ssh/sshd_config (actual)\n+++ /etc/ssh/sshd_config\n@@ -1,2 +1,2 @@\n Port 22\n-PermitRootLogin yes\n+PermitRootLogin no\n");
   EXPECT_TRUE(testing::Converge(*r).compliant());
