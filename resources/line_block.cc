@@ -116,7 +116,8 @@ const PropertyTable<LineSettings>& LineProperties() {
   static const PropertyTable<LineSettings> table =
       PropertyTable<LineSettings>()
           .Add(&LineSettings::path, {"path", {}, Requirement::kRequired, "absolute path of the text file", {}, CheckAbsolutePath})
-          .Add(&LineSettings::line, {"line", {}, Requirement::kOptional, "the whole line, without its line ending (required unless ensure = \"absent\")"})
+          .Add(&LineSettings::line, {"line", {}, Requirement::kOptional, "the whole line, without its line ending (required unless ensure = \"absent\")", {},
+                                     [](const Value& v) -> std::string { return std::get<std::string>(v).empty() ? "must not be empty" : ""; }})
           .Add(&LineSettings::match,
                {"match", {}, Requirement::kOptional,
                 "regular expression (ECMAScript) finding the lines that are this setting: the first becomes 'line', the "
@@ -242,7 +243,7 @@ TypeInfo LineType() {
     }
     if (!line && !absent) problems.emplace_back("path", "line resource needs 'line' (or ensure = \"absent\" with 'match' or 'line')");
     if (!line && !match && absent) problems.emplace_back("path", "line resource with ensure = \"absent\" needs 'line' or 'match'");
-    if (line && line->find('\n') != std::string::npos)
+    if (line && line->find_first_of("\r\n") != std::string::npos)
       problems.emplace_back("line", "'line' is one line; use a block resource for several");
     if (line && match && !absent && CheckPattern(*match).empty() && !Pattern(*match).Finds(*line))
       problems.emplace_back("line", "'match' does not find 'line' itself, so each run would add it again; widen 'match'");

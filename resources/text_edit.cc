@@ -77,10 +77,24 @@ void Insert(std::vector<OutLine>& out, size_t at, std::vector<std::string> added
 
 bool FinalNewline(std::string_view text) { return text.empty() || text.back() == '\n'; }
 
+// Every line a pattern of the rule will search is short enough for std::regex's recursion.
+Status CheckSearchable(const std::vector<TextLine>& lines, bool patterns) {
+  if (!patterns) return OkStatus();
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (lines[i].text.size() > kMaxPatternLine)
+      return Error{ErrorKind::kInvalidInput, "line " + std::to_string(i + 1) + " is " + std::to_string(lines[i].text.size()) +
+                                                 " bytes long; regular expressions search lines of up to " +
+                                                 std::to_string(kMaxPatternLine) + " bytes"};
+  return OkStatus();
+}
+
+bool HasPlacement(const Placement& at) { return at.after || at.before; }
+
 }  // namespace
 
-std::string EditLine(std::string_view text, const LineRule& rule) {
+Result<std::string> EditLine(std::string_view text, const LineRule& rule) {
   std::vector<TextLine> lines = SplitTextLines(text);
+  if (auto st = CheckSearchable(lines, rule.match || HasPlacement(rule.at)); !st) return st.error();
   auto is_place = [&](std::string_view t) { return rule.match ? rule.match->Finds(t) : t == rule.line; };
   std::vector<OutLine> out;
   bool placed = false;
@@ -134,11 +148,13 @@ Result<std::string> EditBlock(std::string_view text, const BlockRule& rule) {
     size_t nl = rule.content.find('\n', start);
     size_t end = nl == std::string::npos ? rule.content.size() : nl;
     std::string_view piece = std::string_view(rule.content).substr(start, end - start);
-    if (!piece.empty() && piece.back() == '\r') piece.remove_suffix(1);
+    while (!piece.empty() && piece.back() == '\r') piece.remove_suffix(1);  // the file's own endings are written
     wanted.emplace_back(piece);
     start = end + 1;
   }
   bool found = !begins.empty();
+  if (auto st = CheckSearchable(lines, !found && rule.presence == Presence::kPresent && HasPlacement(rule.at)); !st)
+    return st.error();
   if (found && rule.presence == Presence::kPresent) {
     size_t b = begins[0], e = ends[0];
     bool same = e - b - 1 == wanted.size();

@@ -43,6 +43,11 @@ struct Pattern {
 };
 /// "" when `source` compiles, else what is wrong with it (std::regex's own words).
 std::string CheckPattern(const std::string& source);
+/// The longest line a Pattern is searched in. std::regex (libstdc++ and mingw-w64 alike) recurses
+/// once per character it consumes, so a long enough line overflows the stack whatever the
+/// pattern: a 40,000-byte line does with 8 MiB. An edit that would search a longer line fails
+/// instead (the Windows executable reserves 8 MiB of stack, like Linux's default).
+constexpr size_t kMaxPatternLine = 4096;
 
 /// Where a new line or block goes: after the last line matching `after`, else before the first
 /// line matching `before`, else (neither given, or no line matches) at the end of the file.
@@ -62,7 +67,9 @@ struct LineRule {
   Presence presence = Presence::kPresent;
   Placement at;
 };
-std::string EditLine(std::string_view text, const LineRule& rule);
+/// The edited text, or an error when a pattern would have to search a line longer than
+/// kMaxPatternLine.
+Result<std::string> EditLine(std::string_view text, const LineRule& rule);
 /// The lines a rule is about, as "line N: text" joined by "; ", or "absent".
 std::string DescribeLines(std::string_view text, const LineRule& rule);
 
@@ -75,7 +82,8 @@ struct BlockRule {
   Presence presence = Presence::kPresent;
   Placement at;
 };
-/// The edited text, or an error when the markers are not one begin followed by one end.
+/// The edited text, or an error when the markers are not one begin followed by one end, or a
+/// placement pattern would have to search a line longer than kMaxPatternLine.
 Result<std::string> EditBlock(std::string_view text, const BlockRule& rule);
 
 }  // namespace plumb

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-harnesses=(policy_loader run_report journal kv_editor)
+harnesses=(policy_loader run_report journal kv_editor text_edit)
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target "${harnesses[@]/%/_fuzz}"
 mkdir -p build-fuzz/findings

@@ -16,42 +16,60 @@ LineRule Line(std::string line, std::optional<std::string> match = std::nullopt,
   return r;
 }
 
+std::string Edited(std::string_view text, const LineRule& rule) {
+  auto out = EditLine(text, rule);
+  return out.ok() ? *out : "error: " + out.error().message;
+}
+
 TEST(LineText, AMissingLineIsAddedAtTheEndAndOtherLinesAreKept) {
-  EXPECT_EQ(EditLine("127.0.0.1 localhost\n", Line("10.0.0.5 fs1")), "127.0.0.1 localhost\n10.0.0.5 fs1\n");
-  EXPECT_EQ(EditLine("", Line("x")), "x\n");
-  EXPECT_EQ(EditLine("a", Line("x")), "a\nx");  // no final newline is added
-  EXPECT_EQ(EditLine("a\r\nb\r\n", Line("x")), "a\r\nb\r\nx\r\n");
-  EXPECT_EQ(EditLine("a\nx\nb\nx\n", Line("x")), "a\nx\nb\nx\n");  // present twice: nothing to do
+  EXPECT_EQ(Edited("127.0.0.1 localhost\n", Line("10.0.0.5 fs1")), "127.0.0.1 localhost\n10.0.0.5 fs1\n");
+  EXPECT_EQ(Edited("", Line("x")), "x\n");
+  EXPECT_EQ(Edited("a", Line("x")), "a\nx");  // no final newline is added
+  EXPECT_EQ(Edited("a\r\nb\r\n", Line("x")), "a\r\nb\r\nx\r\n");
+  EXPECT_EQ(Edited("a\nx\nb\nx\n", Line("x")), "a\nx\nb\nx\n");  // present twice: nothing to do
 }
 
 TEST(LineText, MatchReplacesTheFirstFoundLineAndRemovesTheOthers) {
   LineRule r = Line("PermitRootLogin no", "^\\s*PermitRootLogin\\s");
-  EXPECT_EQ(EditLine("Port 22\nPermitRootLogin yes\n# PermitRootLogin yes\nPermitRootLogin  prohibit-password\n", r),
+  EXPECT_EQ(Edited("Port 22\nPermitRootLogin yes\n# PermitRootLogin yes\nPermitRootLogin  prohibit-password\n", r),
             "Port 22\nPermitRootLogin no\n# PermitRootLogin yes\n");
-  EXPECT_EQ(EditLine("Port 22\n", r), "Port 22\nPermitRootLogin no\n");
+  EXPECT_EQ(Edited("Port 22\n", r), "Port 22\nPermitRootLogin no\n");
   std::string done = "Port 22\nPermitRootLogin no\n";
-  EXPECT_EQ(EditLine(done, r), done);
+  EXPECT_EQ(Edited(done, r), done);
   EXPECT_EQ(DescribeLines("a\nPermitRootLogin yes\nPermitRootLogin no\n", r),
             "line 2: PermitRootLogin yes; line 3: PermitRootLogin no");
   EXPECT_EQ(DescribeLines("a\n", r), "absent");
 }
 
 TEST(LineText, AbsentRemovesEveryFoundLine) {
-  EXPECT_EQ(EditLine("a\nx\nb\nx\n", Line("x", std::nullopt, Presence::kAbsent)), "a\nb\n");
-  EXPECT_EQ(EditLine("a\nexport A=1\nexport B=2\n", Line("", "^export ", Presence::kAbsent)), "a\n");
-  EXPECT_EQ(EditLine("a\nb", Line("b", std::nullopt, Presence::kAbsent)), "a");
-  EXPECT_EQ(EditLine("a\n\nb", Line("b", std::nullopt, Presence::kAbsent)), "a");
+  EXPECT_EQ(Edited("a\nx\nb\nx\n", Line("x", std::nullopt, Presence::kAbsent)), "a\nb\n");
+  EXPECT_EQ(Edited("a\nexport A=1\nexport B=2\n", Line("", "^export ", Presence::kAbsent)), "a\n");
+  EXPECT_EQ(Edited("a\nb", Line("b", std::nullopt, Presence::kAbsent)), "a");
+  EXPECT_EQ(Edited("a\n\nb", Line("b", std::nullopt, Presence::kAbsent)), "a");
 }
 
 TEST(LineText, PlacementAfterTheLastOrBeforeTheFirstFoundLine) {
   LineRule r = Line("auth required pam_faillock.so");
   r.at.after.emplace("^auth");
-  EXPECT_EQ(EditLine("auth a\nauth b\naccount c\n", r), "auth a\nauth b\nauth required pam_faillock.so\naccount c\n");
+  EXPECT_EQ(Edited("auth a\nauth b\naccount c\n", r), "auth a\nauth b\nauth required pam_faillock.so\naccount c\n");
   r.at.after.emplace("^nothing");
   r.at.before.emplace("^account");
-  EXPECT_EQ(EditLine("auth a\naccount c\naccount d\n", r), "auth a\nauth required pam_faillock.so\naccount c\naccount d\n");
+  EXPECT_EQ(Edited("auth a\naccount c\naccount d\n", r), "auth a\nauth required pam_faillock.so\naccount c\naccount d\n");
   r.at.before.emplace("^nothing");
-  EXPECT_EQ(EditLine("auth a\n", r), "auth a\nauth required pam_faillock.so\n");
+  EXPECT_EQ(Edited("auth a\n", r), "auth a\nauth required pam_faillock.so\n");
+}
+
+TEST(LineText, ALineTooLongForTheRegexEngineIsAnErrorNotACrash) {
+  std::string text = "a\n" + std::string(200000, 'a') + "\n";
+  EXPECT_EQ(Edited(text, Line("ab", "^a.*b")), "error: line 2 is 200000 bytes long; regular expressions search lines of up to 4096 bytes");
+  EXPECT_EQ(Edited(text, Line("x")), text + "x\n");  // no pattern: any length
+  BlockRule r;
+  r.begin = "# BEGIN";
+  r.end = "# END";
+  r.at.after.emplace("^a.*b");
+  auto out = EditBlock(text, r);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().message, "line 2 is 200000 bytes long; regular expressions search lines of up to 4096 bytes");
 }
 
 BlockRule Block(std::string content, Presence p = Presence::kPresent) {
