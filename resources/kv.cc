@@ -23,16 +23,6 @@ struct Line {
   bool exported = false;  // kShell: "export KEY=..."
 };
 
-// systemd's sysctl_normalize: when a dot comes before any slash, dots and slashes swap, so
-// "net.ipv4.conf.eth0/1.rp_filter" and "net/ipv4/conf/eth0.1/rp_filter" are the same key.
-std::string SysctlNormal(std::string_view key) {
-  std::string k(key);
-  size_t p = k.find_first_of("./");
-  if (p == std::string::npos || k[p] == '/') return k;
-  for (; p != std::string::npos; p = k.find_first_of("./", p + 1)) k[p] = k[p] == '.' ? '/' : '.';
-  return k;
-}
-
 // The word a POSIX shell reads from `s`: quotes removed, backslash escapes applied, up to the
 // first unquoted blank (what follows is a comment or another command). Expansions ($X, `x`) are
 // kept as written: their value is not in the file.
@@ -224,6 +214,14 @@ std::string IndexKey(std::string_view key, const KvFormat& f) {
 size_t FiledHash(std::string_view key, const KvFormat& f) { return std::hash<std::string>()(IndexKey(key, f)); }
 
 }  // namespace
+
+std::string SysctlNormal(std::string_view key) {
+  std::string k(key);
+  size_t p = k.find_first_of("./");
+  if (p == std::string::npos || k[p] == '/') return k;
+  for (; p != std::string::npos; p = k.find_first_of("./", p + 1)) k[p] = k[p] == '.' ? '/' : '.';
+  return k;
+}
 
 KvFormat DialectFormat(KvDialect dialect) {
   KvFormat f;

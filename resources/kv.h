@@ -86,6 +86,11 @@ class KvIndex {
 /// The key's assignments in `text` (KvIndex's Scan of a one-off index).
 KvScan ScanKv(std::string_view text, const std::string& key, const KvFormat& format);
 
+/// systemd's sysctl_normalize: when a dot comes before any slash, dots and slashes swap, so
+/// "net.ipv4.conf.eth0/1.rp_filter" and "net/ipv4/conf/eth0.1/rp_filter" are the same key, whose
+/// path under /proc/sys is the result.
+std::string SysctlNormal(std::string_view key);
+
 /// True when the file's key `a` is the policy's key `b` in this dialect (case, sysctl's "/").
 bool SameKvKey(KvDialect dialect, std::string_view a, std::string_view b);
 

@@ -46,6 +46,7 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(KvType());
   registry.Add(LineType());
   registry.Add(BlockType());
+  registry.Add(SysctlType());
   registry.Add(ExecType());
 }
 

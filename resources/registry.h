@@ -23,6 +23,7 @@ class ServiceManager;
 class ClusterApi;
 class EventLog;
 class KvFiles;
+class KernelParameters;
 
 struct Backends {
   FileSystem& fs;
@@ -35,6 +36,7 @@ struct Backends {
   EventLog* events = nullptr;     ///< the Windows event log; null where there is none
   SecretStore* secrets = nullptr; ///< resolves { secret = "..." }; null: every reference fails
   KvFiles* kv_files = nullptr;    ///< what kv resources read in this run; null: each reads afresh
+  KernelParameters* kernel = nullptr;  ///< the running kernel's sysctl; null under --root and where there is none
 };
 
 using Factory =
@@ -65,7 +67,7 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv, line, block, exec and the windows.* types (registry, service, service_host,
+/// Registers file, directory, kv, line, block, sysctl, exec and the windows.* types (registry, service, service_host,
 /// cluster_property, event_log).
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
@@ -74,6 +76,7 @@ TypeInfo DirectoryType();
 TypeInfo KvType();
 TypeInfo LineType();
 TypeInfo BlockType();
+TypeInfo SysctlType();
 TypeInfo ExecType();
 TypeInfo WindowsRegistryType();
 TypeInfo WindowsServiceType();

@@ -1,10 +1,11 @@
 #pragma once
-/// The real Windows backends of this platform, implemented in resources/<platform>/ and picked by
+/// The real backends of this platform (Windows APIs, Linux's /proc/sys), implemented in resources/<platform>/ and picked by
 /// CMake; null where the platform has none. The file system and processes are engine/os/system.h.
 
 #include <memory>
 
 #include "engine/os/system.h"
+#include "resources/sysctl.h"
 #include "resources/windows_cluster.h"
 #include "resources/windows_event_log.h"
 #include "resources/windows_registry.h"
@@ -20,5 +21,7 @@ std::unique_ptr<ServiceManager> MakeSystemServices();
 std::unique_ptr<ClusterApi> MakeSystemCluster();
 /// The Windows event log; null on systems without one.
 std::unique_ptr<EventLog> MakeSystemEventLog();
+/// The running kernel's parameters (/proc/sys); null on systems without sysctl.
+std::unique_ptr<KernelParameters> MakeSystemKernelParameters();
 
 }  // namespace plumb

@@ -30,7 +30,8 @@ Session::Session(const Options& o)
       registry_(MakeSystemRegistry()),
       services_(MakeSystemServices()),
       cluster_(MakeSystemCluster()),
-      events_(MakeSystemEventLog()) {
+      events_(MakeSystemEventLog()),
+      kernel_(MakeSystemKernelParameters()) {
   if (o.crash_at > 0) {
     // Test only: every mutating call goes through the fault plan, which ends the process right
     // after the chosen one, as kill -9 would.
@@ -147,7 +148,10 @@ bool Session::Prepare() {
                                      types_.here() == Platforms::kWindows ? HostPaths::kWindows : HostPaths::kPosix);
   secrets_ = MakeSecretStore(*fs_);
   backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get(), cluster_.get(),
-                            events_.get(), secrets_.get(), &kv_files_});
+                            events_.get(), secrets_.get(), &kv_files_,
+                            // An image under --root has no running kernel; the fake system stands for the
+                            // whole node, so its tests never reach the real one.
+                            opt_.root.empty() && opt_.fake_system.empty() ? kernel_.get() : nullptr});
   executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
   return executor_->Prepare(diags_);
 }

@@ -146,6 +146,7 @@ class Session : public RunLog {
   std::unique_ptr<ServiceManager> services_;
   std::unique_ptr<ClusterApi> cluster_;
   std::unique_ptr<EventLog> events_;
+  std::unique_ptr<KernelParameters> kernel_;
   std::unique_ptr<SecretStore> secrets_;
   KvFiles kv_files_;  ///< what kv resources read in this run (see resources/kv_files.h)
   std::optional<std::pair<std::string, Status>> state_trust_;
