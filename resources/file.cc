@@ -90,7 +90,7 @@ class FileResource : public Resource {
 
   // A validate_command may read other files (includes of the checked one), which must then be in
   // place: such a file is written on its own.
-  std::string OnlyFile() const override { return validate_command_ ? "" : path_; }
+  std::string_view OnlyFile() const override { return validate_command_ ? std::string_view() : path_; }
 
   Result<std::unique_ptr<AtomicFile>> Stage(const Observation&) override {
     auto file = b_.fs.Load(path_, ReadLimit());

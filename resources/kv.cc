@@ -437,9 +437,9 @@ class KvResource : public Resource {
 
   // The dialects whose program reads other files too (sshd, systemd-sysctl), and a
   // validate_command (which may read the checked file's includes), need every staged file in place.
-  std::string OnlyFile() const override {
+  std::string_view OnlyFile() const override {
     bool others = format_.dialect == KvDialect::kSshd || format_.dialect == KvDialect::kSysctl || validate_command_;
-    return others ? "" : path_;
+    return others ? std::string_view() : path_;
   }
 
   Result<std::unique_ptr<AtomicFile>> Stage(const Observation&) override { return Edit(); }

@@ -37,7 +37,7 @@ class TextEditResource : public Resource {
     return obs;
   }
 
-  std::string OnlyFile() const override { return validate_command_ ? "" : path_; }
+  std::string_view OnlyFile() const override { return validate_command_ ? std::string_view() : path_; }
 
   Result<std::unique_ptr<AtomicFile>> Stage(const Observation&) override { return Write(); }
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/os/filesystem.h"
@@ -55,8 +56,9 @@ class Resource {
   virtual Refreshable CanRefresh() const { return Refreshable::kNo; }
   /// The one file (host path) that Test reads and Set changes, when there is one: the executor
   /// then tests and stages this resource while files staged by others wait to be put in place.
-  /// "": Test or Set may look at anything, so every staged file is put in place first.
-  virtual std::string OnlyFile() const { return ""; }
+  /// Empty: Test or Set may look at anything, so every staged file is put in place first. The view
+  /// lives as long as the resource.
+  virtual std::string_view OnlyFile() const { return {}; }
   /// For a change that replaces the managed file whole: the new file written beside it (checked,
   /// not synced, not in place), which the executor puts in place with others in one flush to disk
   /// (FileSystem::SyncData, AtomicFile::Place, FileSystem::SyncFolders); the result is then as

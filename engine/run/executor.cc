@@ -310,7 +310,7 @@ void Executor::ReportDrift(VertexId v, const Observation& observed, const RunOpt
 
 void Executor::Converge(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result) {
   VertexState& state = state_[v];
-  if (!state.resource->OnlyFile().empty()) {
+  if (std::string_view only = state.resource->OnlyFile(); !only.empty()) {
     auto staged = state.resource->Stage(observed);
     if (!staged) {
       result.outcome = Outcome::kFailed;
@@ -318,7 +318,7 @@ void Executor::Converge(VertexId v, const Observation& observed, const RunOption
       return;
     }
     if (*staged) {
-      staged_paths_.insert(state.resource->OnlyFile());
+      staged_paths_.emplace(only);
       staged_.push_back({v, kNoSlot, observed, std::move(*staged)});
       return;  // Flush settles the result
     }
@@ -331,8 +331,10 @@ void Executor::Converge(VertexId v, const Observation& observed, const RunOption
 }
 
 bool Executor::Journaled(VertexId v, const Observation& observed, const RunOptions& options) const {
-  return options.journal && options.store &&
-         (!RebootCause(graph_.SpecOf(v), observed.drift).empty() || !graph_.NotifyTargets(v).empty());
+  const ResourceSpec& spec = graph_.SpecOf(v);
+  // Most resources neither arm a barrier nor notify: say so without building either list.
+  if (!options.journal || !options.store || (!spec.MayNeedReboot() && spec.notify.empty())) return false;
+  return !RebootCause(spec, observed.drift).empty() || !graph_.NotifyTargets(v).empty();
 }
 
 void Executor::Forget(VertexId v, const Observation& observed, const RunOptions& options) {
@@ -409,8 +411,8 @@ bool Executor::NeedsFlushBefore(VertexId v) const {
   if (staged_.size() >= kMaxStaged || !graph_.IsResource(v)) return true;
   const VertexState& state = state_[v];
   if (state.resource) {
-    std::string path = state.resource->OnlyFile();
-    if (path.empty() || staged_paths_.count(path)) return true;
+    std::string_view path = state.resource->OnlyFile();
+    if (path.empty() || staged_paths_.count(std::string(path))) return true;
   }
   for (auto [u, kind] : graph_.Predecessors(v))
     if (in_batch_[u]) return true;
