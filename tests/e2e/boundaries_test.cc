@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "tests/support/run_binary.h"
+#include "tests/support/sandbox.h"
 #include "tests/support/temp_dir.h"
 
 namespace plumb {
@@ -27,21 +28,15 @@ uint32_t ModeOf(const std::string& p) {
 
 std::string Me() { return ::geteuid() == 0 ? "root" : "uid " + std::to_string(::geteuid()); }
 
-class Boundaries : public ::testing::Test {
+class Boundaries : public testing::SandboxTest {
  protected:
   Boundaries() {
-    fs::create_directories(dir_ / "root/etc");
     fs::copy(std::string(PLUMB_SOURCE_DIR) + "/tests/data/drift", dir_ / "policies", fs::copy_options::recursive);
     // Files changed in the last seconds are never snapshotted (their mtime could still change
     // unseen); these are old.
     for (const auto& e : fs::recursive_directory_iterator(dir_ / "policies"))
       fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::hours(1));
   }
-  std::vector<std::string> Sandboxed(std::vector<std::string> args) {
-    args.insert(args.end(), {"--root", dir_ / "root", "--state-dir", dir_ / "state"});
-    return args;
-  }
-  testing::TempDir dir_;
 };
 
 TEST_F(Boundaries, AStateFolderOthersCanWriteIsRefused) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tests/support/run_binary.h"
+#include "tests/support/sandbox.h"
 #include "tests/support/temp_dir.h"
 
 namespace plumb {
@@ -21,16 +22,7 @@ using testing::RunPlumb;
 using testing::RunResult;
 using testing::WriteText;
 
-class Cli : public ::testing::Test {
- protected:
-  Cli() { fs::create_directories(dir_ / "root/etc"); }
-  std::vector<std::string> Sandboxed(std::vector<std::string> args) {
-    args.insert(args.end(), {"--root", dir_ / "root", "--state-dir", dir_ / "state"});
-    return args;
-  }
-  std::string Root(const std::string& rel) { return dir_ / ("root/" + rel); }
-  testing::TempDir dir_;
-};
+using Cli = testing::SandboxTest;
 
 TEST_F(Cli, ValidateReportsEveryErrorOfEveryFile) {
   RunResult r = RunPlumb({"validate", "tests/data/invalid"});

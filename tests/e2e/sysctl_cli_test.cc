@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/run_binary.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/sandbox.h"
 
 namespace plumb {
 namespace {
@@ -16,36 +16,32 @@ using testing::RunPlumb;
 using testing::RunResult;
 using testing::WriteText;
 
-TEST(SysctlCli, UnderARootOnlyTheDropInIsTestedAndWritten) {
-  testing::TempDir dir;
-  std::filesystem::create_directories(dir / "root/etc/sysctl.d");
-  WriteText(dir / "root/etc/sysctl.d/60-memory.conf", "# tuning\nvm.swappiness = 60\n");
-  std::vector<std::string> sandbox{"--root", dir / "root", "--state-dir", dir / "state"};
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.end(), sandbox.begin(), sandbox.end());
-    return RunPlumb(args);
-  };
-  RunResult test = run({"test", "tests/data/sysctl"});
+class SysctlCli : public testing::SandboxTest {
+ protected:
+  SysctlCli() { std::filesystem::create_directories(Root("etc/sysctl.d")); }
+};
+
+TEST_F(SysctlCli, UnderARootOnlyTheDropInIsTestedAndWritten) {
+  WriteText(Root("etc/sysctl.d/60-memory.conf"), "# tuning\nvm.swappiness = 60\n");
+  RunResult test = RunPlumb(Sandboxed({"test", "tests/data/sysctl"}));
   EXPECT_EQ(test.code, 4);
   EXPECT_EQ(NormalizeTimes(test.out),
             "drifted  kernel/forwarding  persisted: expected '1', actual 'absent'\n"
             "drifted  kernel/swappiness  persisted: expected '10', actual '60'\n"
             "plumb test: 2 resources: 2 drifted (T)\n");
-  RunResult apply = run({"apply", "tests/data/sysctl", "-q"});
+  RunResult apply = RunPlumb(Sandboxed({"apply", "tests/data/sysctl", "-q"}));
   EXPECT_EQ(apply.code, 5);
-  EXPECT_EQ(ReadText(dir / "root/etc/sysctl.d/90-plumb.conf"), "net.ipv4.ip_forward = 1\n");
-  EXPECT_EQ(ReadText(dir / "root/etc/sysctl.d/60-memory.conf"), "# tuning\nvm.swappiness = 10\n");
-  RunResult again = run({"test", "tests/data/sysctl"});
+  EXPECT_EQ(ReadText(Root("etc/sysctl.d/90-plumb.conf")), "net.ipv4.ip_forward = 1\n");
+  EXPECT_EQ(ReadText(Root("etc/sysctl.d/60-memory.conf")), "# tuning\nvm.swappiness = 10\n");
+  RunResult again = RunPlumb(Sandboxed({"test", "tests/data/sysctl"}));
   EXPECT_EQ(again.code, 0);
   EXPECT_EQ(NormalizeTimes(again.out), "plumb test: 2 resources: 2 compliant (T)\n");
 }
 
-TEST(SysctlCli, AnotherFileThatWinsAtBootIsNamed) {
-  testing::TempDir dir;
-  std::filesystem::create_directories(dir / "root/etc/sysctl.d");
-  WriteText(dir / "root/etc/sysctl.d/99-late.conf", "net.ipv4.ip_forward = 0\n");
-  WriteText(dir / "root/etc/sysctl.d/60-memory.conf", "vm.swappiness = 10\n");
-  RunResult test = RunPlumb({"test", "tests/data/sysctl", "--root", dir / "root", "--state-dir", dir / "state"});
+TEST_F(SysctlCli, AnotherFileThatWinsAtBootIsNamed) {
+  WriteText(Root("etc/sysctl.d/99-late.conf"), "net.ipv4.ip_forward = 0\n");
+  WriteText(Root("etc/sysctl.d/60-memory.conf"), "vm.swappiness = 10\n");
+  RunResult test = RunPlumb(Sandboxed({"test", "tests/data/sysctl"}));
   EXPECT_EQ(test.code, 4);
   EXPECT_EQ(NormalizeTimes(test.out),
             "drifted  kernel/forwarding  persisted: expected '1', actual '0 (from /etc/sysctl.d/99-late.conf:1)'\n"

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/run_binary.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/sandbox.h"
 
 namespace plumb {
 namespace {
@@ -17,21 +17,19 @@ using testing::RunPlumb;
 using testing::RunResult;
 using testing::WriteText;
 
-class TextEditCli : public ::testing::Test {
+class TextEditCli : public testing::SandboxTest {
  protected:
-  TextEditCli() { fs::create_directories(dir_ / "root/etc/ssh"); }
-  std::vector<std::string> Sandboxed(std::vector<std::string> args) {
-    args.insert(args.end(), {"--root", dir_ / "root", "--state-dir", dir_ / "state"});
-    return args;
+  TextEditCli() { fs::create_directories(Root("etc/ssh")); }
+  // /etc/hosts without the block, sshd_config with CRLF endings, inetd.conf with telnet.
+  void WriteDrifted() {
+    WriteText(Root("etc/hosts"), "127.0.0.1 localhost\n::1 localhost\n");
+    WriteText(Root("etc/ssh/sshd_config"), "Port 22\r\nPermitRootLogin yes\r\n");
+    WriteText(Root("etc/inetd.conf"), "ftp stream tcp\ntelnet stream tcp\n");
   }
-  std::string Root(const std::string& rel) { return dir_ / ("root/" + rel); }
-  testing::TempDir dir_;
 };
 
 TEST_F(TextEditCli, TestApplyTestKeepsEveryOtherLine) {
-  WriteText(Root("etc/hosts"), "127.0.0.1 localhost\n::1 localhost\n");
-  WriteText(Root("etc/ssh/sshd_config"), "Port 22\r\nPermitRootLogin yes\r\n");
-  WriteText(Root("etc/inetd.conf"), "ftp stream tcp\ntelnet stream tcp\n");
+  WriteDrifted();
   RunResult test = RunPlumb(Sandboxed({"test", "tests/data/text-edit"}));
   EXPECT_EQ(test.code, 4);
   EXPECT_EQ(NormalizeTimes(test.out),
