@@ -107,6 +107,15 @@ TEST_F(TextEditCli, ValidateNamesThePropertyAndACopyOfAnotherResourcesLine) {
             "plumb: error: 1 error\n");
 }
 
+TEST_F(TextEditCli, TheLinuxTextExampleRunsToCompliance) {
+  RunResult r = testing::RunShell("EXAMPLE_OUT=" + dir_ / "example" + " " + PLUMB_SOURCE_DIR + "/examples/linux-text/run.sh " +
+                                   PLUMB_BINARY + " 2>&1");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(ReadText(dir_ / "example/root/etc/ssh/sshd_config"),
+            "Port 22\r\nPermitRootLogin prohibit-password\r\nPasswordAuthentication no\r\n#PermitRootLogin no\r\n"
+            "Match User backup\r\n  X11Forwarding no\r\n");
+}
+
 TEST_F(TextEditCli, DescribeListsThePlacementProperties) {
   RunResult d = RunPlumb({"describe", "line"});
   EXPECT_EQ(d.code, 0);
