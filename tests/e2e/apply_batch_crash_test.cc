@@ -6,17 +6,10 @@
 #include <filesystem>
 #include <gtest/gtest.h>
 
-#include "tests/support/run_binary.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/e2e.h"
 
 namespace plumb {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 class ApplyBatchCrash : public ::testing::Test {
  protected:

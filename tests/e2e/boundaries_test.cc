@@ -7,18 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tests/support/run_binary.h"
+#include "tests/support/e2e.h"
 #include "tests/support/sandbox.h"
-#include "tests/support/temp_dir.h"
 
 namespace plumb {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 uint32_t ModeOf(const std::string& p) {
   struct stat st;

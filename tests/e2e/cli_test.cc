@@ -8,19 +8,11 @@
 #include <thread>
 #include <unistd.h>
 
-#include "tests/support/run_binary.h"
+#include "tests/support/e2e.h"
 #include "tests/support/sandbox.h"
-#include "tests/support/temp_dir.h"
 
 namespace plumb {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::NormalizeTimes;
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 using Cli = testing::SandboxTest;
 

@@ -6,16 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/util/civil_time.h"
-#include "tests/support/run_binary.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/e2e.h"
 
 namespace plumb {
 namespace {
-
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 std::string Utc(int64_t t) {
   CivilTime c = ToCivil(t);

@@ -9,17 +9,10 @@
 #include <gtest/gtest.h>
 #include <memory>
 
-#include "tests/support/run_binary.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/e2e.h"
 
 namespace plumb {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 const std::string kSource = PLUMB_SOURCE_DIR;
 

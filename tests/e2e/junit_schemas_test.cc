@@ -14,17 +14,10 @@
 #include <memory>
 #include <vector>
 
-#include "tests/support/run_binary.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/e2e.h"
 
 namespace plumb {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 const std::string kSource = PLUMB_SOURCE_DIR;
 const std::string kSchemas = kSource + "/build-test-schemas";

@@ -8,17 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tests/support/run_binary.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/e2e.h"
 
 namespace plumb {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 class OfflineRoot : public ::testing::Test {
  protected:

@@ -8,18 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/run/journal.h"
-#include "tests/support/run_binary.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/e2e.h"
 
 namespace plumb {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::NormalizeTimes;
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 constexpr const char* kWednesday = "1795604400";  // 2026-11-25 11:00 UTC
 constexpr const char* kSaturday = "1795831200";   // 2026-11-28 02:00 UTC, the window's start

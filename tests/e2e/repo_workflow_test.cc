@@ -7,16 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/report/sarif.h"
-#include "tests/support/run_binary.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/e2e.h"
 
 namespace plumb {
 namespace {
-
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 TEST(RepoWorkflow, ADeliberateErrorGivesExactTextAndSarif) {
   testing::TempDir dir;

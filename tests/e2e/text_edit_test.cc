@@ -4,18 +4,11 @@
 #include <filesystem>
 #include <gtest/gtest.h>
 
-#include "tests/support/run_binary.h"
+#include "tests/support/e2e.h"
 #include "tests/support/sandbox.h"
 
 namespace plumb {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::NormalizeTimes;
-using testing::ReadText;
-using testing::RunPlumb;
-using testing::RunResult;
-using testing::WriteText;
 
 class TextEditCli : public testing::SandboxTest {
  protected:
