@@ -1,8 +1,15 @@
 #include "resources/registry.h"
 
+#include "resources/kv_files.h"
+#include "resources/package.h"
 #include "resources/root_path.h"
 
 namespace plumb {
+
+void ForgetReads(Backends& backends) {
+  if (backends.kv_files) backends.kv_files->Clear();
+  if (backends.packages) backends.packages->Clear();
+}
 
 void TypeRegistry::Add(TypeInfo info) {
   std::string name = info.schema.name;
@@ -47,6 +54,7 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(LineType());
   registry.Add(BlockType());
   registry.Add(SysctlType());
+  registry.Add(PackageType());
   registry.Add(ExecType());
 }
 

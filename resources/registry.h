@@ -24,6 +24,7 @@ class ClusterApi;
 class EventLog;
 class KvFiles;
 class KernelParameters;
+class PackageSet;
 
 struct Backends {
   FileSystem& fs;
@@ -37,7 +38,12 @@ struct Backends {
   SecretStore* secrets = nullptr; ///< resolves { secret = "..." }; null: every reference fails
   KvFiles* kv_files = nullptr;    ///< what kv resources read in this run; null: each reads afresh
   KernelParameters* kernel = nullptr;  ///< the running kernel's sysctl; null under --root and where there is none
+  PackageSet* packages = nullptr;      ///< the run's packages; null where no package manager was found
 };
+
+/// Forgets what the run's caches (kv_files, packages) read: called before anything changes the
+/// system, since a command or another resource may change any file or package.
+void ForgetReads(Backends& backends);
 
 using Factory =
     std::function<Result<std::unique_ptr<Resource>>(const ResourceSpec&, const Policy&, Backends&)>;
@@ -67,7 +73,7 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv, line, block, sysctl, exec and the windows.* types (registry, service, service_host,
+/// Registers file, directory, kv, line, block, sysctl, package, exec and the windows.* types (registry, service, service_host,
 /// cluster_property, event_log).
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
@@ -77,6 +83,7 @@ TypeInfo KvType();
 TypeInfo LineType();
 TypeInfo BlockType();
 TypeInfo SysctlType();
+TypeInfo PackageType();
 TypeInfo ExecType();
 TypeInfo WindowsRegistryType();
 TypeInfo WindowsServiceType();

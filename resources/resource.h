@@ -43,6 +43,14 @@ struct Observation {
 
 enum class Refreshable { kNo, kYes };
 
+/// Changes of several resources made in one step (one package transaction for all of them).
+class ChangeBatch {
+ public:
+  virtual ~ChangeBatch() = default;
+  /// Makes every change the batch's resources enlisted since the last Commit, all in one step.
+  virtual Status Commit() = 0;
+};
+
 
 class Resource {
  public:
@@ -59,6 +67,15 @@ class Resource {
   /// Empty: Test or Set may look at anything, so every staged file is put in place first. The view
   /// lives as long as the resource.
   virtual std::string_view OnlyFile() const { return {}; }
+  /// Non-null: this resource's change is made together with others'. For a run of consecutive
+  /// drifted resources with the same batch (none depending on another), the executor calls Enlist
+  /// on each instead of Set, then the batch's Commit once, then Test on each to verify.
+  virtual ChangeBatch* Batch() const { return nullptr; }
+  /// Adds the change `observed` calls for to Batch(); nothing changes until Commit.
+  virtual Status Enlist(const Observation& observed) {
+    (void)observed;
+    return OkStatus();
+  }
   /// For a change that replaces the managed file whole: the new file written beside it (checked,
   /// not synced, not in place), which the executor puts in place with others in one flush to disk
   /// (FileSystem::SyncData, AtomicFile::Place, FileSystem::SyncFolders); the result is then as

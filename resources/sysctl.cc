@@ -70,10 +70,10 @@ ResourceSpec PersistedSpec(const ResourceSpec& spec) {
   kv.type = "kv";
   kv.where = spec.where;
   const Property* file = spec.Find("file");
-  kv.properties.push_back(file ? Property{"path", file->value, file->at} : Property{"path", std::string(kDefaultFile), {}});
+  kv.properties.push_back(file ? Property{"path", file->value, file->at, ""} : Property{"path", std::string(kDefaultFile), {}, ""});
   for (const char* name : {"key", "value"})
     if (const Property* p = spec.Find(name)) kv.properties.push_back(*p);
-  kv.properties.push_back({"format", std::string("sysctl"), {}});
+  kv.properties.push_back({"format", std::string("sysctl"), {}, ""});
   return kv;
 }
 

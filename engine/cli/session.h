@@ -20,6 +20,7 @@
 #include "engine/run/reboot.h"
 #include "engine/run/use_cases.h"
 #include "resources/kv_files.h"
+#include "resources/package.h"
 #include "resources/registry.h"
 #include "resources/system_backends.h"
 
@@ -149,6 +150,8 @@ class Session : public RunLog {
   std::unique_ptr<KernelParameters> kernel_;
   std::unique_ptr<SecretStore> secrets_;
   KvFiles kv_files_;  ///< what kv resources read in this run (see resources/kv_files.h)
+  std::unique_ptr<PackageManager> package_manager_;  ///< null where neither dpkg nor rpm is
+  std::unique_ptr<PackageSet> packages_;
   std::optional<std::pair<std::string, Status>> state_trust_;
   Diagnostics diags_;
   Facts facts_;

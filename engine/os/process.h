@@ -16,6 +16,7 @@ struct ProcessRequest {
   std::string cwd;                          ///< "" = plumb's working directory
   std::map<std::string, std::string> env;   ///< added to (and overriding) plumb's environment
   std::chrono::milliseconds timeout{300'000};
+  size_t max_output = 64 * 1024;            ///< ProcessResult::output is cut at this many bytes
 };
 
 enum class ProcessEnd { kExited, kSignaled, kTimedOut };
@@ -23,8 +24,7 @@ enum class ProcessEnd { kExited, kSignaled, kTimedOut };
 struct ProcessResult {
   ProcessEnd end = ProcessEnd::kExited;
   int code = 0;        ///< exit status, or the signal number when kSignaled
-  std::string output;  ///< stdout and stderr interleaved, cut at kMaxOutput bytes
-  static constexpr size_t kMaxOutput = 64 * 1024;
+  std::string output;  ///< stdout and stderr interleaved, cut at ProcessRequest::max_output bytes
 };
 
 class ProcessRunner {

@@ -108,13 +108,17 @@ class Executor {
                   std::string message);
   /// After the change: tests again, arms the barrier, passes notifications on.
   void Verify(VertexId v, const Observation& observed, const RunOptions& options, ResourceResult& result);
-  /// True when `v` must not be tested before the staged files are in place: it has no OnlyFile,
-  /// or a staged change is to its file, or it comes after a resource tested since the last flush.
+  /// True when `v` must not be tested before the staged changes are made: it has no OnlyFile (or,
+  /// for a batch, is not of that batch), or a staged change is to its file, or it comes after a
+  /// resource tested since the last flush.
   bool NeedsFlushBefore(VertexId v) const;
   /// Puts every staged file in place with one flush to disk (FileSystem::SyncData, then Place
   /// with the journal's write-ahead before each, then FileSystem::SyncFolders) and settles their
   /// results; then starts a new batch.
   void Flush(const RunOptions& options, RunReport& report);
+  /// Flush for a batch of Resource::Batch changes: write-ahead and Enlist for each, one Commit,
+  /// then each verified (or failed with the commit's error).
+  void CommitBatch(const RunOptions& options, RunReport& report);
   /// The result is final: the vertex's outcome and reboot need follow it.
   void Settle(VertexId v, const ResourceResult& result);
   void VisitBarrier(VertexId b, const RunOptions& options);
@@ -140,18 +144,20 @@ class Executor {
   std::vector<VertexState> state_;       ///< per vertex
   std::vector<RebootNeed> needs_;        ///< collected during Run
 
-  /// A new file written aside by Resource::Stage, waiting for Flush.
+  /// A new file written aside by Resource::Stage, or a change for staged_batch_, waiting for Flush.
   struct StagedChange {
     VertexId v;
     size_t slot;  ///< its result in the report
     Observation observed;
-    std::unique_ptr<AtomicFile> file;
+    std::unique_ptr<AtomicFile> file;  ///< null for a batch's change
   };
   static constexpr size_t kNoSlot = static_cast<size_t>(-1);
   /// Each staged file holds an open handle: a batch stays well under the usual 1024 of a process.
   static constexpr size_t kMaxStaged = 256;
   std::vector<StagedChange> staged_;
   std::unordered_set<std::string> staged_paths_;  ///< OnlyFile of each staged change
+  /// Non-null: staged_ holds changes for this batch (Resource::Batch), and no files.
+  ChangeBatch* staged_batch_ = nullptr;
   std::vector<VertexId> batch_;  ///< run since the last flush
   std::vector<char> in_batch_;   ///< per vertex: in batch_
 };

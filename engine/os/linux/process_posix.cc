@@ -68,7 +68,7 @@ class PosixProcessRunner : public ProcessRunner {
         if (ready > 0) {
           ssize_t n = ::read(read_end.fd(), buf, sizeof buf);
           if (n > 0) {
-            size_t room = ProcessResult::kMaxOutput - std::min(result.output.size(), ProcessResult::kMaxOutput);
+            size_t room = req.max_output - std::min(result.output.size(), req.max_output);
             result.output.append(buf, std::min(static_cast<size_t>(n), room));
           } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
             eof = true;

@@ -64,7 +64,7 @@ class Win32ProcessRunner : public ProcessRunner {
       char buf[4096];
       DWORD got = 0;
       while (::ReadFile(read_end.get(), buf, sizeof buf, &got, nullptr) && got > 0) {
-        size_t room = ProcessResult::kMaxOutput - std::min(result.output.size(), ProcessResult::kMaxOutput);
+        size_t room = req.max_output - std::min(result.output.size(), req.max_output);
         result.output.append(buf, std::min<size_t>(got, room));
       }
     });

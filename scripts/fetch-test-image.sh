@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds, once, the minimal Debian 12 root that the package integration test installs into
+# (tests/e2e/package_image_test.cc): mmdebstrap's "apt" variant as a tarball, with the package
+# lists kept and the small package "hello" downloaded into apt's cache but not installed, so the
+# test installs and removes it through `plumb apply --root` without the network. The tarball is
+# kept in /var/cache/plumb-test between runs and between clones. Needs root (chroot); without
+# root, or without mmdebstrap, nothing is built and the test says why it is skipped.
+set -euo pipefail
+cache=${PLUMB_TEST_IMAGE_CACHE:-/var/cache/plumb-test}
+image="$cache/debian-12-apt.tar"
+[ -s "$image" ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v mmdebstrap >/dev/null; then
+  echo "fetch-test-image: needs root and mmdebstrap; the package image test will be skipped" >&2
+  exit 0
+fi
+mkdir -p "$cache"
+tmp="$image.partial"
+rm -f "$tmp"
+mmdebstrap --quiet --variant=apt --mode=root --format=tar \
+  --skip=cleanup/apt/lists --skip=cleanup/apt/cache \
+  --customize-hook='chroot "$1" apt-get install -y -qq --download-only hello' \
+  bookworm "$tmp" http://deb.debian.org/debian
+mv "$tmp" "$image"
