@@ -53,7 +53,11 @@ std::optional<Want> ParseWant(std::string_view s) {
 std::string CheckEnsure(const Value& v) {
   const auto& s = std::get<std::string>(v);
   if (ParseWant(s)) return "";
-  return "must be \"present\", \"absent\", a version (\"1:9.2p1-2+deb12u3\") or \">= version\", got '" + s + "'";
+  std::string tail = "must be \"present\", \"absent\", a version (\"1:9.2p1-2+deb12u3\") or \">= version\", got '" + s + "'";
+  // The spellings of other tools, answered with plumb's.
+  if (s == "installed" || s == "latest") tail += "; for any version use \"present\", for a minimum \">= version\"";
+  if (s == "removed" || s == "purged") tail += "; did you mean \"absent\"?";
+  return tail;
 }
 
 struct PackageSettings {

@@ -15,6 +15,7 @@ packages=(
   chromium  # renders the fleet report in the browser test
   python3-jsonschema  # checks every JSON output against docs/schemas
   libxml2-utils  # xmllint: checks the JUnit outputs against the CI systems' schemas
+  mmdebstrap  # builds the Debian root the package type installs into (scripts/fetch-test-image.sh)
 )
 
 missing=()
@@ -24,6 +25,7 @@ done
 if [ ${#missing[@]} -eq 0 ]; then
   bash "$(dirname "$0")/fetch-test-daemons.sh"
   bash "$(dirname "$0")/fetch-test-schemas.sh"
+  bash "$(dirname "$0")/fetch-test-image.sh"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -35,3 +37,4 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 bash "$(dirname "$0")/fetch-test-daemons.sh"
 bash "$(dirname "$0")/fetch-test-schemas.sh"
+bash "$(dirname "$0")/fetch-test-image.sh"

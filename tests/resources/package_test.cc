@@ -199,7 +199,11 @@ TEST(PackageSchema, BadNamesAndEnsureAreValidationErrors) {
             "property 'name' must be a package name like openssh-server (an architecture may follow, as in libc6:i386), "
             "got '-o=APT::x'");
   EXPECT_EQ(error("name = \"nginx\"\nensure = \"installed\"\n"),
-            "property 'ensure' must be \"present\", \"absent\", a version (\"1:9.2p1-2+deb12u3\") or \">= version\", got 'installed'");
+            "property 'ensure' must be \"present\", \"absent\", a version (\"1:9.2p1-2+deb12u3\") or \">= version\", got "
+            "'installed'; for any version use \"present\", for a minimum \">= version\"");
+  EXPECT_EQ(error("name = \"nginx\"\nensure = \"purged\"\n"),
+            "property 'ensure' must be \"present\", \"absent\", a version (\"1:9.2p1-2+deb12u3\") or \">= version\", got "
+            "'purged'; did you mean \"absent\"?");
   EXPECT_EQ(error("name = \"nginx\"\nensure = \">= 1.2 && rm\"\n"),
             "property 'ensure' must be \"present\", \"absent\", a version (\"1:9.2p1-2+deb12u3\") or \">= version\", got '>= 1.2 && rm'");
   EXPECT_EQ(error("name = \"libc6:i386\"\nensure = \">=2.36\"\n"), "");
