@@ -14,7 +14,7 @@ namespace {
 class PackageCli : public testing::SandboxTest {
  protected:
   PackageCli() {
-    fs::copy("tests/data/packages/dpkg-root", dir_ / "root", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    fs::copy(std::string(PLUMB_SOURCE_DIR) + "/tests/data/packages/dpkg-root", dir_ / "root", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   }
 };
 
