@@ -55,6 +55,7 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(BlockType());
   registry.Add(SysctlType());
   registry.Add(PackageType());
+  registry.Add(ServiceType());
   registry.Add(ExecType());
 }
 

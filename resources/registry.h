@@ -25,6 +25,7 @@ class EventLog;
 class KvFiles;
 class KernelParameters;
 class PackageSet;
+class Systemd;
 
 struct Backends {
   FileSystem& fs;
@@ -39,6 +40,7 @@ struct Backends {
   KvFiles* kv_files = nullptr;    ///< what kv resources read in this run; null: each reads afresh
   KernelParameters* kernel = nullptr;  ///< the running kernel's sysctl; null under --root and where there is none
   PackageSet* packages = nullptr;      ///< the run's packages; null where no package manager was found
+  Systemd* systemd = nullptr;          ///< systemd (over D-Bus, or an image's unit files under --root); null: none
 };
 
 /// Forgets what the run's caches (kv_files, packages) read: called before anything changes the
@@ -73,7 +75,7 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv, line, block, sysctl, package, exec and the windows.* types (registry, service, service_host,
+/// Registers file, directory, kv, line, block, sysctl, package, service, exec and the windows.* types (registry, service, service_host,
 /// cluster_property, event_log).
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
@@ -84,6 +86,7 @@ TypeInfo LineType();
 TypeInfo BlockType();
 TypeInfo SysctlType();
 TypeInfo PackageType();
+TypeInfo ServiceType();
 TypeInfo ExecType();
 TypeInfo WindowsRegistryType();
 TypeInfo WindowsServiceType();

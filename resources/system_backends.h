@@ -6,6 +6,7 @@
 
 #include "engine/os/system.h"
 #include "resources/sysctl.h"
+#include "resources/systemd.h"
 #include "resources/windows_cluster.h"
 #include "resources/windows_event_log.h"
 #include "resources/windows_registry.h"
@@ -23,5 +24,7 @@ std::unique_ptr<ClusterApi> MakeSystemCluster();
 std::unique_ptr<EventLog> MakeSystemEventLog();
 /// The running kernel's parameters (/proc/sys); null on systems without sysctl.
 std::unique_ptr<KernelParameters> MakeSystemKernelParameters();
+/// systemd of the running system over D-Bus; null on systems without it.
+std::unique_ptr<Systemd> MakeSystemSystemd();
 
 }  // namespace plumb

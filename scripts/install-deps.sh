@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
   libsimdjson-dev  # reads run reports in bulk (plumb report)
   libssl-dev  # SHA-256 from libcrypto
+  libsystemd-dev pkg-config  # sd-bus: the service type talks to systemd
   mingw-w64 wine wine64 dpkg-dev
   systemd  # systemd-analyze verify checks the units plumb schedule writes
   clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh)

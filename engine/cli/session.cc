@@ -151,12 +151,16 @@ bool Session::Prepare() {
   if (types_.here() == Platforms::kLinux && (opt_.fake_system.empty() || !opt_.root.empty()))
     package_manager_ = MakePackageManager(*processes_, *fs_, HostRoot(opt_.root));
   if (package_manager_) packages_ = std::make_unique<PackageSet>(*package_manager_);
+  if (types_.here() == Platforms::kLinux && !opt_.root.empty())
+    systemd_ = std::make_unique<UnitFiles>(*fs_, HostRoot(opt_.root));
+  else if (opt_.fake_system.empty())
+    systemd_ = MakeSystemSystemd();
   backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get(), cluster_.get(),
                             events_.get(), secrets_.get(), &kv_files_,
                             // An image under --root has no running kernel; the fake system stands for the
                             // whole node, so its tests never reach the real one.
                             opt_.root.empty() && opt_.fake_system.empty() ? kernel_.get() : nullptr,
-                            packages_.get()});
+                            packages_.get(), systemd_.get()});
   executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
   return executor_->Prepare(diags_);
 }

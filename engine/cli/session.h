@@ -152,6 +152,7 @@ class Session : public RunLog {
   KvFiles kv_files_;  ///< what kv resources read in this run (see resources/kv_files.h)
   std::unique_ptr<PackageManager> package_manager_;  ///< null where neither dpkg nor rpm is
   std::unique_ptr<PackageSet> packages_;
+  std::unique_ptr<Systemd> systemd_;  ///< the running one, or the image's unit files under --root
   std::optional<std::pair<std::string, Status>> state_trust_;
   Diagnostics diags_;
   Facts facts_;

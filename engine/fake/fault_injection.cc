@@ -85,6 +85,10 @@ Status FaultInjectingFileSystem::RemoveFile(const std::string& path) {
   return Through(plan_, "remove " + path, [&] { return inner_.RemoveFile(path); });
 }
 
+Status FaultInjectingFileSystem::MakeSymlink(const std::string& path, const std::string& target) {
+  return Through(plan_, "link " + path, [&] { return inner_.MakeSymlink(path, target); });
+}
+
 Status FaultInjectingFileSystem::RemoveDirectory(const std::string& path) {
   return Through(plan_, "remove folder " + path, [&] { return inner_.RemoveDirectory(path); });
 }

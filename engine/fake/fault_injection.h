@@ -5,7 +5,7 @@
 /// CLI wraps the real backends in them only when the test-only PLUMB_TEST_CRASH_AT is set.
 ///
 /// Mutating calls: AtomicFile::Commit (so WriteAtomic) and Place, SyncData, SyncFolders, MakeDirectory, SetMode, SetOwner,
-/// RemoveFile, RemoveDirectory, and every ProcessRunner::Run (a command may change anything).
+/// RemoveFile, MakeSymlink, RemoveDirectory, and every ProcessRunner::Run (a command may change anything).
 
 #include <functional>
 #include <memory>
@@ -59,6 +59,7 @@ class FaultInjectingFileSystem : public FileSystem {
   Status SetMode(const std::string& path, uint32_t mode) override;
   Status SetOwner(const std::string& path, std::optional<uint32_t> uid, std::optional<uint32_t> gid) override;
   Status RemoveFile(const std::string& path) override;
+  Status MakeSymlink(const std::string& path, const std::string& target) override;
   Status RemoveDirectory(const std::string& path) override;
 
  private:

@@ -156,6 +156,12 @@ void MemoryFileSystem::AddFile(const std::string& path, std::string bytes, uint3
   e.bytes = std::move(bytes);
 }
 
+Status MemoryFileSystem::MakeSymlink(const std::string& path, const std::string& target) {
+  if (entries_.count(path)) return Error{ErrorKind::kAlreadyExists, "cannot create link '" + path + "': File exists"};
+  AddSymlink(path, target);
+  return OkStatus();
+}
+
 void MemoryFileSystem::AddSymlink(const std::string& path, std::string target) {
   MakeParents(path);
   Entry& e = entries_[path];

@@ -27,6 +27,7 @@ class MemoryFileSystem : public FileSystem {
   Status SetMode(const std::string& path, uint32_t mode) override;
   Status SetOwner(const std::string& path, std::optional<uint32_t> uid, std::optional<uint32_t> gid) override;
   Status RemoveFile(const std::string& path) override;
+  Status MakeSymlink(const std::string& path, const std::string& target) override;
   Status RemoveDirectory(const std::string& path) override;
 
   // For tests to set up and inspect.

@@ -156,6 +156,9 @@ class FileSystem {
   virtual Status SetOwner(const std::string& path, std::optional<uint32_t> uid, std::optional<uint32_t> gid) = 0;
   /// Removes a file or symbolic link (never a directory).
   virtual Status RemoveFile(const std::string& path) = 0;
+  /// Creates a symbolic link at `path` to `target` (kept as written, never resolved here), and
+  /// makes it durable. Something already at `path` is kAlreadyExists.
+  virtual Status MakeSymlink(const std::string& path, const std::string& target) = 0;
   /// Removes an empty directory.
   virtual Status RemoveDirectory(const std::string& path) = 0;
 };

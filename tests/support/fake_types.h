@@ -53,6 +53,7 @@ class NullFileSystem : public FileSystem {
     return Error{ErrorKind::kInternal, "unexpected"};
   }
   Status RemoveFile(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected"}; }
+  Status MakeSymlink(const std::string&, const std::string&) override { return Error{ErrorKind::kInternal, "unexpected"}; }
   Status RemoveDirectory(const std::string&) override { return Error{ErrorKind::kInternal, "unexpected"}; }
 };
 

@@ -321,6 +321,14 @@ class PosixFileSystem : public FileSystem {
     return OkStatus();
   }
 
+  Status MakeSymlink(const std::string& path, const std::string& target) override {
+    auto parent = OpenParent(path);
+    if (!parent) return parent.error().Prefixed("cannot create link '" + path + "': ");
+    if (::symlinkat(target.c_str(), parent->fd(), parent->name.c_str()) != 0) return Errno("create link", path);
+    if (::fsync(parent->fd()) != 0) return Errno("sync the folder of", path);
+    return OkStatus();
+  }
+
   Status RemoveDirectory(const std::string& path) override {
     auto parent = OpenParent(path);
     if (!parent) return parent.error().Prefixed("cannot remove folder '" + path + "': ");

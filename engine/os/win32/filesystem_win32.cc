@@ -245,6 +245,11 @@ class Win32FileSystem : public FileSystem {
 
   Status RemoveFile(const std::string& path) override { return Remove(path, FILE_NON_DIRECTORY_FILE, "remove"); }
 
+  // Only systemd's unit links are made, and systemd is Linux's.
+  Status MakeSymlink(const std::string& path, const std::string&) override {
+    return Error{ErrorKind::kUnsupported, "cannot create link '" + path + "': plumb makes symbolic links only on Linux"};
+  }
+
   Status RemoveDirectory(const std::string& path) override {
     if (auto st = Remove(path, FILE_DIRECTORY_FILE, "remove folder"); !st) return st;
     Forget(Normal(path));
