@@ -56,6 +56,8 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(SysctlType());
   registry.Add(PackageType());
   registry.Add(ServiceType());
+  registry.Add(UserType());
+  registry.Add(GroupType());
   registry.Add(ExecType());
 }
 

@@ -75,7 +75,7 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv, line, block, sysctl, package, service, exec and the windows.* types (registry, service, service_host,
+/// Registers file, directory, kv, line, block, sysctl, package, service, user, group, exec and the windows.* types (registry, service, service_host,
 /// cluster_property, event_log).
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
@@ -87,6 +87,8 @@ TypeInfo BlockType();
 TypeInfo SysctlType();
 TypeInfo PackageType();
 TypeInfo ServiceType();
+TypeInfo UserType();
+TypeInfo GroupType();
 TypeInfo ExecType();
 TypeInfo WindowsRegistryType();
 TypeInfo WindowsServiceType();
