@@ -259,7 +259,7 @@ class UserResource : public Resource {
       if (!shadow) return shadow.error();
       std::string now = At(shadow->Find(s_.name), 1);
       // The hashes themselves are never shown, whatever the policy says of sensitivity.
-      if (now != *s_.password) obs.drift.push_back({"password", "(the policy's hash)", now.empty() ? "(none)" : "(another hash)"});
+      if (now != *s_.password) obs.drift.push_back({"password", "(the hash of the policy)", now.empty() ? "(none)" : "(another hash)"});
     }
     return obs;
   }

@@ -12,6 +12,9 @@
 namespace plumb {
 
 class FileSystem;
+class RootPath;
+struct FileInfo;
+struct FileContent;
 
 /// What `enabled` asks for.
 enum class Enablement { kEnabled, kDisabled, kMasked };
@@ -31,9 +34,10 @@ class Systemd {
   virtual Status Act(const std::string& unit, UnitAction action) = 0;
 };
 
-/// Enablement without a running systemd, on the unit files of the root at host path `root`
-/// ("" = /): units are looked up in /etc/systemd/system, /run/systemd/system,
-/// /usr/local/lib/systemd/system, /usr/lib/systemd/system and /lib/systemd/system, in that order;
+/// Enablement without a running systemd, on the unit files of `root` (every path resolved in it,
+/// links included, as RootPath does): units are looked up in /etc/systemd/system, /run/systemd/system,
+/// /usr/local/lib/systemd/system, /lib/systemd/system and /usr/lib/systemd/system, in that order
+/// (Debian's; on a merged /usr the last two are one);
 /// their [Install] section (WantedBy, RequiredBy, UpheldBy, Alias, Also, DefaultInstance) says
 /// which links in /etc/systemd/system enable them. Templates are enabled per instance
 /// (getty@tty2.service); a template itself uses DefaultInstance. Links point at the unit file's
@@ -41,7 +45,7 @@ class Systemd {
 /// ActiveState and Act are kUnsupported: an image runs nothing.
 class UnitFiles : public Systemd {
  public:
-  UnitFiles(FileSystem& fs, std::string root);
+  UnitFiles(FileSystem& fs, const RootPath& root);
   Result<std::string> UnitFileState(const std::string& unit) override;
   Status SetEnablement(const std::string& unit, Enablement want) override;
   Result<std::string> ActiveState(const std::string& unit) override;
@@ -62,10 +66,17 @@ class UnitFiles : public Systemd {
   Status Disable(const std::string& unit, int depth);
   Status Unmask(const std::string& unit);
   Status Link(const std::string& path, const std::string& target);
-  std::string Host(const std::string& path) const { return root_ + path; }
+  // The file system's calls on a path of the root.
+  Result<FileInfo> Stat(const std::string& path);
+  Result<FileContent> Load(const std::string& path);
+  Result<std::string> ReadLink(const std::string& path);
+  Result<std::vector<std::string>> List(const std::string& path);
+  Status MakeDirectories(const std::string& path);
+  Status MakeSymlink(const std::string& path, const std::string& target);
+  Status RemoveFile(const std::string& path);
 
   FileSystem& fs_;
-  std::string root_;
+  const RootPath& root_;
 };
 
 /// Property check: "" for a unit name ("ssh", "ssh.service", "getty@tty2.service"), else the

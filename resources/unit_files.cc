@@ -6,13 +6,15 @@
 
 #include "engine/os/filesystem.h"
 #include "engine/util/strings.h"
+#include "resources/root_path.h"
 
 namespace plumb {
 namespace {
 
 constexpr const char* kConfig = "/etc/systemd/system";
+// Debian's systemd looks in /lib before /usr/lib, and links to the unit there.
 const char* const kSearch[] = {"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
-                               "/usr/lib/systemd/system", "/lib/systemd/system"};
+                               "/lib/systemd/system", "/usr/lib/systemd/system"};
 const char* const kUnitSuffixes[] = {".service", ".socket", ".timer", ".path", ".mount", ".automount",
                                      ".swap", ".target", ".slice", ".scope", ".device"};
 const char* const kInstallFolders[] = {".wants", ".requires", ".upholds"};
@@ -58,8 +60,42 @@ std::string CheckUnitName(std::string_view name) {
   return ok ? "" : "must be a systemd unit name like ssh or getty@tty2.service, got '" + std::string(name) + "'";
 }
 
-UnitFiles::UnitFiles(FileSystem& fs, std::string root) : fs_(fs), root_(std::move(root)) {
-  if (root_ == "/") root_.clear();
+UnitFiles::UnitFiles(FileSystem& fs, const RootPath& root) : fs_(fs), root_(root) {}
+
+Result<FileInfo> UnitFiles::Stat(const std::string& path) {
+  auto host = root_.Resolve(path);
+  if (!host) return host.error();
+  return fs_.Stat(*host);
+}
+Result<FileContent> UnitFiles::Load(const std::string& path) {
+  auto host = root_.Resolve(path);
+  if (!host) return host.error();
+  return fs_.Load(*host);
+}
+Result<std::string> UnitFiles::ReadLink(const std::string& path) {
+  auto host = root_.Resolve(path);
+  if (!host) return host.error();
+  return fs_.ReadLink(*host);
+}
+Result<std::vector<std::string>> UnitFiles::List(const std::string& path) {
+  auto host = root_.Resolve(path);
+  if (!host) return host.error();
+  return fs_.List(*host);
+}
+Status UnitFiles::MakeDirectories(const std::string& path) {
+  auto host = root_.Resolve(path);
+  if (!host) return host.error();
+  return fs_.MakeDirectories(*host, {});
+}
+Status UnitFiles::MakeSymlink(const std::string& path, const std::string& target) {
+  auto host = root_.Resolve(path);
+  if (!host) return host.error();
+  return fs_.MakeSymlink(*host, target);
+}
+Status UnitFiles::RemoveFile(const std::string& path) {
+  auto host = root_.Resolve(path);
+  if (!host) return host.error();
+  return fs_.RemoveFile(*host);
 }
 
 Result<UnitFiles::Found> UnitFiles::Find(const std::string& unit) {
@@ -71,11 +107,11 @@ Result<UnitFiles::Found> UnitFiles::Find(const std::string& unit) {
       std::string at = path;
       // Follow links inside the root; one to /dev/null is a mask.
       for (int hop = 0; hop < kMaxDepth; ++hop) {
-        auto content = fs_.Load(Host(at));
+        auto content = Load(at);
         if (!content) return content.error();
         if (content->info.kind == FileKind::kMissing) break;
         if (content->info.kind == FileKind::kSymlink) {
-          auto target = fs_.ReadLink(Host(at));
+          auto target = ReadLink(at);
           if (!target) return target.error();
           if (*target == "/dev/null") {
             Found masked;
@@ -127,14 +163,14 @@ Result<UnitFiles::Found> UnitFiles::Find(const std::string& unit) {
 
 Result<std::vector<std::string>> UnitFiles::InstallLinks(const std::string& name) {
   std::vector<std::string> links;
-  auto entries = fs_.List(Host(kConfig));
+  auto entries = List(kConfig);
   if (!entries) return entries.error();
   for (const std::string& folder : *entries) {
     bool install = false;
     for (const char* suffix : kInstallFolders) install = install || folder.ends_with(suffix);
     if (!install) continue;
     std::string link = std::string(kConfig) + "/" + folder + "/" + name;
-    auto info = fs_.Stat(Host(link));
+    auto info = Stat(link);
     if (!info) return info.error();
     if (info->kind != FileKind::kMissing) links.push_back(link);
   }
@@ -149,7 +185,7 @@ Result<std::string> UnitFiles::UnitFileState(const std::string& unit) {
   if (!links) return links.error();
   bool enabled = !links->empty();
   for (const std::string& a : f->alias) {
-    auto info = fs_.Stat(Host(std::string(kConfig) + "/" + a));
+    auto info = Stat(std::string(kConfig) + "/" + a);
     if (!info) return info.error();
     enabled = enabled || info->kind == FileKind::kSymlink;
   }
@@ -159,18 +195,18 @@ Result<std::string> UnitFiles::UnitFileState(const std::string& unit) {
 }
 
 Status UnitFiles::Link(const std::string& path, const std::string& target) {
-  auto info = fs_.Stat(Host(path));
+  auto info = Stat(path);
   if (!info) return info.error();
   if (info->kind == FileKind::kSymlink) {
-    auto now = fs_.ReadLink(Host(path));
+    auto now = ReadLink(path);
     if (!now) return now.error();
     if (*now == target) return OkStatus();
     return Error{ErrorKind::kAlreadyExists, "cannot link '" + path + "' to '" + target + "': it links to '" + *now + "'"};
   }
   if (info->kind != FileKind::kMissing)
     return Error{ErrorKind::kAlreadyExists, "cannot link '" + path + "' to '" + target + "': a " + ToString(info->kind) + " is there"};
-  if (auto st = fs_.MakeDirectories(Host(path.substr(0, path.rfind('/'))), {}); !st) return st;
-  return fs_.MakeSymlink(Host(path), target);
+  if (auto st = MakeDirectories(path.substr(0, path.rfind('/'))); !st) return st;
+  return MakeSymlink(path, target);
 }
 
 Status UnitFiles::Enable(const std::string& unit, int depth) {
@@ -204,12 +240,12 @@ Status UnitFiles::Disable(const std::string& unit, int depth) {
   if (!links) return links.error();
   for (const std::string& a : f->alias) {
     std::string alias = std::string(kConfig) + "/" + a;
-    auto info = fs_.Stat(Host(alias));
+    auto info = Stat(alias);
     if (!info) return info.error();
     if (info->kind == FileKind::kSymlink) links->push_back(alias);
   }
   for (const std::string& link : *links)
-    if (auto st = fs_.RemoveFile(Host(link)); !st) return st;
+    if (auto st = RemoveFile(link); !st) return st;
   if (depth < kMaxDepth)
     for (const std::string& also : f->also)
       if (auto st = Disable(also, depth + 1); !st) return st;
@@ -218,17 +254,17 @@ Status UnitFiles::Disable(const std::string& unit, int depth) {
 
 Status UnitFiles::Unmask(const std::string& unit) {
   std::string path = std::string(kConfig) + "/" + unit;
-  auto info = fs_.Stat(Host(path));
+  auto info = Stat(path);
   if (!info) return info.error();
   if (info->kind != FileKind::kSymlink) return OkStatus();
-  auto target = fs_.ReadLink(Host(path));
+  auto target = ReadLink(path);
   if (!target) return target.error();
-  return *target == "/dev/null" ? fs_.RemoveFile(Host(path)) : OkStatus();
+  return *target == "/dev/null" ? RemoveFile(path) : OkStatus();
 }
 
 Status UnitFiles::SetEnablement(const std::string& unit, Enablement want) {
   if (want == Enablement::kMasked) {
-    auto info = fs_.Stat(Host(std::string(kConfig) + "/" + unit));
+    auto info = Stat(std::string(kConfig) + "/" + unit);
     if (!info) return info.error();
     if (info->kind == FileKind::kRegular)
       return Error{ErrorKind::kAlreadyExists, "cannot mask '" + unit + "': /etc/systemd/system/" + unit +

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds, once, the minimal Debian 12 root that the package integration test installs into
-# (tests/e2e/package_image_test.cc): mmdebstrap's "apt" variant as a tarball, with the package
+# (tests/e2e/debian_image_test.cc): mmdebstrap's "apt" variant as a tarball, with the package
 # lists kept and the small package "hello" downloaded into apt's cache but not installed, so the
 # test installs and removes it through `plumb apply --root` without the network. The tarball is
 # kept in /var/cache/plumb-test between runs and between clones. Needs root (chroot); without

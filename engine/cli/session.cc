@@ -152,7 +152,7 @@ bool Session::Prepare() {
     package_manager_ = MakePackageManager(*processes_, *fs_, HostRoot(opt_.root));
   if (package_manager_) packages_ = std::make_unique<PackageSet>(*package_manager_);
   if (types_.here() == Platforms::kLinux && !opt_.root.empty())
-    systemd_ = std::make_unique<UnitFiles>(*fs_, HostRoot(opt_.root));
+    systemd_ = std::make_unique<UnitFiles>(*fs_, *root_);
   else if (opt_.fake_system.empty())
     systemd_ = MakeSystemSystemd();
   backends_.emplace(Backends{*fs_, *accounts_, *processes_, *root_, registry_.get(), services_.get(), cluster_.get(),

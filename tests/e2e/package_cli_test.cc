@@ -1,6 +1,6 @@
 // End-to-end: the package type through the plumb binary. On a root whose dpkg database is a
 // status file (tests/data/packages/dpkg-root) the real dpkg-query answers; invalid policies are
-// refused with their file:line:col. The image test (package_image_test.cc) installs for real.
+// refused with their file:line:col. The image test (debian_image_test.cc) installs for real.
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -29,7 +29,7 @@ TEST_F(PackageCli, TestReadsTheRootsOwnPackageDatabase) {
 
 TEST_F(PackageCli, ARootWithoutAKnownPackageManagerFailsEachPackage) {
   fs::remove(Root("etc/os-release"));
-  RunResult test = RunPlumb(Sandboxed({"test", "tests/data/packages/image-install"}));
+  RunResult test = RunPlumb(Sandboxed({"test", "tests/data/image/install"}));
   EXPECT_EQ(test.code, 1);
   EXPECT_EQ(NormalizeTimes(test.out),
             "failed  tools/hello  no package manager on this node: neither dpkg nor rpm was found\n"

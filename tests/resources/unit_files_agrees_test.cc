@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "engine/os/system.h"
+#include "resources/root_path.h"
 #include "resources/systemd.h"
 #include "tests/support/resource_fixture.h"
 #include "tests/support/run_binary.h"
@@ -29,7 +30,8 @@ class UnitFilesAgree : public ::testing::Test {
       fs::create_directories(dir_ / (std::string(side) + "/etc/systemd/system"));
       fs::copy(std::string(PLUMB_SOURCE_DIR) + "/tests/data/systemd", dir_ / side, fs::copy_options::recursive);
     }
-    files_ = std::make_unique<UnitFiles>(*fs_, dir_ / "plumb");
+    root_ = std::make_unique<RootPath>(dir_ / "plumb", *fs_);
+    files_ = std::make_unique<UnitFiles>(*fs_, *root_);
   }
 
   // Both sides take the step; both succeed or both fail.
@@ -61,6 +63,7 @@ class UnitFilesAgree : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<FileSystem> fs_ = MakeSystemFileSystem();
+  std::unique_ptr<RootPath> root_;
   std::unique_ptr<UnitFiles> files_;
 };
 
