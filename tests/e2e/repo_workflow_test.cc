@@ -62,6 +62,10 @@ TEST(RepoWorkflow, InventoryWarnsOfPoliciesForNoNodeAndSarifGoesToStdout) {
   RunResult r = RunPlumb({"validate", "policies", "--facts", "examples/windows-facts", "--sarif", "-"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err,
+            "policies/linux/server-baseline.toml:1:1: warning: policy 'linux-server-baseline' applies to none of the 4 "
+            "nodes in examples/windows-facts\n"
+            " 1 | [policy]\n"
+            "   | ^\n"
             "policies/linux/sshd-hardening.toml:1:1: warning: policy 'linux-sshd-hardening' applies to none of the 4 "
             "nodes in examples/windows-facts\n"
             " 1 | [policy]\n"
@@ -72,10 +76,10 @@ TEST(RepoWorkflow, InventoryWarnsOfPoliciesForNoNodeAndSarifGoesToStdout) {
             "   | ^\n");
   std::string sarif = r.out.substr(0, r.out.rfind("plumb validate:"));
   auto doc = nlohmann::json::parse(sarif);
-  ASSERT_EQ(doc["runs"][0]["results"].size(), 2u);
-  EXPECT_EQ(doc["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+  ASSERT_EQ(doc["runs"][0]["results"].size(), 3u);
+  EXPECT_EQ(doc["runs"][0]["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "policies/linux/sysctl-network-hardening.toml");
-  EXPECT_EQ(r.out.substr(sarif.size()), "plumb validate: 7 policies, 14 resources, 0 errors, 2 warnings\n");
+  EXPECT_EQ(r.out.substr(sarif.size()), "plumb validate: 8 policies, 19 resources, 0 errors, 3 warnings\n");
 }
 
 TEST(RepoWorkflow, PlanSaysWhatAppliesWhereAndWhatNeedsAReboot) {
