@@ -2,7 +2,8 @@
 // printed next to yardsticks measured in the same invocation (plain C++ loops doing the minimum
 // file work the same job needs), so figures compare as ratios on a noisy shared machine.
 //
-//   plumb_bench [--sizes 2000,20000] [--kv 20000] [--graph 100000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]
+//   plumb_bench [--sizes 2000,20000] [--kv 20000] [--packages 2000] [--users 200] [--graph 100000] [--reps 3]
+//               [--skip-apply] [--keep] [--plumb PATH]
 
 #include <algorithm>
 #include <chrono>
@@ -140,6 +141,51 @@ void GenerateKvBench(const std::string& dir, const std::string& root, size_t n) 
   for (size_t f = 0; f < 10; ++f) Write(root + KvBenchPath(f), files[f]);
 }
 
+// `n` installed packages in a dpkg status file of a Debian root, and policies that want each at
+// least at its version: the package type's whole read is one dpkg-query of that database.
+void GeneratePackageBench(const std::string& dir, const std::string& root, size_t n) {
+  fs::create_directories(dir);
+  fs::remove_all(root);
+  fs::create_directories(root + "/etc");
+  fs::create_directories(root + "/var/lib/dpkg");
+  Write(root + "/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
+  std::string status, text;
+  for (size_t i = 0; i < n; ++i) {
+    std::string name = "bench-pkg" + std::to_string(i);
+    status += "Package: " + name + "\nStatus: install ok installed\nPriority: optional\nMaintainer: Bench <bench@example.org>\nArchitecture: amd64\nVersion: 1." +
+              std::to_string(i) + "-1\nDescription: generated package\n\n";
+    if (i % 1000 == 0) text = "[policy]\nid = \"pkg-" + std::to_string(i / 1000) + "\"\n";
+    text += "\n[[resource]]\nid = \"p" + std::to_string(i) + "\"\ntype = \"package\"\nname = \"" + name +
+            "\"\nensure = \">= 1.0\"\n";
+    if (i % 1000 == 999 || i + 1 == n) Write(dir + "/pkg" + std::to_string(i / 1000) + ".toml", text);
+  }
+  Write(root + "/var/lib/dpkg/status", status);
+}
+
+// `n` users, each in its own group and in "staff", and policies for every user and group.
+void GenerateAccountBench(const std::string& dir, const std::string& root, size_t n) {
+  fs::create_directories(dir);
+  fs::remove_all(root);
+  fs::create_directories(root + "/etc");
+  std::string passwd = "root:x:0:0:root:/root:/bin/bash\n", group = "root:x:0:\n", shadow = "root:*:20000:0:99999:7:::\n";
+  std::string staff = "staff:x:50:", text;
+  for (size_t i = 0; i < n; ++i) {
+    std::string u = "user" + std::to_string(i), uid = std::to_string(10000 + i);
+    passwd += u + ":x:" + uid + ":" + uid + "::/home/" + u + ":/bin/bash\n";
+    group += "g" + u + ":x:" + uid + ":\n";
+    shadow += u + ":!:20000:0:99999:7:::\n";
+    staff += (i ? "," : "") + u;
+    if (i % 500 == 0) text = "[policy]\nid = \"acct-" + std::to_string(i / 500) + "\"\n";
+    text += "\n[[resource]]\nid = \"g" + std::to_string(i) + "\"\ntype = \"group\"\nname = \"g" + u + "\"\ngid = " + uid +
+            "\n\n[[resource]]\nid = \"u" + std::to_string(i) + "\"\ntype = \"user\"\nname = \"" + u + "\"\nuid = " + uid +
+            "\ngroup = \"g" + u + "\"\ngroups = [\"staff\"]\nshell = \"/bin/bash\"\ndepends_on = [\"g" + std::to_string(i) + "\"]\n";
+    if (i % 500 == 499 || i + 1 == n) Write(dir + "/acct" + std::to_string(i / 500) + ".toml", text);
+  }
+  Write(root + "/etc/passwd", passwd);
+  Write(root + "/etc/group", group + staff + "\n");
+  Write(root + "/etc/shadow", shadow);
+}
+
 // The yardsticks' read: lstat, then the whole file into `buf`; false when it is not there.
 bool ReadInto(const std::string& path, std::string& buf) {
   struct stat st;
@@ -159,6 +205,25 @@ double KvYardstick(const std::string& root) {
   for (size_t f = 0; f < 10; ++f)
     if (ReadInto(root + KvBenchPath(f), buf)) lines += static_cast<size_t>(std::count(buf.begin(), buf.end(), '\n'));
   if (lines == 0) std::fprintf(stderr, "kv yardstick read nothing\n");
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Yardstick for packages: the one dpkg-query of the database that the package type makes.
+double PackageYardstick(const std::string& root) {
+  auto start = Clock::now();
+  std::string cmd = "dpkg-query --admindir='" + root + "/var/lib/dpkg' -W -f='${Package}\\t${Version}\\n' > /dev/null";
+  if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "package yardstick failed\n");
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Yardstick for accounts: read passwd, group and shadow once and count their lines.
+double AccountYardstick(const std::string& root) {
+  auto start = Clock::now();
+  size_t lines = 0;
+  std::string buf;
+  for (const char* f : {"/etc/passwd", "/etc/group", "/etc/shadow"})
+    if (ReadInto(root + f, buf)) lines += static_cast<size_t>(std::count(buf.begin(), buf.end(), '\n'));
+  if (lines == 0) std::fprintf(stderr, "account yardstick read nothing\n");
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
@@ -244,6 +309,7 @@ int main(int argc, char** argv) {
   size_t fleet_n = 10000;
   size_t graph_n = 100000;
   size_t kv_n = 20000;
+  size_t packages_n = 2000, users_n = 200;
   int reps = 3;
   bool skip_apply = false;
   bool keep = false;
@@ -253,13 +319,15 @@ int main(int argc, char** argv) {
     else if (a == "--graph" && i + 1 < argc) graph_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--fleet" && i + 1 < argc) fleet_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--kv" && i + 1 < argc) kv_n = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--packages" && i + 1 < argc) packages_n = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--users" && i + 1 < argc) users_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (a == "--skip-apply") skip_apply = true;
     else if (a == "--keep") keep = true;
     else if (a == "--plumb" && i + 1 < argc) g_plumb = argv[++i];
     else {
-      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--kv 20000] [--graph 100000] [--fleet 10000] [--reps 3] [--skip-apply] [--keep] "
-                           "[--plumb PATH]\n");
+      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--kv 20000] [--packages 2000] [--users 200] [--graph 100000] "
+                           "[--fleet 10000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]\n");
       return 2;
     }
   }
@@ -371,6 +439,37 @@ int main(int argc, char** argv) {
     }
     double y = Median(yard_t);
     std::printf("%-34s %9.3fs %10.1f %11.3fs %7.2fx\n", ("test, " + std::to_string(kv_n) + " kv keys / 10 files").c_str(),
+                Median(warm_t), peak / 1024.0, y, Median(warm_t) / y);
+    std::fflush(stdout);
+  }
+
+  // Packages and accounts: a warm test of a converged root against the same reads done once.
+  struct Job {
+    size_t n;
+    const char* what;
+    void (*generate)(const std::string&, const std::string&, size_t);
+    double (*yardstick)(const std::string&);
+  };
+  for (const Job& job : {Job{packages_n, "packages (1 dpkg-query)", GeneratePackageBench, PackageYardstick},
+                         Job{users_n, "users + groups", GenerateAccountBench, AccountYardstick}}) {
+    if (job.n == 0) continue;
+    std::string tag = std::to_string(reinterpret_cast<uintptr_t>(job.what));
+    std::string policies = work + "/policies-" + tag, root = work + "/root-" + tag, state = work + "/state-" + tag;
+    job.generate(policies, root, job.n);
+    for (const auto& e : fs::directory_iterator(policies))
+      fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::minutes(10));
+    RunPlumb({"test", policies, "--root", root, "--state-dir", state, "-q"});  // writes the snapshot
+    std::vector<double> warm_t, yard_t;
+    long peak = 0;
+    for (int r = 0; r < reps; ++r) {
+      Sample warm = RunPlumb({"test", policies, "--root", root, "--state-dir", state, "-q"});
+      if (warm.code != 0) std::fprintf(stderr, "plumb test exited %d on converged %s\n", warm.code, job.what);
+      warm_t.push_back(warm.seconds);
+      peak = std::max(peak, warm.peak_kib);
+      yard_t.push_back(job.yardstick(root));
+    }
+    double y = Median(yard_t);
+    std::printf("%-34s %9.3fs %10.1f %11.3fs %7.2fx\n", ("test, " + std::to_string(job.n) + " " + job.what).c_str(),
                 Median(warm_t), peak / 1024.0, y, Median(warm_t) / y);
     std::fflush(stdout);
   }

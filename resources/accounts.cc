@@ -8,6 +8,7 @@
 
 #include "engine/os/process.h"
 #include "engine/util/strings.h"
+#include "resources/kv_files.h"
 #include "resources/properties.h"
 #include "resources/registry.h"
 
@@ -43,39 +44,69 @@ std::string CheckHash(const Value& v) {
   return "";
 }
 
-/// The first line of each name in an account file (glibc's files database counts the first).
+/// One account file, read (through the run's cache when there is one) but not split up front:
+/// with hundreds of user resources, each looks up its own line rather than every line being
+/// parsed once per resource. The first line of a name counts, as for glibc's files database.
 class AccountFile {
  public:
-  static Result<AccountFile> Read(FileSystem& fs, const RootPath& root, const char* path) {
-    auto host = root.Resolve(path);
+  static Result<AccountFile> Read(Backends& b, const char* path) {
+    auto host = b.root.Resolve(path);
     if (!host) return host.error();
-    auto content = fs.Load(*host);
-    if (!content) return content.error();
     AccountFile f;
-    for (std::string_view line : SplitLines(content->bytes)) {
-      if (line.empty() || line[0] == '#') continue;
-      Fields fields;
-      for (size_t start = 0;;) {
-        size_t colon = line.find(':', start);
-        fields.emplace_back(line.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
-        if (colon == std::string_view::npos) break;
-        start = colon + 1;
-      }
-      f.lines_.emplace(fields[0], std::move(fields));
+    if (b.kv_files) {  // the cache forgets everything before a change, so this view stays valid
+      auto cached = b.kv_files->Get(b.fs, *host);
+      if (!cached) return cached.error();
+      f.bytes_ = (*cached)->content.bytes;
+    } else {
+      auto own = b.fs.Load(*host);
+      if (!own) return own.error();
+      f.own_ = std::make_shared<std::string>(std::move(own->bytes));
+      f.bytes_ = *f.own_;
     }
     return f;
   }
-  const Fields* Find(const std::string& name) const {
-    auto it = lines_.find(name);
-    return it == lines_.end() ? nullptr : &it->second;
+  /// The fields of `name`'s line; nullopt when there is none.
+  std::optional<Fields> Find(const std::string& name) const {
+    std::optional<Fields> found;
+    ForEach([&](std::string_view line) {
+      if (line.size() > name.size() && line[name.size()] == ':' && line.substr(0, name.size()) == name) {
+        found = Split(line);
+        return false;
+      }
+      return true;
+    });
+    return found;
   }
-  const std::map<std::string, Fields>& lines() const { return lines_; }
+  /// Calls `f(fields)` for every line.
+  template <class F>
+  void ForEachLine(F f) const {
+    ForEach([&](std::string_view line) {
+      f(Split(line));
+      return true;
+    });
+  }
 
  private:
-  std::map<std::string, Fields> lines_;
+  template <class F>
+  void ForEach(F f) const {
+    for (std::string_view line : SplitLines(bytes_))
+      if (!line.empty() && line[0] != '#' && !f(line)) return;
+  }
+  static Fields Split(std::string_view line) {
+    Fields fields;
+    for (size_t start = 0;;) {
+      size_t colon = line.find(':', start);
+      fields.emplace_back(line.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
+      if (colon == std::string_view::npos) return fields;
+      start = colon + 1;
+    }
+  }
+  std::shared_ptr<std::string> own_;  ///< the bytes when there is no cache
+  std::string_view bytes_;
 };
 
-std::string At(const Fields* f, size_t i) { return f && i < f->size() ? (*f)[i] : ""; }
+std::string At(const std::optional<Fields>& f, size_t i) { return f && i < f->size() ? (*f)[i] : ""; }
+std::string At(const Fields& f, size_t i) { return i < f.size() ? f[i] : ""; }
 
 std::vector<std::string> SplitCommas(const std::string& s) {
   std::vector<std::string> out;
@@ -133,9 +164,9 @@ class GroupResource : public Resource {
   GroupResource(GroupSettings s, Backends& b) : s_(std::move(s)), b_(b), tool_(b.processes, b.root) {}
 
   Result<Observation> Test() override {
-    auto groups = AccountFile::Read(b_.fs, b_.root, "/etc/group");
+    auto groups = AccountFile::Read(b_, "/etc/group");
     if (!groups) return groups.error();
-    const Fields* g = groups->Find(s_.name);
+    std::optional<Fields> g = groups->Find(s_.name);
     Observation obs;
     if (s_.ensure == Ensure::kAbsent) {
       if (g) obs.drift.push_back({"ensure", "absent", "present"});
@@ -217,9 +248,9 @@ class UserResource : public Resource {
   UserResource(UserSettings s, Backends& b) : s_(std::move(s)), b_(b), tool_(b.processes, b.root) {}
 
   Result<Observation> Test() override {
-    auto users = AccountFile::Read(b_.fs, b_.root, "/etc/passwd");
+    auto users = AccountFile::Read(b_, "/etc/passwd");
     if (!users) return users.error();
-    const Fields* u = users->Find(s_.name);
+    std::optional<Fields> u = users->Find(s_.name);
     Observation obs;
     if (s_.ensure == Ensure::kAbsent) {
       if (u) obs.drift.push_back({"ensure", "absent", "present"});
@@ -229,23 +260,26 @@ class UserResource : public Resource {
       obs.drift.push_back({"ensure", "present", "absent"});
       return obs;
     }
-    auto groups = AccountFile::Read(b_.fs, b_.root, "/etc/group");
+    auto groups = AccountFile::Read(b_, "/etc/group");
     if (!groups) return groups.error();
     if (s_.uid && At(u, 2) != std::to_string(*s_.uid)) obs.drift.push_back({"uid", std::to_string(*s_.uid), At(u, 2)});
     if (s_.group) {
       std::string primary = At(u, 3);
-      for (const auto& [name, g] : groups->lines())
-        if (At(&g, 2) == primary) {
-          primary = name;
-          break;
-        }
+      std::string gid = primary;
+      bool named = false;
+      groups->ForEachLine([&](const Fields& g) {
+        if (!named && At(g, 2) == gid) primary = At(g, 0), named = true;
+      });
       if (primary != *s_.group) obs.drift.push_back({"group", *s_.group, primary});
     }
     if (s_.groups) {
       std::set<std::string> want(s_.groups->begin(), s_.groups->end()), have;
-      for (const auto& [name, g] : groups->lines())
-        for (const std::string& m : SplitCommas(At(&g, 3)))
-          if (m == s_.name) have.insert(name);
+      std::set<std::string> seen;  // the first line of a group counts
+      groups->ForEachLine([&](const Fields& g) {
+        if (!seen.insert(At(g, 0)).second) return;
+        for (const std::string& m : SplitCommas(At(g, 3)))
+          if (m == s_.name) have.insert(At(g, 0));
+      });
       bool ok = s_.membership == Membership::kExact ? want == have : std::includes(have.begin(), have.end(), want.begin(), want.end());
       if (!ok) obs.drift.push_back({"groups", Sorted(want), Sorted(have)});
       missing_groups_.clear();
@@ -255,7 +289,7 @@ class UserResource : public Resource {
     if (s_.shell && At(u, 6) != *s_.shell) obs.drift.push_back({"shell", *s_.shell, At(u, 6)});
     if (s_.comment && At(u, 4) != *s_.comment) obs.drift.push_back({"comment", *s_.comment, At(u, 4)});
     if (s_.password) {
-      auto shadow = AccountFile::Read(b_.fs, b_.root, "/etc/shadow");
+      auto shadow = AccountFile::Read(b_, "/etc/shadow");
       if (!shadow) return shadow.error();
       std::string now = At(shadow->Find(s_.name), 1);
       // The hashes themselves are never shown, whatever the policy says of sensitivity.

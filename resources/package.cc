@@ -297,11 +297,15 @@ class DpkgApt : public ToolPackageManager {
     if (!root_.empty()) cmd += " --admindir=" + QuoteForShell(root_ + "/var/lib/dpkg");
     // Every package of the database: dpkg-query reads all of it for any question, and with no
     // names there is no "no packages found" on stderr to land in the middle of the answer.
-    cmd += " -W -f='${Package}\\t${Architecture}\\t${db:Status-Abbrev}\\t${Version}\\n' 2>&1";
-    auto r = Capture(cmd);
+    cmd += " -W -f='${Package}\\t${Architecture}\\t${db:Status-Abbrev}\\t${Version}\\n'";
+    // Only the answer is read: dpkg-query's warnings (a stanza without a Maintainer) would land in
+    // the middle of it. When it fails, it is asked again for its error alone.
+    auto r = Capture(cmd + " 2>/dev/null");
     if (!r) return r.error();
-    if (r->end != ProcessEnd::kExited || r->code != 0)
-      return Error{ErrorKind::kInternal, "dpkg-query failed: " + std::string(Trim(r->output))};
+    if (r->end != ProcessEnd::kExited || r->code != 0) {
+      auto why = Capture(cmd + " 2>&1 >/dev/null");
+      return Error{ErrorKind::kInternal, "dpkg-query failed: " + std::string(why ? Trim(why->output) : "")};
+    }
     return ParseDpkgQuery(r->output);
   }
 

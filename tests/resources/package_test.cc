@@ -274,7 +274,7 @@ TEST(PackageCommands, AptRunsInsideTheRootAndReadsItsListsAgainOnceWhenTheTransa
       "-o Dpkg::Options::=--force-confold 'nosuch' 'telnetd-' 'vim=2:9.0.1378-2'";
   EXPECT_EQ(runner.commands,
             (std::vector<std::string>{
-                "dpkg-query --admindir='/srv/image/var/lib/dpkg' -W -f='${Package}\\t${Architecture}\\t${db:Status-Abbrev}\\t${Version}\\n' 2>&1",
+                "dpkg-query --admindir='/srv/image/var/lib/dpkg' -W -f='${Package}\\t${Architecture}\\t${db:Status-Abbrev}\\t${Version}\\n' 2>/dev/null",
                 install, "chroot '/srv/image' apt-get update -q"}));
 }
 
