@@ -1,13 +1,15 @@
 // The package type against the real dpkg: its version ordering compared with
 // `dpkg --compare-versions`, and its database (tests/data/packages/dpkg-root, a status file with
 // installed, multi-arch, config-files, half-installed and triggers-pending packages) read by the
-// real dpkg-query through a root.
+// real dpkg-query through a root. Also the command lines of both tool families.
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "engine/fake/memory_fs.h"
 #include "resources/package.h"
+#include "tests/support/fake_types.h"
 #include "tests/support/resource_fixture.h"
 
 namespace plumb {
@@ -102,6 +104,65 @@ TEST_F(DpkgRootTest, ARootWithNeitherFamilyHasNoPackageManager) {
   auto obs = r->Test();
   ASSERT_FALSE(obs.ok());
   EXPECT_EQ(obs.error().message, "no package manager on this node: neither dpkg nor rpm was found");
+}
+
+TEST(PackageCommands, AptRunsInsideTheRootAndReadsItsListsAgainOnceWhenTheTransactionFails) {
+  testing::RecordingProcesses runner;
+  MemoryFileSystem fs;
+  auto apt = MakeDpkgApt(runner, fs, "/srv/image");
+  runner.output = "curl\tamd64\tii \t7.88.1-10+deb12u8\n";
+  auto q = apt->Query({"curl"});
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->at("curl"), "7.88.1-10+deb12u8");
+  runner.code = 100;
+  runner.output = "E: Unable to locate package nosuch\n";
+  auto t = apt->Transact({{PackageChange::Action::kInstall, "nosuch", ""}, {PackageChange::Action::kRemove, "telnetd", ""},
+                          {PackageChange::Action::kInstall, "vim", "2:9.0.1378-2"}});
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().message, "apt-get failed: exit status 100: E: Unable to locate package nosuch");
+  const std::string install =
+      "chroot '/srv/image' apt-get install -y -q --allow-downgrades -o Dpkg::Options::=--force-confdef "
+      "-o Dpkg::Options::=--force-confold 'nosuch' 'telnetd-' 'vim=2:9.0.1378-2'";
+  EXPECT_EQ(runner.commands,
+            (std::vector<std::string>{
+                "dpkg-query --admindir='/srv/image/var/lib/dpkg' -W -f='${Package}\\t${Architecture}\\t${db:Status-Abbrev}\\t${Version}\\n' 2>/dev/null",
+                install, "chroot '/srv/image' apt-get update -q"}));
+}
+
+TEST(PackageCommands, DnfInstallsThenRemovesAndAKernelAsksForAReboot) {
+  testing::RecordingProcesses runner;
+  MemoryFileSystem fs;
+  auto dnf = MakeRpmDnf(runner, fs, "");
+  auto t = dnf->Transact({{PackageChange::Action::kInstall, "kernel-core", ""}, {PackageChange::Action::kRemove, "telnet-server", ""},
+                          {PackageChange::Action::kInstall, "nginx", "1.20.1-14.el9"}});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->reboot, "a new kernel (kernel-core)");
+  EXPECT_EQ(runner.commands, (std::vector<std::string>{"dnf -y -q install 'kernel-core' 'nginx-1.20.1-14.el9'",
+                                                       "dnf -y -q remove 'telnet-server'"}));
+}
+
+TEST(PackageCommands, ARebootFlagThatAppearsWithTheTransactionIsItsReboot) {
+  // The flag is created by the "transaction" itself, as Debian's hooks do.
+  class FlaggingRunner : public ProcessRunner {
+   public:
+    explicit FlaggingRunner(MemoryFileSystem& fs) : fs_(fs) {}
+    Result<ProcessResult> Run(const ProcessRequest&) override {
+      fs_.AddFile("/run/reboot-required", "*** System restart required ***\n");
+      return ProcessResult{};
+    }
+    MemoryFileSystem& fs_;
+  };
+  MemoryFileSystem fs;
+  EXPECT_TRUE(fs.MakeDirectories("/run", {}));
+  FlaggingRunner runner(fs);
+  auto apt = MakeDpkgApt(runner, fs, "");
+  auto t = apt->Transact({{PackageChange::Action::kInstall, "libc6", ""}});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->reboot, "the package manager asks for one (/run/reboot-required)");
+  // Already there before: not this transaction's.
+  auto again = apt->Transact({{PackageChange::Action::kInstall, "libssl3", ""}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->reboot, "");
 }
 
 }  // namespace

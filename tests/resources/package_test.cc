@@ -1,6 +1,7 @@
 // The package type on a fake package manager: what ensure means, one query per run, one
 // transaction per batch of consecutive drifted packages, and a reboot the transaction asks for.
-// Also the version orderings (rpm's own cases) and the command lines of both tool families.
+// Also the version orderings (rpm's own cases); the command lines are in package_dpkg_test.cc
+// (they are quoted for the POSIX shell).
 
 #include <gtest/gtest.h>
 
@@ -253,65 +254,6 @@ TEST(PackageQueries, DpkgAndRpmAnswersAreParsed) {
                                                     {"kernel-core.x86_64", "5.14.0-503.el9"},
                                                     {"shadow-utils", "2:4.9-8.el9"},
                                                     {"shadow-utils.x86_64", "2:4.9-8.el9"}}));
-}
-
-TEST(PackageCommands, AptRunsInsideTheRootAndReadsItsListsAgainOnceWhenTheTransactionFails) {
-  testing::RecordingProcesses runner;
-  MemoryFileSystem fs;
-  auto apt = MakeDpkgApt(runner, fs, "/srv/image");
-  runner.output = "curl\tamd64\tii \t7.88.1-10+deb12u8\n";
-  auto q = apt->Query({"curl"});
-  ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q->at("curl"), "7.88.1-10+deb12u8");
-  runner.code = 100;
-  runner.output = "E: Unable to locate package nosuch\n";
-  auto t = apt->Transact({{PackageChange::Action::kInstall, "nosuch", ""}, {PackageChange::Action::kRemove, "telnetd", ""},
-                          {PackageChange::Action::kInstall, "vim", "2:9.0.1378-2"}});
-  ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.error().message, "apt-get failed: exit status 100: E: Unable to locate package nosuch");
-  const std::string install =
-      "chroot '/srv/image' apt-get install -y -q --allow-downgrades -o Dpkg::Options::=--force-confdef "
-      "-o Dpkg::Options::=--force-confold 'nosuch' 'telnetd-' 'vim=2:9.0.1378-2'";
-  EXPECT_EQ(runner.commands,
-            (std::vector<std::string>{
-                "dpkg-query --admindir='/srv/image/var/lib/dpkg' -W -f='${Package}\\t${Architecture}\\t${db:Status-Abbrev}\\t${Version}\\n' 2>/dev/null",
-                install, "chroot '/srv/image' apt-get update -q"}));
-}
-
-TEST(PackageCommands, DnfInstallsThenRemovesAndAKernelAsksForAReboot) {
-  testing::RecordingProcesses runner;
-  MemoryFileSystem fs;
-  auto dnf = MakeRpmDnf(runner, fs, "");
-  auto t = dnf->Transact({{PackageChange::Action::kInstall, "kernel-core", ""}, {PackageChange::Action::kRemove, "telnet-server", ""},
-                          {PackageChange::Action::kInstall, "nginx", "1.20.1-14.el9"}});
-  ASSERT_TRUE(t.ok());
-  EXPECT_EQ(t->reboot, "a new kernel (kernel-core)");
-  EXPECT_EQ(runner.commands, (std::vector<std::string>{"dnf -y -q install 'kernel-core' 'nginx-1.20.1-14.el9'",
-                                                       "dnf -y -q remove 'telnet-server'"}));
-}
-
-TEST(PackageCommands, ARebootFlagThatAppearsWithTheTransactionIsItsReboot) {
-  // The flag is created by the "transaction" itself, as Debian's hooks do.
-  class FlaggingRunner : public ProcessRunner {
-   public:
-    explicit FlaggingRunner(MemoryFileSystem& fs) : fs_(fs) {}
-    Result<ProcessResult> Run(const ProcessRequest&) override {
-      fs_.AddFile("/run/reboot-required", "*** System restart required ***\n");
-      return ProcessResult{};
-    }
-    MemoryFileSystem& fs_;
-  };
-  MemoryFileSystem fs;
-  EXPECT_TRUE(fs.MakeDirectories("/run", {}));
-  FlaggingRunner runner(fs);
-  auto apt = MakeDpkgApt(runner, fs, "");
-  auto t = apt->Transact({{PackageChange::Action::kInstall, "libc6", ""}});
-  ASSERT_TRUE(t.ok());
-  EXPECT_EQ(t->reboot, "the package manager asks for one (/run/reboot-required)");
-  // Already there before: not this transaction's.
-  auto again = apt->Transact({{PackageChange::Action::kInstall, "libssl3", ""}});
-  ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->reboot, "");
 }
 
 }  // namespace
