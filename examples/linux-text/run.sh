@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The line, block and sysctl types on a sandbox root: test (drift and diffs shown) -> apply ->
+# The line, block, sysctl and service types on a sandbox root: test (drift and diffs shown) -> apply ->
 # test (compliant). Usage: examples/linux-text/run.sh [PLUMB_BINARY]
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,3 +24,6 @@ rc=$?; echo "exit code $rc (0 = compliant)"; [ $rc -eq 0 ] || exit 1
 
 step cat /etc/hosts /etc/ssh/sshd_config
 cat "$out/root/etc/hosts"; echo; cat -A "$out/root/etc/ssh/sshd_config"
+
+step ls /etc/systemd/system
+(cd "$out/root" && find etc/systemd/system -type l -printf '%p -> %l\n' | sort)
