@@ -214,7 +214,6 @@ Result<std::optional<std::string>> PackageSet::Installed(const std::string& name
 Status PackageSet::Commit() {
   std::vector<PackageChange> changes = std::move(enlisted_);
   enlisted_.clear();
-  known_.reset();
   if (changes.empty()) return OkStatus();
   auto outcome = manager_.Transact(changes);
   known_.reset();  // whatever happened, the database is read again

@@ -14,6 +14,7 @@
 #include "engine/run/executor.h"
 #include "resources/registry.h"
 #include "tests/support/fake_types.h"
+#include "tests/support/run_policy.h"
 
 namespace plumb {
 namespace {
@@ -45,22 +46,8 @@ class ApplyBatchTest : public ::testing::Test {
   }
 
   RunReport Apply(const std::string& resources) {
-    Diagnostics diags;
-    Repository repo;
-    auto p = LoadPolicy("[policy]\nid = \"p\"\n" + resources, "p.toml", types_, diags);
-    EXPECT_TRUE(p) << (diags.All().empty() ? "" : diags.All().at(0).message);
-    repo.policies.push_back(*p);
-    auto graph = ResourceGraph::Build(repo, diags);
-    EXPECT_TRUE(graph);
     Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr};
-    Executor ex(repo, *graph, types_, b, facts_);
-    EXPECT_TRUE(ex.Prepare(diags));
-    RunReport report;
-    RunOptions options;
-    options.kind = RunKind::kApply;
-    options.interrupt = &interrupt_;
-    ex.Run(options, report);
-    return report;
+    return testing::RunPolicy("[policy]\nid = \"p\"\n" + resources, types_, b, facts_, RunKind::kApply, &interrupt_);
   }
 
   static std::string File(const std::string& id, const std::string& path, const std::string& extra = "") {

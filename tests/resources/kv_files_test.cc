@@ -14,6 +14,7 @@
 #include "resources/registry.h"
 #include "resources/kv_files.h"
 #include "tests/support/fake_types.h"
+#include "tests/support/run_policy.h"
 
 namespace plumb {
 namespace {
@@ -46,23 +47,9 @@ class KvFilesTest : public ::testing::Test {
   }
 
   RunReport Run(const std::string& text, RunKind kind, KvFiles* files, const RootPath* root = nullptr) {
-    Diagnostics diags;
-    Repository repo;
-    auto p = LoadPolicy(text, "p.toml", types_, diags);
-    EXPECT_TRUE(p) << (diags.All().empty() ? "" : diags.All().at(0).message);
-    repo.policies.push_back(*p);
-    auto graph = ResourceGraph::Build(repo, diags);
-    EXPECT_TRUE(graph);
     Backends b{fs_, accounts_, processes_, root ? *root : root_, nullptr, nullptr};
     b.kv_files = files;
-    Executor ex(repo, *graph, types_, b, facts_);
-    EXPECT_TRUE(ex.Prepare(diags));
-    RunReport report;
-    RunOptions options;
-    options.kind = kind;
-    options.interrupt = &interrupt_;
-    ex.Run(options, report);
-    return report;
+    return testing::RunPolicy(text, types_, b, facts_, kind, &interrupt_);
   }
 
   testing::FakeWorld world_;

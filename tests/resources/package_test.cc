@@ -17,6 +17,7 @@
 #include "resources/package.h"
 #include "resources/registry.h"
 #include "tests/support/fake_types.h"
+#include "tests/support/run_policy.h"
 
 namespace plumb {
 namespace {
@@ -57,23 +58,9 @@ class PackageTest : public ::testing::Test {
   }
 
   RunReport Run(const std::string& resources, RunKind kind = RunKind::kApply) {
-    Diagnostics diags;
-    Repository repo;
-    auto p = LoadPolicy("[policy]\nid = \"p\"\n" + resources, "p.toml", types_, diags);
-    EXPECT_TRUE(p) << (diags.All().empty() ? "" : diags.All().at(0).message);
-    repo.policies.push_back(*p);
-    auto graph = ResourceGraph::Build(repo, diags);
-    EXPECT_TRUE(graph);
     Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr};
     b.packages = &packages_;
-    Executor ex(repo, *graph, types_, b, facts_);
-    EXPECT_TRUE(ex.Prepare(diags));
-    RunReport report;
-    RunOptions options;
-    options.kind = kind;
-    options.interrupt = &interrupt_;
-    ex.Run(options, report);
-    return report;
+    return testing::RunPolicy("[policy]\nid = \"p\"\n" + resources, types_, b, facts_, kind, &interrupt_);
   }
 
   static std::string Package(const std::string& id, const std::string& name, const std::string& extra = "") {
