@@ -346,9 +346,18 @@ TypeInfo GroupType() {
     const auto& name = std::get<std::string>(spec.Find("name")->value);
     return std::vector<Claim>{{"group\n" + name, text == ClaimText::kKeys ? "" : "group '" + name + "'"}};
   };
-  return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            return std::unique_ptr<Resource>(new GroupResource(GroupProperties().Read(spec), b));
-          }};
+  TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+                  return std::unique_ptr<Resource>(new GroupResource(GroupProperties().Read(spec), b));
+                }};
+  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+    if (std::string bad = CheckAccountName(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
+    auto groups = AccountFile::Read(b, "/etc/group");
+    if (!groups) return groups.error();
+    auto g = groups->Find(name);
+    if (!g) return Error{ErrorKind::kNotFound, "there is no such group in /etc/group"};
+    return Exported{{{"name", name}, {"gid", static_cast<int64_t>(std::stoll("0" + At(g, 2)))}}, {}};
+  };
+  return info;
 }
 
 TypeInfo UserType() {
@@ -365,9 +374,35 @@ TypeInfo UserType() {
     const auto& name = std::get<std::string>(spec.Find("name")->value);
     return std::vector<Claim>{{"user\n" + name, text == ClaimText::kKeys ? "" : "user '" + name + "'"}};
   };
-  return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            return std::unique_ptr<Resource>(new UserResource(UserProperties().Read(spec), b));
-          }};
+  TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+                  return std::unique_ptr<Resource>(new UserResource(UserProperties().Read(spec), b));
+                }};
+  // Everything /etc/passwd and /etc/group say of the user; never the password hash.
+  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+    if (std::string bad = CheckAccountName(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
+    auto users = AccountFile::Read(b, "/etc/passwd");
+    if (!users) return users.error();
+    auto u = users->Find(name);
+    if (!u) return Error{ErrorKind::kNotFound, "there is no such user in /etc/passwd"};
+    auto groups = AccountFile::Read(b, "/etc/group");
+    if (!groups) return groups.error();
+    Exported out{{{"name", name}, {"uid", static_cast<int64_t>(std::stoll("0" + At(u, 2)))}}, {}};
+    std::string primary;
+    StringList member_of;
+    std::set<std::string> seen;
+    groups->ForEachLine([&](const Fields& g) {
+      if (!seen.insert(At(g, 0)).second) return;
+      if (primary.empty() && At(g, 2) == At(u, 3)) primary = At(g, 0);
+      for (const std::string& m : SplitCommas(At(g, 3)))
+        if (m == name) member_of.push_back(At(g, 0));
+    });
+    if (!primary.empty()) out.properties.push_back({"group", primary});
+    if (!member_of.empty()) out.properties.push_back({"groups", member_of});
+    for (auto [key, field] : {std::pair{"home", 5}, std::pair{"shell", 6}, std::pair{"comment", 4}})
+      if (!At(u, field).empty()) out.properties.push_back({key, At(u, field)});
+    return out;
+  };
+  return info;
 }
 
 }  // namespace plumb

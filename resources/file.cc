@@ -204,7 +204,7 @@ TypeInfo FileType() {
     return claims;
   };
   s.properties.shrink_to_fit();
-  return {std::move(s), [](const ResourceSpec& spec, const Policy& policy,
+  TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy& policy,
                            Backends& b) -> Result<std::unique_ptr<Resource>> {
             FileSettings settings = FileProperties().Read(spec);
             std::string path = settings.path;
@@ -222,6 +222,30 @@ TypeInfo FileType() {
             return std::unique_ptr<Resource>(
                 new FileResource(path, *host, ensure, std::move(content), std::move(*attrs), std::move(settings.validate_command), b));
           }};
+  // The content goes to files/NAME beside the policy (`source`), with mode, owner and group.
+  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+    if (std::string bad = CheckAbsolutePath(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
+    auto host = b.root.Resolve(name);
+    if (!host) return host.error();
+    auto file = b.fs.Load(*host);
+    if (!file) return file.error();
+    if (file->info.kind != FileKind::kRegular)
+      return Error{ErrorKind::kInvalidInput, std::string("it is ") + (file->info.kind == FileKind::kMissing ? "absent" : "a " + std::string(ToString(file->info.kind))) + ", not a regular file"};
+    if (!file->complete) return Error{ErrorKind::kInvalidInput, "it is larger than plumb manages"};
+    std::string source = "files/";
+    for (char c : name)
+      if (c != ':') source += c == '\\' ? '/' : c;  // C:\x\y.conf -> files/C/x/y.conf
+    if (source.find("//") != std::string::npos) source.replace(source.find("//"), 2, "/");
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", file->info.mode & 07777);
+    return Exported{{{"path", name},
+                     {"source", source},
+                     {"mode", std::string(mode)},
+                     {"owner", b.accounts.UserName(file->info.uid)},
+                     {"group", b.accounts.GroupName(file->info.gid)}},
+                    {{source, std::move(file->bytes)}}};
+  };
+  return info;
 }
 
 }  // namespace plumb

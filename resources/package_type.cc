@@ -143,11 +143,23 @@ TypeInfo PackageType() {
     std::string base = name.substr(0, name.find(':'));
     return std::vector<Claim>{{"package\n" + base, text == ClaimText::kKeys ? "" : "package '" + base + "'"}};
   };
-  return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            PackageSettings settings = PackageProperties().Read(spec);
-            if (b.packages) b.packages->Want(settings.name);
-            return std::unique_ptr<Resource>(new PackageResource(std::move(settings), b.packages));
-          }};
+  TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+                  PackageSettings settings = PackageProperties().Read(spec);
+                  if (b.packages) b.packages->Want(settings.name);
+                  return std::unique_ptr<Resource>(new PackageResource(std::move(settings), b.packages));
+                }};
+  // At least the installed version: compliant now, and an upgrade stays compliant.
+  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+    if (std::string bad = CheckPackageName(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
+    if (!b.packages) return Error{ErrorKind::kUnsupported, "no package manager on this node: neither dpkg nor rpm was found"};
+    b.packages->Want(name);
+    b.packages->Clear();
+    auto installed = b.packages->Installed(name);
+    if (!installed) return installed.error();
+    if (!*installed) return Error{ErrorKind::kNotFound, "it is not installed"};
+    return Exported{{{"name", name}, {"ensure", ">= " + **installed}}, {}};
+  };
+  return info;
 }
 
 }  // namespace plumb

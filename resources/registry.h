@@ -50,9 +50,21 @@ void ForgetReads(Backends& backends);
 using Factory =
     std::function<Result<std::unique_ptr<Resource>>(const ResourceSpec&, const Policy&, Backends&)>;
 
+/// What `plumb export` writes for one object as it is now: the properties of a resource that
+/// is compliant on this node, in order, and files that its `source` names (a path relative to
+/// the policy file, and the bytes), written beside the policy.
+struct Exported {
+  std::vector<std::pair<std::string, Value>> properties;
+  std::vector<std::pair<std::string, std::string>> files;
+};
+/// Reads the object named `name` (a path, a package, a unit, an account); kNotFound when the
+/// node has no such object.
+using Exporter = std::function<Result<Exported>(const std::string& name, Backends&)>;
+
 struct TypeInfo {
   TypeSchema schema;
   Factory factory;
+  Exporter exporter = nullptr;  ///< null: the type cannot be exported
 };
 
 class TypeRegistry : public SchemaLookup {

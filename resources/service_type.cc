@@ -130,9 +130,27 @@ TypeInfo ServiceType() {
         claims.push_back({"systemd-unit\n" + unit + "\n" + p, text == ClaimText::kKeys ? "" : std::string("'") + p + "' of unit '" + unit + "'"});
     return claims;
   };
-  return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            return std::unique_ptr<Resource>(new ServiceResource(UnitProperties().Read(spec), b.systemd, b.root.confined()));
-          }};
+  TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+                  return std::unique_ptr<Resource>(new ServiceResource(UnitProperties().Read(spec), b.systemd, b.root.confined()));
+                }};
+  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+    if (std::string bad = CheckUnitName(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
+    if (!b.systemd) return Error{ErrorKind::kUnsupported, "systemd cannot be reached on this node"};
+    std::string unit = UnitName(name);
+    auto file_state = b.systemd->UnitFileState(unit);
+    if (!file_state) return file_state.error();
+    Exported out{{{"name", name}}, {}};
+    // A static unit has no enablement of its own to keep.
+    for (const char* e : {"enabled", "disabled", "masked"})
+      if (*file_state == e) out.properties.push_back({"enabled", std::string(e)});
+    if (!b.root.confined()) {
+      auto active = b.systemd->ActiveState(unit);
+      if (!active) return active.error();
+      out.properties.push_back({"state", std::string(Running(*active) ? "running" : "stopped")});
+    }
+    return out;
+  };
+  return info;
 }
 
 }  // namespace plumb

@@ -87,7 +87,13 @@ int RunCli(int argc, char** argv) {
         ->allow_extra_args(false);
   auto* describe = app.add_subcommand("describe", "list resource types, or the properties of one");
   describe->add_option("type", o.type, "resource type");
-  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status, schedule, report}) c->fallthrough();
+  auto* exp = app.add_subcommand("export", "write the resources that describe objects of this node as they are now");
+  std::vector<std::string> export_names;
+  exp->add_option("type", o.type, "resource type (file, package, service, user, group)")->required();
+  exp->add_option("names", export_names, "what to export: paths, packages, units, accounts")->required();
+  exp->add_option("-o,--output", o.output, "write the policy to this file (and sources beside it) instead of stdout");
+  exp->add_option("--root", o.root, "read the objects of this folder (an image) instead of the running system");
+  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status, schedule, report, exp}) c->fallthrough();
   apply->get_option("--resume")->excludes(apply->get_option("--dry-run"));
 
   // CLI11 would call an unknown word a missing subcommand; name it and suggest instead.
@@ -127,6 +133,7 @@ int RunCli(int argc, char** argv) {
   }
   if (*reboot) return RebootCommand(s);
   if (*status) return StatusCommand(s);
+  if (*exp) return ExportCommand(s, export_names);
   if (*schedule) return ScheduleCommand(s, schedule_action);
   return DescribeCommand(s);
 }

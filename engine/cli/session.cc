@@ -144,6 +144,12 @@ void Session::LoadFacts() {
 }
 
 bool Session::Prepare() {
+  MakeBackends();
+  executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
+  return executor_->Prepare(diags_);
+}
+
+Backends& Session::MakeBackends() {
   root_ = std::make_unique<RootPath>(HostRoot(opt_.root), *fs_,
                                      types_.here() == Platforms::kWindows ? HostPaths::kWindows : HostPaths::kPosix);
   secrets_ = MakeSecretStore(*fs_);
@@ -161,8 +167,7 @@ bool Session::Prepare() {
                             // whole node, so its tests never reach the real one.
                             opt_.root.empty() && opt_.fake_system.empty() ? kernel_.get() : nullptr,
                             packages_.get(), systemd_.get()});
-  executor_ = std::make_unique<Executor>(repo_, *graph_, types_, *backends_, facts_);
-  return executor_->Prepare(diags_);
+  return *backends_;
 }
 
 std::optional<int> Session::Checked(bool ok, std::string_view consequence) {

@@ -84,6 +84,8 @@ class Session : public RunLog {
   void LoadFacts();
   /// Instantiates resources against the real backends; read-only.
   bool Prepare();
+  /// The backends of this node (or of --root) alone, without policies: what export reads.
+  Backends& MakeBackends();
 
   /// Prints the diagnostics; when `ok` is false, also their counts and what that means, and gives
   /// the invalid-input exit code for the command to return.
@@ -169,6 +171,8 @@ int PlanCommand(Session& s);
 int GraphCommand(Session& s);
 int FactsCommand(Session& s);
 int DescribeCommand(Session& s);
+/// `plumb export TYPE NAME...`: a policy whose resources describe the named objects as they are.
+int ExportCommand(Session& s, const std::vector<std::string>& names);
 int RunCommand(Session& s, RunKind kind);
 int RebootCommand(Session& s);
 int StatusCommand(Session& s);
