@@ -77,7 +77,7 @@ int ExportCommand(Session& s, const std::vector<std::string>& names) {
   const TypeInfo* info = s.types().Find(type);
   if (!info || !info->exporter) {
     std::string what = info ? "type " + Quote(type) + " cannot be exported" : "unknown type " + Quote(type);
-    if (auto near = info ? std::nullopt : Suggest(type, Exportable(s.types()))) what += " (did you mean " + Quote(*near) + "?)";
+    if (auto closest = info ? std::nullopt : Suggest(type, Exportable(s.types()))) what += " (did you mean " + Quote(*closest) + "?)";
     std::fprintf(stderr, "plumb: error: %s; these can be exported: %s\n", what.c_str(), Join(Exportable(s.types()), ", ").c_str());
     return ToInt(ExitCode::kUsage);
   }
