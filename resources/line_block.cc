@@ -1,11 +1,11 @@
 // The line and block resources: one line, or one marked block of lines, in a text file whose other
 // lines belong to someone else (a package, another tool, the administrator).
 
-#include "engine/util/diff.h"
 #include "engine/util/strings.h"
 #include "resources/properties.h"
 #include "resources/registry.h"
 #include "resources/text_edit.h"
+#include "resources/text_edit_resource.h"
 #include "resources/validate_command.h"
 
 namespace plumb {
@@ -16,82 +16,6 @@ std::string CheckPatternValue(const Value& v) { return CheckPattern(std::get<std
 std::optional<Pattern> MaybePattern(const std::optional<std::string>& source) {
   return source ? std::optional<Pattern>(Pattern(*source)) : std::nullopt;
 }
-
-// What both types share: the file is read whole (a missing one is empty and is created), edited
-// by a pure function of its text, and replaced atomically with its owner and mode kept.
-class TextEditResource : public Resource {
- public:
-  TextEditResource(std::string policy_path, std::string host_path, std::optional<std::string> validate_command, Backends& b)
-      : policy_path_(std::move(policy_path)), path_(std::move(host_path)), validate_command_(std::move(validate_command)), b_(b) {}
-
-  Result<Observation> Test() override {
-    auto file = Read();
-    if (!file) return file.error();
-    auto edited = Edit(file->bytes);
-    if (!edited) return edited.error().Prefixed("'" + policy_path_ + "': ");
-    Observation obs;
-    if (*edited == file->bytes) return obs;
-    obs.drift.push_back(Drift(file->bytes));
-    if (file->info.kind == FileKind::kMissing) obs.note = "file does not exist";
-    obs.diff = UnifiedDiff(file->bytes, *edited, {.from_label = policy_path_ + " (actual)", .to_label = policy_path_});
-    return obs;
-  }
-
-  std::string_view OnlyFile() const override { return validate_command_ ? std::string_view() : path_; }
-
-  Result<std::unique_ptr<AtomicFile>> Stage(const Observation&) override { return Write(); }
-
-  Status Set(const Observation&) override {
-    auto out = Write();
-    if (!out) return out.error();
-    return *out ? (*out)->Commit() : OkStatus();
-  }
-
- protected:
-  /// The whole text as it should be; an error when the file cannot be edited safely.
-  virtual Result<std::string> Edit(std::string_view text) const = 0;
-  /// The drift item of a text that Edit changes.
-  virtual PropertyDrift Drift(std::string_view text) const = 0;
-
- private:
-  // A link, a special file or one too large to be a configuration file is an error, never read
-  // or written through.
-  Result<FileContent> Read() {
-    auto file = b_.fs.Load(path_);
-    if (!file) return file.error();
-    const FileInfo& info = file->info;
-    if (info.kind != FileKind::kRegular && info.kind != FileKind::kMissing)
-      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is a " + ToString(info.kind) + ", expected a file"};
-    if (!file->complete)
-      return Error{ErrorKind::kInvalidInput, "'" + policy_path_ + "' is " + std::to_string(info.size >> 20) +
-                                                 " MiB; line and block edit files of up to " + std::to_string(kMaxLoadBytes >> 20) + " MiB"};
-    return file;
-  }
-
-  // The edited file, written (and checked) beside the path; null when the text stays as it is.
-  // Always a fresh read: what is written must be based on the file as it is now.
-  Result<std::unique_ptr<AtomicFile>> Write() {
-    auto file = Read();
-    if (!file) return file.error();
-    auto edited = Edit(file->bytes);
-    if (!edited) return edited.error().Prefixed("'" + policy_path_ + "': ");
-    if (*edited == file->bytes) return std::unique_ptr<AtomicFile>();
-    FileAttributes attrs;
-    if (file->info.kind == FileKind::kRegular) attrs = {file->info.mode, file->info.uid, file->info.gid};
-    auto out = b_.fs.CreateAtomic(path_, attrs);
-    if (!out) return out.error();
-    if (auto st = (*out)->Append(*edited); !st) return st.error();
-    if (validate_command_)
-      if (auto st = RunValidateCommand(b_.processes, *validate_command_, (*out)->TemporaryPath(), policy_path_); !st)
-        return st.error();
-    return out;
-  }
-
-  std::string policy_path_;
-  std::string path_;
-  std::optional<std::string> validate_command_;
-  Backends& b_;
-};
 
 std::string AfterHelp(const char* what) {
   return std::string("where a missing ") + what + " goes: after the last line this regular expression finds";
@@ -143,9 +67,10 @@ class LineResource : public TextEditResource {
 
  protected:
   Result<std::string> Edit(std::string_view text) const override { return EditLine(text, rule_); }
-  PropertyDrift Drift(std::string_view text) const override {
-    if (rule_.presence == Presence::kAbsent) return LineProperties().Drift(&LineSettings::ensure, "absent", DescribeLines(text, rule_));
-    return LineProperties().Drift(&LineSettings::line, rule_.line, DescribeLines(text, rule_));
+  const char* Editors() const override { return "line and block edit"; }
+  std::vector<PropertyDrift> Drift(std::string_view text) const override {
+    if (rule_.presence == Presence::kAbsent) return {LineProperties().Drift(&LineSettings::ensure, "absent", DescribeLines(text, rule_))};
+    return {LineProperties().Drift(&LineSettings::line, rule_.line, DescribeLines(text, rule_))};
   }
 
  private:
@@ -205,8 +130,9 @@ class BlockResource : public TextEditResource {
 
  protected:
   Result<std::string> Edit(std::string_view text) const override { return EditBlock(text, rule_); }
+  const char* Editors() const override { return "line and block edit"; }
   // Only called for a text Edit changes, whose markers are therefore well formed.
-  PropertyDrift Drift(std::string_view text) const override {
+  std::vector<PropertyDrift> Drift(std::string_view text) const override {
     std::vector<TextLine> lines = SplitTextLines(text);
     size_t begin = lines.size(), end = lines.size();
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -214,9 +140,9 @@ class BlockResource : public TextEditResource {
       if (Trim(lines[i].text) == rule_.end) end = i;
     }
     std::string actual = begin == lines.size() ? "absent" : CountLines(end - begin - 1);
-    if (rule_.presence == Presence::kAbsent) return BlockProperties().Drift(&BlockSettings::ensure, "absent", "present (" + actual + ")");
+    if (rule_.presence == Presence::kAbsent) return {BlockProperties().Drift(&BlockSettings::ensure, "absent", "present (" + actual + ")")};
     size_t wanted = SplitTextLines(rule_.content).size();
-    return BlockProperties().Drift(&BlockSettings::content, CountLines(wanted), actual == "absent" ? actual : actual + ", other text");
+    return {BlockProperties().Drift(&BlockSettings::content, CountLines(wanted), actual == "absent" ? actual : actual + ", other text")};
   }
 
  private:

@@ -54,6 +54,7 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(LineType());
   registry.Add(BlockType());
   registry.Add(SysctlType());
+  registry.Add(AugeasType());
   registry.Add(PackageType());
   registry.Add(ServiceType());
   registry.Add(UserType());

@@ -26,6 +26,7 @@ class KvFiles;
 class KernelParameters;
 class PackageSet;
 class Systemd;
+class Augeas;
 
 struct Backends {
   FileSystem& fs;
@@ -41,6 +42,7 @@ struct Backends {
   KernelParameters* kernel = nullptr;  ///< the running kernel's sysctl; null under --root and where there is none
   PackageSet* packages = nullptr;      ///< the run's packages; null where no package manager was found
   Systemd* systemd = nullptr;          ///< systemd (over D-Bus, or an image's unit files under --root); null: none
+  Augeas* augeas = nullptr;            ///< libaugeas; null where there is none
 };
 
 /// Forgets what the run's caches (kv_files, packages) read: called before anything changes the
@@ -87,7 +89,7 @@ class TypeRegistry : public SchemaLookup {
   std::map<std::string, TypeInfo, std::less<>> types_;
 };
 
-/// Registers file, directory, kv, line, block, sysctl, package, service, user, group, exec and the windows.* types (registry, service, service_host,
+/// Registers file, directory, kv, line, block, augeas, sysctl, package, service, user, group, exec and the windows.* types (registry, service, service_host,
 /// cluster_property, event_log).
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
@@ -97,6 +99,7 @@ TypeInfo KvType();
 TypeInfo LineType();
 TypeInfo BlockType();
 TypeInfo SysctlType();
+TypeInfo AugeasType();
 TypeInfo PackageType();
 TypeInfo ServiceType();
 TypeInfo UserType();

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "engine/os/system.h"
+#include "resources/augeas.h"
 #include "resources/sysctl.h"
 #include "resources/systemd.h"
 #include "resources/windows_cluster.h"
@@ -26,5 +27,7 @@ std::unique_ptr<EventLog> MakeSystemEventLog();
 std::unique_ptr<KernelParameters> MakeSystemKernelParameters();
 /// systemd of the running system over D-Bus; null on systems without it.
 std::unique_ptr<Systemd> MakeSystemSystemd();
+/// Augeas (libaugeas, with the system's lenses); null on systems without it.
+std::unique_ptr<Augeas> MakeSystemAugeas();
 
 }  // namespace plumb

@@ -10,6 +10,7 @@ packages=(
   libsimdjson-dev  # reads run reports in bulk (plumb report)
   libssl-dev  # SHA-256 from libcrypto
   libsystemd-dev pkg-config  # sd-bus: the service type talks to systemd
+  libaugeas-dev augeas-lenses augeas-tools  # the augeas type; augtool checks it in the tests
   mingw-w64 wine wine64 dpkg-dev
   systemd  # systemd-analyze verify checks the units plumb schedule writes
   clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh)

@@ -31,7 +31,8 @@ Session::Session(const Options& o)
       services_(MakeSystemServices()),
       cluster_(MakeSystemCluster()),
       events_(MakeSystemEventLog()),
-      kernel_(MakeSystemKernelParameters()) {
+      kernel_(MakeSystemKernelParameters()),
+      augeas_(MakeSystemAugeas()) {
   if (o.crash_at > 0) {
     // Test only: every mutating call goes through the fault plan, which ends the process right
     // after the chosen one, as kill -9 would.
@@ -166,7 +167,7 @@ Backends& Session::MakeBackends() {
                             // An image under --root has no running kernel; the fake system stands for the
                             // whole node, so its tests never reach the real one.
                             opt_.root.empty() && opt_.fake_system.empty() ? kernel_.get() : nullptr,
-                            packages_.get(), systemd_.get()});
+                            packages_.get(), systemd_.get(), augeas_.get()});
   return *backends_;
 }
 

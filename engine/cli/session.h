@@ -150,6 +150,7 @@ class Session : public RunLog {
   std::unique_ptr<ClusterApi> cluster_;
   std::unique_ptr<EventLog> events_;
   std::unique_ptr<KernelParameters> kernel_;
+  std::unique_ptr<Augeas> augeas_;  ///< pure text edits: the same with --root and the fake system
   std::unique_ptr<SecretStore> secrets_;
   KvFiles kv_files_;  ///< what kv resources read in this run (see resources/kv_files.h)
   std::unique_ptr<PackageManager> package_manager_;  ///< null where neither dpkg nor rpm is
