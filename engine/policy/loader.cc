@@ -433,6 +433,32 @@ SourceLocation ParseErrorLocation(const toml::parse_error& e, const std::string&
 
 }  // namespace
 
+namespace {
+
+// A type that one OS alone has, in a policy whose applies_to rules that OS out, could never run:
+// said at validation, on any OS, rather than as a failure on the nodes.
+void CheckPlatforms(const Policy& policy, const SchemaLookup& schemas, Diagnostics& diags) {
+  auto admits = [&](const char* os) {
+    for (const Condition& c : policy.applies_to.all) {
+      if (c.fact != "os") continue;
+      bool any = false;
+      for (const Alternative& a : c.any_of) any = any || a.Matches(FactValue(std::string(os)));
+      if (!any) return false;
+    }
+    return true;
+  };
+  for (const ResourceSpec& r : policy.resources) {
+    const TypeSchema* schema = schemas.FindSchema(r.type);
+    if (!schema || schema->platforms == Platforms::kAll) continue;
+    const char* os = schema->platforms == Platforms::kLinux ? "linux" : "windows";
+    if (!admits(os))
+      diags.Error(r.where, "type '" + r.type + "' exists on " + os + " only, but policy '" + policy.id +
+                               "' applies_to rules out os = \"" + os + "\"; give the resource a policy that applies to " + os);
+  }
+}
+
+}  // namespace
+
 std::optional<Policy> LoadPolicy(const std::string& text, const std::string& path, const SchemaLookup& schemas,
                                  Diagnostics& diags, LoadMode mode) {
   toml::table doc;
@@ -488,6 +514,7 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
   }
   if (!doc.contains("policy"))
     diags.Error({path, 0, 0}, "missing [policy] table with the policy's id", DiagnosticRule::kMissingProperty);
+  CheckPlatforms(policy, schemas, diags);
   if (diags.ErrorCount() != errors_before && (mode == LoadMode::kValidOnly || !IsValidId(policy.id))) return std::nullopt;
   return policy;
 }

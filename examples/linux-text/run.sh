@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The line, block, sysctl and service types on a sandbox root: test (drift and diffs shown) -> apply ->
+# The line, block, augeas, sysctl and service types on a sandbox root: test (drift and diffs shown) -> apply ->
 # test (compliant). Usage: examples/linux-text/run.sh [PLUMB_BINARY]
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,8 +22,8 @@ step plumb test
 "$plumb" test "$here/policies" "${common[@]}"
 rc=$?; echo "exit code $rc (0 = compliant)"; [ $rc -eq 0 ] || exit 1
 
-step cat /etc/hosts /etc/ssh/sshd_config
-cat "$out/root/etc/hosts"; echo; cat -A "$out/root/etc/ssh/sshd_config"
+step cat /etc/hosts /etc/ssh/sshd_config /etc/fstab
+cat "$out/root/etc/hosts"; echo; cat -A "$out/root/etc/ssh/sshd_config"; echo; cat "$out/root/etc/fstab"
 
 step ls /etc/systemd/system
 (cd "$out/root" && find etc/systemd/system -type l -printf '%p -> %l\n' | sort)

@@ -186,7 +186,7 @@ TEST_F(Cli, ValidateSuccess) {
 TEST_F(Cli, ShippedPoliciesAndQuickstartValidate) {
   RunResult lib = RunPlumb({"validate", "policies"});
   EXPECT_EQ(lib.code, 0) << lib.err;
-  EXPECT_EQ(lib.out, "plumb validate: 8 policies, 19 resources, no errors\n");
+  EXPECT_EQ(lib.out, "plumb validate: 8 policies, 20 resources, no errors\n");
   RunResult qs = RunPlumb({"validate", "examples/quickstart/policies"});
   EXPECT_EQ(qs.code, 0) << qs.err;
   EXPECT_EQ(qs.out, "plumb validate: 2 policies, 7 resources, no errors\n");

@@ -2,7 +2,7 @@
 // cached in /var/cache/plumb-test) is converged by `plumb apply --root`: the package "hello"
 // installed and removed again with apt-get run inside it by chroot; a group and a user made by
 // shadow-utils and read back by the image's own getent; timers disabled and masked, read back
-// by systemctl --root. Needs root (chroot) and the image; the host is never touched. The image
+// by systemctl --root; limits.conf edited through augeas. Needs root (chroot) and the image; the host is never touched. The image
 // holds hello's .deb in apt's cache, so no network is needed.
 
 #include <filesystem>
@@ -65,16 +65,29 @@ TEST_F(DebianImage, AccountsAndUnitsAreWhatTheImagesOwnToolsRead) {
             "changed  base/deploy           ensure: expected 'present', actual 'absent'\n"
             "changed  base/no-auto-upgrade  enabled: expected 'disabled', actual 'enabled'\n"
             "changed  base/no-fstrim        enabled: expected 'masked', actual 'enabled'\n"
-            "plumb apply: 4 resources: 4 changed (T)\n");
+            "changed  base/no-core-dumps    /files/etc/security/limits.conf/domain[last()+1]: expected '*', actual '(absent)'\n"
+            "                               /files/etc/security/limits.conf/domain[last()]/type: expected 'hard', actual '(absent)'\n"
+            "                               /files/etc/security/limits.conf/domain[last()]/item: expected 'core', actual '(absent)'\n"
+            "                               /files/etc/security/limits.conf/domain[last()]/value: expected '0', actual '(absent)'\n"
+            "                               --- /etc/security/limits.conf (actual)\n"
+            "                               +++ /etc/security/limits.conf\n"
+            "                               @@ -66,2 +66,3 @@\n"
+            "                                \n"
+            "                                # End of file\n"
+            "                               +* hard core 0\n"
+            "plumb apply: 5 resources: 5 changed (T)\n");
   std::string chroot = "chroot '" + Root("") + "' ";
   EXPECT_EQ(testing::RunShell(chroot + "getent passwd deploy").out, "deploy:x:2001:2000::/srv/deploy:/bin/bash\n");
   EXPECT_EQ(testing::RunShell(chroot + "getent group deployers adm").out, "deployers:x:2000:\nadm:x:4:deploy\n");
   EXPECT_EQ(testing::RunShell(chroot + "id -nG deploy").out, "deployers adm\n");
   EXPECT_EQ(testing::RunShell("systemctl --root='" + Root("") + "' is-enabled apt-daily-upgrade.timer fstrim.timer apt-daily.timer").out,
             "disabled\nmasked\nenabled\n");
+  // The image's limits.conf is all comments; pam_limits reads the line that augeas's lens wrote.
+  std::string limits = ReadText(Root("etc/security/limits.conf"));
+  EXPECT_EQ(limits.substr(limits.rfind('\n', limits.size() - 2) + 1), "* hard core 0\n");
   RunResult again = RunPlumb(Sandboxed({"test", "tests/data/image/system"}));
   EXPECT_EQ(again.code, 0);
-  EXPECT_EQ(NormalizeTimes(again.out), "plumb test: 4 resources: 4 compliant (T)\n");
+  EXPECT_EQ(NormalizeTimes(again.out), "plumb test: 5 resources: 5 compliant (T)\n");
 }
 
 }  // namespace

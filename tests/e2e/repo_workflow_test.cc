@@ -79,7 +79,7 @@ TEST(RepoWorkflow, InventoryWarnsOfPoliciesForNoNodeAndSarifGoesToStdout) {
   ASSERT_EQ(doc["runs"][0]["results"].size(), 3u);
   EXPECT_EQ(doc["runs"][0]["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "policies/linux/sysctl-network-hardening.toml");
-  EXPECT_EQ(r.out.substr(sarif.size()), "plumb validate: 8 policies, 19 resources, 0 errors, 3 warnings\n");
+  EXPECT_EQ(r.out.substr(sarif.size()), "plumb validate: 8 policies, 20 resources, 0 errors, 3 warnings\n");
 }
 
 TEST(RepoWorkflow, PlanSaysWhatAppliesWhereAndWhatNeedsAReboot) {

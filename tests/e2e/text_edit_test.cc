@@ -107,6 +107,9 @@ TEST_F(TextEditCli, TheLinuxTextExampleRunsToCompliance) {
   EXPECT_EQ(ReadText(dir_ / "example/root/etc/ssh/sshd_config"),
             "Port 22\r\nPermitRootLogin prohibit-password\r\nPasswordAuthentication no\r\n#PermitRootLogin no\r\n"
             "Match User backup\r\n  X11Forwarding no\r\n");
+  EXPECT_EQ(ReadText(dir_ / "example/root/etc/fstab"),
+            "# <file system> <mount point> <type> <options> <dump> <pass>\nUUID=2f0c-11 / ext4 errors=remount-ro 0 1\n"
+            "tmpfs /tmp tmpfs defaults,nodev,nosuid 0 0\n");
   EXPECT_NE(r.out.find("etc/systemd/system/multi-user.target.wants/ssh.service -> /lib/systemd/system/ssh.service\n"
                        "etc/systemd/system/sshd.service -> /lib/systemd/system/ssh.service\n"),
             std::string::npos)

@@ -26,6 +26,36 @@ class LoaderTest : public ::testing::Test {
   std::optional<Policy> policy_;
 };
 
+TEST_F(LoaderTest, AOneOsTypeInAPolicyForTheOtherOsIsAnError) {
+  const std::string resources = R"(
+[[resource]]
+id = "limits"
+type = "augeas"
+path = "/etc/security/limits.conf"
+changes = ["rm 1"]
+
+[[resource]]
+id = "nic"
+type = "windows.registry"
+key = 'HKLM\SOFTWARE\x'
+name = "v"
+ensure = "absent"
+)";
+  EXPECT_EQ(Diagnose("[policy]\nid = \"w\"\n[applies_to]\nos = [\"windows\"]\n" + resources),
+            "p.toml:6:1: type 'augeas' exists on linux only, but policy 'w' applies_to rules out os = \"linux\"; give "
+            "the resource a policy that applies to linux\n"
+            " 6 | [[resource]]\n"
+            "   | ^\n");
+  EXPECT_EQ(Diagnose("[policy]\nid = \"l\"\n[applies_to]\nos = \"lin*\"\n" + resources),
+            "p.toml:12:1: type 'windows.registry' exists on windows only, but policy 'l' applies_to rules out os = "
+            "\"windows\"; give the resource a policy that applies to windows\n"
+            " 12 | [[resource]]\n"
+            "    | ^\n");
+  // Without an os rule either may apply, as on a policy for both.
+  EXPECT_EQ(Diagnose("[policy]\nid = \"any\"\n[applies_to]\nos = [\"linux\", \"windows\"]\n" + resources), "");
+  EXPECT_EQ(Diagnose("[policy]\nid = \"any\"\n" + resources), "");
+}
+
 TEST_F(LoaderTest, LoadsAFullPolicy) {
   EXPECT_EQ(Diagnose(R"([policy]
 id = "web"
