@@ -3,12 +3,14 @@
 #include "resources/kv_files.h"
 #include "resources/package.h"
 #include "resources/root_path.h"
+#include "resources/windows_feature.h"
 
 namespace plumb {
 
 void ForgetReads(Backends& backends) {
   if (backends.kv_files) backends.kv_files->Clear();
   if (backends.packages) backends.packages->Clear();
+  if (backends.features) backends.features->Forget();
 }
 
 void TypeRegistry::Add(TypeInfo info) {
@@ -50,6 +52,8 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(WindowsServiceHostType());
   registry.Add(WindowsClusterPropertyType());
   registry.Add(WindowsEventLogType());
+  registry.Add(WindowsFeatureType());
+  registry.Add(WindowsLocalGroupType());
   registry.Add(KvType());
   registry.Add(LineType());
   registry.Add(BlockType());

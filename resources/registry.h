@@ -27,6 +27,8 @@ class KernelParameters;
 class PackageSet;
 class Systemd;
 class Augeas;
+class WindowsFeatures;
+class LocalGroups;
 
 struct Backends {
   FileSystem& fs;
@@ -43,6 +45,8 @@ struct Backends {
   PackageSet* packages = nullptr;      ///< the run's packages; null where no package manager was found
   Systemd* systemd = nullptr;          ///< systemd (over D-Bus, or an image's unit files under --root); null: none
   Augeas* augeas = nullptr;            ///< libaugeas; null where there is none
+  WindowsFeatures* features = nullptr; ///< Windows features (DISM); null where there is none
+  LocalGroups* local_groups = nullptr; ///< Windows local groups; null where there are none
 };
 
 /// Forgets what the run's caches (kv_files, packages) read: called before anything changes the
@@ -90,7 +94,7 @@ class TypeRegistry : public SchemaLookup {
 };
 
 /// Registers file, directory, kv, line, block, augeas, sysctl, package, service, user, group, exec and the windows.* types (registry, service, service_host,
-/// cluster_property, event_log).
+/// cluster_property, event_log, feature, local_group).
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
 TypeInfo FileType();
@@ -110,6 +114,8 @@ TypeInfo WindowsServiceType();
 TypeInfo WindowsServiceHostType();
 TypeInfo WindowsClusterPropertyType();
 TypeInfo WindowsEventLogType();
+TypeInfo WindowsFeatureType();
+TypeInfo WindowsLocalGroupType();
 
 /// Schema check for absolute paths, shared by path-like properties.
 std::string CheckAbsolutePath(const Value& v);

@@ -10,6 +10,8 @@
 #include "resources/systemd.h"
 #include "resources/windows_cluster.h"
 #include "resources/windows_event_log.h"
+#include "resources/windows_feature.h"
+#include "resources/windows_local_group.h"
 #include "resources/windows_registry.h"
 #include "resources/windows_service.h"
 
@@ -23,6 +25,10 @@ std::unique_ptr<ServiceManager> MakeSystemServices();
 std::unique_ptr<ClusterApi> MakeSystemCluster();
 /// The Windows event log; null on systems without one.
 std::unique_ptr<EventLog> MakeSystemEventLog();
+/// Windows features through DISM; null on systems without it.
+std::unique_ptr<WindowsFeatures> MakeSystemFeatures();
+/// Windows local groups (netapi32); null on systems without them.
+std::unique_ptr<LocalGroups> MakeSystemLocalGroups();
 /// The running kernel's parameters (/proc/sys); null on systems without sysctl.
 std::unique_ptr<KernelParameters> MakeSystemKernelParameters();
 /// systemd of the running system over D-Bus; null on systems without it.

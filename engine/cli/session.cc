@@ -32,7 +32,10 @@ Session::Session(const Options& o)
       cluster_(MakeSystemCluster()),
       events_(MakeSystemEventLog()),
       kernel_(MakeSystemKernelParameters()),
-      augeas_(MakeSystemAugeas()) {
+      augeas_(MakeSystemAugeas()),
+      system_features_(MakeSystemFeatures()),
+      local_groups_(MakeSystemLocalGroups()) {
+  if (system_features_) features_ = std::make_unique<FeatureListCache>(*system_features_);
   if (o.crash_at > 0) {
     // Test only: every mutating call goes through the fault plan, which ends the process right
     // after the chosen one, as kill -9 would.
@@ -167,7 +170,7 @@ Backends& Session::MakeBackends() {
                             // An image under --root has no running kernel; the fake system stands for the
                             // whole node, so its tests never reach the real one.
                             opt_.root.empty() && opt_.fake_system.empty() ? kernel_.get() : nullptr,
-                            packages_.get(), systemd_.get(), augeas_.get()});
+                            packages_.get(), systemd_.get(), augeas_.get(), features_.get(), local_groups_.get()});
   return *backends_;
 }
 

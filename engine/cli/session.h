@@ -151,6 +151,9 @@ class Session : public RunLog {
   std::unique_ptr<EventLog> events_;
   std::unique_ptr<KernelParameters> kernel_;
   std::unique_ptr<Augeas> augeas_;  ///< pure text edits: the same with --root and the fake system
+  std::unique_ptr<WindowsFeatures> system_features_;
+  std::unique_ptr<WindowsFeatures> features_;  ///< the run's listing of system_features_
+  std::unique_ptr<LocalGroups> local_groups_;
   std::unique_ptr<SecretStore> secrets_;
   KvFiles kv_files_;  ///< what kv resources read in this run (see resources/kv_files.h)
   std::unique_ptr<PackageManager> package_manager_;  ///< null where neither dpkg nor rpm is

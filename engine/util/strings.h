@@ -15,6 +15,12 @@ bool StartsWith(std::string_view s, std::string_view prefix);
 std::string ToLower(std::string_view s);
 /// ASCII case-insensitive equality, without allocating (service names, sshd keywords, facts).
 bool EqualsIgnoringCase(std::string_view a, std::string_view b);
+/// Orders strings without regard to ASCII case, as Windows compares the names of services,
+/// features, groups and firewall rules.
+struct NoCaseLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const;
+};
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 /// "1 policy", "3 policies": a count with the word that fits it.
 std::string Plural(size_t n, std::string_view one, std::string_view many);

@@ -8,5 +8,7 @@ std::unique_ptr<RegistryStore> MakeSystemRegistry() { return nullptr; }    // Li
 std::unique_ptr<ServiceManager> MakeSystemServices() { return nullptr; }  // nor a service control manager
 std::unique_ptr<ClusterApi> MakeSystemCluster() { return nullptr; }        // nor ClusAPI
 std::unique_ptr<EventLog> MakeSystemEventLog() { return nullptr; }         // nor an event log
+std::unique_ptr<WindowsFeatures> MakeSystemFeatures() { return nullptr; }  // nor DISM
+std::unique_ptr<LocalGroups> MakeSystemLocalGroups() { return nullptr; }   // nor Windows local groups
 
 }  // namespace plumb

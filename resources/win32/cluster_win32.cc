@@ -18,6 +18,7 @@ namespace {
 
 using win32::Narrow;
 using win32::Wide;
+using win32::Load;
 
 // Control codes (clusapi.h macros: object << 24 | modify << 22 | function << 2 | access).
 constexpr DWORD kGetCommonProperties = 0x07000059;
@@ -50,11 +51,6 @@ constexpr int kNodeUp = 0, kNodeDown = 1, kNodePaused = 2;
 constexpr int kFailbackGroupsPerPolicy = 2;
 // CLUSTER_ENUM_SHARED_VOLUME_RESOURCE (Windows Server 2012 clusapi.h; not in mingw-w64's).
 constexpr DWORD kEnumSharedVolumeResource = 0x40000000;
-
-template <typename Fn>
-Fn Load(HMODULE lib, const char* name) {
-  return lib ? reinterpret_cast<Fn>(reinterpret_cast<void*>(::GetProcAddress(lib, name))) : nullptr;
-}
 
 Error ClusterError(const std::string& what, DWORD err) { return Error{win32::KindOf(err), "cannot " + what + ": " + win32::ErrorText(err)}; }
 

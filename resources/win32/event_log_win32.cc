@@ -12,11 +12,7 @@ namespace {
 
 using win32::Narrow;
 using win32::Wide;
-
-template <typename Fn>
-Fn Load(HMODULE lib, const char* name) {
-  return lib ? reinterpret_cast<Fn>(reinterpret_cast<void*>(::GetProcAddress(lib, name))) : nullptr;
-}
+using win32::Load;
 
 class Win32EventLog : public EventLog {
  public:

@@ -10,14 +10,11 @@
 #include "engine/util/strings.h"
 #include "resources/windows_cluster.h"
 #include "resources/windows_event_log.h"
+#include "resources/windows_feature.h"
+#include "resources/windows_local_group.h"
 #include "resources/windows_service.h"
 
 namespace plumb::testing {
-
-/// Service names, as the SCM compares them: without regard to case.
-struct NoCaseLess {
-  bool operator()(const std::string& a, const std::string& b) const { return ToLower(a) < ToLower(b); }
-};
 
 class FakeScm : public ServiceManager {
  public:
@@ -121,6 +118,74 @@ class FakeEventLog : public EventLog {
   std::vector<std::pair<std::string, std::string>> events;  ///< ("System/Service Control Manager/7031", xml)
   std::vector<EventFilter> queries;
   std::string error;
+};
+
+/// DISM's feature list in memory. A change takes the state a real online image shows until the
+/// next boot (enable pending, disable pending) unless `pending` is off.
+class FakeFeatures : public WindowsFeatures {
+ public:
+  Result<FeatureStates> List() override {
+    ++lists;
+    if (!error.empty()) return Error{ErrorKind::kUnsupported, error};
+    return states;
+  }
+  Result<RestartNeed> Enable(const std::string& name, bool all) override {
+    calls.push_back("enable " + name + (all ? " all" : ""));
+    if (!fail.empty()) return Error{ErrorKind::kInternal, fail};
+    states[name] = pending ? FeatureState::kInstallPending : FeatureState::kInstalled;
+    return restart;
+  }
+  Result<RestartNeed> Disable(const std::string& name) override {
+    calls.push_back("disable " + name);
+    if (!fail.empty()) return Error{ErrorKind::kInternal, fail};
+    states[name] = pending ? FeatureState::kUninstallPending : FeatureState::kStaged;
+    return restart;
+  }
+  FeatureStates states;
+  bool pending = true;
+  RestartNeed restart = RestartNeed::kRequired;
+  std::string error, fail;
+  std::vector<std::string> calls;
+  int lists = 0;
+};
+
+/// Local groups and the accounts LookupAccountName knows, in memory.
+class FakeLocalGroups : public LocalGroups {
+ public:
+  Result<std::vector<GroupMember>> Members(const std::string& group) override {
+    ++reads;
+    auto it = groups.find(group);
+    if (it == groups.end()) return Error{ErrorKind::kNotFound, "there is no such local group"};
+    std::vector<GroupMember> out;
+    for (const std::string& sid : it->second) out.push_back({sid, NameOf(sid)});
+    return out;
+  }
+  Result<std::string> Sid(const std::string& account) override {
+    for (const auto& [sid, name] : accounts)
+      if (EqualsIgnoringCase(name, account) || EqualsIgnoringCase(name.substr(name.find('\\') + 1), account)) return sid;
+    return Error{ErrorKind::kNotFound, "no account of that name is known to this system"};
+  }
+  Status Add(const std::string& group, const std::string& sid) override {
+    calls.push_back("add " + group + " " + sid);
+    groups[group].push_back(sid);
+    return OkStatus();
+  }
+  Status Remove(const std::string& group, const std::string& sid) override {
+    calls.push_back("remove " + group + " " + sid);
+    auto& members = groups[group];
+    for (auto it = members.begin(); it != members.end();)
+      it = EqualsIgnoringCase(*it, sid) ? members.erase(it) : it + 1;
+    return OkStatus();
+  }
+  std::string NameOf(const std::string& sid) const {
+    for (const auto& [s, name] : accounts)
+      if (EqualsIgnoringCase(s, sid)) return name;
+    return sid;
+  }
+  std::map<std::string, std::vector<std::string>, NoCaseLess> groups;  ///< group -> member SIDs
+  std::vector<std::pair<std::string, std::string>> accounts;           ///< (SID, "DOMAIN\name")
+  std::vector<std::string> calls;
+  int reads = 0;
 };
 
 /// Hands a fake to a run-scoped wrapper (which owns what it wraps) without giving it away.

@@ -23,6 +23,8 @@ class WindowsFixture : public ::testing::Test {
     if (!p) return nullptr;
     policy_ = *p;
     Backends b{fs_, accounts_, processes_, root_, nullptr, services, cluster, events};
+    b.features = features;
+    b.local_groups = local_groups;
     auto r = types_.Instantiate(policy_.resources[0], policy_, b);
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
     return r ? std::move(*r) : nullptr;
@@ -45,10 +47,14 @@ class WindowsFixture : public ::testing::Test {
   FakeScm scm_;
   FakeCluster cluster_;
   FakeEventLog events_;
+  FakeFeatures features_;
+  FakeLocalGroups local_groups_;
   /// The backends resources get; tests may point them elsewhere.
   ServiceManager* services = &scm_;
   ClusterApi* cluster = &cluster_;
   EventLog* events = &events_;
+  WindowsFeatures* features = &features_;
+  LocalGroups* local_groups = &local_groups_;
   Policy policy_;
 
  private:

@@ -27,6 +27,12 @@ inline std::string Narrow(std::wstring_view s) {
   return out;
 }
 
+/// A function of a DLL loaded at run time; null when the DLL or the function is missing.
+template <typename Fn>
+Fn Load(HMODULE lib, const char* name) {
+  return lib ? reinterpret_cast<Fn>(reinterpret_cast<void*>(::GetProcAddress(lib, name))) : nullptr;
+}
+
 /// The ErrorKind of a Win32 error code, so callers decide on kinds and never on the text.
 inline ErrorKind KindOf(DWORD code) {
   switch (code) {
