@@ -4,6 +4,7 @@
 #include "resources/package.h"
 #include "resources/root_path.h"
 #include "resources/windows_feature.h"
+#include "resources/windows_firewall.h"
 
 namespace plumb {
 
@@ -11,6 +12,7 @@ void ForgetReads(Backends& backends) {
   if (backends.kv_files) backends.kv_files->Clear();
   if (backends.packages) backends.packages->Clear();
   if (backends.features) backends.features->Forget();
+  if (backends.firewall) backends.firewall->Forget();
 }
 
 void TypeRegistry::Add(TypeInfo info) {
@@ -54,6 +56,7 @@ void RegisterBuiltinTypes(TypeRegistry& registry) {
   registry.Add(WindowsEventLogType());
   registry.Add(WindowsFeatureType());
   registry.Add(WindowsLocalGroupType());
+  registry.Add(WindowsFirewallRuleType());
   registry.Add(KvType());
   registry.Add(LineType());
   registry.Add(BlockType());

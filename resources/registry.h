@@ -29,6 +29,7 @@ class Systemd;
 class Augeas;
 class WindowsFeatures;
 class LocalGroups;
+class Firewall;
 
 struct Backends {
   FileSystem& fs;
@@ -47,9 +48,10 @@ struct Backends {
   Augeas* augeas = nullptr;            ///< libaugeas; null where there is none
   WindowsFeatures* features = nullptr; ///< Windows features (DISM); null where there is none
   LocalGroups* local_groups = nullptr; ///< Windows local groups; null where there are none
+  Firewall* firewall = nullptr;        ///< Windows Firewall; null where there is none
 };
 
-/// Forgets what the run's caches (kv_files, packages) read: called before anything changes the
+/// Forgets what the run's caches (kv_files, packages, features, firewall) read: called before anything changes the
 /// system, since a command or another resource may change any file or package.
 void ForgetReads(Backends& backends);
 
@@ -94,7 +96,7 @@ class TypeRegistry : public SchemaLookup {
 };
 
 /// Registers file, directory, kv, line, block, augeas, sysctl, package, service, user, group, exec and the windows.* types (registry, service, service_host,
-/// cluster_property, event_log, feature, local_group).
+/// cluster_property, event_log, feature, local_group, firewall_rule).
 void RegisterBuiltinTypes(TypeRegistry& registry);
 
 TypeInfo FileType();
@@ -116,6 +118,7 @@ TypeInfo WindowsClusterPropertyType();
 TypeInfo WindowsEventLogType();
 TypeInfo WindowsFeatureType();
 TypeInfo WindowsLocalGroupType();
+TypeInfo WindowsFirewallRuleType();
 
 /// Schema check for absolute paths, shared by path-like properties.
 std::string CheckAbsolutePath(const Value& v);

@@ -11,6 +11,7 @@
 #include "resources/windows_cluster.h"
 #include "resources/windows_event_log.h"
 #include "resources/windows_feature.h"
+#include "resources/windows_firewall.h"
 #include "resources/windows_local_group.h"
 #include "resources/windows_registry.h"
 #include "resources/windows_service.h"
@@ -29,6 +30,8 @@ std::unique_ptr<EventLog> MakeSystemEventLog();
 std::unique_ptr<WindowsFeatures> MakeSystemFeatures();
 /// Windows local groups (netapi32); null on systems without them.
 std::unique_ptr<LocalGroups> MakeSystemLocalGroups();
+/// Windows Firewall (INetFwPolicy2); null on systems without it.
+std::unique_ptr<Firewall> MakeSystemFirewall();
 /// The running kernel's parameters (/proc/sys); null on systems without sysctl.
 std::unique_ptr<KernelParameters> MakeSystemKernelParameters();
 /// systemd of the running system over D-Bus; null on systems without it.

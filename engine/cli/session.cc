@@ -34,7 +34,9 @@ Session::Session(const Options& o)
       kernel_(MakeSystemKernelParameters()),
       augeas_(MakeSystemAugeas()),
       system_features_(MakeSystemFeatures()),
-      local_groups_(MakeSystemLocalGroups()) {
+      local_groups_(MakeSystemLocalGroups()),
+      system_firewall_(MakeSystemFirewall()) {
+  if (system_firewall_) firewall_ = std::make_unique<FirewallRulesCache>(*system_firewall_);
   if (system_features_) features_ = std::make_unique<FeatureListCache>(*system_features_);
   if (o.crash_at > 0) {
     // Test only: every mutating call goes through the fault plan, which ends the process right
@@ -170,7 +172,8 @@ Backends& Session::MakeBackends() {
                             // An image under --root has no running kernel; the fake system stands for the
                             // whole node, so its tests never reach the real one.
                             opt_.root.empty() && opt_.fake_system.empty() ? kernel_.get() : nullptr,
-                            packages_.get(), systemd_.get(), augeas_.get(), features_.get(), local_groups_.get()});
+                            packages_.get(), systemd_.get(), augeas_.get(), features_.get(), local_groups_.get(),
+                            firewall_.get()});
   return *backends_;
 }
 

@@ -154,6 +154,8 @@ class Session : public RunLog {
   std::unique_ptr<WindowsFeatures> system_features_;
   std::unique_ptr<WindowsFeatures> features_;  ///< the run's listing of system_features_
   std::unique_ptr<LocalGroups> local_groups_;
+  std::unique_ptr<Firewall> system_firewall_;
+  std::unique_ptr<Firewall> firewall_;  ///< the run's rules of system_firewall_
   std::unique_ptr<SecretStore> secrets_;
   KvFiles kv_files_;  ///< what kv resources read in this run (see resources/kv_files.h)
   std::unique_ptr<PackageManager> package_manager_;  ///< null where neither dpkg nor rpm is

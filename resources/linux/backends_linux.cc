@@ -10,5 +10,6 @@ std::unique_ptr<ClusterApi> MakeSystemCluster() { return nullptr; }        // no
 std::unique_ptr<EventLog> MakeSystemEventLog() { return nullptr; }         // nor an event log
 std::unique_ptr<WindowsFeatures> MakeSystemFeatures() { return nullptr; }  // nor DISM
 std::unique_ptr<LocalGroups> MakeSystemLocalGroups() { return nullptr; }   // nor Windows local groups
+std::unique_ptr<Firewall> MakeSystemFirewall() { return nullptr; }         // nor Windows Firewall
 
 }  // namespace plumb

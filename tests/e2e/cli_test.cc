@@ -186,7 +186,7 @@ TEST_F(Cli, ValidateSuccess) {
 TEST_F(Cli, ShippedPoliciesAndQuickstartValidate) {
   RunResult lib = RunPlumb({"validate", "policies"});
   EXPECT_EQ(lib.code, 0) << lib.err;
-  EXPECT_EQ(lib.out, "plumb validate: 8 policies, 20 resources, no errors\n");
+  EXPECT_EQ(lib.out, "plumb validate: 9 policies, 24 resources, no errors\n");
   RunResult qs = RunPlumb({"validate", "examples/quickstart/policies"});
   EXPECT_EQ(qs.code, 0) << qs.err;
   EXPECT_EQ(qs.out, "plumb validate: 2 policies, 7 resources, no errors\n");
@@ -197,25 +197,27 @@ TEST_F(Cli, WindowsLibraryAppliesWhereTheExampleFactsSay) {
   RunResult hv = RunPlumb({"validate", "policies/windows", "--facts", "examples/windows-facts/hyperv-2012r2-node.toml"});
   EXPECT_EQ(hv.code, 0) << hv.err;
   EXPECT_EQ(hv.out,
-            "plumb validate: 5 policies, 6 resources, no errors\n"
-            "on hv2: 5 of 5 policies apply\n"
+            "plumb validate: 6 policies, 10 resources, no errors\n"
+            "on hv2: 6 of 6 policies apply\n"
             "  gum-database-read-write-mode   applies (1 resource)\n"
             "  gum-threshold-events           applies (1 resource)\n"
+            "  hyperv-cluster-node-baseline   applies (4 resources)\n"
             "  lanmanserver-crash-events      applies (1 resource)\n"
             "  lanmanserver-own-process       applies (2 resources)\n"
             "  lanmanserver-recovery-actions  applies (1 resource)\n");
   RunResult hv16 = RunPlumb({"validate", "policies/windows", "--facts", "examples/windows-facts/hyperv-2016-node.toml"});
-  EXPECT_NE(hv16.out.find("on hv7: 4 of 5 policies apply\n"
+  EXPECT_NE(hv16.out.find("on hv7: 5 of 6 policies apply\n"
                           "  gum-database-read-write-mode   not applicable: version is '10.0', not '6.3'\n"),
             std::string::npos) << hv16.out;
   RunResult fs = RunPlumb({"validate", "policies/windows", "--facts", "examples/windows-facts/fileserver-2012r2.toml"});
-  EXPECT_NE(fs.out.find("on fs1: 3 of 5 policies apply\n"
+  EXPECT_NE(fs.out.find("on fs1: 3 of 6 policies apply\n"
                         "  gum-database-read-write-mode   not applicable: cluster.state is 'not installed', not 'running'\n"
                         "  gum-threshold-events           not applicable: cluster.state is 'not installed', not 'running'\n"
+                        "  hyperv-cluster-node-baseline   not applicable: fact 'role' is not set\n"
                         "  lanmanserver-crash-events      applies (1 resource)\n"),
             std::string::npos) << fs.out;
   RunResult ws = RunPlumb({"validate", "policies/windows", "--facts", "examples/windows-facts/workstation.toml"});
-  EXPECT_NE(ws.out.find("on pc-042: 0 of 5 policies apply\n"), std::string::npos) << ws.out;
+  EXPECT_NE(ws.out.find("on pc-042: 0 of 6 policies apply\n"), std::string::npos) << ws.out;
   EXPECT_NE(ws.out.find("  lanmanserver-own-process       not applicable: product_type is 'workstation', not 'server'\n"),
             std::string::npos) << ws.out;
   // Linux facts still build every resource, so a Windows type that applies is an error here.

@@ -79,7 +79,7 @@ TEST(RepoWorkflow, InventoryWarnsOfPoliciesForNoNodeAndSarifGoesToStdout) {
   ASSERT_EQ(doc["runs"][0]["results"].size(), 3u);
   EXPECT_EQ(doc["runs"][0]["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "policies/linux/sysctl-network-hardening.toml");
-  EXPECT_EQ(r.out.substr(sarif.size()), "plumb validate: 8 policies, 20 resources, 0 errors, 3 warnings\n");
+  EXPECT_EQ(r.out.substr(sarif.size()), "plumb validate: 9 policies, 24 resources, 0 errors, 3 warnings\n");
 }
 
 TEST(RepoWorkflow, PlanSaysWhatAppliesWhereAndWhatNeedsAReboot) {
@@ -89,31 +89,35 @@ TEST(RepoWorkflow, PlanSaysWhatAppliesWhereAndWhatNeedsAReboot) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out,
-            "plumb plan: 4 nodes, 5 policies, 6 resources\n"
-            "fs1 (examples/windows-facts/fileserver-2012r2.toml): 3 of 5 policies, 4 resources, 1 may need a reboot\n"
+            "plumb plan: 4 nodes, 6 policies, 10 resources\n"
+            "fs1 (examples/windows-facts/fileserver-2012r2.toml): 3 of 6 policies, 4 resources, 1 may need a reboot\n"
             "  gum-database-read-write-mode   not applicable: cluster.state is 'not installed', not 'running'\n"
             "  gum-threshold-events           not applicable: cluster.state is 'not installed', not 'running'\n"
+            "  hyperv-cluster-node-baseline   not applicable: fact 'role' is not set\n"
             "  lanmanserver-crash-events      1 resource\n"
             "  lanmanserver-own-process       2 resources\n"
             "  lanmanserver-recovery-actions  1 resource\n"
             "  reboot: lanmanserver-own-process/lanmanserver (service_type)\n"
-            "hv2 (examples/windows-facts/hyperv-2012r2-node.toml): 5 of 5 policies, 6 resources, 1 may need a reboot\n"
+            "hv2 (examples/windows-facts/hyperv-2012r2-node.toml): 6 of 6 policies, 10 resources, 1 may need a reboot\n"
             "  gum-database-read-write-mode   1 resource\n"
             "  gum-threshold-events           1 resource\n"
+            "  hyperv-cluster-node-baseline   4 resources\n"
             "  lanmanserver-crash-events      1 resource\n"
             "  lanmanserver-own-process       2 resources\n"
             "  lanmanserver-recovery-actions  1 resource\n"
             "  reboot: lanmanserver-own-process/lanmanserver (service_type)\n"
-            "hv7 (examples/windows-facts/hyperv-2016-node.toml): 4 of 5 policies, 5 resources, 1 may need a reboot\n"
+            "hv7 (examples/windows-facts/hyperv-2016-node.toml): 5 of 6 policies, 9 resources, 1 may need a reboot\n"
             "  gum-database-read-write-mode   not applicable: version is '10.0', not '6.3'\n"
             "  gum-threshold-events           1 resource\n"
+            "  hyperv-cluster-node-baseline   4 resources\n"
             "  lanmanserver-crash-events      1 resource\n"
             "  lanmanserver-own-process       2 resources\n"
             "  lanmanserver-recovery-actions  1 resource\n"
             "  reboot: lanmanserver-own-process/lanmanserver (service_type)\n"
-            "pc-042 (examples/windows-facts/workstation.toml): 0 of 5 policies, 0 resources\n"
+            "pc-042 (examples/windows-facts/workstation.toml): 0 of 6 policies, 0 resources\n"
             "  gum-database-read-write-mode   not applicable: cluster.state is 'not installed', not 'running'\n"
             "  gum-threshold-events           not applicable: cluster.state is 'not installed', not 'running'\n"
+            "  hyperv-cluster-node-baseline   not applicable: product_type is 'workstation', not 'server'\n"
             "  lanmanserver-crash-events      not applicable: product_type is 'workstation', not 'server'\n"
             "  lanmanserver-own-process       not applicable: product_type is 'workstation', not 'server'\n"
             "  lanmanserver-recovery-actions  not applicable: product_type is 'workstation', not 'server'\n");
@@ -142,7 +146,7 @@ TEST(RepoWorkflow, PlanInputErrors) {
   RunResult empty = RunPlumb({"plan", "policies/windows", "--facts", dir / ""});
   EXPECT_EQ(empty.code, 0);
   EXPECT_NE(empty.err.find(": warning: no facts files (*.toml) in this folder"), std::string::npos) << empty.err;
-  EXPECT_EQ(empty.out.substr(0, 45), "plumb plan: 0 nodes, 5 policies, 6 resources\n");
+  EXPECT_EQ(empty.out.substr(0, 47), "plumb plan: 0 nodes, 6 policies, 10 resources\n");
 }
 
 }  // namespace

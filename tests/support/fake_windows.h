@@ -11,6 +11,7 @@
 #include "resources/windows_cluster.h"
 #include "resources/windows_event_log.h"
 #include "resources/windows_feature.h"
+#include "resources/windows_firewall.h"
 #include "resources/windows_local_group.h"
 #include "resources/windows_service.h"
 
@@ -185,6 +186,36 @@ class FakeLocalGroups : public LocalGroups {
   std::map<std::string, std::vector<std::string>, NoCaseLess> groups;  ///< group -> member SIDs
   std::vector<std::pair<std::string, std::string>> accounts;           ///< (SID, "DOMAIN\name")
   std::vector<std::string> calls;
+  int reads = 0;
+};
+
+/// Firewall rules in memory, which keeps what it is given as given (the real firewall rewrites
+/// subnets into masks: tests put that form in `rules` themselves).
+class FakeFirewall : public Firewall {
+ public:
+  Result<std::vector<FirewallRule>> Rules() override {
+    ++reads;
+    if (!error.empty()) return Error{ErrorKind::kUnsupported, error};
+    return rules;
+  }
+  Status Put(const FirewallRule& rule) override {
+    calls.push_back("put " + rule.name);
+    for (FirewallRule& r : rules)
+      if (EqualsIgnoringCase(r.name, rule.name)) {
+        r = rule;
+        return OkStatus();
+      }
+    rules.push_back(rule);
+    return OkStatus();
+  }
+  Status Remove(const std::string& name) override {
+    calls.push_back("remove " + name);
+    for (auto it = rules.begin(); it != rules.end();) it = EqualsIgnoringCase(it->name, name) ? rules.erase(it) : it + 1;
+    return OkStatus();
+  }
+  std::vector<FirewallRule> rules;
+  std::vector<std::string> calls;
+  std::string error;
   int reads = 0;
 };
 

@@ -25,6 +25,7 @@ class WindowsFixture : public ::testing::Test {
     Backends b{fs_, accounts_, processes_, root_, nullptr, services, cluster, events};
     b.features = features;
     b.local_groups = local_groups;
+    b.firewall = firewall;
     auto r = types_.Instantiate(policy_.resources[0], policy_, b);
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
     return r ? std::move(*r) : nullptr;
@@ -49,12 +50,14 @@ class WindowsFixture : public ::testing::Test {
   FakeEventLog events_;
   FakeFeatures features_;
   FakeLocalGroups local_groups_;
+  FakeFirewall firewall_;
   /// The backends resources get; tests may point them elsewhere.
   ServiceManager* services = &scm_;
   ClusterApi* cluster = &cluster_;
   EventLog* events = &events_;
   WindowsFeatures* features = &features_;
   LocalGroups* local_groups = &local_groups_;
+  Firewall* firewall = &firewall_;
   Policy policy_;
 
  private:

@@ -27,7 +27,7 @@ state='C:\plumb-state'
 mkdir -p "$WINEPREFIX/drive_c/plumb-smoke"
 
 run validate "$src/policies"
-expect 0 "plumb validate: 8 policies, 20 resources, no errors"
+expect 0 "plumb validate: 9 policies, 24 resources, no errors"
 run facts
 expect 0 "os = 'windows'"
 run test "$policies" --state-dir "$state"
