@@ -146,7 +146,7 @@ TEST(RepoWorkflow, PlanInputErrors) {
   RunResult empty = RunPlumb({"plan", "policies/windows", "--facts", dir / ""});
   EXPECT_EQ(empty.code, 0);
   EXPECT_NE(empty.err.find(": warning: no facts files (*.toml) in this folder"), std::string::npos) << empty.err;
-  EXPECT_EQ(empty.out.substr(0, 47), "plumb plan: 0 nodes, 6 policies, 10 resources\n");
+  EXPECT_EQ(empty.out.substr(0, 46), "plumb plan: 0 nodes, 6 policies, 10 resources\n");
 }
 
 }  // namespace
