@@ -145,10 +145,20 @@ TypeInfo WindowsFeatureType() {
     const auto& name = std::get<std::string>(spec.Find("name")->value);
     return std::vector<Claim>{{"windows.feature\n" + ToLower(name), text == ClaimText::kKeys ? "" : "Windows feature '" + name + "'"}};
   };
-  return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            if (!b.features) return Error{ErrorKind::kUnsupported, "DISM is not available on this system"};
-            return std::unique_ptr<Resource>(new FeatureResource(FeatureProperties().Read(spec), *b.features));
-          }};
+  TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+                  if (!b.features) return Error{ErrorKind::kUnsupported, "DISM is not available on this system"};
+                  return std::unique_ptr<Resource>(new FeatureResource(FeatureProperties().Read(spec), *b.features));
+                }};
+  // A pending change exports as what it will be after the reboot, which is what Test compares.
+  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+    if (!b.features) return Error{ErrorKind::kUnsupported, "DISM is not available on this system"};
+    auto list = b.features->List();
+    if (!list) return list.error();
+    auto it = list->find(name);
+    if (it == list->end()) return Error{ErrorKind::kNotFound, "this Windows image has no feature '" + name + "'"};
+    return Exported{{{"name", it->first}, {"ensure", std::string(Enabled(it->second) ? "present" : "absent")}}, {}};
+  };
+  return info;
 }
 
 }  // namespace plumb

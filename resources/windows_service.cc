@@ -307,10 +307,38 @@ TypeInfo WindowsServiceType() {
     if (run && !command) problems.emplace_back("failure_actions", "a run/<delay> action needs failure_command");
     return problems;
   };
-  return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
-            if (!b.services) return Error{ErrorKind::kUnavailable, "no service control manager on this system"};
-            return std::unique_ptr<Resource>(new ServiceResource(ServiceProperties().Read(spec), *b.services));
-          }};
+  TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+                  if (!b.services) return Error{ErrorKind::kUnavailable, "no service control manager on this system"};
+                  return std::unique_ptr<Resource>(new ServiceResource(ServiceProperties().Read(spec), *b.services));
+                }};
+  // A state between running and stopped, or a process type of a driver, is left out: it is not
+  // something a policy can ask for.
+  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+    if (!b.services) return Error{ErrorKind::kUnavailable, "no service control manager on this system"};
+    auto status = b.services->Query(name);
+    if (!status) return status.error();
+    if (!*status) return Error{ErrorKind::kNotFound, "there is no service '" + name + "'"};
+    const ServiceStatus& st = **status;
+    Exported out{{{"name", name}}, {}};
+    if (st.process != ServiceProcess::kOther) out.properties.push_back({"service_type", std::string(ToString(st.process))});
+    out.properties.push_back({"start_type", std::string(ToString(st.start))});
+    if (st.state != ServiceRunState::kPending) out.properties.push_back({"state", std::string(ToString(st.state))});
+    auto failure = b.services->QueryFailureActions(name);
+    if (!failure) return failure.error();
+    if (!failure->actions.empty()) {
+      StringList actions;
+      bool run = false;
+      for (const FailureAction& a : failure->actions) {
+        actions.push_back(ToString(a));
+        run = run || a.kind == FailureActionKind::kRun;
+      }
+      out.properties.push_back({"failure_actions", actions});
+      out.properties.push_back({"failure_reset", failure->reset_s < 0 ? std::string("never") : FormatDuration(failure->reset_s)});
+      if (run) out.properties.push_back({"failure_command", failure->command});
+    }
+    return out;
+  };
+  return info;
 }
 
 }  // namespace plumb

@@ -79,7 +79,7 @@ TEST_F(Export, WhatCannotBeExportedIsSaidPlainly) {
             "service, user\n");
   RunResult exec = RunPlumb({"export", "exec", "x"});
   EXPECT_EQ(exec.code, 2);
-  EXPECT_EQ(exec.err, "plumb: error: type 'exec' cannot be exported; these can be exported: file, group, package, service, user\n");
+  EXPECT_EQ(exec.err, "plumb: error: type 'exec' cannot be exported; these can be exported: file, group, package, service, user, windows.feature, windows.service\n");
   RunResult missing = RunPlumb({"export", "package", "nginx", "--root", Root("")});
   EXPECT_EQ(missing.code, 1);
   EXPECT_EQ(missing.err, "plumb: error: cannot export package 'nginx': it is not installed\n");
