@@ -76,10 +76,12 @@ TEST_F(Export, WhatCannotBeExportedIsSaidPlainly) {
   EXPECT_EQ(unknown.code, 2);
   EXPECT_EQ(unknown.err,
             "plumb: error: unknown type 'packge' (did you mean 'package'?); these can be exported: file, group, package, "
-            "service, user\n");
+            "service, user, windows.feature, windows.service\n");
   RunResult exec = RunPlumb({"export", "exec", "x"});
   EXPECT_EQ(exec.code, 2);
-  EXPECT_EQ(exec.err, "plumb: error: type 'exec' cannot be exported; these can be exported: file, group, package, service, user, windows.feature, windows.service\n");
+  EXPECT_EQ(exec.err,
+            "plumb: error: type 'exec' cannot be exported; these can be exported: file, group, package, service, user, "
+            "windows.feature, windows.service\n");
   RunResult missing = RunPlumb({"export", "package", "nginx", "--root", Root("")});
   EXPECT_EQ(missing.code, 1);
   EXPECT_EQ(missing.err, "plumb: error: cannot export package 'nginx': it is not installed\n");
