@@ -113,7 +113,7 @@ class DismFeatures : public WindowsFeatures {
       delete_(message);
     }
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-    if (text.empty()) text = win32::ErrorText(static_cast<DWORD>(hr));
+    if (text.empty()) text = win32::HresultText(hr);
     DWORD code = HRESULT_FACILITY(hr) == FACILITY_WIN32 ? HRESULT_CODE(hr) : static_cast<DWORD>(hr);
     return Error{win32::KindOf(code), "DISM cannot " + what + ": " + text};
   }

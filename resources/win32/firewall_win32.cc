@@ -59,7 +59,7 @@ class Bstr {
 
 Error ComError(const std::string& what, HRESULT hr) {
   DWORD code = HRESULT_FACILITY(hr) == FACILITY_WIN32 ? HRESULT_CODE(hr) : static_cast<DWORD>(hr);
-  return Error{hr == E_NOTIMPL ? ErrorKind::kUnsupported : win32::KindOf(code), "cannot " + what + ": " + win32::ErrorText(static_cast<DWORD>(hr))};
+  return Error{hr == E_NOTIMPL ? ErrorKind::kUnsupported : win32::KindOf(code), "cannot " + what + ": " + win32::HresultText(hr)};
 }
 
 #define PLUMB_COM(call, what) \

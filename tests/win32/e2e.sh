@@ -91,6 +91,12 @@ run test "$src/policies/windows" --facts 'C:\server.toml' --state-dir 'C:\librar
 expect 1 "plumb test: 6 resources: 1 compliant, 1 drifted, 2 failed, 2 not applicable (T)"
 expect 1 "failed   lanmanserver-crash-events/server-service-crashes     cannot read the System event log: EvtQuery failed without an error code (the event log API is not implemented here)"
 expect 1 "failed   lanmanserver-recovery-actions/lanmanserver-recovery  cannot query the failure actions of service 'LanmanServer': Invalid level (124)"
+# A Hyper-V cluster node: Wine has no DISM, so each feature fails on its own and says why.
+printf 'product_type = "server"\nrole = "hyperv-cluster-node"\n' > "$WINEPREFIX/drive_c/hv.toml"
+run test "$src/policies/windows" --facts 'C:\hv.toml' --state-dir 'C:\library-state'
+expect 1
+grep -qF "failed   hyperv-cluster-node-baseline/hyper-v" <<<"$out" && grep -qF "DISM is not available on this system: dismapi.dll cannot be loaded: Module not found (126)" <<<"$out" ||
+  { echo "FAIL: windows.feature without DISM"; echo "$out"; fail=1; }
 run test "$src/tests/data/windows-cluster" --state-dir 'C:\library-state' --json 'C:\gum.json'
 expect 0 "plumb test: 1 resource: 1 not applicable (T)"
 grep -qF '"message": "this node is not in a running cluster (cluster service not installed)"' "$WINEPREFIX/drive_c/gum.json" ||

@@ -4,6 +4,7 @@
 
 #include <windows.h>
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -60,6 +61,16 @@ inline std::string ErrorText(DWORD code) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '.'))
     text.pop_back();
   return text + " (" + std::to_string(code) + ")";
+}
+
+/// "Not implemented (0x80004001)": the system's text of an HRESULT, with the code in the hex
+/// form Microsoft's documentation lists.
+inline std::string HresultText(HRESULT hr) {
+  std::string text = ErrorText(static_cast<DWORD>(hr));
+  text.resize(text.rfind(" ("));
+  char code[16];
+  std::snprintf(code, sizeof code, "0x%08lX", static_cast<unsigned long>(hr));
+  return text + " (" + code + ")";
 }
 
 /// Closes a kernel handle at scope exit. Invariant: holds INVALID_HANDLE_VALUE or null when empty.
