@@ -84,11 +84,12 @@ run test "$lanman" --state-dir "$state"
 expect 1 "plumb test: 2 resources: 1 compliant, 1 failed (T)"
 unset PLUMB_FAKE_SYSTEM
 
-# The whole Windows library on this (non-cluster) node, as a server: the cluster policies do not
-# apply, what Wine lacks (event log, failure actions) fails per resource, the rest runs.
+# The whole Windows library on this (non-cluster) node, as a server: the cluster policies and the
+# Hyper-V baseline (no role fact) do not apply, what Wine lacks (event log, failure actions)
+# fails per resource, the rest runs.
 printf 'product_type = "server"\n' > "$WINEPREFIX/drive_c/server.toml"
 run test "$src/policies/windows" --facts 'C:\server.toml' --state-dir 'C:\library-state'
-expect 1 "plumb test: 6 resources: 1 compliant, 1 drifted, 2 failed, 2 not applicable (T)"
+expect 1 "plumb test: 10 resources: 1 compliant, 1 drifted, 2 failed, 6 not applicable (T)"
 expect 1 "failed   lanmanserver-crash-events/server-service-crashes     cannot read the System event log: EvtQuery failed without an error code (the event log API is not implemented here)"
 expect 1 "failed   lanmanserver-recovery-actions/lanmanserver-recovery  cannot query the failure actions of service 'LanmanServer': Invalid level (124)"
 # A Hyper-V cluster node: Wine has no DISM, so each feature fails on its own and says why.
