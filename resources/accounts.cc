@@ -349,13 +349,13 @@ TypeInfo GroupType() {
   TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
                   return std::unique_ptr<Resource>(new GroupResource(GroupProperties().Read(spec), b));
                 }};
-  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+  info.exporter = [](const std::string& name, Backends& b) -> Result<std::vector<Exported>> {
     if (std::string bad = CheckAccountName(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
     auto groups = AccountFile::Read(b, "/etc/group");
     if (!groups) return groups.error();
     auto g = groups->Find(name);
     if (!g) return Error{ErrorKind::kNotFound, "there is no such group in /etc/group"};
-    return Exported{{{"name", name}, {"gid", static_cast<int64_t>(std::stoll("0" + At(g, 2)))}}, {}};
+    return std::vector<Exported>{Exported{{{"name", name}, {"gid", static_cast<int64_t>(std::stoll("0" + At(g, 2)))}}, {}}};
   };
   return info;
 }
@@ -378,7 +378,7 @@ TypeInfo UserType() {
                   return std::unique_ptr<Resource>(new UserResource(UserProperties().Read(spec), b));
                 }};
   // Everything /etc/passwd and /etc/group say of the user; never the password hash.
-  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+  info.exporter = [](const std::string& name, Backends& b) -> Result<std::vector<Exported>> {
     if (std::string bad = CheckAccountName(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
     auto users = AccountFile::Read(b, "/etc/passwd");
     if (!users) return users.error();
@@ -400,7 +400,7 @@ TypeInfo UserType() {
     if (!member_of.empty()) out.properties.push_back({"groups", member_of});
     for (auto [key, field] : {std::pair{"home", 5}, std::pair{"shell", 6}, std::pair{"comment", 4}})
       if (!At(u, field).empty()) out.properties.push_back({key, At(u, field)});
-    return out;
+    return std::vector<Exported>{std::move(out)};
   };
   return info;
 }

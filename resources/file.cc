@@ -223,7 +223,7 @@ TypeInfo FileType() {
                 new FileResource(path, *host, ensure, std::move(content), std::move(*attrs), std::move(settings.validate_command), b));
           }};
   // The content goes to files/NAME beside the policy (`source`), with mode, owner and group.
-  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+  info.exporter = [](const std::string& name, Backends& b) -> Result<std::vector<Exported>> {
     if (std::string bad = CheckAbsolutePath(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
     auto host = b.root.Resolve(name);
     if (!host) return host.error();
@@ -238,12 +238,12 @@ TypeInfo FileType() {
     if (source.find("//") != std::string::npos) source.replace(source.find("//"), 2, "/");
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", file->info.mode & 07777);
-    return Exported{{{"path", name},
+    return std::vector<Exported>{Exported{{{"path", name},
                      {"source", source},
                      {"mode", std::string(mode)},
                      {"owner", b.accounts.UserName(file->info.uid)},
                      {"group", b.accounts.GroupName(file->info.gid)}},
-                    {{source, std::move(file->bytes)}}};
+                    {{source, std::move(file->bytes)}}}};
   };
   return info;
 }

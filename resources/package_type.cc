@@ -149,7 +149,7 @@ TypeInfo PackageType() {
                   return std::unique_ptr<Resource>(new PackageResource(std::move(settings), b.packages));
                 }};
   // At least the installed version: compliant now, and an upgrade stays compliant.
-  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+  info.exporter = [](const std::string& name, Backends& b) -> Result<std::vector<Exported>> {
     if (std::string bad = CheckPackageName(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
     if (!b.packages) return Error{ErrorKind::kUnsupported, "no package manager on this node: neither dpkg nor rpm was found"};
     b.packages->Want(name);
@@ -157,7 +157,7 @@ TypeInfo PackageType() {
     auto installed = b.packages->Installed(name);
     if (!installed) return installed.error();
     if (!*installed) return Error{ErrorKind::kNotFound, "it is not installed"};
-    return Exported{{{"name", name}, {"ensure", ">= " + **installed}}, {}};
+    return std::vector<Exported>{Exported{{{"name", name}, {"ensure", ">= " + **installed}}, {}}};
   };
   return info;
 }

@@ -58,16 +58,22 @@ void ForgetReads(Backends& backends);
 using Factory =
     std::function<Result<std::unique_ptr<Resource>>(const ResourceSpec&, const Policy&, Backends&)>;
 
-/// What `plumb export` writes for one object as it is now: the properties of a resource that
+/// What `plumb export` writes for one resource as it is now: the properties of a resource that
 /// is compliant on this node, in order, and files that its `source` names (a path relative to
 /// the policy file, and the bytes), written beside the policy.
 struct Exported {
-  std::vector<std::pair<std::string, Value>> properties;
-  std::vector<std::pair<std::string, std::string>> files;
+  using Properties = std::vector<std::pair<std::string, Value>>;
+  using Files = std::vector<std::pair<std::string, std::string>>;
+  Exported(Properties p, Files f = {}, std::string i = "")
+      : properties(std::move(p)), files(std::move(f)), id(std::move(i)) {}
+  Properties properties;
+  Files files;
+  std::string id;  ///< what the resource id is made from; "" means the exported name
 };
-/// Reads the object named `name` (a path, a package, a unit, an account); kNotFound when the
+/// Reads the object named `name` (a path, a package, a unit, an account, a registry key) as one
+/// resource, or as several where the object holds several (a key's values); kNotFound when the
 /// node has no such object.
-using Exporter = std::function<Result<Exported>(const std::string& name, Backends&)>;
+using Exporter = std::function<Result<std::vector<Exported>>(const std::string& name, Backends&)>;
 
 struct TypeInfo {
   TypeSchema schema;

@@ -133,7 +133,7 @@ TypeInfo ServiceType() {
   TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
                   return std::unique_ptr<Resource>(new ServiceResource(UnitProperties().Read(spec), b.systemd, b.root.confined()));
                 }};
-  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+  info.exporter = [](const std::string& name, Backends& b) -> Result<std::vector<Exported>> {
     if (std::string bad = CheckUnitName(name); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
     if (!b.systemd) return Error{ErrorKind::kUnsupported, "systemd cannot be reached on this node"};
     std::string unit = UnitName(name);
@@ -148,7 +148,7 @@ TypeInfo ServiceType() {
       if (!active) return active.error();
       out.properties.push_back({"state", std::string(Running(*active) ? "running" : "stopped")});
     }
-    return out;
+    return std::vector<Exported>{std::move(out)};
   };
   return info;
 }

@@ -150,13 +150,13 @@ TypeInfo WindowsFeatureType() {
                   return std::unique_ptr<Resource>(new FeatureResource(FeatureProperties().Read(spec), *b.features));
                 }};
   // A pending change exports as what it will be after the reboot, which is what Test compares.
-  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+  info.exporter = [](const std::string& name, Backends& b) -> Result<std::vector<Exported>> {
     if (!b.features) return Error{ErrorKind::kUnsupported, "DISM is not available on this system"};
     auto list = b.features->List();
     if (!list) return list.error();
     auto it = list->find(name);
     if (it == list->end()) return Error{ErrorKind::kNotFound, "this Windows image has no feature '" + name + "'"};
-    return Exported{{{"name", it->first}, {"ensure", std::string(Enabled(it->second) ? "present" : "absent")}}, {}};
+    return std::vector<Exported>{Exported{{{"name", it->first}, {"ensure", std::string(Enabled(it->second) ? "present" : "absent")}}, {}}};
   };
   return info;
 }

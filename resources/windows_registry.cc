@@ -1,5 +1,6 @@
 #include "resources/windows_registry.h"
 
+#include <cstdint>
 #include <cstdio>
 
 #include "engine/util/strings.h"
@@ -20,6 +21,20 @@ const char* ToString(RegType t) {
   return "REG_NONE";
 }
 
+namespace {
+
+std::string ToHex(std::string_view bytes) {
+  std::string hex;
+  char buf[4];
+  for (unsigned char c : bytes) {
+    std::snprintf(buf, sizeof buf, "%02x", c);
+    hex += buf;
+  }
+  return hex;
+}
+
+}  // namespace
+
 std::string Describe(const RegValue& v) {
   std::string out = std::string(ToString(v.type)) + " ";
   switch (v.type) {
@@ -37,15 +52,7 @@ std::string Describe(const RegValue& v) {
                     static_cast<unsigned long long>(v.number));
       return out + buf;
     }
-    case RegType::kBinary: {
-      std::string hex;
-      char buf[4];
-      for (unsigned char c : v.bytes) {
-        std::snprintf(buf, sizeof buf, "%02x", c);
-        hex += buf;
-      }
-      return out + (hex.empty() ? "(empty)" : hex);
-    }
+    case RegType::kBinary: return out + (v.bytes.empty() ? "(empty)" : ToHex(v.bytes));
   }
   return out;
 }
@@ -203,7 +210,7 @@ TypeInfo WindowsRegistryType() {
       problems.emplace_back("number", type == "dword" ? "a dword is 0 to 4294967295" : "a qword is not negative");
     return problems;
   };
-  return {std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
+  TypeInfo info{std::move(s), [](const ResourceSpec& spec, const Policy&, Backends& b) -> Result<std::unique_ptr<Resource>> {
             if (!b.registry) return Error{ErrorKind::kUnavailable, "no registry backend on this system"};
             RegistrySettings settings = RegistryProperties().Read(spec);
             std::optional<RegValue> want;
@@ -219,6 +226,43 @@ TypeInfo WindowsRegistryType() {
             return std::unique_ptr<Resource>(
                 new RegistryResource(std::move(settings.key), std::move(settings.name), std::move(want), *b.registry));
           }};
+  // A key exports as one resource per value; subkeys are not followed.
+  info.exporter = [](const std::string& name, Backends& b) -> Result<std::vector<Exported>> {
+    std::string key = name;
+    while (key.size() > 1 && key.back() == '\\') key.pop_back();
+    if (std::string bad = CheckRegistryKey(key); !bad.empty()) return Error{ErrorKind::kInvalidInput, "it " + bad};
+    if (!b.registry) return Error{ErrorKind::kUnavailable, "no registry backend on this system"};
+    auto names = b.registry->ValueNames(key);
+    if (!names) return names.error();
+    if (names->empty()) return Error{ErrorKind::kNotFound, "the key has no values (plumb manages values, not keys)"};
+    std::string leaf = key.substr(key.rfind('\\') + 1);
+    std::vector<Exported> out;
+    for (const std::string& value_name : *names) {
+      auto value = b.registry->Get(key, value_name);
+      if (!value) return value.error();
+      if (!*value) continue;  // deleted while being listed
+      const RegValue& v = **value;
+      Exported e{{{"key", key}, {"name", value_name}}, {}, leaf + "-" + (value_name.empty() ? "default" : value_name)};
+      for (const auto& [type_name, type] : kTypes)
+        if (type == v.type) e.properties.push_back({"value_type", std::string(type_name)});
+      switch (v.type) {
+        case RegType::kString:
+        case RegType::kExpandString: e.properties.push_back({"string", v.text}); break;
+        case RegType::kMultiString: e.properties.push_back({"strings", v.list}); break;
+        case RegType::kDword:
+        case RegType::kQword:
+          if (v.number > static_cast<uint64_t>(INT64_MAX))
+            return Error{ErrorKind::kUnsupported, "value " + Quote(value_name) + " is a qword above 9223372036854775807, "
+                                                  "which a TOML integer cannot hold"};
+          e.properties.push_back({"number", static_cast<int64_t>(v.number)});
+          break;
+        case RegType::kBinary: e.properties.push_back({"hex", ToHex(v.bytes)}); break;
+      }
+      out.push_back(std::move(e));
+    }
+    return out;
+  };
+  return info;
 }
 
 }  // namespace plumb

@@ -36,6 +36,9 @@ class RegistryStore {
   virtual Status Set(const std::string& key, const std::string& name, const RegValue& value) = 0;
   /// Removing what does not exist is not an error.
   virtual Status Delete(const std::string& key, const std::string& name) = 0;
+  /// The names of the key's values ("" for its default value), in the registry's order; kNotFound
+  /// when the key does not exist.
+  virtual Result<std::vector<std::string>> ValueNames(const std::string& key) = 0;
 };
 
 /// "" when `key` starts with a known root and has a path below it, else the problem.

@@ -313,7 +313,7 @@ TypeInfo WindowsServiceType() {
                 }};
   // A state between running and stopped, or a process type of a driver, is left out: it is not
   // something a policy can ask for.
-  info.exporter = [](const std::string& name, Backends& b) -> Result<Exported> {
+  info.exporter = [](const std::string& name, Backends& b) -> Result<std::vector<Exported>> {
     if (!b.services) return Error{ErrorKind::kUnavailable, "no service control manager on this system"};
     auto status = b.services->Query(name);
     if (!status) return status.error();
@@ -336,7 +336,7 @@ TypeInfo WindowsServiceType() {
       out.properties.push_back({"failure_reset", failure->reset_s < 0 ? std::string("never") : FormatDuration(failure->reset_s)});
       if (run) out.properties.push_back({"failure_command", failure->command});
     }
-    return out;
+    return std::vector<Exported>{std::move(out)};
   };
   return info;
 }

@@ -7,32 +7,10 @@
 
 #include "engine/cli/session.h"
 #include "engine/util/strings.h"
+#include "engine/util/toml_write.h"
 
 namespace plumb {
 namespace {
-
-// A TOML basic string: quotes, backslashes and control characters escaped.
-std::string TomlString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string TomlValue(const Value& v) {
   if (auto* s = std::get_if<std::string>(&v)) return TomlString(*s);
@@ -44,7 +22,7 @@ std::string TomlValue(const Value& v) {
     return "[" + Join(items, ", ") + "]";
   }
   std::vector<std::string> items;
-  for (const auto& [k, val] : std::get<StringMap>(v)) items.push_back(TomlString(k) + " = " + TomlString(val));
+  for (const auto& [k, val] : std::get<StringMap>(v)) items.push_back(TomlKey(k) + " = " + TomlString(val));
   return "{ " + Join(items, ", ") + " }";
 }
 
@@ -87,6 +65,7 @@ int ExportCommand(Session& s, const std::vector<std::string>& names) {
                      "\ntitle = " + TomlString("Exported by plumb export " + type) + "\n";
   std::vector<std::pair<std::string, std::string>> files;
   bool failed = false;
+  size_t count = 0;
   for (const std::string& name : names) {
     auto exported = info->exporter(name, backends);
     if (!exported) {
@@ -95,9 +74,13 @@ int ExportCommand(Session& s, const std::vector<std::string>& names) {
       failed = true;
       continue;
     }
-    text += "\n[[resource]]\nid = " + TomlString(IdOf(name, ids)) + "\ntype = " + TomlString(type) + "\n";
-    for (const auto& [key, value] : exported->properties) text += key + " = " + TomlValue(value) + "\n";
-    for (auto& f : exported->files) files.push_back(std::move(f));
+    for (Exported& resource : *exported) {
+      text += "\n[[resource]]\nid = " + TomlString(IdOf(resource.id.empty() ? name : resource.id, ids)) +
+              "\ntype = " + TomlString(type) + "\n";
+      for (const auto& [key, value] : resource.properties) text += key + " = " + TomlValue(value) + "\n";
+      for (auto& f : resource.files) files.push_back(std::move(f));
+      ++count;
+    }
   }
   if (failed) return ToInt(ExitCode::kFailed);
   if (s.opt().output.empty()) {
@@ -121,11 +104,15 @@ int ExportCommand(Session& s, const std::vector<std::string>& names) {
       return ToInt(ExitCode::kFailed);
     }
   }
+  if (auto st = s.fs().MakeDirectories(out.parent_path().string(), {}); !st) {
+    std::fprintf(stderr, "plumb: error: %s\n", st.error().message.c_str());
+    return ToInt(ExitCode::kFailed);
+  }
   if (auto st = s.fs().WriteOutput(out.string(), text); !st) {
     std::fprintf(stderr, "plumb: error: %s\n", st.error().message.c_str());
     return ToInt(ExitCode::kFailed);
   }
-  std::printf("plumb export: %zu %s written to %s\n", names.size(), names.size() == 1 ? "resource" : "resources",
+  std::printf("plumb export: %zu %s written to %s\n", count, count == 1 ? "resource" : "resources",
               s.opt().output.c_str());
   return ToInt(ExitCode::kCompliant);
 }

@@ -1,9 +1,8 @@
 #include "engine/facts/facts.h"
 
-#include <cctype>
-#include <cstdio>
 #include <sstream>
 #include "engine/util/toml.h"
+#include "engine/util/toml_write.h"
 
 namespace plumb {
 
@@ -73,41 +72,6 @@ Status Facts::MergeToml(const std::string& text, const std::string& path) {
 }
 
 namespace {
-
-// A basic string with every character TOML cannot hold raw escaped; a literal string when none
-// needs it (what toml++ writes, and easier to read).
-std::string TomlString(const std::string& s) {
-  bool literal = true;
-  for (unsigned char c : s) literal = literal && c != '\'' && (c >= 0x20 || c == '\t') && c != 0x7F;
-  if (literal) return "'" + s + "'";
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string TomlKey(const std::string& k) {
-  bool bare = !k.empty();
-  for (unsigned char c : k) bare = bare && (std::isalnum(c) || c == '_' || c == '-');
-  if (bare) return k;
-  std::string quoted = TomlString(k);
-  return quoted[0] == '\'' ? "\"" + quoted.substr(1, quoted.size() - 2) + "\"" : quoted;
-}
 
 struct FactTable {
   std::map<std::string, FactValue> values;

@@ -32,6 +32,22 @@ Error Failure(const std::string& what, const std::string& key, const std::string
   return Error{win32::KindOf(static_cast<DWORD>(err)), "cannot " + what + " registry value '" + key + "\\" + name + "': " + win32::ErrorText(static_cast<DWORD>(err))};
 }
 
+// An open key, closed when it goes out of scope.
+class KeyHandle {
+ public:
+  KeyHandle() = default;
+  KeyHandle(const KeyHandle&) = delete;
+  KeyHandle& operator=(const KeyHandle&) = delete;
+  ~KeyHandle() {
+    if (h_) ::RegCloseKey(h_);
+  }
+  HKEY* out() { return &h_; }
+  HKEY get() const { return h_; }
+
+ private:
+  HKEY h_ = nullptr;
+};
+
 class Win32Registry : public RegistryStore {
  public:
   Result<std::optional<RegValue>> Get(const std::string& key, const std::string& name) override {
@@ -79,9 +95,9 @@ class Win32Registry : public RegistryStore {
   Status Set(const std::string& key, const std::string& name, const RegValue& v) override {
     auto path = Split(key);
     if (!path) return Error{ErrorKind::kInvalidInput, "unknown registry root in '" + key + "'"};
-    HKEY h;
+    KeyHandle h;
     LONG err = ::RegCreateKeyExW(path->root, path->sub.c_str(), 0, nullptr, 0, KEY_SET_VALUE | KEY_WOW64_64KEY, nullptr,
-                                 &h, nullptr);
+                                 h.out(), nullptr);
     if (err != ERROR_SUCCESS) return Failure("create the key of", key, name, err);
     std::string data;
     DWORD type = REG_SZ;
@@ -107,9 +123,8 @@ class Win32Registry : public RegistryStore {
       case RegType::kQword: type = REG_QWORD; data.assign(reinterpret_cast<const char*>(&v.number), sizeof v.number); break;
       case RegType::kBinary: type = REG_BINARY; data = v.bytes; break;
     }
-    err = ::RegSetValueExW(h, Wide(name).c_str(), 0, type, reinterpret_cast<const BYTE*>(data.data()),
+    err = ::RegSetValueExW(h.get(), Wide(name).c_str(), 0, type, reinterpret_cast<const BYTE*>(data.data()),
                            static_cast<DWORD>(data.size()));
-    ::RegCloseKey(h);
     if (err != ERROR_SUCCESS) return Failure("write", key, name, err);
     return OkStatus();
   }
@@ -117,14 +132,39 @@ class Win32Registry : public RegistryStore {
   Status Delete(const std::string& key, const std::string& name) override {
     auto path = Split(key);
     if (!path) return Error{ErrorKind::kInvalidInput, "unknown registry root in '" + key + "'"};
-    HKEY h;
-    LONG err = ::RegOpenKeyExW(path->root, path->sub.c_str(), 0, KEY_SET_VALUE | KEY_WOW64_64KEY, &h);
+    KeyHandle h;
+    LONG err = ::RegOpenKeyExW(path->root, path->sub.c_str(), 0, KEY_SET_VALUE | KEY_WOW64_64KEY, h.out());
     if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND) return OkStatus();
     if (err != ERROR_SUCCESS) return Failure("open the key of", key, name, err);
-    err = ::RegDeleteValueW(h, Wide(name).c_str());
-    ::RegCloseKey(h);
+    err = ::RegDeleteValueW(h.get(), Wide(name).c_str());
     if (err != ERROR_SUCCESS && err != ERROR_FILE_NOT_FOUND) return Failure("delete", key, name, err);
     return OkStatus();
+  }
+
+  Result<std::vector<std::string>> ValueNames(const std::string& key) override {
+    auto path = Split(key);
+    if (!path) return Error{ErrorKind::kInvalidInput, "unknown registry root in '" + key + "'"};
+    KeyHandle h;
+    LONG err = ::RegOpenKeyExW(path->root, path->sub.c_str(), 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, h.out());
+    if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
+      return Error{ErrorKind::kNotFound, "there is no registry key '" + key + "'"};
+    if (err != ERROR_SUCCESS)
+      return Error{win32::KindOf(static_cast<DWORD>(err)), "cannot open registry key '" + key + "': " + win32::ErrorText(static_cast<DWORD>(err))};
+    DWORD longest = 0;
+    err = ::RegQueryInfoKeyW(h.get(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &longest, nullptr, nullptr, nullptr);
+    if (err != ERROR_SUCCESS)
+      return Error{win32::KindOf(static_cast<DWORD>(err)), "cannot read registry key '" + key + "': " + win32::ErrorText(static_cast<DWORD>(err))};
+    std::vector<std::string> names;
+    std::wstring buf(longest + 1, L'\0');
+    for (DWORD i = 0;; ++i) {
+      DWORD len = static_cast<DWORD>(buf.size());
+      err = ::RegEnumValueW(h.get(), i, buf.data(), &len, nullptr, nullptr, nullptr, nullptr);
+      if (err == ERROR_NO_MORE_ITEMS) break;
+      if (err != ERROR_SUCCESS)
+        return Error{win32::KindOf(static_cast<DWORD>(err)), "cannot list the values of registry key '" + key + "': " + win32::ErrorText(static_cast<DWORD>(err))};
+      names.push_back(Narrow(buf.substr(0, len)));
+    }
+    return names;
   }
 };
 

@@ -32,7 +32,9 @@ class Export : public testing::SandboxTest {
     what.insert(what.end(), {"--root", Root(""), "-o", out});
     RunResult e = RunPlumb(what);
     ASSERT_EQ(e.code, 0) << e.err;
-    if (!expected_policy.empty()) EXPECT_EQ(ReadText(out), expected_policy);
+    if (!expected_policy.empty()) {
+      EXPECT_EQ(ReadText(out), expected_policy);
+    }
     RunResult v = RunPlumb({"validate", out});
     EXPECT_EQ(v.code, 0) << v.err;
     RunResult t = RunPlumb(Sandboxed({"test", out}));
@@ -44,30 +46,29 @@ class Export : public testing::SandboxTest {
 
 TEST_F(Export, EveryExportableTypeWritesACompliantPolicy) {
   RoundTrip({"package", "openssh-server", "libc6:i386"},
-            "[policy]\nid = \"exported-package\"\ntitle = \"Exported by plumb export package\"\n\n"
-            "[[resource]]\nid = \"openssh-server\"\ntype = \"package\"\nname = \"openssh-server\"\nensure = \">= 1:9.2p1-2+deb12u3\"\n\n"
-            "[[resource]]\nid = \"libc6-i386\"\ntype = \"package\"\nname = \"libc6:i386\"\nensure = \">= 2.36-9+deb12u10\"\n");
+            "[policy]\nid = 'exported-package'\ntitle = 'Exported by plumb export package'\n\n"
+            "[[resource]]\nid = 'openssh-server'\ntype = 'package'\nname = 'openssh-server'\nensure = '>= 1:9.2p1-2+deb12u3'\n\n"
+            "[[resource]]\nid = 'libc6-i386'\ntype = 'package'\nname = 'libc6:i386'\nensure = '>= 2.36-9+deb12u10'\n");
   RoundTrip({"service", "ssh", "nginx", "static-helper"},
-            "[policy]\nid = \"exported-service\"\ntitle = \"Exported by plumb export service\"\n\n"
-            "[[resource]]\nid = \"ssh\"\ntype = \"service\"\nname = \"ssh\"\nenabled = \"enabled\"\n\n"
-            "[[resource]]\nid = \"nginx\"\ntype = \"service\"\nname = \"nginx\"\nenabled = \"masked\"\n\n"
-            "[[resource]]\nid = \"static-helper\"\ntype = \"service\"\nname = \"static-helper\"\n");
+            "[policy]\nid = 'exported-service'\ntitle = 'Exported by plumb export service'\n\n"
+            "[[resource]]\nid = 'ssh'\ntype = 'service'\nname = 'ssh'\nenabled = 'enabled'\n\n"
+            "[[resource]]\nid = 'nginx'\ntype = 'service'\nname = 'nginx'\nenabled = 'masked'\n\n"
+            "[[resource]]\nid = 'static-helper'\ntype = 'service'\nname = 'static-helper'\n");
   RoundTrip({"user", "deploy"},
-            "[policy]\nid = \"exported-user\"\ntitle = \"Exported by plumb export user\"\n\n"
-            "[[resource]]\nid = \"deploy\"\ntype = \"user\"\nname = \"deploy\"\nuid = 2001\ngroup = \"deployers\"\n"
-            "groups = [\"adm\", \"sudo\"]\nhome = \"/srv/deploy\"\nshell = \"/bin/bash\"\ncomment = \"Deployment\"\n");
+            "[policy]\nid = 'exported-user'\ntitle = 'Exported by plumb export user'\n\n"
+            "[[resource]]\nid = 'deploy'\ntype = 'user'\nname = 'deploy'\nuid = 2001\ngroup = 'deployers'\n"
+            "groups = ['adm', 'sudo']\nhome = '/srv/deploy'\nshell = '/bin/bash'\ncomment = 'Deployment'\n");
   RoundTrip({"group", "deployers", "adm"});
   RoundTrip({"file", "/etc/ssh/sshd_config"});
 }
 
 TEST_F(Export, AFileBecomesASourceBesideThePolicy) {
-  std::string out = dir_ / "export/policy.toml";
-  fs::create_directories(dir_ / "export");
+  std::string out = dir_ / "export/new/policy.toml";  // folders that do not exist yet are made
   RunResult e = RunPlumb({"export", "file", "/etc/ssh/sshd_config", "--root", Root(""), "-o", out});
   ASSERT_EQ(e.code, 0) << e.err;
   EXPECT_EQ(e.out, "plumb export: 1 resource written to " + out + "\n");
-  EXPECT_EQ(ReadText(dir_ / "export/files/etc/ssh/sshd_config"), "Port 22\nPermitRootLogin no\n");
-  EXPECT_NE(ReadText(out).find("path = \"/etc/ssh/sshd_config\"\nsource = \"files/etc/ssh/sshd_config\"\nmode = \"0600\"\n"),
+  EXPECT_EQ(ReadText(dir_ / "export/new/files/etc/ssh/sshd_config"), "Port 22\nPermitRootLogin no\n");
+  EXPECT_NE(ReadText(out).find("path = '/etc/ssh/sshd_config'\nsource = 'files/etc/ssh/sshd_config'\nmode = '0600'\n"),
             std::string::npos);
 }
 
@@ -76,12 +77,12 @@ TEST_F(Export, WhatCannotBeExportedIsSaidPlainly) {
   EXPECT_EQ(unknown.code, 2);
   EXPECT_EQ(unknown.err,
             "plumb: error: unknown type 'packge' (did you mean 'package'?); these can be exported: file, group, package, "
-            "service, user, windows.feature, windows.service\n");
+            "service, user, windows.feature, windows.registry, windows.service\n");
   RunResult exec = RunPlumb({"export", "exec", "x"});
   EXPECT_EQ(exec.code, 2);
   EXPECT_EQ(exec.err,
             "plumb: error: type 'exec' cannot be exported; these can be exported: file, group, package, service, user, "
-            "windows.feature, windows.service\n");
+            "windows.feature, windows.registry, windows.service\n");
   RunResult missing = RunPlumb({"export", "package", "nginx", "--root", Root("")});
   EXPECT_EQ(missing.code, 1);
   EXPECT_EQ(missing.err, "plumb: error: cannot export package 'nginx': it is not installed\n");

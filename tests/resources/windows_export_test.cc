@@ -2,27 +2,11 @@
 // object is a resource that validates and tests compliant on the same system.
 #include <gtest/gtest.h>
 
+#include "tests/support/exported_body.h"
 #include "tests/support/windows_fixture.h"
 
 namespace plumb {
 namespace {
-
-// The exported properties as the body of a [[resource]] (strings as TOML literal strings).
-std::string Body(const Exported& e) {
-  std::string out;
-  auto literal = [](const std::string& s) { return "'" + s + "'"; };
-  for (const auto& [name, value] : e.properties) {
-    out += name + " = ";
-    if (const auto* s = std::get_if<std::string>(&value)) out += literal(*s);
-    if (const auto* list = std::get_if<StringList>(&value)) {
-      out += "[";
-      for (const std::string& item : *list) out += literal(item) + ", ";
-      out += "]";
-    }
-    out += "\n";
-  }
-  return out;
-}
 
 class WindowsExportTest : public testing::WindowsFixture {
  protected:
@@ -36,7 +20,8 @@ class WindowsExportTest : public testing::WindowsFixture {
     auto exported = info->exporter(name, b);
     EXPECT_TRUE(exported) << (exported ? "" : exported.error().message);
     if (!exported) return {};
-    *body = Body(*exported);
+    EXPECT_EQ(exported->size(), 1u);
+    *body = testing::ExportedBody(exported->front());
     auto r = Make(type, *body);
     if (!r) return {};
     auto obs = r->Test();

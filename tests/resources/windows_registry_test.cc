@@ -8,6 +8,7 @@
 
 #include "engine/policy/loader.h"
 #include "resources/registry.h"
+#include "tests/support/exported_body.h"
 #include "tests/support/fake_types.h"
 
 namespace plumb {
@@ -28,6 +29,15 @@ class MemoryRegistry : public RegistryStore {
   Status Delete(const std::string& key, const std::string& name) override {
     values.erase(key + "\\" + name);
     return OkStatus();
+  }
+  // The names after "key\\" that have no further backslash; a key exists while it has a value.
+  Result<std::vector<std::string>> ValueNames(const std::string& key) override {
+    std::vector<std::string> names;
+    for (const auto& [path, v] : values)
+      if (StartsWith(path, key + "\\") && path.find('\\', key.size() + 1) == std::string::npos)
+        names.push_back(path.substr(key.size() + 1));
+    if (names.empty()) return Error{ErrorKind::kNotFound, "there is no registry key '" + key + "'"};
+    return names;
   }
   std::map<std::string, RegValue> values;
   int reads = 0;
@@ -138,6 +148,53 @@ TEST_F(RegistryTest, NotSupportedOnLinux) {
   Backends b{fs_, accounts_, processes_, root_, nullptr, nullptr};
   EXPECT_EQ(linux_types.Instantiate(p->resources[0], *p, b).error().message,
             "type 'windows.registry' is not supported on linux");
+}
+
+TEST_F(RegistryTest, AKeyExportsAsOneCompliantResourcePerValue) {
+  const std::string key = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters";
+  store_.values[key + "\\"] = {RegType::kString, "default text", {}, 0, ""};
+  store_.values[key + "\\ServiceDll"] = {RegType::kExpandString, "%SystemRoot%\\system32\\srvsvc.dll", {}, 0, ""};
+  store_.values[key + "\\NullSessionPipes"] = {RegType::kMultiString, "", {"netlogon", "it's"}, 0, ""};
+  store_.values[key + "\\SMB1"] = {RegType::kDword, "", {}, 0, ""};
+  store_.values[key + "\\Quota"] = {RegType::kQword, "", {}, 1099511627776, ""};
+  store_.values[key + "\\Guid"] = {RegType::kBinary, "", {}, 0, std::string("\x00\xff\x10", 3)};
+  store_.values[key + "\\Sub\\Deeper"] = {RegType::kDword, "", {}, 1, ""};  // a subkey's value: not exported
+  Backends b{fs_, accounts_, processes_, root_, &store_, nullptr};
+  auto exported = types_.Find("windows.registry")->exporter(key + "\\", b);
+  ASSERT_TRUE(exported) << exported.error().message;
+  std::vector<std::string> bodies, ids;
+  for (const Exported& e : *exported) {
+    ids.push_back(e.id);
+    bodies.push_back(testing::ExportedBody(e));
+    auto r = Make(bodies.back());
+    ASSERT_TRUE(r) << bodies.back();
+    auto obs = r->Test();
+    ASSERT_TRUE(obs);
+    EXPECT_TRUE(obs->compliant()) << bodies.back();
+  }
+  std::string k = "key = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters'\n";
+  EXPECT_EQ(bodies, (std::vector<std::string>{
+                        k + "name = ''\nvalue_type = 'string'\nstring = 'default text'\n",
+                        k + "name = 'Guid'\nvalue_type = 'binary'\nhex = '00ff10'\n",
+                        k + "name = 'NullSessionPipes'\nvalue_type = 'multi_string'\nstrings = ['netlogon', \"it's\", ]\n",
+                        k + "name = 'Quota'\nvalue_type = 'qword'\nnumber = 1099511627776\n",
+                        k + "name = 'SMB1'\nvalue_type = 'dword'\nnumber = 0\n",
+                        k + "name = 'ServiceDll'\nvalue_type = 'expand_string'\nstring = '%SystemRoot%\\system32\\srvsvc.dll'\n"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"Parameters-default", "Parameters-Guid", "Parameters-NullSessionPipes",
+                                           "Parameters-Quota", "Parameters-SMB1", "Parameters-ServiceDll"}));
+}
+
+TEST_F(RegistryTest, WhatCannotBeExportedSaysWhy) {
+  Backends b{fs_, accounts_, processes_, root_, &store_, nullptr};
+  const TypeInfo* info = types_.Find("windows.registry");
+  EXPECT_EQ(info->exporter("HKLM\\SOFTWARE\\Nothing", b).error().message, "there is no registry key 'HKLM\\SOFTWARE\\Nothing'");
+  EXPECT_EQ(info->exporter("SOFTWARE\\Vendor", b).error().message,
+            "it must be a registry key like 'HKLM\\SOFTWARE\\Vendor' (roots: HKLM, HKU, HKCU, HKCR), got 'SOFTWARE\\Vendor'");
+  store_.values["HKLM\\SOFTWARE\\Vendor\\Huge"] = {RegType::kQword, "", {}, 0x8000000000000000ULL, ""};
+  EXPECT_EQ(info->exporter("HKLM\\SOFTWARE\\Vendor", b).error().message,
+            "value 'Huge' is a qword above 9223372036854775807, which a TOML integer cannot hold");
+  Backends none{fs_, accounts_, processes_, root_, nullptr, nullptr};
+  EXPECT_EQ(info->exporter("HKLM\\SOFTWARE\\Vendor", none).error().message, "no registry backend on this system");
 }
 
 }  // namespace

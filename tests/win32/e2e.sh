@@ -103,5 +103,12 @@ expect 0 "plumb test: 1 resource: 1 not applicable (T)"
 grep -qF '"message": "this node is not in a running cluster (cluster service not installed)"' "$WINEPREFIX/drive_c/gum.json" ||
   { echo "FAIL: no not_applicable reason in the JSON report"; cat "$WINEPREFIX/drive_c/gum.json"; fail=1; }
 
+# Export from the registry Wine populated, then test what was exported: compliant, value for value.
+run export windows.registry 'HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer' -o 'C:\export\registry.toml'
+n=$(sed -nE 's/^plumb export: ([0-9]+) resources written to C:\\export\\registry.toml$/\1/p' <<<"$out")
+[ "$rc" -eq 0 ] && [ "${n:-0}" -ge 5 ] || { echo "FAIL: export of the LanmanServer key"; echo "$out"; fail=1; }
+run test 'C:\export\registry.toml' --state-dir 'C:\export-state'
+expect 0 "plumb test: $n resources: $n compliant (T)"
+
 [ $fail -eq 0 ] && echo "plumb.exe end-to-end checks under Wine: all passed"
 exit $fail

@@ -2,6 +2,8 @@
 // resource, and an independent `reg query` sees what plumb wrote.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "engine/policy/loader.h"
 #include "resources/registry.h"
 #include "resources/system_backends.h"
@@ -80,6 +82,22 @@ TEST_F(Win32RegistryTest, LanmanServerTypeIsShareProcessInAFreshPrefix) {
   ASSERT_TRUE(*type);
   EXPECT_EQ(Describe(**type), "REG_DWORD 0x20 (32)");
   EXPECT_FALSE(*store_->Get("HKLM\\SOFTWARE\\plumb-nonexistent", "x")) << "a missing key is an absent value";
+}
+
+TEST_F(Win32RegistryTest, ValueNamesListsWhatRegAddWrote) {
+  const std::string key = std::string(kKey) + "\\names";
+  ProcessRequest req;
+  req.command = "reg add " + key + " /ve /d default /f && reg add " + key + " /v Second /t REG_DWORD /d 7 /f";
+  auto added = processes_->Run(req);
+  ASSERT_TRUE(added && added->code == 0) << (added ? added->output : added.error().message);
+  auto names = store_->ValueNames(key);
+  ASSERT_TRUE(names) << names.error().message;
+  std::sort(names->begin(), names->end());
+  EXPECT_EQ(*names, (std::vector<std::string>{"", "Second"}));
+  auto missing = store_->ValueNames(std::string(kKey) + "\\no-such-key");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(missing.error().message, "there is no registry key 'HKCU\\Software\\plumb-test\\no-such-key'");
 }
 
 }  // namespace
