@@ -18,6 +18,7 @@ packages=(
   python3-jsonschema  # checks every JSON output against docs/schemas
   libxml2-utils  # xmllint: checks the JUnit outputs against the CI systems' schemas
   mmdebstrap  # builds the Debian root the package type installs into (scripts/fetch-test-image.sh)
+  rpm dnf createrepo-c  # the package type on the RHEL family, in a temporary root (tests/e2e/rpm_root_test.cc)
 )
 
 missing=()
