@@ -19,4 +19,24 @@ enum class ExitCode : int {
 
 inline int ToInt(ExitCode c) { return static_cast<int>(c); }
 
+/// Every exit code with its name and meaning, in order, for the man page (engine/cli/docs.cc).
+/// The README's "Exit codes" table has the same codes and names (tests/e2e/packaging_test.cc).
+struct ExitCodeInfo {
+  ExitCode code;
+  const char* name;
+  const char* meaning;
+};
+inline constexpr ExitCodeInfo kExitCodes[] = {
+    {ExitCode::kCompliant, "compliant", "nothing drifted (test), or nothing needed changing (apply); validate, plan, graph, facts, describe and export succeeded"},
+    {ExitCode::kFailed, "failed", "a resource failed, or was skipped because a dependency failed; or a report, the state folder or an output could not be written"},
+    {ExitCode::kUsage, "usage", "bad command line"},
+    {ExitCode::kInvalidInput, "invalid input", "a policy, plumb.toml or facts file is invalid, a resource cannot be prepared, or the repository or state folder could be changed by another user; nothing was changed"},
+    {ExitCode::kDrift, "drift", "drift found (test, dry run), or drift left in audit-mode resources after apply"},
+    {ExitCode::kChanged, "changed", "apply changed the system and everything is now compliant"},
+    {ExitCode::kBusy, "busy", "another run holds the state folder's lock and did not finish within --lock-timeout"},
+    {ExitCode::kInterrupted, "interrupted", "SIGINT or SIGTERM: the resource in flight finished, the rest was skipped, the report was written"},
+    {ExitCode::kRebootScheduled, "reboot scheduled", "changes wait for a reboot, and the reboot is scheduled"},
+    {ExitCode::kRebootNeeded, "reboot needed", "changes wait for a reboot that is not allowed or not scheduled"},
+};
+
 }  // namespace plumb

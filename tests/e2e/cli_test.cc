@@ -270,9 +270,6 @@ TEST_F(Cli, UsageErrors) {
   r = RunPlumb({"describe", "fiel"});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "plumb: error: unknown resource type 'fiel', did you mean 'file'?\n");
-  r = RunPlumb({"--version"});
-  EXPECT_EQ(r.code, 0);
-  EXPECT_EQ(r.out, "plumb 0.1.0\n");
 }
 
 TEST_F(Cli, TestApplyTestCycle) {

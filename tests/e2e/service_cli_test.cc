@@ -33,9 +33,10 @@ TEST_F(ServiceCli, UnderARootApplyEnablesAndMasksThroughLinks) {
   RunResult again = RunPlumb(Sandboxed({"test", "tests/data/services"}));
   EXPECT_EQ(again.code, 0);
   EXPECT_EQ(NormalizeTimes(again.out), "plumb test: 3 resources: 3 compliant (T)\n");
-  if (testing::RunShell("command -v systemctl").code == 0)
+  if (testing::RunShell("command -v systemctl").code == 0) {
     EXPECT_EQ(testing::RunShell("systemctl --root='" + Root("") + "' is-enabled ssh.service nginx.service getty@tty2.service").out,
               "enabled\nmasked\nenabled\n");
+  }
 }
 
 }  // namespace
