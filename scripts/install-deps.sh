@@ -19,6 +19,7 @@ packages=(
   libxml2-utils  # xmllint: checks the JUnit outputs against the CI systems' schemas
   mmdebstrap  # builds the Debian root the package type installs into (scripts/fetch-test-image.sh)
   rpm dnf createrepo-c  # the package type on the RHEL family, in a temporary root (tests/e2e/rpm_root_test.cc)
+  lintian  # checks plumb's own Debian package (tests/e2e/debian_package_test.cc)
 )
 
 missing=()

@@ -9,23 +9,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "tests/support/debian_image.h"
 #include "tests/support/e2e.h"
 #include "tests/support/sandbox.h"
 
 namespace plumb {
 namespace {
 
-std::string Image() {
-  const char* cache = std::getenv("PLUMB_TEST_IMAGE_CACHE");
-  return std::string(cache ? cache : "/var/cache/plumb-test") + "/debian-12-apt.tar";
-}
-
 class DebianImage : public testing::SandboxTest {
  protected:
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "apt-get runs in the image through chroot, which needs root";
-    if (!fs::exists(Image())) GTEST_SKIP() << "no test image " << Image() << " (scripts/fetch-test-image.sh builds it, as root)";
-    RunResult unpacked = testing::RunShell("tar -xf '" + Image() + "' -C '" + Root("") + "'");
+    if (!fs::exists(testing::DebianImage())) GTEST_SKIP() << "no test image " << testing::DebianImage() << " (scripts/fetch-test-image.sh builds it, as root)";
+    RunResult unpacked = testing::RunShell("tar -xf '" + testing::DebianImage() + "' -C '" + Root("") + "'");
     ASSERT_EQ(unpacked.code, 0) << unpacked.out;
   }
   std::string Dpkg(const std::string& package) {
