@@ -20,6 +20,7 @@ packages=(
   mmdebstrap  # builds the Debian root the package type installs into (scripts/fetch-test-image.sh)
   rpm dnf createrepo-c  # the package type on the RHEL family, in a temporary root (tests/e2e/rpm_root_test.cc)
   lintian  # checks plumb's own Debian package (tests/e2e/debian_package_test.cc)
+  nsis zip unzip  # the Windows installer (makensis) and zip (scripts/windows-installer.sh, tests/win32/installer.sh)
 )
 
 missing=()
