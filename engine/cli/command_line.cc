@@ -86,8 +86,10 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
   auto* describe = cl.describe = app.add_subcommand("describe", "list resource types, or the properties of one");
   describe->add_option("type", o.type, "resource type");
   auto* exp = cl.exp = app.add_subcommand("export", "write the resources that describe objects of this node as they are now");
-  exp->add_option("type", o.type, "resource type (file, package, service, user, group)")->required();
-  exp->add_option("names", cl.export_names, "what to export: paths, packages, units, accounts")->required();
+  exp->add_option("type", o.type, "file, package, service, user, group, windows.feature, windows.registry or windows.service")
+      ->required();
+  exp->add_option("names", cl.export_names, "what to export: paths, packages, units, accounts, features, registry keys, services")
+      ->required();
   exp->add_option("-o,--output", o.output, "write the policy to this file (and sources beside it) instead of stdout");
   exp->add_option("--root", o.root, "read the objects of this folder (an image) instead of the running system");
   for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status, schedule, cl.report, exp}) c->fallthrough();
