@@ -34,6 +34,7 @@ int RunCli(int argc, char** argv) {
   // Test-only switches (documented in the README); never set in production.
   if (const char* fake = std::getenv("PLUMB_FAKE_SYSTEM")) o.fake_system = fake;
   if (const char* crash = std::getenv("PLUMB_TEST_CRASH_AT")) o.crash_at = std::atoi(crash);
+  if (const char* agent = std::getenv("PLUMB_AGENT_CONFIG"); agent && o.agent_config.empty()) o.agent_config = agent;
   if (*cl->report) {
     auto fs = MakeSystemFileSystem();
     return ReportCommand(cl->report_options, *fs, SystemClock().Now());

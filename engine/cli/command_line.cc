@@ -17,6 +17,9 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
   app.require_subcommand(1);
   app.add_flag("-v,--verbose", o.verbose, "more diagnostics on stderr");
   app.add_flag("-q,--quiet", o.quiet, "only errors on stderr");
+  app.add_option("--agent-config", o.agent_config,
+                 "the node's settings file, over the repository's plumb.toml (default: PLUMB_AGENT_CONFIG, or "
+                 "/etc/plumb/agent.toml when it exists)");
 
   auto policies = [&](CLI::App* c) {
     c->add_option("policies", o.policy_path, "policy folder or file (default: .)");
@@ -99,7 +102,8 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
   static const std::pair<const char*, const char*> kValueNames[] = {
       {"facts", "FILE"},   {"sarif", "FILE"}, {"json", "FILE"},         {"junit", "FILE"},
       {"root", "DIR"},     {"state-dir", "DIR"}, {"lock-timeout", "SECONDS"}, {"since", "DURATION"},
-      {"output", "FILE"},  {"html", "FILE"},  {"csv", "FILE"},          {"stale", "DURATION"}};
+      {"output", "FILE"},  {"html", "FILE"},  {"csv", "FILE"},          {"stale", "DURATION"},
+      {"agent-config", "FILE"}};
   for (CLI::App* cmd : app.get_subcommands({}))
     for (CLI::App* c : [&] { auto all = cmd->get_subcommands({}); all.push_back(cmd); return all; }())
       for (CLI::Option* opt : c->get_options({}))

@@ -39,7 +39,7 @@ int StatusCommand(Session& s) {
   }
   Diagnostics settings_diags;
   SourceFiles sources;
-  PolicyFiles listing = ListPolicyFiles(s.opt().policy_path, settings_diags);
+  PolicyFiles listing = s.ListPolicies(settings_diags);
   s.repo().agent = LoadSettingsFile(listing, sources, settings_diags);
   if (settings_diags.HasErrors()) {
     for (const auto& d : settings_diags.Sorted()) std::fputs(Render(d, sources).c_str(), stderr);

@@ -61,7 +61,7 @@ Session::Session(const Options& o)
 
 bool Session::Load(bool need_graph, PolicyCache cache) {
   LoadFacts();
-  PolicyFiles listing = ListPolicyFiles(opt_.policy_path, diags_);
+  PolicyFiles listing = ListPolicies(diags_);
   std::optional<std::string> key;
   std::string cache_file;
   bool cached = false, reparsed = false;
@@ -203,10 +203,25 @@ std::string Session::DiagnosticCounts() const {
   return out;
 }
 
+PolicyFiles Session::ListPolicies(Diagnostics& diags) const {
+  PolicyFiles listing = ListPolicyFiles(opt_.policy_path, diags);
+  std::error_code ec;
+  if (!opt_.agent_config.empty()) {
+    if (std::filesystem::is_regular_file(opt_.agent_config, ec)) listing.node_settings = opt_.agent_config;
+    else diags.Error({opt_.agent_config, 0, 0}, "node settings file does not exist (named by --agent-config or PLUMB_AGENT_CONFIG)",
+                     DiagnosticRule::kUnreadable);
+  } else if (std::string path = DefaultAgentConfig(); std::filesystem::exists(path, ec)) {
+    listing.node_settings = path;
+  }
+  return listing;
+}
+
 std::optional<int> Session::Untrusted(const std::string& state_dir) {
-  Status checks[] = {CheckTrusted(opt_.policy_path, TrustScope::kTree), StateTrusted(state_dir)};
-  const char* what[] = {"policy repository", "state folder"};
-  for (size_t i = 0; i < 2; ++i) {
+  std::string node = opt_.agent_config.empty() ? DefaultAgentConfig() : opt_.agent_config;
+  Status checks[] = {CheckTrusted(opt_.policy_path, TrustScope::kTree), StateTrusted(state_dir),
+                     CheckTrusted(node, TrustScope::kPathOnly)};
+  const char* what[] = {"policy repository", "state folder", "node settings file"};
+  for (size_t i = 0; i < 3; ++i) {
     if (!checks[i]) {
       log().error("the {} is not safe: {}; nothing was done", what[i], checks[i].error().message);
       return ToInt(ExitCode::kInvalidInput);

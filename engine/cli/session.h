@@ -44,6 +44,7 @@ struct Options {
   bool in_window = false;  ///< apply: change nothing outside [agent] apply_window (the windowed task)
   bool execute = false;
   bool cancel = false;
+  std::string agent_config;  ///< --agent-config or PLUMB_AGENT_CONFIG: the node's settings file
   std::string fake_system;  ///< PLUMB_FAKE_SYSTEM (test only)
   int crash_at = 0;         ///< PLUMB_TEST_CRASH_AT (test only)
   bool all = false;
@@ -95,9 +96,14 @@ class Session : public RunLog {
   std::string DiagnosticCounts() const;
 
   std::string StateDir(const AgentSettings& agent) const;
-  /// StrictModes (engine/os/trust.h) for the policy repository and the state folder: logs what
-  /// is unsafe and how to fix it, and gives the invalid-input exit code; nullopt when both are safe.
+  /// StrictModes (engine/os/trust.h) for the policy repository, the state folder and the node
+  /// settings file: logs what is unsafe and how to fix it, and gives the invalid-input exit code;
+  /// nullopt when all are safe.
   std::optional<int> Untrusted(const std::string& state_dir);
+  /// The policy files with the node's settings file: --agent-config (or PLUMB_AGENT_CONFIG),
+  /// else the platform's (/etc/plumb/agent.toml) when it exists. A named file that does not
+  /// exist is an error in `diags`.
+  PolicyFiles ListPolicies(Diagnostics& diags) const;
   /// CheckTrusted(state_dir, kTree), computed once per session.
   Status StateTrusted(const std::string& state_dir);
   /// The state folder's run lock, waiting as --lock-timeout or plumb.toml say; logs why not.

@@ -25,6 +25,10 @@ Facts CollectSystemFacts();
 /// Where journals, locks and reports live when neither --state-dir nor plumb.toml says.
 std::string DefaultStateDir();
 
+/// The node's own settings file when neither --agent-config nor PLUMB_AGENT_CONFIG names one:
+/// /etc/plumb/agent.toml; %ProgramData%\plumb\agent.toml on Windows.
+std::string DefaultAgentConfig();
+
 /// Held for the duration of a run; releasing (destroying) it lets the next run start.
 class RunLock {
  public:

@@ -223,6 +223,7 @@ std::optional<std::string> CacheKey(const PolicyFiles& listing, const std::strin
     return stamp.has_value();
   };
   if (!listing.settings.empty() && !add(listing.settings)) return std::nullopt;
+  if (!listing.node_settings.empty() && !add(listing.node_settings)) return std::nullopt;
   for (const auto& f : listing.files)
     if (!add(f)) return std::nullopt;
   return key;

@@ -119,9 +119,15 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
 }
 
 AgentSettings LoadSettingsFile(const PolicyFiles& listing, SourceFiles& sources, Diagnostics& diags) {
-  if (listing.settings.empty()) return {};
-  auto text = ReadPolicyText(listing.settings, listing.settings, sources, diags);
-  return text ? LoadAgentSettings(**text, listing.settings, diags) : AgentSettings{};
+  std::optional<SettingsText> repo, node;
+  for (auto [path, text] : {std::pair{&listing.settings, &repo}, std::pair{&listing.node_settings, &node}}) {
+    if (path->empty()) continue;
+    auto read = ReadPolicyText(*path, *path, sources, diags);
+    if (!read) return {};
+    *text = SettingsText{**read, *path};
+  }
+  if (!repo && !node) return {};
+  return LoadAgentSettings(repo ? &*repo : nullptr, node ? &*node : nullptr, diags);
 }
 
 Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, Diagnostics& diags) {

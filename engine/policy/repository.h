@@ -42,13 +42,14 @@ struct PolicyFiles {
   PathKind folder = PathKind::kMissing;
   std::vector<std::string> files;  ///< policy files, sorted
   std::string settings;            ///< plumb.toml at the top of a folder, "" when none
+  std::string node_settings;       ///< the node's own settings file (agent.toml), "" when none
 };
 
 /// Whether `path`, with every link in it resolved, is `folder` or inside it (also resolved).
 bool Inside(const std::filesystem::path& path, const std::filesystem::path& folder);
 
 PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags);
-/// plumb.toml of the listing (defaults when there is none).
+/// plumb.toml of the listing with the node's settings file over it (defaults when neither is there).
 AgentSettings LoadSettingsFile(const PolicyFiles& listing, SourceFiles& sources, Diagnostics& diags);
 /// Loads and validates every listed policy. Diagnostics collect all problems of all files.
 /// `reuse` (policy file -> its policy as loaded before) supplies files known to be unchanged,

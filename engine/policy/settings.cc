@@ -1,5 +1,7 @@
 #include "engine/policy/settings.h"
 
+#include <filesystem>
+
 #include "engine/util/strings.h"
 #include "engine/util/toml.h"
 #include "engine/util/duration.h"
@@ -36,12 +38,13 @@ class SettingsReader {
  public:
   SettingsReader(const std::string& path, Diagnostics& diags) : path_(path), diags_(diags) {}
 
+  // A value keeps the file it came from (the node settings or plumb.toml) in its source region.
   void Error(const toml::source_region& r, std::string message) {
-    diags_.Error({path_, r.begin.line, r.begin.column}, std::move(message));
+    diags_.Error({r.path ? *r.path : path_, r.begin.line, r.begin.column}, std::move(message));
   }
 
   void Warning(const toml::source_region& r, std::string message) {
-    diags_.Warning({path_, r.begin.line, r.begin.column}, std::move(message));
+    diags_.Warning({r.path ? *r.path : path_, r.begin.line, r.begin.column}, std::move(message));
   }
 
   void UnknownKey(const toml::key& k, const std::string& table, const std::vector<std::string>& known) {
@@ -282,25 +285,60 @@ class SettingsReader {
 
 }  // namespace
 
-AgentSettings LoadAgentSettings(const std::string& text, const std::string& path, Diagnostics& diags) {
-  AgentSettings settings;
-  toml::table doc;
+namespace {
+
+std::optional<toml::table> Parse(const SettingsText& file, Diagnostics& diags) {
   try {
-    doc = ParseToml(text, path);
+    return ParseToml(file.text, file.path);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
-    diags.Error({path, b.line, b.column}, "invalid TOML: " + std::string(e.description()), DiagnosticRule::kTomlSyntax);
-    return settings;
+    diags.Error({file.path, b.line, b.column}, "invalid TOML: " + std::string(e.description()), DiagnosticRule::kTomlSyntax);
+    return std::nullopt;
   }
+}
+
+std::string Where(const toml::source_region& r) {
+  return (r.path ? *r.path : std::string()) + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
+}
+
+}  // namespace
+
+AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* node, Diagnostics& diags) {
+  AgentSettings settings;
+  std::optional<toml::table> doc = repo ? Parse(*repo, diags) : toml::table();
+  std::optional<toml::table> own = node ? Parse(*node, diags) : std::nullopt;
+  if (!doc || (node && !own)) return settings;
+  // The node's keys replace the repository's, one key of [agent] or [reboot] at a time; a table
+  // or list value ([reboot.cluster], the windows) is replaced whole.
+  if (own) {
+    for (auto&& [key, node_value] : *own) {
+      auto* mine = node_value.as_table();
+      auto* theirs = doc->get(key) ? doc->get(key)->as_table() : nullptr;
+      if (!mine || !theirs) {
+        doc->insert_or_assign(key, node_value);
+        continue;
+      }
+      for (auto&& [k, v] : *mine) {
+        if (auto* was = theirs->get(k)) {
+          diags.Warning({repo->path, was->source().begin.line, was->source().begin.column},
+                        "'" + std::string(k.str()) + "' in [" + std::string(key.str()) + "] is also set by the node settings at " +
+                            Where(v.source()) + ", which win on this node");
+        }
+        theirs->insert_or_assign(k, v);
+      }
+    }
+  }
+  const std::string& path = repo ? repo->path : node->path;
   SettingsReader reader(path, diags);
   static const std::vector<std::string> kTop = {"agent", "reboot"};
-  for (auto&& [key, node] : doc) {
-    const auto* table = node.as_table();
+  for (auto&& [key, value] : *doc) {
+    const auto* table = value.as_table();
     if (key.str() != "agent" && key.str() != "reboot") {
-      reader.Error(key.source(), "unknown table '" + std::string(key.str()) + "' in plumb.toml" +
-                                     DidYouMean(key.str(), kTop));
+      std::string file = key.source().path ? *key.source().path : path;
+      reader.Error(key.source(), "unknown table '" + std::string(key.str()) + "' in " +
+                                     std::filesystem::path(file).filename().string() + DidYouMean(key.str(), kTop));
     } else if (!table) {
-      reader.Error(node.source(), "'" + std::string(key.str()) + "' must be a table");
+      reader.Error(value.source(), "'" + std::string(key.str()) + "' must be a table");
     } else if (key.str() == "agent") {
       reader.Agent(*table, settings);
     } else {
@@ -308,6 +346,11 @@ AgentSettings LoadAgentSettings(const std::string& text, const std::string& path
     }
   }
   return settings;
+}
+
+AgentSettings LoadAgentSettings(const std::string& text, const std::string& path, Diagnostics& diags) {
+  SettingsText repo{text, path};
+  return LoadAgentSettings(&repo, nullptr, diags);
 }
 
 }  // namespace plumb

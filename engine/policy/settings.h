@@ -80,4 +80,16 @@ struct AgentSettings {
 /// Parses plumb.toml. Every problem goes to `diags` with its location.
 AgentSettings LoadAgentSettings(const std::string& text, const std::string& path, Diagnostics& diags);
 
+/// A settings file's text and its path (for messages).
+struct SettingsText {
+  std::string text;
+  std::string path;
+};
+
+/// The repository's plumb.toml with the node's own settings file (agent.toml) over it: a key the
+/// node file sets in [agent] or [reboot] replaces the repository's, whole, and each key set in
+/// both gets a warning at the repository's line that names the node file's line. Either may be
+/// null (no such file). Problems in either file are reported at their own file and line.
+AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* node, Diagnostics& diags);
+
 }  // namespace plumb

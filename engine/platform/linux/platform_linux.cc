@@ -91,6 +91,8 @@ Facts CollectSystemFacts() {
 
 std::string DefaultStateDir() { return "/var/lib/plumb"; }
 
+std::string DefaultAgentConfig() { return "/etc/plumb/agent.toml"; }
+
 LockResult AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout) {
   auto unusable = [](std::string message) { return LockResult{LockStatus::kUnusable, nullptr, std::move(message)}; };
   if (auto st = MakeDirs(state_dir); !st) return unusable(st.error().message);

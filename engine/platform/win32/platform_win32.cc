@@ -77,6 +77,8 @@ std::string DefaultStateDir() {
   return base + "\\plumb";
 }
 
+std::string DefaultAgentConfig() { return DefaultStateDir() + "\\agent.toml"; }
+
 LockResult AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout) {
   auto unusable = [](std::string message) { return LockResult{LockStatus::kUnusable, nullptr, std::move(message)}; };
   // The state folder gets the private ACL (SYSTEM, Administrators, the running account).

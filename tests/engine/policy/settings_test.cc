@@ -175,3 +175,57 @@ TEST(RebootSettings, ShapeMessagesVerbatim) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+std::vector<std::string> Located(const Diagnostics& diags) {
+  std::vector<std::string> out;
+  for (const auto& d : diags.Sorted())
+    out.push_back(d.where.path + ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message);
+  return out;
+}
+
+TEST(NodeSettings, TheNodeFileWinsKeyByKeyAndEachOverlapIsAWarning) {
+  SettingsText repo{"[agent]\nstate_dir = \"/srv/plumb\"\nlock_timeout = 5\n\n[reboot]\npolicy = \"never\"\n", "repo/plumb.toml"};
+  SettingsText node{"[agent]\nstate_dir = \"/var/lib/plumb-node\"\n[reboot]\npolicy = \"immediate\"\n", "/etc/plumb/agent.toml"};
+  Diagnostics diags;
+  AgentSettings s = LoadAgentSettings(&repo, &node, diags);
+  EXPECT_FALSE(diags.HasErrors());
+  EXPECT_EQ(s.state_dir, "/var/lib/plumb-node");
+  EXPECT_EQ(s.lock_timeout_s, 5) << "what only the repository sets stays";
+  EXPECT_EQ(s.reboot.policy, RebootPolicy::kImmediate);
+  EXPECT_EQ(Located(diags),
+            (std::vector<std::string>{
+                "repo/plumb.toml:2:13: 'state_dir' in [agent] is also set by the node settings at /etc/plumb/agent.toml:2:13, "
+                "which win on this node",
+                "repo/plumb.toml:6:10: 'policy' in [reboot] is also set by the node settings at /etc/plumb/agent.toml:4:10, "
+                "which win on this node"}));
+}
+
+TEST(NodeSettings, ProblemsAreReportedInTheFileThatHasThem) {
+  SettingsText repo{"[agent]\nlock_timeout = 5\n", "repo/plumb.toml"};
+  SettingsText node{"[agent]\nstate_dri = \"/x\"\n\n[rebot]\npolicy = \"never\"\n", "/etc/plumb/agent.toml"};
+  Diagnostics diags;
+  LoadAgentSettings(&repo, &node, diags);
+  EXPECT_EQ(Located(diags),
+            (std::vector<std::string>{
+                "/etc/plumb/agent.toml:2:1: unknown key 'state_dri' in [agent], did you mean 'state_dir'?",
+                "/etc/plumb/agent.toml:4:2: unknown table 'rebot' in agent.toml, did you mean 'reboot'?"}));
+  Diagnostics broken;
+  SettingsText bad{"[agent\n", "/etc/plumb/agent.toml"};
+  LoadAgentSettings(&repo, &bad, broken);
+  ASSERT_EQ(broken.All().size(), 1u);
+  EXPECT_EQ(broken.All()[0].where.path, "/etc/plumb/agent.toml");
+}
+
+TEST(NodeSettings, ANodeFileWithoutARepositoryFileIsEnough) {
+  SettingsText node{"[agent]\nlock_timeout = 30\n", "/etc/plumb/agent.toml"};
+  Diagnostics diags;
+  AgentSettings s = LoadAgentSettings(nullptr, &node, diags);
+  EXPECT_TRUE(diags.All().empty());
+  EXPECT_EQ(s.lock_timeout_s, 30);
+}
+
+}  // namespace
+}  // namespace plumb
