@@ -190,6 +190,38 @@ class SettingsReader {
     return w;
   }
 
+  void Source(const toml::table& t, const toml::source_region& where, std::optional<SourceSettings>& out) {
+    static const std::vector<std::string> kKeys = {"url", "ref", "allowed_signers", "allow_rollback_to", "max_age"};
+    SourceSettings source;
+    for (auto&& [k, v] : t) {
+      if (k.str() == "url") {
+        if (auto s = String(k, v, "a git remote (https://, ssh://, file:// or a path)")) source.url = *s;
+      } else if (k.str() == "ref") {
+        if (auto s = String(k, v, "a branch or tag name"); s && !s->empty()) source.ref = *s;
+        else if (s) Error(v.source(), "'ref' must be a branch or tag name");
+      } else if (k.str() == "allowed_signers") {
+        auto s = String(k, v, "the path of an allowed-signers file");
+        if (s && !std::filesystem::path(*s).is_absolute())
+          Error(v.source(), "'allowed_signers' must be an absolute path (a file outside the repository)");
+        else if (s) source.allowed_signers = *s;
+      } else if (k.str() == "allow_rollback_to") {
+        auto s = String(k, v, "a full commit id");
+        if (s && (s->size() != 40 || s->find_first_not_of("0123456789abcdef") != std::string::npos))
+          Error(v.source(), "'allow_rollback_to' must be a full commit id (40 lower-case hex digits)");
+        else if (s) source.allow_rollback_to = *s;
+      } else if (k.str() == "max_age") {
+        if (auto d = Duration(k, v); d && *d > 0) source.max_age_s = *d;
+        else if (d) Error(v.source(), "'max_age' must be more than 0");
+      } else {
+        UnknownKey(k, "source", kKeys);
+      }
+    }
+    if (source.url.empty()) Error(where, "[source] is missing 'url' (the git remote of the policies)");
+    if (source.allowed_signers.empty() && !t.contains("allowed_signers"))
+      Error(where, "[source] is missing 'allowed_signers': plumb pulls only signed commits");
+    out = source;
+  }
+
   void Cluster(const toml::table& t, RebootSettings& reboot) {
     static const std::vector<std::string> kKeys = {"max_concurrent", "drain_timeout", "status_command",
                                                    "drain_command", "resume_command"};
@@ -308,14 +340,21 @@ AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* no
   std::optional<toml::table> doc = repo ? Parse(*repo, diags) : toml::table();
   std::optional<toml::table> own = node ? Parse(*node, diags) : std::nullopt;
   if (!doc || (node && !own)) return settings;
+  if (auto it = doc->find("source"); repo && it != doc->end()) {
+    SettingsReader(repo->path, diags)
+        .Error(it->first.source(), "[source] belongs in the node's settings file (agent.toml): a repository cannot say "
+                                   "where it comes from or who may sign it");
+    doc->erase(it);
+  }
   // The node's keys replace the repository's, one key of [agent] or [reboot] at a time; a table
   // or list value ([reboot.cluster], the windows) is replaced whole.
   if (own) {
     for (auto&& [key, node_value] : *own) {
       auto* mine = node_value.as_table();
       auto* theirs = doc->get(key) ? doc->get(key)->as_table() : nullptr;
+      // Moved, not copied: a copy of a toml++ node loses its source position.
       if (!mine || !theirs) {
-        doc->insert_or_assign(key, node_value);
+        doc->insert_or_assign(key, std::move(node_value));
         continue;
       }
       for (auto&& [k, v] : *mine) {
@@ -324,16 +363,16 @@ AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* no
                         "'" + std::string(k.str()) + "' in [" + std::string(key.str()) + "] is also set by the node settings at " +
                             Where(v.source()) + ", which win on this node");
         }
-        theirs->insert_or_assign(k, v);
+        theirs->insert_or_assign(k, std::move(v));
       }
     }
   }
   const std::string& path = repo ? repo->path : node->path;
   SettingsReader reader(path, diags);
-  static const std::vector<std::string> kTop = {"agent", "reboot"};
+  static const std::vector<std::string> kTop = {"agent", "reboot", "source"};
   for (auto&& [key, value] : *doc) {
     const auto* table = value.as_table();
-    if (key.str() != "agent" && key.str() != "reboot") {
+    if (key.str() != "agent" && key.str() != "reboot" && key.str() != "source") {
       std::string file = key.source().path ? *key.source().path : path;
       reader.Error(key.source(), "unknown table '" + std::string(key.str()) + "' in " +
                                      std::filesystem::path(file).filename().string() + DidYouMean(key.str(), kTop));
@@ -341,6 +380,8 @@ AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* no
       reader.Error(value.source(), "'" + std::string(key.str()) + "' must be a table");
     } else if (key.str() == "agent") {
       reader.Agent(*table, settings);
+    } else if (key.str() == "source") {
+      reader.Source(*table, value.source(), settings.source);
     } else {
       reader.Reboot(*table, settings.reboot);
     }

@@ -68,6 +68,19 @@ struct ScheduleSettings {
   std::string report_copy;                ///< shared folder each recorded report is copied to
 };
 
+/// [source] of the node's settings file: where `plumb pull` fetches the policies from and whose
+/// signatures it accepts. Only the node's file may hold it: a repository cannot say where it
+/// comes from or who may sign it. Invariant after loading without errors: url and
+/// allowed_signers are set, allowed_signers is an absolute path, allow_rollback_to is empty or
+/// 40 lower-case hex digits.
+struct SourceSettings {
+  std::string url;                   ///< git remote: https://, ssh://, file:// or a local path
+  std::string ref = "main";          ///< a branch or a tag
+  std::string allowed_signers;       ///< ssh-keygen's allowed-signers format
+  std::string allow_rollback_to;     ///< a commit the node may go back to (a force-push it accepts)
+  std::optional<int64_t> max_age_s;  ///< older applied policies make runs report drift
+};
+
 /// [agent] and [reboot] of plumb.toml. Command-line options win over these.
 struct AgentSettings {
   std::string state_dir;               ///< empty: the platform default
@@ -75,6 +88,7 @@ struct AgentSettings {
   std::optional<ResourceMode> mode;    ///< node-wide audit mode overrides every resource
   ScheduleSettings schedule;
   RebootSettings reboot;
+  std::optional<SourceSettings> source;  ///< from the node's settings file only
 };
 
 /// Parses plumb.toml. Every problem goes to `diags` with its location.

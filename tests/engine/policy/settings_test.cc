@@ -205,13 +205,16 @@ TEST(NodeSettings, TheNodeFileWinsKeyByKeyAndEachOverlapIsAWarning) {
 
 TEST(NodeSettings, ProblemsAreReportedInTheFileThatHasThem) {
   SettingsText repo{"[agent]\nlock_timeout = 5\n", "repo/plumb.toml"};
-  SettingsText node{"[agent]\nstate_dri = \"/x\"\n\n[rebot]\npolicy = \"never\"\n", "/etc/plumb/agent.toml"};
+  SettingsText node{"[agent]\nstate_dri = \"/x\"\nlock_timeout = -1\n[rebot]\npolicy = \"never\"\n", "/etc/plumb/agent.toml"};
   Diagnostics diags;
   LoadAgentSettings(&repo, &node, diags);
   EXPECT_EQ(Located(diags),
             (std::vector<std::string>{
                 "/etc/plumb/agent.toml:2:1: unknown key 'state_dri' in [agent], did you mean 'state_dir'?",
-                "/etc/plumb/agent.toml:4:2: unknown table 'rebot' in agent.toml, did you mean 'reboot'?"}));
+                "/etc/plumb/agent.toml:3:16: 'lock_timeout' must be a non-negative integer (seconds)",
+                "/etc/plumb/agent.toml:4:2: unknown table 'rebot' in agent.toml, did you mean 'reboot'?",
+                "repo/plumb.toml:2:16: 'lock_timeout' in [agent] is also set by the node settings at "
+                "/etc/plumb/agent.toml:3:16, which win on this node"}));
   Diagnostics broken;
   SettingsText bad{"[agent\n", "/etc/plumb/agent.toml"};
   LoadAgentSettings(&repo, &bad, broken);
@@ -225,6 +228,63 @@ TEST(NodeSettings, ANodeFileWithoutARepositoryFileIsEnough) {
   AgentSettings s = LoadAgentSettings(nullptr, &node, diags);
   EXPECT_TRUE(diags.All().empty());
   EXPECT_EQ(s.lock_timeout_s, 30);
+}
+
+TEST(NodeSettings, SourceSaysWhereThePoliciesComeFromAndWhoMaySignThem) {
+  SettingsText node{"[source]\nurl = \"https://git.example.com/policies.git\"\nref = \"v2\"\n"
+                    "allowed_signers = \"/etc/plumb/allowed_signers\"\n"
+                    "allow_rollback_to = \"0123456789abcdef0123456789abcdef01234567\"\nmax_age = \"7d\"\n",
+                    "/etc/plumb/agent.toml"};
+  Diagnostics diags;
+  AgentSettings s = LoadAgentSettings(nullptr, &node, diags);
+  EXPECT_TRUE(diags.All().empty()) << Located(diags).front();
+  ASSERT_TRUE(s.source);
+  EXPECT_EQ(s.source->url, "https://git.example.com/policies.git");
+  EXPECT_EQ(s.source->ref, "v2");
+  EXPECT_EQ(s.source->allowed_signers, "/etc/plumb/allowed_signers");
+  EXPECT_EQ(s.source->allow_rollback_to, "0123456789abcdef0123456789abcdef01234567");
+  EXPECT_EQ(s.source->max_age_s, 7 * 86400);
+
+  SettingsText minimal{"[source]\nurl = \"file:///srv/policies\"\nallowed_signers = \"/etc/plumb/allowed_signers\"\n",
+                       "/etc/plumb/agent.toml"};
+  AgentSettings m = LoadAgentSettings(nullptr, &minimal, diags);
+  ASSERT_TRUE(m.source);
+  EXPECT_EQ(m.source->ref, "main");
+  EXPECT_FALSE(m.source->max_age_s);
+}
+
+TEST(NodeSettings, SourceProblems) {
+  SettingsText node{"[source]\nref = \"\"\nallowed_signers = \"signers\"\nallow_rollback_to = \"HEAD~1\"\n"
+                    "max_age = 0\nrefs = \"main\"\n",
+                    "/etc/plumb/agent.toml"};
+  Diagnostics diags;
+  LoadAgentSettings(nullptr, &node, diags);
+  EXPECT_EQ(Located(diags),
+            (std::vector<std::string>{
+                "/etc/plumb/agent.toml:1:1: [source] is missing 'url' (the git remote of the policies)",
+                "/etc/plumb/agent.toml:2:7: 'ref' must be a branch or tag name",
+                "/etc/plumb/agent.toml:3:19: 'allowed_signers' must be an absolute path (a file outside the repository)",
+                "/etc/plumb/agent.toml:4:21: 'allow_rollback_to' must be a full commit id (40 lower-case hex digits)",
+                "/etc/plumb/agent.toml:5:11: 'max_age' must be more than 0",
+                "/etc/plumb/agent.toml:6:1: unknown key 'refs' in [source], did you mean 'ref'?"}));
+  SettingsText no_signers{"[source]\nurl = \"file:///srv/policies\"\n", "/etc/plumb/agent.toml"};
+  Diagnostics unsigned_diags;
+  LoadAgentSettings(nullptr, &no_signers, unsigned_diags);
+  EXPECT_EQ(Located(unsigned_diags),
+            (std::vector<std::string>{
+                "/etc/plumb/agent.toml:1:1: [source] is missing 'allowed_signers': plumb pulls only signed commits"}));
+}
+
+TEST(NodeSettings, ARepositoryCannotSayWhereItComesFrom) {
+  SettingsText repo{"[agent]\nlock_timeout = 5\n\n[source]\nurl = \"https://evil.example.com/p.git\"\n"
+                    "allowed_signers = \"/tmp/mine\"\n",
+                    "repo/plumb.toml"};
+  Diagnostics diags;
+  AgentSettings s = LoadAgentSettings(&repo, nullptr, diags);
+  EXPECT_FALSE(s.source);
+  EXPECT_EQ(Located(diags),
+            (std::vector<std::string>{"repo/plumb.toml:4:2: [source] belongs in the node's settings file (agent.toml): "
+                                      "a repository cannot say where it comes from or who may sign it"}));
 }
 
 }  // namespace
