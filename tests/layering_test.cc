@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 // Lowest first. A file may include its own layer and any layer before it.
 const std::vector<std::string> kLayers = {"util",      "os",  "facts",    "policy", "graph", "resources",
-                                          "report",    "schedule", "run", "platform", "fake", "cli"};
+                                          "report",    "schedule", "run", "source", "platform", "fake", "cli"};
 
 // "engine/run/journal.h" -> "run", "resources/linux/x.cc" -> "resources"; "" outside the layers.
 std::string LayerOf(const std::string& path) {
