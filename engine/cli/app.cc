@@ -39,6 +39,31 @@ int RunCli(int argc, char** argv) {
     auto fs = MakeSystemFileSystem();
     return ReportCommand(cl->report_options, *fs, SystemClock().Now());
   }
+  if (*cl->pull) {
+    Session s(o);
+    return PullCommand(s);
+  }
+  // The node-side commands run the commit [source] brought when they name no policies folder.
+  bool named = false, node_side = false;
+  for (CLI::App* c : {cl->test, cl->apply, cl->reboot, cl->status, cl->schedule}) {
+    node_side = node_side || *c;
+    for (CLI::App* sub : c->get_subcommands({}))
+      if (*sub && sub->get_option("policies")->count()) named = true;
+    if (*c && c->get_option("policies")->count()) named = true;
+  }
+  if (o.pull && named) {
+    std::fprintf(stderr, "plumb: error: --pull runs the policies it pulls; do not name a policies folder\n"
+                         "Run with --help for more information.\n");
+    return ToInt(ExitCode::kUsage);
+  }
+  if (o.pull) {
+    // Whatever the pull's outcome, the run goes on with the commit the node applies now, and
+    // its report says what the pull did (plumb/source). Only bad or unsafe settings stop it.
+    Session pull(o);
+    if (int rc = PullCommand(pull); rc == ToInt(ExitCode::kInvalidInput)) return rc;
+  }
+  if (node_side && !named)
+    if (auto code = UseSourcePolicies(o)) return *code;
   Session s(o);
   if (*cl->validate) return ValidateCommand(s);
   if (*cl->plan) return PlanCommand(s);

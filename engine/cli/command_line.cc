@@ -36,6 +36,7 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
         ->check(CLI::NonNegativeNumber);
     c->add_flag("--all", o.all, "list compliant and not applicable resources too");
     c->add_flag("--history", o.history, "keep the JSON report in STATE/reports (and copy it to [agent] report_copy)");
+    c->add_flag("--pull", o.pull, "first pull the [source] of the node's settings, as plumb pull does");
   };
 
   auto* validate = cl.validate = app.add_subcommand("validate", "check policies, schemas and the graph; change nothing");
@@ -79,6 +80,9 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
   policies(schedule);
   // No --root: tasks on this machine never apply an offline root (docs/policy-language.md).
   schedule->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or the platform's)");
+  auto* pull = cl.pull = app.add_subcommand(
+      "pull", "fetch the [source] of the node's settings; apply its commit only when signed, newer and valid");
+  pull->add_option("--state-dir", o.state_dir, "state folder (default: the node's settings or the platform's)");
   cl.report = AddReportCommand(app, cl.report_options);
   auto* graph = cl.graph = app.add_subcommand("graph", "write the dependency graph as Graphviz DOT");
   policies(graph);
@@ -95,7 +99,8 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
       ->required();
   exp->add_option("-o,--output", o.output, "write the policy to this file (and sources beside it) instead of stdout");
   exp->add_option("--root", o.root, "read the objects of this folder (an image) instead of the running system");
-  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status, schedule, cl.report, exp}) c->fallthrough();
+  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status, schedule, pull, cl.report, exp})
+    c->fallthrough();
   apply->get_option("--resume")->excludes(apply->get_option("--dry-run"));
 
   // What an option's value is, for --help and the man page (CLI11 would say TEXT).

@@ -155,6 +155,7 @@ int RunCommand(Session& s, RunKind kind) {
   request.header.facts = s.facts();
   request.header.policy_root = s.repo().root;
   request.header.revision = s.repo().revision;
+  if (o.source) request.header.revision = Revision{o.source->commit, o.source->ref, false};
   request.header.root = s.root().confined() ? s.root().root() : "/";
   RunUseCase use_case(s.executor(), RunDependencies{s.processes(), ctx, store, s});
   auto result = use_case.Run(std::move(request));
@@ -166,12 +167,23 @@ int RunCommand(Session& s, RunKind kind) {
     std::printf("plumb apply --resume: %s\n", result->message.c_str());
     return ToInt(result->code);
   }
-  const RunReport& report = result->report;
+  RunReport& report = result->report;
+  ExitCode code = result->code;
+  if (o.source) {
+    // Where the policies came from, and whether the node is behind its remote or too old.
+    report.source = *o.source;
+    report.source->age_s = ctx.system.clock.Now() - o.source->commit_time;
+    ResourceResult source = SourceResource(*report.source);
+    bool ok_so_far = code == ExitCode::kCompliant || code == ExitCode::kChanged;
+    if (source.outcome == Outcome::kFailed && (ok_so_far || code == ExitCode::kDrift)) code = ExitCode::kFailed;
+    if (source.outcome == Outcome::kDrifted && ok_so_far) code = ExitCode::kDrift;
+    report.policies.push_back({"plumb", "the node's policy repository", PolicySeverity::kHigh, report.policy_root});
+    report.resources.push_back(std::move(source));
+  }
   s.log().debug("run {}: {} resources, state folder {}", report.run_id, report.resources.size(), state_dir);
   bool written = WriteReports(s, report, state_dir, ctx.system.clock.Now());
   if (report.interruption == Interruption::kInterrupted)
     s.log().warn("interrupted: finished the resource in flight and skipped the rest");
-  ExitCode code = result->code;
   if (!written && code != ExitCode::kInterrupted) code = ExitCode::kFailed;
   return ToInt(code);
 }

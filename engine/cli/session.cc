@@ -301,8 +301,11 @@ TaskInstaller& Session::Installer() {
 
 std::vector<std::string> Session::CommonArgs(const std::string& state_dir, RootArg root) const {
   std::error_code ec;
-  std::vector<std::string> common = {std::filesystem::absolute(opt_.policy_path, ec).lexically_normal().string(),
-                                     "--state-dir", std::filesystem::absolute(state_dir, ec).lexically_normal().string()};
+  std::vector<std::string> common;
+  // Policies pulled from [source]: each run reads the pointer of its time, never a fixed tree.
+  if (!opt_.source) common.push_back(std::filesystem::absolute(opt_.policy_path, ec).lexically_normal().string());
+  common.push_back("--state-dir");
+  common.push_back(std::filesystem::absolute(state_dir, ec).lexically_normal().string());
   for (const auto& f : opt_.facts_files) {
     common.push_back("--facts");
     common.push_back(std::filesystem::absolute(f, ec).string());
@@ -312,6 +315,12 @@ std::vector<std::string> Session::CommonArgs(const std::string& state_dir, RootA
     common.push_back(std::filesystem::absolute(opt_.root, ec).string());
   }
   return common;
+}
+
+Result<std::unique_ptr<GitRepository>> Session::OpenGit(const std::string& path) {
+  auto git = OpenGitRepository(path);
+  if (!git || opt_.crash_at <= 0) return git;
+  return std::unique_ptr<GitRepository>(std::make_unique<FaultInjectingGit>(std::move(*git), faults_));
 }
 
 std::string Session::PolicyDigest() {

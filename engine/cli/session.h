@@ -47,6 +47,10 @@ struct Options {
   std::string agent_config;  ///< --agent-config or PLUMB_AGENT_CONFIG: the node's settings file
   std::string fake_system;  ///< PLUMB_FAKE_SYSTEM (test only)
   int crash_at = 0;         ///< PLUMB_TEST_CRASH_AT (test only)
+  bool pull = false;  ///< test, apply: `plumb pull` first
+  /// Set when the policies are the commit [source] brought (UseSourcePolicies): policy_path is
+  /// its tree, and the run reports where it came from.
+  std::optional<SourceSummary> source;
   bool all = false;
   int verbose = 0;
   bool quiet = false;
@@ -119,6 +123,8 @@ class Session : public RunLog {
   /// What the scheduled commands pass after their subcommand: absolute policy path, state
   /// folder, facts files and, for commands that converge, the root.
   std::vector<std::string> CommonArgs(const std::string& state_dir, RootArg root) const;
+  /// The node's git clone at `path` (through the fault plan when PLUMB_TEST_CRASH_AT is set).
+  Result<std::unique_ptr<GitRepository>> OpenGit(const std::string& path);
   /// The policies' digest: from the snapshot when there is one, else computed the same way.
   std::string PolicyDigest();
 
@@ -189,5 +195,11 @@ int RunCommand(Session& s, RunKind kind);
 int RebootCommand(Session& s);
 int StatusCommand(Session& s);
 int ScheduleCommand(Session& s, const std::string& action);
+/// `plumb pull`: fetch, verify and validate the [source] of the node's settings.
+int PullCommand(Session& s);
+/// For a node whose settings have [source], when the command names no policies: points `o` at
+/// the tree of the commit the last good pull applied, and its state folder. An exit code when
+/// there is none yet; nullopt otherwise (also when there is no [source]).
+std::optional<int> UseSourcePolicies(Options& o);
 
 }  // namespace plumb

@@ -97,4 +97,12 @@ Result<ProcessResult> FaultInjectingProcessRunner::Run(const ProcessRequest& req
   return Through(plan_, "run " + request.command, [&] { return inner_.Run(request); });
 }
 
+Result<std::string> FaultInjectingGit::Fetch(const std::string& url, const std::string& ref, const FetchAuth& auth) {
+  return Through(plan_, "fetch " + ref + " from " + url, [&] { return inner_->Fetch(url, ref, auth); });
+}
+
+Status FaultInjectingGit::Checkout(const std::string& id, const std::string& dir) {
+  return Through(plan_, "check out " + id, [&] { return inner_->Checkout(id, dir); });
+}
+
 }  // namespace plumb

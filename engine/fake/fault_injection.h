@@ -5,7 +5,8 @@
 /// CLI wraps the real backends in them only when the test-only PLUMB_TEST_CRASH_AT is set.
 ///
 /// Mutating calls: AtomicFile::Commit (so WriteAtomic) and Place, SyncData, SyncFolders, MakeDirectory, SetMode, SetOwner,
-/// RemoveFile, MakeSymlink, RemoveDirectory, and every ProcessRunner::Run (a command may change anything).
+/// RemoveFile, MakeSymlink, RemoveDirectory, every ProcessRunner::Run (a command may change anything),
+/// and GitRepository::Fetch and Checkout.
 
 #include <functional>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "engine/os/filesystem.h"
 #include "engine/os/process.h"
+#include "engine/source/git.h"
 
 namespace plumb {
 
@@ -74,6 +76,24 @@ class FaultInjectingProcessRunner : public ProcessRunner {
 
  private:
   ProcessRunner& inner_;
+  FaultPlan& plan_;
+};
+
+class FaultInjectingGit : public GitRepository {
+ public:
+  FaultInjectingGit(std::unique_ptr<GitRepository> inner, FaultPlan& plan) : inner_(std::move(inner)), plan_(plan) {}
+  Result<std::string> Fetch(const std::string& url, const std::string& ref, const FetchAuth& auth) override;
+  Result<GitCommit> Commit(const std::string& id) override { return inner_->Commit(id); }
+  Result<bool> Descends(const std::string& id, const std::string& ancestor) override {
+    return inner_->Descends(id, ancestor);
+  }
+  Result<std::vector<std::string>> Between(const std::string& base, const std::string& tip) override {
+    return inner_->Between(base, tip);
+  }
+  Status Checkout(const std::string& id, const std::string& dir) override;
+
+ private:
+  std::unique_ptr<GitRepository> inner_;
   FaultPlan& plan_;
 };
 

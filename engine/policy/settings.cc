@@ -191,7 +191,8 @@ class SettingsReader {
   }
 
   void Source(const toml::table& t, const toml::source_region& where, std::optional<SourceSettings>& out) {
-    static const std::vector<std::string> kKeys = {"url", "ref", "allowed_signers", "allow_rollback_to", "max_age"};
+    static const std::vector<std::string> kKeys = {"url", "ref", "allowed_signers", "allow_rollback_to", "max_age",
+                                                   "ssh_key"};
     SourceSettings source;
     for (auto&& [k, v] : t) {
       if (k.str() == "url") {
@@ -209,6 +210,10 @@ class SettingsReader {
         if (s && (s->size() != 40 || s->find_first_not_of("0123456789abcdef") != std::string::npos))
           Error(v.source(), "'allow_rollback_to' must be a full commit id (40 lower-case hex digits)");
         else if (s) source.allow_rollback_to = *s;
+      } else if (k.str() == "ssh_key") {
+        auto s = String(k, v, "the path of a private key");
+        if (s && !std::filesystem::path(*s).is_absolute()) Error(v.source(), "'ssh_key' must be an absolute path");
+        else if (s) source.ssh_key = *s;
       } else if (k.str() == "max_age") {
         if (auto d = Duration(k, v); d && *d > 0) source.max_age_s = *d;
         else if (d) Error(v.source(), "'max_age' must be more than 0");

@@ -78,6 +78,7 @@ struct SourceSettings {
   std::string ref = "main";          ///< a branch or a tag
   std::string allowed_signers;       ///< ssh-keygen's allowed-signers format
   std::string allow_rollback_to;     ///< a commit the node may go back to (a force-push it accepts)
+  std::string ssh_key;               ///< private key for ssh:// remotes (else the ssh-agent)
   std::optional<int64_t> max_age_s;  ///< older applied policies make runs report drift
 };
 

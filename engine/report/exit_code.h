@@ -15,6 +15,7 @@ enum class ExitCode : int {
   kInterrupted = 7,    ///< SIGINT/SIGTERM: the resource in flight finished, the rest was skipped
   kRebootScheduled = 8,  ///< changes wait for a reboot, and the reboot is scheduled
   kRebootNeeded = 9,   ///< changes wait for a reboot that is not allowed ([reboot] policy, limits) or not scheduled
+  kPullRefused = 10,   ///< pull: the remote's commit was refused (signature, rollback, invalid policies)
 };
 
 inline int ToInt(ExitCode c) { return static_cast<int>(c); }
@@ -37,6 +38,7 @@ inline constexpr ExitCodeInfo kExitCodes[] = {
     {ExitCode::kInterrupted, "interrupted", "SIGINT or SIGTERM: the resource in flight finished, the rest was skipped, the report was written"},
     {ExitCode::kRebootScheduled, "reboot scheduled", "changes wait for a reboot, and the reboot is scheduled"},
     {ExitCode::kRebootNeeded, "reboot needed", "changes wait for a reboot that is not allowed or not scheduled"},
+    {ExitCode::kPullRefused, "pull refused", "plumb pull refused the remote's commit (a commit without a good signature by an allowed key, a history that does not descend from the applied commit, or invalid policies); the node keeps applying the last good commit"},
 };
 
 }  // namespace plumb

@@ -36,7 +36,26 @@ std::string RenderJson(const RunReport& report) {
   j["policy_repository"] = {{"path", report.policy_root},
                             {"revision", report.revision.commit.empty() ? json(nullptr) : json(report.revision.commit)},
                             {"ref", report.revision.ref.empty() ? json(nullptr) : json(report.revision.ref)},
-                            {"dirty", report.revision.dirty ? json(*report.revision.dirty) : json(nullptr)}};
+                            {"dirty", report.revision.dirty ? json(*report.revision.dirty) : json(nullptr)},
+                            {"source", nullptr}};
+  if (const auto& src = report.source) {
+    json last = nullptr;
+    if (!src->last_pull.empty())
+      last = {{"outcome", src->last_pull},   {"at", FormatUtcSeconds(src->last_pull_at)},
+              {"commit", src->last_pull_commit.empty() ? json(nullptr) : json(src->last_pull_commit)},
+              {"message", src->last_pull_message}, {"errors", src->last_pull_errors}};
+    j["policy_repository"]["source"] = {
+        {"url", src->url},
+        {"ref", src->ref},
+        {"commit", src->commit},
+        {"signer", src->signer},
+        {"principals", src->principals},
+        {"verified", src->verified},
+        {"committed_at", FormatUtcSeconds(src->commit_time)},
+        {"age_s", src->age_s},
+        {"max_age_s", src->max_age_s ? json(*src->max_age_s) : json(nullptr)},
+        {"last_pull", last}};
+  }
   json summary = json::object();
   auto counts = report.Counts();
   for (Outcome o : kAllOutcomes) summary[ToString(o)] = counts[o];

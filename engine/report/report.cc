@@ -1,9 +1,11 @@
 #include "engine/report/report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
 #include "engine/util/civil_time.h"
+#include "engine/util/duration.h"
 
 #include "engine/util/strings.h"
 
@@ -65,6 +67,43 @@ std::map<Outcome, size_t> RunReport::Counts() const {
   std::map<Outcome, size_t> counts;
   for (const auto& r : resources) ++counts[r.outcome];
   return counts;
+}
+
+namespace {
+
+// An age as people say it, to its largest unit: "45s", "12m", "5h", "11d".
+std::string Age(int64_t s) {
+  if (s >= 2 * 86400) return std::to_string(s / 86400) + "d";
+  if (s >= 2 * 3600) return std::to_string(s / 3600) + "h";
+  if (s >= 2 * 60) return std::to_string(s / 60) + "m";
+  return std::to_string(s) + "s";
+}
+
+}  // namespace
+
+ResourceResult SourceResource(const SourceSummary& source) {
+  ResourceResult r;
+  r.policy = "plumb";
+  r.id = "source";
+  r.type = "plumb";
+  std::string applied = "commit " + source.commit.substr(0, 12) + " of " + source.ref + " (" + FormatDay(source.commit_time) +
+                        ", " + Age(std::max<int64_t>(source.age_s, 0)) + " old)";
+  if (source.last_pull == "refused" || source.last_pull == "failed") {
+    r.outcome = Outcome::kFailed;
+    r.message = "the last pull (" + FormatDay(source.last_pull_at) + ") " + source.last_pull + ": " +
+                source.last_pull_message + "; the node applies the last good " + applied;
+    return r;
+  }
+  if (source.max_age_s && source.age_s > *source.max_age_s) {
+    r.outcome = Outcome::kDrifted;
+    r.drift.push_back({"age", "at most " + FormatDuration(*source.max_age_s), Age(source.age_s)});
+    r.message = "the applied " + applied + " is older than [source] max_age (" + FormatDuration(*source.max_age_s) +
+                "): pulls do not bring newer commits";
+    return r;
+  }
+  r.outcome = Outcome::kCompliant;
+  r.note = applied + ", signed by " + source.signer;
+  return r;
 }
 
 ExitCode RunReport::Exit() const {

@@ -68,9 +68,34 @@ struct RebootSummary {
   bool Required() const;
 };
 
+/// Where the policies came from when `plumb pull` brought them to the node ([source] of the node's
+/// settings), and what the last pull did. Absent when the policies are a folder named on the
+/// command line.
+struct SourceSummary {
+  std::string url;
+  std::string ref;
+  std::string commit;        ///< the applied commit
+  std::string signer;        ///< its signing key, "SHA256:..."
+  std::string principals;    ///< of that key in the allowed-signers file
+  bool verified = false;     ///< every commit up to it had a good signature by an allowed key
+  int64_t commit_time = 0;   ///< seconds since the epoch
+  int64_t age_s = 0;         ///< the run's start minus commit_time
+  std::optional<int64_t> max_age_s;
+  std::string last_pull;     ///< "updated", "up to date", "refused", "failed"; empty: never recorded
+  int64_t last_pull_at = 0;
+  std::string last_pull_commit;
+  std::string last_pull_message;
+  std::vector<std::string> last_pull_errors;  ///< the refused commit's policy errors
+};
+
+/// The run's plumb/source resource: failed when the last pull refused a commit or failed (the
+/// node applies an older commit than its remote has), drifted when the applied commit is older
+/// than max_age, compliant otherwise.
+ResourceResult SourceResource(const SourceSummary& source);
+
 /// One writer per part, so no two components can disagree about a field:
 /// - the caller of the run use case (engine/cli/run_command.cc) gives facts, policy_root,
-///   revision and root, the run's header;
+///   revision, source and root, the run's header, and adds the plumb/source resource;
 /// - the run use case (engine/run/use_cases.cc) writes run_id, kind, the times, revision.dirty
 ///   and warnings;
 /// - the executor (engine/run/executor.cc) writes policies, resources, interruption, signal,
@@ -87,6 +112,7 @@ struct RunReport {
   Facts facts;
   std::string policy_root;
   Revision revision;
+  std::optional<SourceSummary> source;
   std::string root;  ///< --root, "/" when none
   std::vector<PolicySummary> policies;
   std::vector<ResourceResult> resources;  ///< in execution order

@@ -90,15 +90,21 @@ std::vector<AgentTask> PlanAgentTasks(const AgentSettings& settings, const std::
     return c;
   };
   std::vector<AgentTask> tasks;
+  // With a [source], test and apply pull first; the resume after a reboot finishes the commit
+  // that asked for the reboot, so it does not.
+  auto run = [&](std::vector<std::string> sub) {
+    if (settings.source) sub.push_back("--pull");
+    return command(std::move(sub));
+  };
   tasks.push_back({"plumb-test", "plumb: test the node against its policies", AgentTaskKind::kPeriodic,
-                   s.test_every_s, {}, s.splay_s, command({"test", "--history"})});
+                   s.test_every_s, {}, s.splay_s, run({"test", "--history"})});
   bool audit_only = settings.mode == ResourceMode::kAudit;
   if (!audit_only && s.apply_every_s)
     tasks.push_back({"plumb-apply", "plumb: converge the node", AgentTaskKind::kPeriodic, *s.apply_every_s, {},
-                     s.splay_s, command({"apply", "--history"})});
+                     s.splay_s, run({"apply", "--history"})});
   if (!audit_only && !s.apply_windows.empty())
     tasks.push_back({"plumb-apply", "plumb: converge the node in its windows", AgentTaskKind::kWeekly, 0,
-                     s.apply_windows, s.splay_s, command({"apply", "--history", "--in-window"})});
+                     s.apply_windows, s.splay_s, run({"apply", "--history", "--in-window"})});
   tasks.push_back({"plumb-resume", "plumb: resume after a reboot", AgentTaskKind::kAtBoot, 0, {}, 0,
                    command({"apply", "--resume", "--history"})});
   return tasks;

@@ -64,7 +64,9 @@ TEST(Packaging, TheManPageHasEveryCommandOptionAndExitCodeOfHelp) {
     }
   }
   for (const ExitCodeInfo& e : kExitCodes)
-    EXPECT_NE(man.find(std::to_string(ToInt(e.code)) + "      " + e.name + ": "), std::string::npos) << e.name << "\n" << man;
+    EXPECT_NE(man.find(std::to_string(ToInt(e.code)) + std::string(7 - std::to_string(ToInt(e.code)).size(), ' ') + e.name + ": "),
+              std::string::npos)
+        << e.name << "\n" << man;
 }
 
 TEST(Packaging, TheReadmeListsTheSameExitCodes) {

@@ -92,6 +92,17 @@ TEST(AgentTasks, AuditNodesGetNoApplyAndPeriodicApplyIsATimer) {
   EXPECT_NE(RenderSystemdTasks(periodic)[3].text.find("OnUnitInactiveSec=14400s\n"), std::string::npos);
 }
 
+TEST(AgentTasks, WithASourceTestAndApplyPullFirstAndTheResumeDoesNot) {
+  AgentSettings settings = Settings("[agent]\napply_every = \"4h\"\n");
+  settings.source = SourceSettings{"file:///srv/policies.git", "main", "/etc/plumb/allowed_signers", "", "", {}};
+  auto tasks = PlanAgentTasks(settings, "plumb", {"--state-dir", "/var/lib/plumb"});
+  ASSERT_EQ(tasks.size(), 3u);
+  EXPECT_EQ(tasks[0].command, (std::vector<std::string>{"plumb", "test", "--history", "--pull", "--state-dir", "/var/lib/plumb"}));
+  EXPECT_EQ(tasks[1].command, (std::vector<std::string>{"plumb", "apply", "--history", "--pull", "--state-dir", "/var/lib/plumb"}));
+  EXPECT_EQ(tasks[2].command,
+            (std::vector<std::string>{"plumb", "apply", "--resume", "--history", "--state-dir", "/var/lib/plumb"}));
+}
+
 TEST(AgentTasks, SettingsErrors) {
   Diagnostics diags;
   LoadAgentSettings("[agent]\ntest_every = \"30s\"\napply_every = \"1h\"\n[[agent.apply_window]]\n"

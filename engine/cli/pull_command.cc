@@ -1,0 +1,187 @@
+// plumb pull, and the policies of a node whose settings have [source]: the commit the last good
+// pull applied (engine/source/source_store.h).
+
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/cli/session.h"
+#include "engine/os/trust.h"
+#include "engine/source/pull.h"
+#include "engine/util/read_file.h"
+
+namespace plumb {
+namespace {
+
+// The node's settings file alone: with a source, the repository comes from the pull. nullopt
+// when there is no such file (a named one that is missing is an error in `diags`).
+std::optional<AgentSettings> NodeSettings(const Options& o, Diagnostics& diags) {
+  std::string path = o.agent_config.empty() ? DefaultAgentConfig() : o.agent_config;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (!o.agent_config.empty())
+      diags.Error({path, 0, 0}, "node settings file does not exist (named by --agent-config or PLUMB_AGENT_CONFIG)",
+                  DiagnosticRule::kUnreadable);
+    return std::nullopt;
+  }
+  auto text = ReadWholeFile(path);
+  if (!text) {
+    diags.Error({path, 0, 0}, "cannot read the node settings file", DiagnosticRule::kUnreadable);
+    return std::nullopt;
+  }
+  SettingsText node{*text, path};
+  return LoadAgentSettings(nullptr, &node, diags);
+}
+
+std::string SourceStateDir(const Options& o, const AgentSettings& node) {
+  return !o.state_dir.empty() ? o.state_dir : !node.state_dir.empty() ? node.state_dir : DefaultStateDir();
+}
+
+std::string NodeSettingsPath(const Options& o) { return o.agent_config.empty() ? DefaultAgentConfig() : o.agent_config; }
+
+// "path:line:col: message" for each error, paths relative to the checked-out tree.
+std::vector<std::string> Errors(const Diagnostics& diags, const std::string& dir) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : diags.Sorted()) {
+    if (d.severity != DiagnosticSeverity::kError) continue;
+    std::string path = d.where.path;
+    if (path.rfind(dir + "/", 0) == 0) path = path.substr(dir.size() + 1);
+    out.push_back(d.where.line ? path + ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " +
+                                     d.message
+                               : path + ": " + d.message);
+  }
+  return out;
+}
+
+}  // namespace
+
+int PullCommand(Session& s) {
+  const Options& o = s.opt();
+  Diagnostics diags;
+  auto node = NodeSettings(o, diags);
+  if (!diags.HasErrors() && (!node || !node->source))
+    diags.Error({NodeSettingsPath(o), 0, 0}, "the node's settings have no [source]: nothing to pull from");
+  if (diags.HasErrors()) {
+    s.diags().Append(diags);
+    return *s.Checked(false, "; nothing was pulled");
+  }
+  const SourceSettings& source = *node->source;
+  std::string state_dir = SourceStateDir(o, *node);
+  Status checks[] = {CheckTrusted(NodeSettingsPath(o), TrustScope::kPathOnly),
+                     CheckTrusted(source.allowed_signers, TrustScope::kPathOnly), s.StateTrusted(state_dir)};
+  const char* what[] = {"node settings file", "allowed signers file", "state folder"};
+  for (size_t i = 0; i < 3; ++i) {
+    if (!checks[i]) {
+      s.log().error("the {} is not safe: {}; nothing was pulled", what[i], checks[i].error().message);
+      return ToInt(ExitCode::kInvalidInput);
+    }
+  }
+  auto text = ReadWholeFile(source.allowed_signers);
+  if (!text) {
+    s.log().error("cannot read the allowed signers file '{}'; nothing was pulled", source.allowed_signers);
+    return ToInt(ExitCode::kInvalidInput);
+  }
+  auto signers = ParseAllowedSigners(*text, source.allowed_signers);
+  if (!signers) {
+    s.log().error("{}; nothing was pulled", signers.error().message);
+    return ToInt(ExitCode::kInvalidInput);
+  }
+  if (signers->empty()) {
+    s.log().error("the allowed signers file '{}' lists no key; nothing was pulled", source.allowed_signers);
+    return ToInt(ExitCode::kInvalidInput);
+  }
+
+  if (auto st = s.fs().MakeDirectories(state_dir, FileAttributes{0700, {}, {}}); !st) {
+    s.log().error("cannot create the state folder: {}", st.error().message);
+    return ToInt(ExitCode::kFailed);
+  }
+  LockResult lock = s.Lock(state_dir);
+  if (!lock.lock) return Session::LockFailed(lock);
+  SourceStore store(s.fs(), state_dir);
+  if (auto st = store.Prepare(); !st) {
+    s.log().error("cannot prepare '{}': {}", store.dir(), st.error().message);
+    return ToInt(ExitCode::kFailed);
+  }
+  auto git = s.OpenGit(store.RepositoryPath());
+  if (!git) {
+    s.log().error("{}; nothing was pulled", git.error().message);
+    return ToInt(ExitCode::kFailed);
+  }
+  PullRequest request{source, FetchAuth{source.ssh_key}, std::move(*signers),
+                      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()};
+  auto validate = [&](const std::string& dir) {
+    Options vo = o;
+    vo.policy_path = dir;
+    vo.state_dir = state_dir;
+    vo.crash_at = 0;
+    Session v(vo);
+    v.Load(true);
+    return Errors(v.diags(), dir);
+  };
+  auto result = Pull(**git, store, request, validate);
+  if (!result) {
+    s.log().error("{}", result.error().message);
+    return ToInt(ExitCode::kFailed);
+  }
+  const PullRecord& r = result->record;
+  std::string keeps = result->previous.empty() ? "no commit has been applied yet"
+                                               : "the node keeps applying " + ShortCommit(result->previous);
+  switch (r.outcome) {
+    case PullOutcome::kUpToDate:
+    case PullOutcome::kUpdated:
+      std::printf("plumb pull: %s\n", r.message.c_str());
+      return ToInt(ExitCode::kCompliant);
+    case PullOutcome::kRefused:
+      for (const std::string& e : r.errors) s.log().error("{}", e);
+      s.log().error("refused: {}; {}", r.message, keeps);
+      return ToInt(ExitCode::kPullRefused);
+    case PullOutcome::kFailed:
+      s.log().error("pull failed: {}; {}", r.message, keeps);
+      return ToInt(ExitCode::kFailed);
+  }
+  return ToInt(ExitCode::kFailed);
+}
+
+std::optional<int> UseSourcePolicies(Options& o) {
+  Diagnostics diags;
+  auto node = NodeSettings(o, diags);
+  // Problems in the node's file are reported by the command itself, with the repository's.
+  if (diags.HasErrors() || !node || !node->source) return std::nullopt;
+  std::string state_dir = SourceStateDir(o, *node);
+  auto fs = MakeSystemFileSystem();
+  SourceStore store(*fs, state_dir);
+  auto current = store.Current();
+  if (!current) {
+    std::fprintf(stderr, "plumb: error: %s\n", current.error().message.c_str());
+    return ToInt(ExitCode::kFailed);
+  }
+  if (!*current) {
+    std::fprintf(stderr,
+                 "plumb: error: no commit of [source] has been pulled yet (%s): run plumb pull, or give the policies "
+                 "folder\n",
+                 store.dir().c_str());
+    return ToInt(ExitCode::kFailed);
+  }
+  const AppliedCommit& a = **current;
+  o.policy_path = store.TreePath(a.commit);
+  o.state_dir = state_dir;
+  SourceSummary summary;
+  summary.url = a.url;
+  summary.ref = a.ref;
+  summary.commit = a.commit;
+  summary.signer = a.signer;
+  summary.principals = a.principals;
+  summary.verified = a.verified;
+  summary.commit_time = a.commit_time;
+  summary.max_age_s = node->source->max_age_s;
+  if (auto last = store.LastPull(); last && *last) {
+    summary.last_pull = ToString((*last)->outcome);
+    summary.last_pull_at = (*last)->at;
+    summary.last_pull_commit = (*last)->commit;
+    summary.last_pull_message = (*last)->message;
+    summary.last_pull_errors = (*last)->errors;
+  }
+  o.source = summary;
+  return std::nullopt;
+}
+
+}  // namespace plumb
