@@ -36,10 +36,8 @@ struct Sample {
 
 std::string g_plumb = PLUMB_BINARY;  // --plumb overrides; set once in main
 
-// Runs the plumb binary, measuring wall time and the child's peak resident memory.
-Sample RunPlumb(const std::vector<std::string>& args) {
-  std::vector<std::string> store = {g_plumb};
-  store.insert(store.end(), args.begin(), args.end());
+// Runs a program (argv[0], a path), measuring wall time and the child's peak resident memory.
+Sample RunProgram(std::vector<std::string> store) {
   std::vector<char*> argv;
   for (auto& a : store) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -49,7 +47,7 @@ Sample RunPlumb(const std::vector<std::string>& args) {
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   auto start = Clock::now();
   pid_t pid;
-  if (posix_spawn(&pid, g_plumb.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
+  if (posix_spawnp(&pid, store[0].c_str(), &actions, nullptr, argv.data(), environ) != 0) {
     std::perror("posix_spawn");
     std::exit(1);
   }
@@ -62,6 +60,12 @@ Sample RunPlumb(const std::vector<std::string>& args) {
   s.peak_kib = ru.ru_maxrss;
   s.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return s;
+}
+
+Sample RunPlumb(const std::vector<std::string>& args) {
+  std::vector<std::string> store = {g_plumb};
+  store.insert(store.end(), args.begin(), args.end());
+  return RunProgram(std::move(store));
 }
 
 void Write(const std::string& path, const std::string& text) {
@@ -310,6 +314,7 @@ int main(int argc, char** argv) {
   size_t graph_n = 100000;
   size_t kv_n = 20000;
   size_t packages_n = 2000, users_n = 200;
+  size_t pull_n = 1000;
   int reps = 3;
   bool skip_apply = false;
   bool keep = false;
@@ -321,13 +326,14 @@ int main(int argc, char** argv) {
     else if (a == "--kv" && i + 1 < argc) kv_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--packages" && i + 1 < argc) packages_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--users" && i + 1 < argc) users_n = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--pull" && i + 1 < argc) pull_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (a == "--skip-apply") skip_apply = true;
     else if (a == "--keep") keep = true;
     else if (a == "--plumb" && i + 1 < argc) g_plumb = argv[++i];
     else {
       std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--kv 20000] [--packages 2000] [--users 200] [--graph 100000] "
-                           "[--fleet 10000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]\n");
+                           "[--fleet 10000] [--pull 1000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]\n");
       return 2;
     }
   }
@@ -526,6 +532,40 @@ int main(int argc, char** argv) {
       std::printf("%-34s %9.3fs %10.1f %12s %8s  (%zu runs, %.0f MiB of reports; goal < 2 s)\n",
                   ("report, " + std::to_string(fleet_n) + " nodes x 100 res").c_str(), Median(t), peak / 1024.0, "-", "-",
                   fleet_n * days, bytes / 1048576.0);
+    }
+  }
+  if (pull_n > 0) {
+    // plumb pull with no new commit, against git fetch of the same repository (file://).
+    std::string base = work + "/pull", repo = base + "/repo", clone = base + "/clone";
+    fs::create_directories(repo + "/policies");
+    for (size_t i = 0; i < pull_n; ++i)
+      Write(repo + "/policies/p" + std::to_string(i) + ".toml",
+            "[policy]\nid = \"p" + std::to_string(i) + "\"\n\n[[resource]]\nid = \"f\"\ntype = \"file\"\npath = \"" +
+                FilePath(i) + "\"\ncontent = \"" + std::to_string(i) + "\\n\"\n");
+    std::string git = "cd " + repo + " && HOME=" + base + " GIT_CONFIG_NOSYSTEM=1 git -c user.name=B -c user.email=b@example.com ";
+    bool ok = std::system(("ssh-keygen -q -t ed25519 -N '' -f " + base + "/key").c_str()) == 0 &&
+              std::system((git + "init -q -b main && " + git + "add -A && " + git + "-c gpg.format=ssh -c user.signingkey=" +
+                           base + "/key commit -q -S -m policies && git clone -q " + repo + " " + clone)
+                              .c_str()) == 0 &&
+              std::system(("echo \"b@example.com $(cut -d' ' -f1,2 " + base + "/key.pub)\" > " + base + "/allowed").c_str()) == 0;
+    Write(base + "/agent.toml", "[agent]\nstate_dir = \"" + base + "/state\"\n\n[source]\nurl = \"file://" + repo +
+                                    "\"\nallowed_signers = \"" + base + "/allowed\"\n");
+    if (!ok || RunPlumb({"pull", "--agent-config", base + "/agent.toml", "-q"}).code != 0) {
+      std::fprintf(stderr, "cannot set up the pull benchmark (git, ssh-keygen)\n");
+    } else {
+      std::vector<double> t, yard_t;
+      long peak = 0;
+      for (int r = 0; r < reps; ++r) {
+        Sample s = RunPlumb({"pull", "--agent-config", base + "/agent.toml", "-q"});
+        if (s.code != 0) std::fprintf(stderr, "plumb pull exited %d\n", s.code);
+        t.push_back(s.seconds);
+        peak = std::max(peak, s.peak_kib);
+        yard_t.push_back(RunProgram({"git", "-C", clone, "fetch", "-q", "origin", "main"}).seconds);
+      }
+      double y = Median(yard_t);
+      std::printf("%-34s %9.3fs %10.1f %11.3fs %7.2fx  (goal < 0.050 s)\n",
+                  ("pull, no new commit, " + std::to_string(pull_n) + " files").c_str(), Median(t), peak / 1024.0, y,
+                  Median(t) / y);
     }
   }
   if (!keep) fs::remove_all(work);

@@ -10,6 +10,8 @@ packages=(
   libsimdjson-dev  # reads run reports in bulk (plumb report)
   libssl-dev  # SHA-256 from libcrypto
   libsystemd-dev pkg-config  # sd-bus: the service type talks to systemd
+  libgit2-dev  # plumb pull fetches the policy repository
+  git openssh-client  # the pull tests make repositories with SSH-signed commits (ssh-keygen)
   libaugeas-dev augeas-lenses augeas-tools  # the augeas type; augtool checks it in the tests
   mingw-w64 wine wine64 dpkg-dev
   systemd  # systemd-analyze verify checks the units plumb schedule writes
