@@ -1,6 +1,7 @@
 # The Debian package of plumb, built with CPack (`cpack -G DEB` in the build folder):
 # /usr/bin/plumb, plumb(1), the bash completion, the policy library in /usr/share/plumb/policies,
-# the docs in /usr/share/doc/plumb, and /var/lib/plumb (0700) made by postinst.
+# the docs in /usr/share/doc/plumb, /etc/plumb/agent.toml (a conffile, every key commented out),
+# and /var/lib/plumb (0700) made by postinst.
 # tests/e2e/debian_package_test.cc builds it, runs lintian on it and installs it into a Debian root.
 
 set(PLUMB_PACKAGE_DIR ${CMAKE_CURRENT_BINARY_DIR}/package)
@@ -37,7 +38,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS augeas-lenses)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/postinst
-    ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/postrm)
+    ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/postrm ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/conffiles)
+set(CPACK_PLUMB_SOURCE_DIR ${CMAKE_CURRENT_SOURCE_DIR})  # read by package_conffiles.cmake
+set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_SOURCE_DIR}/cmake/package_conffiles.cmake)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_STRIP_FILES TRUE)
 include(CPack)

@@ -12,26 +12,6 @@
 namespace plumb {
 namespace {
 
-// The node's settings file alone: with a source, the repository comes from the pull. nullopt
-// when there is no such file (a named one that is missing is an error in `diags`).
-std::optional<AgentSettings> NodeSettings(const Options& o, Diagnostics& diags) {
-  std::string path = o.agent_config.empty() ? DefaultAgentConfig() : o.agent_config;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    if (!o.agent_config.empty())
-      diags.Error({path, 0, 0}, "node settings file does not exist (named by --agent-config or PLUMB_AGENT_CONFIG)",
-                  DiagnosticRule::kUnreadable);
-    return std::nullopt;
-  }
-  auto text = ReadWholeFile(path);
-  if (!text) {
-    diags.Error({path, 0, 0}, "cannot read the node settings file", DiagnosticRule::kUnreadable);
-    return std::nullopt;
-  }
-  SettingsText node{*text, path};
-  return LoadAgentSettings(nullptr, &node, diags);
-}
-
 std::string SourceStateDir(const Options& o, const AgentSettings& node) {
   return !o.state_dir.empty() ? o.state_dir : !node.state_dir.empty() ? node.state_dir : DefaultStateDir();
 }
@@ -57,7 +37,7 @@ std::vector<std::string> Errors(const Diagnostics& diags, const std::string& dir
 int PullCommand(Session& s) {
   const Options& o = s.opt();
   Diagnostics diags;
-  auto node = NodeSettings(o, diags);
+  auto node = LoadNodeSettings(o, diags);
   if (!diags.HasErrors() && (!node || !node->source))
     diags.Error({NodeSettingsPath(o), 0, 0}, "the node's settings have no [source]: nothing to pull from");
   if (diags.HasErrors()) {
@@ -143,7 +123,7 @@ int PullCommand(Session& s) {
 
 std::optional<int> UseSourcePolicies(Options& o) {
   Diagnostics diags;
-  auto node = NodeSettings(o, diags);
+  auto node = LoadNodeSettings(o, diags);
   // Problems in the node's file are reported by the command itself, with the repository's.
   if (diags.HasErrors() || !node || !node->source) return std::nullopt;
   std::string state_dir = SourceStateDir(o, *node);

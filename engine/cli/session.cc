@@ -129,6 +129,24 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
   return !diags_.HasErrors();
 }
 
+std::optional<AgentSettings> LoadNodeSettings(const Options& o, Diagnostics& diags) {
+  std::string path = o.agent_config.empty() ? DefaultAgentConfig() : o.agent_config;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (!o.agent_config.empty())
+      diags.Error({path, 0, 0}, "node settings file does not exist (named by --agent-config or PLUMB_AGENT_CONFIG)",
+                  DiagnosticRule::kUnreadable);
+    return std::nullopt;
+  }
+  auto text = ReadWholeFile(path);
+  if (!text) {
+    diags.Error({path, 0, 0}, "cannot read the node settings file", DiagnosticRule::kUnreadable);
+    return std::nullopt;
+  }
+  SettingsText node{*text, path};
+  return LoadAgentSettings(nullptr, &node, diags);
+}
+
 void Session::LoadFacts() {
   facts_ = CollectSystemFacts();
   if (services_) AddServiceFacts(*services_, facts_);
@@ -137,6 +155,21 @@ void Session::LoadFacts() {
   facts_.Set("boot_id", boot.BootId());
   os_pending_ = boot.PendingReboot();
   facts_.Set("reboot.pending", !os_pending_.empty());
+  // The node's own facts files, then --facts over them. The node file's problems are reported
+  // with the policies' settings (ListPolicies).
+  Diagnostics node_diags;
+  for (const std::string& file : LoadNodeSettings(opt_, node_diags).value_or(AgentSettings()).facts_files) {
+    if (auto trusted = CheckTrusted(file, TrustScope::kPathOnly); !trusted) {
+      diags_.Error({file, 0, 0}, "facts file of the node settings is not safe: " + trusted.error().message);
+      continue;
+    }
+    auto text = ReadWholeFile(file);
+    if (!text) {
+      diags_.Error({file, 0, 0}, "cannot read facts file (named by [agent] facts of the node settings)");
+      continue;
+    }
+    facts_.MergeToml(*text, file, diags_);
+  }
   for (const auto& file : opt_.facts_files) {
     std::error_code ec;
     if (std::filesystem::is_directory(file, ec)) continue;  // an inventory (validate, plan), not this node

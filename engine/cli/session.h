@@ -197,6 +197,10 @@ int StatusCommand(Session& s);
 int ScheduleCommand(Session& s, const std::string& action);
 /// `plumb pull`: fetch, verify and validate the [source] of the node's settings.
 int PullCommand(Session& s);
+/// The node's settings file alone (--agent-config, PLUMB_AGENT_CONFIG or the platform's), without
+/// a repository's plumb.toml. nullopt when there is none; a named file that is missing, and every
+/// problem in it, is an error in `diags`.
+std::optional<AgentSettings> LoadNodeSettings(const Options& o, Diagnostics& diags);
 /// For a node whose settings have [source], when the command names no policies: points `o` at
 /// the tree of the commit the last good pull applied, and its state folder. An exit code when
 /// there is none yet; nullopt otherwise (also when there is no [source]).

@@ -82,7 +82,7 @@ class SettingsReader {
   void Agent(const toml::table& agent, AgentSettings& settings) {
     static const std::vector<std::string> kKeys = {"state_dir", "lock_timeout", "enforcement", "test_every",
                                                    "apply_every", "apply_window", "splay", "history", "history_age",
-                                                   "report_copy"};
+                                                   "report_copy", "facts"};
     const toml::node* apply_every = nullptr;
     for (auto&& [k, v] : agent) {
       if (k.str() == "test_every") {
@@ -99,6 +99,16 @@ class SettingsReader {
           Error(v.source(), "'history' must be an integer from 1 to 100000 (reports kept)");
       } else if (k.str() == "history_age") {
         if (auto d = Duration(k, v)) settings.schedule.history_max_age_s = *d;
+      } else if (k.str() == "facts") {
+        const auto* arr = v.as_array();
+        if (!arr) Error(v.source(), "'facts' must be a list of absolute paths of TOML facts files");
+        for (size_t i = 0; arr && i < arr->size(); ++i) {
+          const auto* s = (*arr)[i].as_string();
+          if (!s || !std::filesystem::path(s->get()).is_absolute())
+            Error((*arr)[i].source(), "'facts' must be a list of absolute paths of TOML facts files");
+          else
+            settings.facts_files.push_back(s->get());
+        }
       } else if (k.str() == "report_copy") {
         if (auto s = String(k, v, "a folder path")) settings.schedule.report_copy = *s;
       } else if (k.str() == "splay") {
@@ -345,6 +355,15 @@ AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* no
   std::optional<toml::table> doc = repo ? Parse(*repo, diags) : toml::table();
   std::optional<toml::table> own = node ? Parse(*node, diags) : std::nullopt;
   if (!doc || (node && !own)) return settings;
+  // What only the node may say: a repository that named files of the node as facts could read
+  // them into its diagnostics.
+  if (toml::table* agent = repo && doc->get("agent") ? doc->get("agent")->as_table() : nullptr) {
+    if (auto it = agent->find("facts"); it != agent->end()) {
+      SettingsReader(repo->path, diags)
+          .Error(it->first.source(), "'facts' in [agent] belongs in the node's settings file (agent.toml)");
+      agent->erase(it);
+    }
+  }
   if (auto it = doc->find("source"); repo && it != doc->end()) {
     SettingsReader(repo->path, diags)
         .Error(it->first.source(), "[source] belongs in the node's settings file (agent.toml): a repository cannot say "

@@ -90,6 +90,9 @@ struct AgentSettings {
   ScheduleSettings schedule;
   RebootSettings reboot;
   std::optional<SourceSettings> source;  ///< from the node's settings file only
+  /// [agent] facts: TOML facts files merged over the system's facts (before --facts); absolute
+  /// paths, from the node's settings file only.
+  std::vector<std::string> facts_files;
 };
 
 /// Parses plumb.toml. Every problem goes to `diags` with its location.

@@ -2,6 +2,7 @@
 // validate says where both set a key, a named file must exist, and it must be safe (StrictModes).
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
 #include "tests/support/e2e.h"
@@ -62,6 +63,33 @@ TEST_F(AgentConfig, AFileOthersCanChangeIsRefused) {
   EXPECT_NE(test.err.find("plumb: error: the node settings file is not safe: "), std::string::npos) << test.err;
   EXPECT_NE(test.err.find("; nothing was done\n"), std::string::npos) << test.err;
   EXPECT_FALSE(fs::exists(dir_ / "node-state"));
+}
+
+TEST_F(AgentConfig, FactsFilesOfTheNodeChooseItsPolicies) {
+  WriteText(dir_ / "repo/web.toml", "[policy]\nid = \"web\"\n[applies_to]\nrole = \"web\"\n[[resource]]\nid = \"index\"\n"
+                                    "type = \"file\"\npath = \"/srv/index.html\"\ncontent = \"web\\n\"\n");
+  WriteText(dir_ / "node/facts.toml", "role = \"web\"\n");
+  WriteText(dir_ / "node/agent.toml", "[agent]\nstate_dir = \"" + dir_ / "node-state" + "\"\nfacts = [\"" +
+                                          dir_ / "node/facts.toml" + "\"]\n");
+  // The outcome of web/index in a run's JSON report.
+  auto outcome = [&](const std::string& report) {
+    nlohmann::json doc = nlohmann::json::parse(ReadText(report));
+    for (const auto& r : doc["resources"])
+      if (r["policy"] == "web") return r["outcome"].get<std::string>();
+    return std::string("none");
+  };
+  RunResult web = Plumb({"test", dir_ / "repo", "--json", dir_ / "web.json"});
+  EXPECT_EQ(web.code, 4) << web.err;
+  EXPECT_EQ(outcome(dir_ / "web.json"), "drifted") << "the web policy applies";
+  // --facts still wins over the node's own facts.
+  WriteText(dir_ / "db.toml", "role = \"db\"\n");
+  RunResult db = Plumb({"test", dir_ / "repo", "--facts", dir_ / "db.toml", "--json", dir_ / "db.json"});
+  EXPECT_EQ(outcome(dir_ / "db.json"), "not_applicable") << db.err;
+
+  ::chmod((dir_ / "node/facts.toml").c_str(), 0666);
+  RunResult unsafe = Plumb({"test", dir_ / "repo"});
+  EXPECT_EQ(unsafe.code, 3);
+  EXPECT_EQ(unsafe.err.rfind(dir_ / "node/facts.toml" + ": facts file of the node settings is not safe: ", 0), 0u) << unsafe.err;
 }
 
 }  // namespace

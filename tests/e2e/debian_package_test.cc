@@ -47,8 +47,9 @@ TEST_F(DebianPackage, ContainsTheBinaryManPageCompletionLibraryAndDocs) {
                            "./usr/share/plumb/policies/linux/server-baseline.toml",
                            "./usr/share/plumb/policies/windows/hyperv-cluster-node-baseline.toml",
                            "./usr/share/doc/plumb/copyright", "./usr/share/doc/plumb/changelog.gz",
-                           "./usr/share/doc/plumb/docs/policy-language.md"})
+                           "./usr/share/doc/plumb/docs/policy-language.md", "./etc/plumb/agent.toml"})
     EXPECT_NE(files.find(std::string(path) + "\n"), std::string::npos) << path << " is not in the package:\n" << files;
+  EXPECT_EQ(testing::RunShell("dpkg-deb --ctrl-tarfile '" + deb + "' | tar -xO ./conffiles").out, "/etc/plumb/agent.toml\n");
   EXPECT_EQ(testing::RunShell("dpkg-deb -f '" + deb + "' Package Section Recommends").out,
             "Package: plumb\nSection: admin\nRecommends: augeas-lenses\n");
 }
@@ -70,6 +71,7 @@ TEST_F(DebianPackage, InstallsIntoADebianRootWhereItRunsAndValidatesItsLibrary) 
   RunResult validate = InRoot("plumb validate /usr/share/plumb/policies");
   EXPECT_EQ(validate.code, 0) << validate.out;
   EXPECT_EQ(validate.out, "plumb validate: 9 policies, 24 resources, no errors\n");
+  EXPECT_TRUE(fs::is_regular_file(Root("etc/plumb/agent.toml"))) << "the node settings file, read by that validate";
   struct stat st {};
   ASSERT_EQ(::stat(Root("var/lib/plumb").c_str(), &st), 0) << "postinst makes the state folder";
   EXPECT_EQ(st.st_mode & 07777, 0700u);
@@ -81,6 +83,7 @@ TEST_F(DebianPackage, InstallsIntoADebianRootWhereItRunsAndValidatesItsLibrary) 
   ASSERT_EQ(purge.code, 0) << purge.out;
   EXPECT_FALSE(fs::exists(Root("usr/bin/plumb")));
   EXPECT_FALSE(fs::exists(Root("var/lib/plumb"))) << "a purge removes the state folder";
+  EXPECT_FALSE(fs::exists(Root("etc/plumb/agent.toml"))) << "a purge removes the conffile";
 }
 
 }  // namespace

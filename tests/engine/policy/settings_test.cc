@@ -287,5 +287,20 @@ TEST(NodeSettings, ARepositoryCannotSayWhereItComesFrom) {
                                       "a repository cannot say where it comes from or who may sign it"}));
 }
 
+TEST(NodeSettings, FactsFilesAreTheNodesToName) {
+  SettingsText node{"[agent]\nfacts = [\"/etc/plumb/facts.toml\", \"relative.toml\"]\n", "/etc/plumb/agent.toml"};
+  Diagnostics diags;
+  AgentSettings s = LoadAgentSettings(nullptr, &node, diags);
+  EXPECT_EQ(s.facts_files, std::vector<std::string>{"/etc/plumb/facts.toml"});
+  EXPECT_EQ(Located(diags), (std::vector<std::string>{"/etc/plumb/agent.toml:2:35: 'facts' must be a list of absolute "
+                                                      "paths of TOML facts files"}));
+  SettingsText repo{"[agent]\nfacts = [\"/etc/shadow\"]\n", "repo/plumb.toml"};
+  Diagnostics repo_diags;
+  AgentSettings r = LoadAgentSettings(&repo, nullptr, repo_diags);
+  EXPECT_TRUE(r.facts_files.empty());
+  EXPECT_EQ(Located(repo_diags),
+            (std::vector<std::string>{"repo/plumb.toml:2:1: 'facts' in [agent] belongs in the node's settings file (agent.toml)"}));
+}
+
 }  // namespace
 }  // namespace plumb
