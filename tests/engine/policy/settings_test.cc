@@ -1,6 +1,7 @@
 #include "engine/policy/settings.h"
 #include "engine/util/duration.h"
 
+#include <filesystem>
 #include <gtest/gtest.h>
 
 namespace plumb {
@@ -179,6 +180,11 @@ TEST(RebootSettings, ShapeMessagesVerbatim) {
 namespace plumb {
 namespace {
 
+// An absolute path of a file in the node's settings folder, as this platform spells one.
+std::string Absolute(const std::string& name) {
+  return std::filesystem::path("/etc").is_absolute() ? "/etc/plumb/" + name : "C:\\ProgramData\\plumb\\" + name;
+}
+
 std::vector<std::string> Located(const Diagnostics& diags) {
   std::vector<std::string> out;
   for (const auto& d : diags.Sorted())
@@ -232,7 +238,7 @@ TEST(NodeSettings, ANodeFileWithoutARepositoryFileIsEnough) {
 
 TEST(NodeSettings, SourceSaysWhereThePoliciesComeFromAndWhoMaySignThem) {
   SettingsText node{"[source]\nurl = \"https://git.example.com/policies.git\"\nref = \"v2\"\n"
-                    "allowed_signers = \"/etc/plumb/allowed_signers\"\n"
+                    "allowed_signers = '" + Absolute("allowed_signers") + "'\n"
                     "allow_rollback_to = \"0123456789abcdef0123456789abcdef01234567\"\nmax_age = \"7d\"\n",
                     "/etc/plumb/agent.toml"};
   Diagnostics diags;
@@ -241,11 +247,11 @@ TEST(NodeSettings, SourceSaysWhereThePoliciesComeFromAndWhoMaySignThem) {
   ASSERT_TRUE(s.source);
   EXPECT_EQ(s.source->url, "https://git.example.com/policies.git");
   EXPECT_EQ(s.source->ref, "v2");
-  EXPECT_EQ(s.source->allowed_signers, "/etc/plumb/allowed_signers");
+  EXPECT_EQ(s.source->allowed_signers, Absolute("allowed_signers"));
   EXPECT_EQ(s.source->allow_rollback_to, "0123456789abcdef0123456789abcdef01234567");
   EXPECT_EQ(s.source->max_age_s, 7 * 86400);
 
-  SettingsText minimal{"[source]\nurl = \"file:///srv/policies\"\nallowed_signers = \"/etc/plumb/allowed_signers\"\n",
+  SettingsText minimal{"[source]\nurl = \"file:///srv/policies\"\nallowed_signers = '" + Absolute("allowed_signers") + "'\n",
                        "/etc/plumb/agent.toml"};
   AgentSettings m = LoadAgentSettings(nullptr, &minimal, diags);
   ASSERT_TRUE(m.source);
@@ -288,11 +294,12 @@ TEST(NodeSettings, ARepositoryCannotSayWhereItComesFrom) {
 }
 
 TEST(NodeSettings, FactsFilesAreTheNodesToName) {
-  SettingsText node{"[agent]\nfacts = [\"/etc/plumb/facts.toml\", \"relative.toml\"]\n", "/etc/plumb/agent.toml"};
+  SettingsText node{"[agent]\nfacts = ['" + Absolute("facts.toml") + "', \"relative.toml\"]\n", "/etc/plumb/agent.toml"};
   Diagnostics diags;
   AgentSettings s = LoadAgentSettings(nullptr, &node, diags);
-  EXPECT_EQ(s.facts_files, std::vector<std::string>{"/etc/plumb/facts.toml"});
-  EXPECT_EQ(Located(diags), (std::vector<std::string>{"/etc/plumb/agent.toml:2:35: 'facts' must be a list of absolute "
+  EXPECT_EQ(s.facts_files, std::vector<std::string>{Absolute("facts.toml")});
+  std::string column = std::to_string(Absolute("facts.toml").size() + 14);
+  EXPECT_EQ(Located(diags), (std::vector<std::string>{"/etc/plumb/agent.toml:2:" + column + ": 'facts' must be a list of absolute "
                                                       "paths of TOML facts files"}));
   SettingsText repo{"[agent]\nfacts = [\"/etc/shadow\"]\n", "repo/plumb.toml"};
   Diagnostics repo_diags;
