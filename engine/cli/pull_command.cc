@@ -10,6 +10,25 @@
 #include "engine/util/read_file.h"
 
 namespace plumb {
+
+std::optional<AgentSettings> LoadNodeSettings(const Options& o, Diagnostics& diags) {
+  std::string path = o.agent_config.empty() ? DefaultAgentConfig() : o.agent_config;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (!o.agent_config.empty())
+      diags.Error({path, 0, 0}, "node settings file does not exist (named by --agent-config or PLUMB_AGENT_CONFIG)",
+                  DiagnosticRule::kUnreadable);
+    return std::nullopt;
+  }
+  auto text = ReadWholeFile(path);
+  if (!text) {
+    diags.Error({path, 0, 0}, "cannot read the node settings file", DiagnosticRule::kUnreadable);
+    return std::nullopt;
+  }
+  SettingsText node{*text, path};
+  return LoadAgentSettings(nullptr, &node, diags);
+}
+
 namespace {
 
 std::string SourceStateDir(const Options& o, const AgentSettings& node) {

@@ -173,12 +173,9 @@ int RunCommand(Session& s, RunKind kind) {
     // Where the policies came from, and whether the node is behind its remote or too old.
     report.source = *o.source;
     report.source->age_s = ctx.system.clock.Now() - o.source->commit_time;
-    ResourceResult source = SourceResource(*report.source);
-    bool ok_so_far = code == ExitCode::kCompliant || code == ExitCode::kChanged;
-    if (source.outcome == Outcome::kFailed && (ok_so_far || code == ExitCode::kDrift)) code = ExitCode::kFailed;
-    if (source.outcome == Outcome::kDrifted && ok_so_far) code = ExitCode::kDrift;
     report.policies.push_back({"plumb", "the node's policy repository", PolicySeverity::kHigh, report.policy_root});
-    report.resources.push_back(std::move(source));
+    report.resources.push_back(SourceResource(*report.source));
+    code = report.Exit();  // the same order of precedence as every other resource, and as the JSON's exit_code
   }
   s.log().debug("run {}: {} resources, state folder {}", report.run_id, report.resources.size(), state_dir);
   bool written = WriteReports(s, report, state_dir, ctx.system.clock.Now());

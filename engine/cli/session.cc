@@ -129,24 +129,6 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
   return !diags_.HasErrors();
 }
 
-std::optional<AgentSettings> LoadNodeSettings(const Options& o, Diagnostics& diags) {
-  std::string path = o.agent_config.empty() ? DefaultAgentConfig() : o.agent_config;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    if (!o.agent_config.empty())
-      diags.Error({path, 0, 0}, "node settings file does not exist (named by --agent-config or PLUMB_AGENT_CONFIG)",
-                  DiagnosticRule::kUnreadable);
-    return std::nullopt;
-  }
-  auto text = ReadWholeFile(path);
-  if (!text) {
-    diags.Error({path, 0, 0}, "cannot read the node settings file", DiagnosticRule::kUnreadable);
-    return std::nullopt;
-  }
-  SettingsText node{*text, path};
-  return LoadAgentSettings(nullptr, &node, diags);
-}
-
 void Session::LoadFacts() {
   facts_ = CollectSystemFacts();
   if (services_) AddServiceFacts(*services_, facts_);
