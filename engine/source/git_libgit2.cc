@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "engine/source/git.h"
+#include "engine/util/c_handle.h"
 #include "engine/util/strings.h"
 
 namespace plumb {
@@ -18,16 +19,12 @@ struct Library {
   ~Library() { git_libgit2_shutdown(); }
 };
 
-template <class T, void (*Free)(T*)>
-struct Freer {
-  void operator()(T* p) const { Free(p); }
-};
-using RepoPtr = std::unique_ptr<git_repository, Freer<git_repository, git_repository_free>>;
-using RemotePtr = std::unique_ptr<git_remote, Freer<git_remote, git_remote_free>>;
-using ObjectPtr = std::unique_ptr<git_object, Freer<git_object, git_object_free>>;
-using CommitPtr = std::unique_ptr<git_commit, Freer<git_commit, git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, Freer<git_tree, git_tree_free>>;
-using WalkPtr = std::unique_ptr<git_revwalk, Freer<git_revwalk, git_revwalk_free>>;
+using RepoPtr = CHandle<git_repository, git_repository_free>;
+using RemotePtr = CHandle<git_remote, git_remote_free>;
+using ObjectPtr = CHandle<git_object, git_object_free>;
+using CommitPtr = CHandle<git_commit, git_commit_free>;
+using TreePtr = CHandle<git_tree, git_tree_free>;
+using WalkPtr = CHandle<git_revwalk, git_revwalk_free>;
 
 struct Buf {
   git_buf buf = GIT_BUF_INIT;

@@ -2,16 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/util/read_file.h"
 #include "engine/util/ssh_signature.h"
+#include "tests/support/temp_dir.h"
 
 namespace plumb {
 namespace {
 
 std::string Fixture(const std::string& name) {
-  auto text = ReadWholeFile(std::string(PLUMB_SOURCE_DIR) + "/tests/data/sshsig/" + name);
-  EXPECT_TRUE(text) << name;
-  return text.value_or("");
+  std::string text = testing::ReadText(std::string(PLUMB_SOURCE_DIR) + "/tests/data/sshsig/" + name);
+  EXPECT_FALSE(text.empty()) << name;
+  return text;
 }
 
 class SshVerify : public ::testing::Test {

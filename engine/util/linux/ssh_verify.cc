@@ -6,22 +6,19 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
+#include "engine/util/c_handle.h"
 #include "engine/util/ssh_signature.h"
 #include "engine/util/strings.h"
 
 namespace plumb {
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
-using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>>;
-using ParamsPtr = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM, OSSL_PARAM_free>>;
+using PkeyPtr = CHandle<EVP_PKEY, EVP_PKEY_free>;
+using MdCtxPtr = CHandle<EVP_MD_CTX, EVP_MD_CTX_free>;
+using PkeyCtxPtr = CHandle<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using BnPtr = CHandle<BIGNUM, BN_free>;
+using ParamBldPtr = CHandle<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
+using ParamsPtr = CHandle<OSSL_PARAM, OSSL_PARAM_free>;
 
 // The fields of a key blob after its type: SSH strings and mpints, both length-prefixed.
 std::vector<std::string> Fields(std::string_view blob) {
