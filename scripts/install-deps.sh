@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
   libsimdjson-dev  # reads run reports in bulk (plumb report)
   libssl-dev  # SHA-256 from libcrypto
+  libjemalloc-dev  # the plumb program's allocator on Linux (engine/cli/linux/malloc_conf.cc)
   libsystemd-dev pkg-config  # sd-bus: the service type talks to systemd
   libgit2-dev  # plumb pull fetches the policy repository
   git openssh-client  # the pull tests make repositories with SSH-signed commits (ssh-keygen)

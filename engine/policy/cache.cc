@@ -411,21 +411,22 @@ bool HoldsInlineSecrets(const Repository& repo) {
 std::string SchemaMisfit(const Repository& repo, const SchemaLookup& schemas) {
   for (const auto& p : repo.policies) {
     for (const auto& r : p.resources) {
-      std::string label = "resource '" + p.id + "/" + r.id + "'";
+      // Built only for an answer: a snapshot that fits (every warm run) makes no string.
+      auto label = [&] { return "resource '" + p.id + "/" + r.id + "'"; };
       const TypeSchema* schema = schemas.FindSchema(r.type);
-      if (!schema) return label + " has unknown type '" + r.type + "'";
+      if (!schema) return label() + " has unknown type '" + r.type + "'";
       for (const auto& prop : r.properties) {
         const PropertySchema* ps = schema->Find(prop.name);
-        if (!ps) return label + " has unknown property '" + prop.name + "'";
-        if (KindOf(prop.value) != ps->kind) return label + ": '" + prop.name + "' is not " + KindName(ps->kind);
+        if (!ps) return label() + " has unknown property '" + prop.name + "'";
+        if (KindOf(prop.value) != ps->kind) return label() + ": '" + prop.name + "' is not " + KindName(ps->kind);
         if (!prop.secret.empty() && (ps->kind != ValueKind::kString || !CheckSecretReference(prop.secret).empty()))
-          return label + ": '" + prop.name + "' has a malformed secret reference";
+          return label() + ": '" + prop.name + "' has a malformed secret reference";
         if (!ps->allowed.empty() && prop.secret.empty() &&
             std::find(ps->allowed.begin(), ps->allowed.end(), std::get<std::string>(prop.value)) == ps->allowed.end())
-          return label + ": '" + prop.name + "' is not one of its allowed values";
+          return label() + ": '" + prop.name + "' is not one of its allowed values";
       }
       for (const auto& name : r.sensitive)
-        if (!schema->Find(name)) return label + " names unknown sensitive property '" + name + "'";
+        if (!schema->Find(name)) return label() + " names unknown sensitive property '" + name + "'";
     }
   }
   return "";
