@@ -36,7 +36,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS augeas-lenses)
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "augeas-lenses, gpgv")  # gpgv: OpenPGP-signed commits (plumb pull)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/postinst
     ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/postrm ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/conffiles)
 set(CPACK_PLUMB_SOURCE_DIR ${CMAKE_CURRENT_SOURCE_DIR})  # read by package_conffiles.cmake

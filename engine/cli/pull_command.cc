@@ -6,6 +6,7 @@
 
 #include "engine/cli/session.h"
 #include "engine/os/trust.h"
+#include "engine/source/openpgp.h"
 #include "engine/source/pull.h"
 #include "engine/util/read_file.h"
 
@@ -51,6 +52,55 @@ std::vector<std::string> Errors(const Diagnostics& diags, const std::string& dir
   return out;
 }
 
+// The node's allowed keys, after the files that hold them, the node settings file and the state
+// folder passed the ownership checks; false after saying why not.
+bool CheckedKeys(Session& s, const std::string& settings, const SourceSettings& source, const std::string& state_dir,
+                 std::vector<AllowedSigner>& signers) {
+  std::vector<std::pair<const char*, Status>> checks = {{"node settings file", CheckTrusted(settings, TrustScope::kPathOnly)}};
+  if (!source.allowed_signers.empty())
+    checks.emplace_back("allowed signers file", CheckTrusted(source.allowed_signers, TrustScope::kPathOnly));
+  if (!source.allowed_openpgp_keys.empty())
+    checks.emplace_back("OpenPGP keyring", CheckTrusted(source.allowed_openpgp_keys, TrustScope::kPathOnly));
+  checks.emplace_back("state folder", s.StateTrusted(state_dir));
+  for (const auto& [what, st] : checks) {
+    if (!st) {
+      s.log().error("the {} is not safe: {}; nothing was pulled", what, st.error().message);
+      return false;
+    }
+  }
+  if (!source.allowed_openpgp_keys.empty()) {
+    // gpgv reads binary keyrings only, and would call every key of an armored one unknown.
+    auto keys = ReadWholeFile(source.allowed_openpgp_keys);
+    if (!keys) {
+      s.log().error("cannot read the OpenPGP keyring '{}'; nothing was pulled", source.allowed_openpgp_keys);
+      return false;
+    }
+    if (keys->starts_with("-----BEGIN PGP")) {
+      s.log().error("the OpenPGP keyring '{}' is armored; gpgv reads binary keyrings: export the keys with gpg "
+                    "--export (without --armor); nothing was pulled",
+                    source.allowed_openpgp_keys);
+      return false;
+    }
+  }
+  if (source.allowed_signers.empty()) return true;
+  auto text = ReadWholeFile(source.allowed_signers);
+  if (!text) {
+    s.log().error("cannot read the allowed signers file '{}'; nothing was pulled", source.allowed_signers);
+    return false;
+  }
+  auto parsed = ParseAllowedSigners(*text, source.allowed_signers);
+  if (!parsed) {
+    s.log().error("{}; nothing was pulled", parsed.error().message);
+    return false;
+  }
+  if (parsed->empty()) {
+    s.log().error("the allowed signers file '{}' lists no key; nothing was pulled", source.allowed_signers);
+    return false;
+  }
+  signers = std::move(*parsed);
+  return true;
+}
+
 }  // namespace
 
 int PullCommand(Session& s) {
@@ -65,29 +115,8 @@ int PullCommand(Session& s) {
   }
   const SourceSettings& source = *node->source;
   std::string state_dir = SourceStateDir(o, *node);
-  Status checks[] = {CheckTrusted(NodeSettingsPath(o), TrustScope::kPathOnly),
-                     CheckTrusted(source.allowed_signers, TrustScope::kPathOnly), s.StateTrusted(state_dir)};
-  const char* what[] = {"node settings file", "allowed signers file", "state folder"};
-  for (size_t i = 0; i < 3; ++i) {
-    if (!checks[i]) {
-      s.log().error("the {} is not safe: {}; nothing was pulled", what[i], checks[i].error().message);
-      return ToInt(ExitCode::kInvalidInput);
-    }
-  }
-  auto text = ReadWholeFile(source.allowed_signers);
-  if (!text) {
-    s.log().error("cannot read the allowed signers file '{}'; nothing was pulled", source.allowed_signers);
-    return ToInt(ExitCode::kInvalidInput);
-  }
-  auto signers = ParseAllowedSigners(*text, source.allowed_signers);
-  if (!signers) {
-    s.log().error("{}; nothing was pulled", signers.error().message);
-    return ToInt(ExitCode::kInvalidInput);
-  }
-  if (signers->empty()) {
-    s.log().error("the allowed signers file '{}' lists no key; nothing was pulled", source.allowed_signers);
-    return ToInt(ExitCode::kInvalidInput);
-  }
+  std::vector<AllowedSigner> signers;
+  if (!CheckedKeys(s, NodeSettingsPath(o), source, state_dir, signers)) return ToInt(ExitCode::kInvalidInput);
 
   if (auto st = s.fs().MakeDirectories(state_dir, FileAttributes{0700, {}, {}}); !st) {
     s.log().error("cannot create the state folder: {}", st.error().message);
@@ -105,8 +134,11 @@ int PullCommand(Session& s) {
     s.log().error("{}; nothing was pulled", git.error().message);
     return ToInt(ExitCode::kFailed);
   }
-  PullRequest request{source, FetchAuth{source.ssh_key}, std::move(*signers),
+  PullRequest request{source, FetchAuth{source.ssh_key}, std::move(signers),
                       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()};
+  OpenPgpVerifier openpgp(s.processes(), s.fs(), source.allowed_openpgp_keys, store.dir() + "/openpgp");
+  if (!source.allowed_openpgp_keys.empty())
+    request.openpgp = [&](const std::string& armored, const std::string& data) { return openpgp.Verify(armored, data); };
   auto validate = [&](const std::string& dir) {
     Options vo = o;
     vo.policy_path = dir;

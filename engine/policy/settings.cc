@@ -201,8 +201,8 @@ class SettingsReader {
   }
 
   void Source(const toml::table& t, const toml::source_region& where, std::optional<SourceSettings>& out) {
-    static const std::vector<std::string> kKeys = {"url", "ref", "allowed_signers", "allow_rollback_to", "max_age",
-                                                   "ssh_key"};
+    static const std::vector<std::string> kKeys = {"url",     "ref",     "allowed_signers", "allowed_openpgp_keys",
+                                                   "max_age", "ssh_key", "allow_rollback_to"};
     SourceSettings source;
     for (auto&& [k, v] : t) {
       if (k.str() == "url") {
@@ -215,6 +215,11 @@ class SettingsReader {
         if (s && !std::filesystem::path(*s).is_absolute())
           Error(v.source(), "'allowed_signers' must be an absolute path (a file outside the repository)");
         else if (s) source.allowed_signers = *s;
+      } else if (k.str() == "allowed_openpgp_keys") {
+        auto s = String(k, v, "the path of an OpenPGP keyring (gpg --export)");
+        if (s && !std::filesystem::path(*s).is_absolute())
+          Error(v.source(), "'allowed_openpgp_keys' must be an absolute path (a file outside the repository)");
+        else if (s) source.allowed_openpgp_keys = *s;
       } else if (k.str() == "allow_rollback_to") {
         auto s = String(k, v, "a full commit id");
         if (s && (s->size() != 40 || s->find_first_not_of("0123456789abcdef") != std::string::npos))
@@ -232,8 +237,10 @@ class SettingsReader {
       }
     }
     if (source.url.empty()) Error(where, "[source] is missing 'url' (the git remote of the policies)");
-    if (source.allowed_signers.empty() && !t.contains("allowed_signers"))
-      Error(where, "[source] is missing 'allowed_signers': plumb pulls only signed commits");
+    if (!t.contains("allowed_signers") && !t.contains("allowed_openpgp_keys"))
+      Error(where,
+            "[source] is missing 'allowed_signers' (SSH keys) or 'allowed_openpgp_keys' (an OpenPGP keyring): plumb "
+            "pulls only signed commits");
     out = source;
   }
 

@@ -80,6 +80,8 @@ struct SourceSettings {
   std::string allow_rollback_to;     ///< a commit the node may go back to (a force-push it accepts)
   std::string ssh_key;               ///< private key for ssh:// remotes (else the ssh-agent)
   std::optional<int64_t> max_age_s;  ///< older applied policies make runs report drift
+  std::string allowed_openpgp_keys;  ///< an OpenPGP keyring (gpg --export), checked with gpgv
+  // At least one of allowed_signers and allowed_openpgp_keys is set (plumb pulls only signed commits).
 };
 
 /// [agent] and [reboot] of plumb.toml. Command-line options win over these.

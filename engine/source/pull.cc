@@ -8,13 +8,20 @@ namespace {
 constexpr std::string_view kPgpArmor = "-----BEGIN PGP SIGNATURE-----";
 
 // The reason a commit's signature is not accepted; the signer when it is.
-Result<SshSigner> CheckSignature(const GitCommit& c, const std::vector<AllowedSigner>& signers) {
+Result<Signer> CheckSignature(const GitCommit& c, const PullRequest& request) {
   std::string which = "commit " + ShortCommit(c.id) + " (" + Quote(c.summary) + ")";
   if (c.signature.empty()) return Error(ErrorKind::kInvalidInput, which + " is not signed");
-  if (c.signature.find(kPgpArmor) != std::string::npos)
-    return Error(ErrorKind::kUnsupported,
-                 which + " has an OpenPGP signature; plumb checks SSH signatures (git's gpg.format = ssh)");
-  auto signer = VerifySshSignature(c.signature, c.signed_data, "git", c.time, signers);
+  bool openpgp = c.signature.find(kPgpArmor) != std::string::npos;
+  if (openpgp && !request.openpgp)
+    return Error(ErrorKind::kInvalidInput, which +
+                                               " has an OpenPGP signature, and the node's settings allow no OpenPGP "
+                                               "key (allowed_openpgp_keys in [source])");
+  if (!openpgp && request.signers.empty())
+    return Error(ErrorKind::kInvalidInput, which +
+                                               " has an SSH signature, and the node's settings allow no SSH key "
+                                               "(allowed_signers in [source])");
+  auto signer = openpgp ? request.openpgp(c.signature, c.signed_data)
+                        : VerifySshSignature(c.signature, c.signed_data, "git", c.time, request.signers);
   if (!signer) return signer.error().Prefixed(which + ": ");
   return signer;
 }
@@ -66,12 +73,12 @@ Result<PullResult> Pull(GitRepository& git, SourceStore& store, const PullReques
       to_verify = std::move(*between);
     }
   }
-  SshSigner tip_signer;
+  Signer tip_signer;
   int64_t tip_time = 0;
   for (const std::string& id : to_verify) {
     auto commit = git.Commit(id);
     if (!commit) return finish(PullOutcome::kFailed, commit.error().message);
-    auto signer = CheckSignature(*commit, request.signers);
+    auto signer = CheckSignature(*commit, request);
     if (!signer) return finish(PullOutcome::kRefused, signer.error().message);
     ++result.verified_commits;
     if (id == *tip) {

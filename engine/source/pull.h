@@ -27,11 +27,15 @@ namespace plumb {
 /// ("path:line:col: message" each, paths relative to `dir`); empty when they are valid.
 using ValidateTree = std::function<std::vector<std::string>(const std::string& dir)>;
 
+/// Checks an OpenPGP signature (armored) of the signed bytes of a commit (OpenPgpVerifier).
+using OpenPgpCheck = std::function<Result<Signer>(const std::string& armored, const std::string& signed_data)>;
+
 struct PullRequest {
   SourceSettings source;
   FetchAuth auth;
-  std::vector<AllowedSigner> signers;
+  std::vector<AllowedSigner> signers;  ///< SSH keys; empty when the node allows none
   int64_t now = 0;
+  OpenPgpCheck openpgp;                ///< empty when the node allows no OpenPGP key
 };
 
 struct PullResult {

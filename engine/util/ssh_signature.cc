@@ -271,7 +271,7 @@ Result<std::vector<AllowedSigner>> ParseAllowedSigners(std::string_view text, co
   return signers;
 }
 
-Result<SshSigner> VerifySshSignature(std::string_view armored, std::string_view message, std::string_view name_space,
+Result<Signer> VerifySshSignature(std::string_view armored, std::string_view message, std::string_view name_space,
                                      int64_t signed_at, const std::vector<AllowedSigner>& signers) {
   auto sig = ParseSshSignature(armored);
   if (!sig) return sig.error();
@@ -298,7 +298,7 @@ Result<SshSigner> VerifySshSignature(std::string_view armored, std::string_view 
   auto hash = SshMessageHash(*sig, message);
   if (!hash) return hash.error();
   if (auto st = SshCheckSignature(*sig, SshSignedData(*sig, *hash)); !st) return st.error();
-  return SshSigner{fingerprint, match->principals};
+  return Signer{fingerprint, match->principals};
 }
 
 }  // namespace plumb

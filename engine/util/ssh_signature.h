@@ -53,17 +53,17 @@ struct AllowedSigner {
 /// lines are refused (plumb checks plain keys only).
 Result<std::vector<AllowedSigner>> ParseAllowedSigners(std::string_view text, const std::string& path);
 
-/// Who made a signature that verified.
-struct SshSigner {
-  std::string fingerprint;  ///< of the key, "SHA256:..."
-  std::string principals;   ///< of the allowed-signers line that holds the key
+/// Who made a signature that verified (an SSH signature here, an OpenPGP one in engine/source).
+struct Signer {
+  std::string fingerprint;  ///< SSH: of the key, "SHA256:..."; OpenPGP: of the primary key, 40 hex digits
+  std::string principals;   ///< SSH: of the allowed-signers line that holds the key; OpenPGP: the user id
 };
 
 /// Checks that `armored` is a valid signature of `message` in `name_space`, made at `signed_at`
 /// (seconds since the epoch, for valid-after/valid-before) by a key of `signers`. The error
 /// says what failed (kInvalidInput for a signature that is not good; kUnsupported for a key type
 /// plumb cannot check).
-Result<SshSigner> VerifySshSignature(std::string_view armored, std::string_view message, std::string_view name_space,
+Result<Signer> VerifySshSignature(std::string_view armored, std::string_view message, std::string_view name_space,
                                      int64_t signed_at, const std::vector<AllowedSigner>& signers);
 
 /// What SSHSIG signs for a message whose hash is `message_hash`: the magic preamble, the

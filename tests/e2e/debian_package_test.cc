@@ -51,7 +51,7 @@ TEST_F(DebianPackage, ContainsTheBinaryManPageCompletionLibraryAndDocs) {
     EXPECT_NE(files.find(std::string(path) + "\n"), std::string::npos) << path << " is not in the package:\n" << files;
   EXPECT_EQ(testing::RunShell("dpkg-deb --ctrl-tarfile '" + deb + "' | tar -xO ./conffiles").out, "/etc/plumb/agent.toml\n");
   EXPECT_EQ(testing::RunShell("dpkg-deb -f '" + deb + "' Package Section Recommends").out,
-            "Package: plumb\nSection: admin\nRecommends: augeas-lenses\n");
+            "Package: plumb\nSection: admin\nRecommends: augeas-lenses, gpgv\n");
 }
 
 TEST_F(DebianPackage, InstallsIntoADebianRootWhereItRunsAndValidatesItsLibrary) {

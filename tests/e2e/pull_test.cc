@@ -329,6 +329,97 @@ TEST_F(Pull, PoliciesOlderThanMaxAgeAreDrift) {
   EXPECT_EQ(report["policy_repository"]["source"]["committed_at"], "2026-01-01T00:00:00Z");
 }
 
+// OpenPGP keys made with gpg in the sandbox's own GNUPGHOME; its agent is stopped at the end.
+class PullOpenPgp : public Pull {
+ protected:
+  PullOpenPgp() {
+    fs::create_directories(gnupg_);
+    fs::permissions(gnupg_, fs::perms::owner_all);
+    for (const char* who : {"Carol <carol@example.com>", "Mallory <mallory@example.com>"})
+      EXPECT_EQ(Gpg("--batch --passphrase '' --quick-gen-key '" + std::string(who) + "' ed25519 sign never").code, 0);
+    Gpg("--export carol@example.com > " + dir_ / "allowed.gpg");
+    Gpg("--armor --export carol@example.com > " + dir_ / "allowed.asc");
+  }
+  ~PullOpenPgp() override { RunShell("GNUPGHOME=" + gnupg_ + " gpgconf --kill all"); }
+
+  RunResult Gpg(const std::string& args) { return RunShell("GNUPGHOME=" + gnupg_ + " gpg " + args + " 2>/dev/null"); }
+  std::string Fingerprint(const std::string& email) {
+    return Trim(Gpg("--with-colons --fingerprint " + email + " | awk -F: '/^fpr/{print $10; exit}'").out);
+  }
+  std::string CommitOpenPgp(const std::string& message, const std::string& file, const std::string& signer) {
+    WriteText(dir_ / ("repo/" + file), message + "\n");
+    Git("add -A");
+    Git("-c gpg.format=openpgp -c user.signingkey=" + signer + " commit -q -S -m '" + message + "'", "GNUPGHOME=" + gnupg_);
+    return Head();
+  }
+
+  std::string gnupg_ = dir_ / "gnupg";
+};
+
+TEST_F(PullOpenPgp, SignedCommitsAreCheckedWithGpgvAgainstTheNodesKeyring) {
+  WriteAgent("allowed_openpgp_keys = \"" + dir_ / "allowed.gpg" + "\"\n");
+  std::string carol = Fingerprint("carol@example.com");
+  Commit("motd", {{"policies/motd.toml", Motd("hello")}}, "");  // a first pull checks the tip only
+  std::string first = CommitOpenPgp("by carol", "README", "carol@example.com");
+  RunResult pull = PlumbPull();
+  ASSERT_EQ(pull.code, 0) << pull.err;
+  EXPECT_EQ(pull.out, "plumb pull: now at " + Short(first) + " (main), signed by " + carol + " (Carol <carol@example.com>)\n");
+  EXPECT_EQ(Current(), first);
+
+  // A key that is not in the keyring; then the keyring and the allowed SSH signers side by side.
+  std::string mallory = CommitOpenPgp("by mallory", "README", "mallory@example.com");
+  RunResult refused = PlumbPull();
+  EXPECT_EQ(refused.code, 10);
+  EXPECT_EQ(refused.err, "plumb: error: refused: commit " + Short(mallory) + " ('by mallory'): it is signed by OpenPGP key " +
+                             Fingerprint("mallory@example.com") + ", which is not an allowed key; the node keeps applying " +
+                             Short(first) + "\n");
+  Git("reset -q --hard " + first);
+  std::string ssh = Commit("by admin", {{"README", "ssh\n"}});
+  std::string openpgp = CommitOpenPgp("by carol again", "README", "carol@example.com");
+  RunResult mixed = PlumbPull();
+  EXPECT_EQ(mixed.code, 0) << mixed.err;
+  EXPECT_EQ(mixed.out, "plumb pull: now at " + Short(openpgp) + " (main), signed by " + carol +
+                           " (Carol <carol@example.com>); was " + Short(first) + ", 2 new commits verified\n");
+  (void)ssh;
+}
+
+TEST_F(PullOpenPgp, WithoutAKeyringOrWithAnArmoredOneNothingIsPulled) {
+  std::string commit = CommitOpenPgp("by carol", "README", "carol@example.com");
+  RunResult unconfigured = PlumbPull();
+  EXPECT_EQ(unconfigured.code, 10);
+  EXPECT_EQ(unconfigured.err, "plumb: error: refused: commit " + Short(commit) +
+                                  " ('by carol') has an OpenPGP signature, and the node's settings allow no OpenPGP key "
+                                  "(allowed_openpgp_keys in [source]); no commit has been applied yet\n");
+
+  // Only OpenPGP keys: an SSH-signed commit has no key to be checked against.
+  WriteText(dir_ / "agent.toml", "[agent]\nstate_dir = \"" + dir_ / "state" + "\"\n\n[source]\nurl = \"file://" +
+                                     dir_ / "repo" + "\"\nallowed_openpgp_keys = \"" + dir_ / "allowed.gpg" + "\"\n");
+  std::string ssh = Commit("by admin", {{"README", "ssh\n"}});
+  RunResult no_ssh = PlumbPull();
+  EXPECT_EQ(no_ssh.code, 10);
+  EXPECT_EQ(no_ssh.err, "plumb: error: refused: commit " + Short(ssh) +
+                            " ('by admin') has an SSH signature, and the node's settings allow no SSH key (allowed_signers "
+                            "in [source]); no commit has been applied yet\n");
+
+  // gpgv is what checks them: without it, a clear refusal.
+  WriteAgent("allowed_openpgp_keys = \"" + dir_ / "allowed.gpg" + "\"\n");
+  Git("reset -q --hard " + commit);
+  fs::create_directories(dir_ / "empty");
+  RunResult no_gpgv = RunShell("PATH=" + dir_ / "empty" + " " PLUMB_BINARY " pull --agent-config " + dir_ / "agent.toml" + " 2>&1");
+  EXPECT_EQ(no_gpgv.code, 10);
+  EXPECT_EQ(no_gpgv.out, "plumb: error: refused: commit " + Short(commit) +
+                             " ('by carol'): gpgv, which checks OpenPGP signatures, is not installed (Debian and Ubuntu: "
+                             "package gpgv; RHEL: gnupg2); no commit has been applied yet\n");
+
+  WriteAgent("allowed_openpgp_keys = \"" + dir_ / "allowed.asc" + "\"\n");
+  RunResult armored = PlumbPull();
+  EXPECT_EQ(armored.code, 3);
+  EXPECT_EQ(armored.err, "plumb: error: the OpenPGP keyring '" + dir_ / "allowed.asc" +
+                             "' is armored; gpgv reads binary keyrings: export the keys with gpg --export (without "
+                             "--armor); nothing was pulled\n");
+  EXPECT_FALSE(fs::exists(dir_ / "state/source/current.json"));
+}
+
 TEST_F(Pull, WhatIsNotSafeOrNotConfiguredStopsIt) {
   Commit("motd", {{"policies/motd.toml", Motd("hello")}});
   ::chmod((dir_ / "allowed_signers").c_str(), 0666);

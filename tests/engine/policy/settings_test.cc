@@ -257,11 +257,19 @@ TEST(NodeSettings, SourceSaysWhereThePoliciesComeFromAndWhoMaySignThem) {
   ASSERT_TRUE(m.source);
   EXPECT_EQ(m.source->ref, "main");
   EXPECT_FALSE(m.source->max_age_s);
+
+  SettingsText openpgp{"[source]\nurl = \"file:///srv/policies\"\nallowed_openpgp_keys = '" + Absolute("keys.gpg") + "'\n",
+                       "/etc/plumb/agent.toml"};
+  AgentSettings o = LoadAgentSettings(nullptr, &openpgp, diags);
+  EXPECT_TRUE(diags.All().empty()) << Located(diags).front();
+  ASSERT_TRUE(o.source);
+  EXPECT_EQ(o.source->allowed_openpgp_keys, Absolute("keys.gpg"));
+  EXPECT_EQ(o.source->allowed_signers, "");
 }
 
 TEST(NodeSettings, SourceProblems) {
   SettingsText node{"[source]\nref = \"\"\nallowed_signers = \"signers\"\nallow_rollback_to = \"HEAD~1\"\n"
-                    "max_age = 0\nrefs = \"main\"\n",
+                    "max_age = 0\nrefs = \"main\"\nallowed_openpgp_keys = \"keys.gpg\"\n",
                     "/etc/plumb/agent.toml"};
   Diagnostics diags;
   LoadAgentSettings(nullptr, &node, diags);
@@ -272,13 +280,16 @@ TEST(NodeSettings, SourceProblems) {
                 "/etc/plumb/agent.toml:3:19: 'allowed_signers' must be an absolute path (a file outside the repository)",
                 "/etc/plumb/agent.toml:4:21: 'allow_rollback_to' must be a full commit id (40 lower-case hex digits)",
                 "/etc/plumb/agent.toml:5:11: 'max_age' must be more than 0",
-                "/etc/plumb/agent.toml:6:1: unknown key 'refs' in [source], did you mean 'ref'?"}));
+                "/etc/plumb/agent.toml:6:1: unknown key 'refs' in [source], did you mean 'ref'?",
+                "/etc/plumb/agent.toml:7:24: 'allowed_openpgp_keys' must be an absolute path (a file outside the "
+                "repository)"}));
   SettingsText no_signers{"[source]\nurl = \"file:///srv/policies\"\n", "/etc/plumb/agent.toml"};
   Diagnostics unsigned_diags;
   LoadAgentSettings(nullptr, &no_signers, unsigned_diags);
   EXPECT_EQ(Located(unsigned_diags),
             (std::vector<std::string>{
-                "/etc/plumb/agent.toml:1:1: [source] is missing 'allowed_signers': plumb pulls only signed commits"}));
+                "/etc/plumb/agent.toml:1:1: [source] is missing 'allowed_signers' (SSH keys) or 'allowed_openpgp_keys' (an "
+                "OpenPGP keyring): plumb pulls only signed commits"}));
 }
 
 TEST(NodeSettings, ARepositoryCannotSayWhereItComesFrom) {
