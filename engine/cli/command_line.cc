@@ -87,9 +87,10 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
   auto* graph = cl.graph = app.add_subcommand("graph", "write the dependency graph as Graphviz DOT");
   policies(graph);
   graph->add_option("-o,--output", o.output, "write to this file instead of stdout");
-  auto* facts = cl.facts = app.add_subcommand("facts", "print the node's facts as TOML");
+  auto* facts = cl.facts = app.add_subcommand("facts", "print the node's facts as TOML or JSON");
   facts->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts (repeatable)")
         ->allow_extra_args(false);
+  facts->add_flag("--json", o.facts_json, "print JSON (the same tables as the TOML) instead of TOML");
   auto* describe = cl.describe = app.add_subcommand("describe", "list resource types, or the properties of one");
   describe->add_option("type", o.type, "resource type");
   auto* exp = cl.exp = app.add_subcommand("export", "write the resources that describe objects of this node as they are now");

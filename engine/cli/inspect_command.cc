@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/cli/session.h"
 #include "engine/policy/inventory.h"
 #include "engine/run/claims.h"
@@ -120,11 +122,32 @@ int GraphCommand(Session& s) {
   return ToInt(ExitCode::kCompliant);
 }
 
+namespace {
+
+// The facts as nested objects, the tables of the TOML: "network.eth0.ipv4" is network -> eth0 -> ipv4.
+nlohmann::json FactsJson(const Facts& facts) {
+  nlohmann::json root = nlohmann::json::object();
+  for (const auto& [key, value] : facts.All()) {
+    nlohmann::json* table = &root;
+    size_t start = 0;
+    for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+      table = &(*table)[key.substr(start, dot - start)];
+      if (!table->is_object()) *table = nlohmann::json::object();
+      start = dot + 1;
+    }
+    std::visit([&](const auto& v) { (*table)[key.substr(start)] = v; }, value);
+  }
+  return root;
+}
+
+}  // namespace
+
 int FactsCommand(Session& s) {
   s.LoadFacts();
   s.PrintDiagnostics();
   if (s.diags().HasErrors()) return ToInt(ExitCode::kInvalidInput);
-  std::fputs(s.facts().ToToml().c_str(), stdout);
+  std::string text = s.opt().facts_json ? FactsJson(s.facts()).dump(2) + "\n" : s.facts().ToToml();
+  std::fputs(text.c_str(), stdout);
   return ToInt(ExitCode::kCompliant);
 }
 

@@ -135,7 +135,8 @@ int PullCommand(Session& s) {
     return ToInt(ExitCode::kFailed);
   }
   PullRequest request{source, FetchAuth{source.ssh_key}, std::move(signers),
-                      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()};
+                      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(),
+                      {}};
   OpenPgpVerifier openpgp(s.processes(), s.fs(), source.allowed_openpgp_keys, store.dir() + "/openpgp");
   if (!source.allowed_openpgp_keys.empty())
     request.openpgp = [&](const std::string& armored, const std::string& data) { return openpgp.Verify(armored, data); };

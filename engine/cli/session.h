@@ -52,6 +52,7 @@ struct Options {
   /// its tree, and the run reports where it came from.
   std::optional<SourceSummary> source;
   bool all = false;
+  bool facts_json = false;  ///< plumb facts --json
   int verbose = 0;
   bool quiet = false;
 };

@@ -56,6 +56,11 @@ TEST_F(JsonSchemas, RunReportsPlanAndFleetReportFitTheirSchemas) {
   EXPECT_EQ(plan.code, 0) << plan.err;
   ExpectValid("plan.schema.json", dir_ / "plan.json");
 
+  RunResult facts = RunPlumb({"facts", "--json"});
+  EXPECT_EQ(facts.code, 0) << facts.err;
+  WriteText(dir_ / "facts.json", facts.out);
+  ExpectValid("facts.schema.json", dir_ / "facts.json");
+
   RunResult fleet = RunPlumb({"report", reports, "--json", dir_ / "fleet.json"});
   EXPECT_EQ(fleet.code, 0) << fleet.err;
   ExpectValid("fleet-report.schema.json", dir_ / "fleet.json");

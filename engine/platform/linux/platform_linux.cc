@@ -7,12 +7,17 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <sys/file.h>
+#include <sys/sysinfo.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
 
+#include "engine/facts/host_facts.h"
 #include "engine/os/linux/errno_kind.h"
 #include "engine/platform/platform.h"
 #include "engine/util/strings.h"
@@ -61,6 +66,58 @@ Status MakeDirs(const std::string& path) {
   return OkStatus();
 }
 
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::vector<InterfaceAddress> InterfaceAddresses() {
+  std::vector<InterfaceAddress> out;
+  struct ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return out;
+  for (struct ifaddrs* i = list; i; i = i->ifa_next) {
+    if (!i->ifa_addr || !i->ifa_name) continue;
+    int family = i->ifa_addr->sa_family;
+    if (family != AF_INET && family != AF_INET6) continue;
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw = family == AF_INET ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr)
+                                        : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr);
+    if (!::inet_ntop(family, raw, text, sizeof text)) continue;
+    out.push_back({i->ifa_name, text, family == AF_INET6, (i->ifa_flags & IFF_LOOPBACK) != 0});
+  }
+  ::freeifaddrs(list);
+  return out;
+}
+
+// What systemd-detect-virt --container looks at first, then the files container engines leave.
+std::string Container() {
+  std::string c = ReadFirstLine("/run/systemd/container");
+  if (c.empty()) {
+    std::string environ = ReadAll("/proc/1/environ");
+    for (size_t i = 0; i < environ.size();) {
+      size_t end = environ.find('\0', i);
+      std::string_view var(environ.data() + i, (end == std::string::npos ? environ.size() : end) - i);
+      if (var.starts_with("container=")) c = std::string(var.substr(10));
+      i = end == std::string::npos ? environ.size() : end + 1;
+    }
+  }
+  std::error_code ec;
+  if (c.empty() && std::filesystem::exists("/.dockerenv", ec)) c = "docker";
+  if (c.empty() && std::filesystem::exists("/run/.containerenv", ec)) c = "podman";
+  if (c.empty() && ToLower(ReadFirstLine("/proc/sys/kernel/osrelease")).find("microsoft") != std::string::npos) c = "wsl";
+  return c;
+}
+
+bool CpuHypervisorFlag() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line))
+    if (line.starts_with("flags")) return (" " + line + " ").find(" hypervisor ") != std::string::npos;
+  return false;
+}
+
 }  // namespace
 
 Platforms CurrentPlatform() { return Platforms::kLinux; }
@@ -86,6 +143,14 @@ Facts CollectSystemFacts() {
   }
   std::string boot_id = ReadFirstLine("/proc/sys/kernel/random/boot_id");
   if (!boot_id.empty()) f.Set("boot_id", boot_id);
+  SetDomainFacts(f, f.Get("hostname"), ReadAll("/etc/hosts"), ReadAll("/etc/resolv.conf"));
+  struct sysinfo si;
+  if (::sysinfo(&si) == 0) f.Set("memory_mb", static_cast<int64_t>(uint64_t{si.totalram} * si.mem_unit / (1024 * 1024)));
+  if (long cpus = ::sysconf(_SC_NPROCESSORS_ONLN); cpus > 0) f.Set("cpus", static_cast<int64_t>(cpus));
+  SetVirtualFacts(f, Container(),
+                  HypervisorFromDmi(ReadFirstLine("/sys/class/dmi/id/sys_vendor"), ReadFirstLine("/sys/class/dmi/id/product_name")),
+                  CpuHypervisorFlag());
+  SetNetworkFacts(f, InterfaceAddresses());
   return f;
 }
 

@@ -1,10 +1,19 @@
 // Windows implementation of the engine's platform functions.
 
+// winsock2.h before windows.h, which would otherwise bring the old winsock.h.
+#include <winsock2.h>
+#include <ws2tcpip.h>
 #include <windows.h>
+#include <intrin.h>
+#include <iphlpapi.h>
+#include <lm.h>
 
+#include <cstring>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
+#include "engine/facts/host_facts.h"
 #include "engine/os/system.h"
 #include "engine/os/win32/security.h"
 #include "engine/os/win32/wide.h"
@@ -29,6 +38,47 @@ std::string RegistryString(HKEY root, const wchar_t* key, const wchar_t* value) 
   DWORD size = sizeof buf;
   if (::RegGetValueW(root, key, value, RRF_RT_REG_SZ, nullptr, buf, &size) != ERROR_SUCCESS) return "";
   return Narrow(buf);
+}
+
+std::vector<InterfaceAddress> InterfaceAddresses() {
+  std::vector<InterfaceAddress> out;
+  ULONG size = 16 * 1024;
+  std::unique_ptr<char[]> buf;
+  ULONG flags = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
+  ULONG rc = ERROR_BUFFER_OVERFLOW;
+  for (int tries = 0; rc == ERROR_BUFFER_OVERFLOW && tries < 3; ++tries) {
+    buf = std::make_unique<char[]>(size);
+    rc = ::GetAdaptersAddresses(AF_UNSPEC, flags, nullptr, reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buf.get()), &size);
+  }
+  if (rc != NO_ERROR) return out;
+  for (auto* a = reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buf.get()); a; a = a->Next) {
+    std::string name = a->FriendlyName ? Narrow(a->FriendlyName) : "";
+    for (auto* u = a->FirstUnicastAddress; u; u = u->Next) {
+      const sockaddr* sa = u->Address.lpSockaddr;
+      if (!sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)) continue;
+      char text[INET6_ADDRSTRLEN] = {};
+      const void* raw = sa->sa_family == AF_INET
+                            ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(sa)->sin_addr)
+                            : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
+      if (!::inet_ntop(sa->sa_family, raw, text, sizeof text)) continue;
+      out.push_back({name, text, sa->sa_family == AF_INET6, a->IfType == IF_TYPE_SOFTWARE_LOOPBACK});
+    }
+  }
+  return out;
+}
+
+// The hypervisor's CPUID signature (leaf 0x40000000) when leaf 1 says there is one.
+std::string CpuidHypervisor(bool& flag) {
+  int regs[4] = {};
+  __cpuid(regs, 1);
+  flag = (static_cast<unsigned>(regs[2]) >> 31) & 1;
+  if (!flag) return "";
+  __cpuid(regs, 0x40000000);
+  char signature[13] = {};
+  std::memcpy(signature, &regs[1], 4);
+  std::memcpy(signature + 4, &regs[2], 4);
+  std::memcpy(signature + 8, &regs[3], 4);
+  return HypervisorFromCpuid(signature);
 }
 
 class FileRunLock : public RunLock {
@@ -67,6 +117,23 @@ Facts CollectSystemFacts() {
   f.Set("arch", std::string(si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_AMD64   ? "x86_64"
                             : si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_ARM64 ? "aarch64"
                                                                                         : "x86"));
+  size = 256;
+  if (::GetComputerNameExW(ComputerNameDnsFullyQualified, host, &size)) SetDomainFacts(f, Narrow(host), "", "");
+  wchar_t* join = nullptr;
+  NETSETUP_JOIN_STATUS status = NetSetupUnknownStatus;
+  if (::NetGetJoinInformation(nullptr, &join, &status) == NERR_Success) {
+    f.Set("domain_joined", status == NetSetupDomainName);
+    if (status == NetSetupWorkgroupName && join) f.Set("workgroup", Narrow(join));
+    ::NetApiBufferFree(join);
+  }
+  MEMORYSTATUSEX memory{};
+  memory.dwLength = sizeof memory;
+  if (::GlobalMemoryStatusEx(&memory)) f.Set("memory_mb", static_cast<int64_t>(memory.ullTotalPhys / (1024 * 1024)));
+  f.Set("cpus", static_cast<int64_t>(::GetActiveProcessorCount(ALL_PROCESSOR_GROUPS)));
+  bool flag = false;
+  std::string hypervisor = CpuidHypervisor(flag);
+  SetVirtualFacts(f, "", hypervisor, flag);
+  SetNetworkFacts(f, InterfaceAddresses());
   return f;
 }
 
