@@ -30,6 +30,15 @@ run validate "$src/policies"
 expect 0 "plumb validate: 9 policies, 24 resources, no errors"
 run facts
 expect 0 "os = 'windows'"
+expect 0 "cpus = $(nproc)"
+grep -qE "^memory_mb = [1-9][0-9]*$" <<<"$out" || { echo "FAIL: no memory_mb"; echo "$out"; fail=1; }
+grep -qE "^domain_joined = (true|false)$" <<<"$out" || { echo "FAIL: no domain_joined"; echo "$out"; fail=1; }
+run facts --json
+expect 0
+printf '%s\n' "$out" > "$WINEPREFIX/facts.json"
+if ! python3 "$here/scripts/check-json-schema.py" "$here/docs/schemas/facts.schema.json" "$WINEPREFIX/facts.json"; then
+  echo "FAIL: plumb.exe facts --json does not fit docs/schemas/facts.schema.json"; fail=1
+fi
 run test "$policies" --state-dir "$state"
 expect 4 "drifted  smoke/marker  ensure: expected 'present', actual 'absent'"
 [ -z "$(grep -F 'smoke/check' <<<"$out")" ] && { echo "FAIL: check not reported"; fail=1; }
