@@ -8,28 +8,8 @@
 namespace plumb {
 namespace {
 
-// Whitespace-separated words of a line, without its comment.
-std::vector<std::string_view> Words(std::string_view line) {
-  if (size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-    size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
-
-template <class F>
-void EachLine(std::string_view text, F f) {
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    f(text.substr(0, nl));
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-  }
-}
+// The words of a line of /etc/hosts or resolv.conf, without its comment.
+std::vector<std::string_view> Words(std::string_view line) { return SplitWords(line.substr(0, line.find('#'))); }
 
 bool Contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
 
@@ -53,20 +33,20 @@ void SetDomainFacts(Facts& facts, std::string_view hostname, std::string_view et
   if (hostname.empty()) return;
   std::string fqdn;
   if (Contains(hostname, ".")) fqdn = std::string(hostname);
-  EachLine(etc_hosts, [&](std::string_view line) {
+  for (std::string_view line : SplitLines(etc_hosts)) {
     auto w = Words(line);
-    if (!fqdn.empty() || w.size() < 2) return;
+    if (!fqdn.empty() || w.size() < 2) continue;
     for (size_t i = 1; i < w.size(); ++i)
       if (w[i] == hostname && Contains(w[1], ".")) fqdn = std::string(w[1]);
-  });
+  }
   if (fqdn.empty()) {
     std::string domain, search;
-    EachLine(resolv_conf, [&](std::string_view line) {
+    for (std::string_view line : SplitLines(resolv_conf)) {
       auto w = Words(line);
-      if (w.size() < 2) return;
+      if (w.size() < 2) continue;
       if (w[0] == "domain") domain = std::string(w[1]);
       if (w[0] == "search" && search.empty()) search = std::string(w[1]);
-    });
+    }
     if (domain.empty()) domain = search;
     while (!domain.empty() && domain.back() == '.') domain.pop_back();
     if (!domain.empty()) fqdn = std::string(hostname) + "." + domain;

@@ -7,17 +7,6 @@
 namespace plumb {
 namespace {
 
-std::vector<std::string_view> Words(std::string_view line) {
-  std::vector<std::string_view> words;
-  for (size_t i = 0; i < line.size();) {
-    size_t end = line.find(' ', i);
-    if (end == std::string_view::npos) end = line.size();
-    if (end > i) words.push_back(line.substr(i, end - i));
-    i = end + 1;
-  }
-  return words;
-}
-
 // What follows the first `n` words of a status line (a user id may hold blanks).
 std::string_view After(std::string_view line, size_t n) {
   for (size_t i = 0; i < n; ++i) {
@@ -35,14 +24,11 @@ Error Refused(std::string message) { return Error(ErrorKind::kInvalidInput, std:
 Result<Signer> ReadGpgvStatus(std::string_view status) {
   Signer signer;
   bool good = false, valid = false;
-  for (std::string_view rest = status; !rest.empty();) {
-    size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+  for (std::string_view line : SplitLines(status)) {
     constexpr std::string_view kPrefix = "[GNUPG:] ";
     if (!line.starts_with(kPrefix)) continue;
     line.remove_prefix(kPrefix.size());
-    auto w = Words(line);
+    auto w = SplitWords(line);
     if (w.empty()) continue;
     std::string key = w.size() > 1 ? std::string(w[1]) : "?";
     std::string who = std::string(After(line, 2));

@@ -13,6 +13,18 @@ std::string_view Trim(std::string_view s) {
   return s.substr(b, e - b);
 }
 
+std::vector<std::string_view> SplitWords(std::string_view text) {
+  std::vector<std::string_view> words;
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  for (size_t i = 0; i < text.size();) {
+    while (i < text.size() && blank(text[i])) ++i;
+    size_t start = i;
+    while (i < text.size() && !blank(text[i])) ++i;
+    if (i > start) words.push_back(text.substr(start, i - start));
+  }
+  return words;
+}
+
 std::vector<std::string_view> SplitLines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t start = 0;

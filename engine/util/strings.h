@@ -11,6 +11,8 @@ namespace plumb {
 
 std::string_view Trim(std::string_view s);
 std::vector<std::string_view> SplitLines(std::string_view text);
+/// The words of `text` between blanks (spaces, tabs, carriage returns), without empty ones.
+std::vector<std::string_view> SplitWords(std::string_view text);
 bool StartsWith(std::string_view s, std::string_view prefix);
 std::string ToLower(std::string_view s);
 /// ASCII case-insensitive equality, without allocating (service names, sshd keywords, facts).

@@ -94,7 +94,7 @@ TEST(AgentTasks, AuditNodesGetNoApplyAndPeriodicApplyIsATimer) {
 
 TEST(AgentTasks, WithASourceTestAndApplyPullFirstAndTheResumeDoesNot) {
   AgentSettings settings = Settings("[agent]\napply_every = \"4h\"\n");
-  settings.source = SourceSettings{"file:///srv/policies.git", "main", "/etc/plumb/allowed_signers", "", "", {}};
+  settings.source = SourceSettings{"file:///srv/policies.git", "main", "/etc/plumb/allowed_signers", "", "", {}, ""};
   auto tasks = PlanAgentTasks(settings, "plumb", {"--state-dir", "/var/lib/plumb"});
   ASSERT_EQ(tasks.size(), 3u);
   EXPECT_EQ(tasks[0].command, (std::vector<std::string>{"plumb", "test", "--history", "--pull", "--state-dir", "/var/lib/plumb"}));

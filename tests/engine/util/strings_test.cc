@@ -67,6 +67,12 @@ TEST(Strings, TrimAndSplit) {
   EXPECT_EQ(SplitLines("a\n").size(), 1u);
 }
 
+TEST(Strings, SplitWordsOnBlanks) {
+  EXPECT_EQ(SplitWords("  127.0.1.1\tweb1.example.com  web1\r"),
+            (std::vector<std::string_view>{"127.0.1.1", "web1.example.com", "web1"}));
+  EXPECT_TRUE(SplitWords(" \t ").empty());
+}
+
 }  // namespace
 }  // namespace plumb
 
