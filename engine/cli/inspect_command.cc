@@ -135,7 +135,8 @@ nlohmann::json FactsJson(const Facts& facts) {
       if (!table->is_object()) *table = nlohmann::json::object();
       start = dot + 1;
     }
-    std::visit([&](const auto& v) { (*table)[key.substr(start)] = v; }, value);
+    std::string leaf = key.substr(start);  // a lambda may not capture a structured binding (C++20, clang 14)
+    std::visit([&](const auto& v) { (*table)[leaf] = v; }, value);
   }
   return root;
 }
