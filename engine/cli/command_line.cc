@@ -48,6 +48,7 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
       ->allow_extra_args(false)
       ->required();
   plan->add_option("--json", o.json_path, "also write the plan as JSON to this file ('-' for stdout)");
+  plan->add_flag("--values", o.values, "also print each node's resolved variables and interpolated properties");
   auto* test = cl.test = app.add_subcommand("test", "report drift; change nothing");
   run_options(test);
   auto* apply = cl.apply = app.add_subcommand("apply", "converge what drifted, verify, refresh notified resources");

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/cli/session.h"
+#include "engine/policy/interpolate.h"
 #include "engine/policy/inventory.h"
 #include "engine/run/claims.h"
 #include "engine/report/sarif.h"
@@ -46,8 +47,26 @@ bool WriteSarif(Session& s) {
 
 }  // namespace
 
+namespace {
+
+// The facts folders of --facts: an inventory of other nodes, each resolved on its own.
+std::vector<std::string> InventoryPaths(const Options& o) {
+  std::vector<std::string> inventory;
+  for (const auto& f : o.facts_files) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(f, ec)) inventory.push_back(f);
+  }
+  return inventory;
+}
+
+}  // namespace
+
 int ValidateCommand(Session& s) {
-  bool ok = s.Load(true);
+  std::vector<std::string> inventory = InventoryPaths(s.opt());
+  // With one facts file the values are that node's; without, names are checked, since this
+  // machine is not the node the policies are for.
+  bool one_node = inventory.size() < s.opt().facts_files.size();
+  bool ok = s.Load(true, PolicyCache::kOff, one_node ? NodeValues::kResolve : NodeValues::kCheckNames);
   // Another OS's facts (a Windows node's, checked in Linux CI) select policies, but their
   // resources can only be built on that OS: schemas and the graph are still checked.
   std::string here = CurrentPlatform() == Platforms::kWindows ? "windows" : "linux";
@@ -60,14 +79,12 @@ int ValidateCommand(Session& s) {
     return CheckClaims(*s.graph(), applies, s.types(), s.diags());
   };
   if (ok && foreign) ok = check_node(s.facts(), "");
-  std::vector<std::string> inventory;
-  for (const auto& f : s.opt().facts_files) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(f, ec)) inventory.push_back(f);
-  }
   if (ok && !inventory.empty()) {
     std::vector<NodeFacts> nodes = LoadInventory(inventory, s.diags());
-    for (const NodeFacts& node : nodes) check_node(node.facts, node.name);
+    for (const NodeFacts& node : nodes) {
+      ResolveValues(s.repo(), s.data().For(node.facts, s.diags()), node.facts, s.types(), node.name, s.diags());
+      check_node(node.facts, node.name);
+    }
     for (const Policy* p : PlanFleet(s.repo(), nodes).unused)
       s.diags().Warning(p->where, "policy '" + p->id + "' applies to none of the " + std::to_string(nodes.size()) +
                                           " nodes in " + Join(inventory, ", "));
@@ -82,19 +99,29 @@ int ValidateCommand(Session& s) {
   std::printf("plumb validate: %s, %s, %s\n", Plural(s.repo().policies.size(), "policy", "policies").c_str(),
               Plural(s.repo().ResourceCount(), "resource", "resources").c_str(),
               s.diags().WarningCount() ? s.DiagnosticCounts().c_str() : "no errors");
-  if (inventory.size() < s.opt().facts_files.size()) std::fputs(RenderApplicability(s.repo(), s.facts()).c_str(), stdout);
+  if (one_node) std::fputs(RenderApplicability(s.repo(), s.facts()).c_str(), stdout);
   return ToInt(sarif_ok ? ExitCode::kCompliant : ExitCode::kFailed);
 }
 
 int PlanCommand(Session& s) {
-  bool ok = s.Load(true);
+  bool ok = s.Load(true, PolicyCache::kOff, NodeValues::kCheckNames);
   std::vector<NodeFacts> nodes = LoadInventory(s.opt().facts_files, s.diags());
+  // Each node's values, resolved in turn; what --values prints is kept per node.
+  std::vector<NodeValuesPlan> values;
+  for (const NodeFacts& node : nodes) {
+    if (!ok) break;
+    DataView data = s.data().For(node.facts, s.diags());
+    NodeValuesPlan& v = values.emplace_back(NodeValuesPlan{&node, {}, {}});
+    ResolveValues(s.repo(), data, node.facts, s.types(), node.name, s.diags(), &v.properties);
+    v.vars = ResolveVars(s.repo(), data);
+  }
   ok = ok && !s.diags().HasErrors();
   if (auto code = s.Checked(ok)) return *code;
   FleetPlan plan = PlanFleet(s.repo(), nodes);
   std::printf("plumb plan: %s, %s, %s\n%s", Plural(nodes.size(), "node", "nodes").c_str(),
               Plural(s.repo().policies.size(), "policy", "policies").c_str(),
               Plural(s.repo().ResourceCount(), "resource", "resources").c_str(), RenderPlan(plan).c_str());
+  if (s.opt().values) std::fputs(RenderValues(plan, values).c_str(), stdout);
   if (!s.opt().json_path.empty()) {
     std::string text = RenderPlanJson(plan);
     if (s.opt().json_path == "-") {
@@ -108,7 +135,7 @@ int PlanCommand(Session& s) {
 }
 
 int GraphCommand(Session& s) {
-  bool ok = s.Load(true);
+  bool ok = s.Load(true, PolicyCache::kOff, NodeValues::kCheckNames);
   if (auto code = s.Checked(ok)) return *code;
   std::string dot = s.graph()->ToDot();
   if (s.opt().output.empty() || s.opt().output == "-") {

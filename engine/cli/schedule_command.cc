@@ -8,7 +8,7 @@
 namespace plumb {
 
 int ScheduleCommand(Session& s, const std::string& action) {
-  if (!s.Load(false)) return *s.Checked(false);
+  if (!s.Load(false, PolicyCache::kOff, NodeValues::kCheckNames)) return *s.Checked(false);
   std::string state_dir = s.StateDir(s.repo().agent);
   TaskInstaller& installer = s.Installer();
   std::string record = state_dir + "/schedule";

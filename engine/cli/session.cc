@@ -6,6 +6,7 @@
 #include "engine/os/account_files.h"
 #include "engine/os/trust.h"
 #include "engine/policy/cache.h"
+#include "engine/policy/interpolate.h"
 #include "engine/util/read_file.h"
 #include "engine/util/sha256.h"
 #include "engine/util/strings.h"
@@ -59,7 +60,7 @@ Session::Session(const Options& o)
   RegisterBuiltinTypes(types_);
 }
 
-bool Session::Load(bool need_graph, PolicyCache cache) {
+bool Session::Load(bool need_graph, PolicyCache cache, NodeValues values) {
   LoadFacts();
   PolicyFiles listing = ListPolicies(diags_);
   std::optional<std::string> key;
@@ -126,7 +127,18 @@ bool Session::Load(bool need_graph, PolicyCache cache) {
     if (st) st = fs_->WriteAtomic(cache_file, snapshot, PrivateFile());
     if (!st) log().debug("policy snapshot not written: {}", st.error().message);
   }
+  // After the snapshot, which keeps what the files say: the values are this node's, and the data
+  // layers may change without any policy file changing.
+  if (values == NodeValues::kResolve)
+    ResolveValues(repo_, data().For(facts_, diags_), facts_, types_, "", diags_);
+  else
+    CheckValueNames(repo_, data().All(diags_), diags_);
   return !diags_.HasErrors();
+}
+
+DataFiles& Session::data() {
+  if (!data_) data_.emplace(repo_.root, repo_.agent.data);
+  return *data_;
 }
 
 void Session::LoadFacts() {

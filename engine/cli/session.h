@@ -15,6 +15,7 @@
 #include "engine/graph/graph.h"
 #include "engine/platform/api_cluster.h"
 #include "engine/platform/platform.h"
+#include "engine/policy/data.h"
 #include "engine/policy/repository.h"
 #include "engine/run/executor.h"
 #include "engine/run/reboot.h"
@@ -53,11 +54,15 @@ struct Options {
   std::optional<SourceSummary> source;
   bool all = false;
   bool facts_json = false;  ///< plumb facts --json
+  bool values = false;      ///< plumb plan --values
   int verbose = 0;
   bool quiet = false;
 };
 
 enum class PolicyCache { kOff, kUse };
+/// What Load does with ${...} placeholders: resolve them with this node's facts and data, or
+/// only check that they name something (validate, plan and graph, which stand for other nodes).
+enum class NodeValues { kResolve, kCheckNames };
 /// Whether a scheduled command resolves paths under --root (only those that converge do).
 enum class RootArg { kLeaveOut, kInclude };
 
@@ -85,7 +90,9 @@ class Session : public RunLog {
 
   /// Loads facts, policies and (with `need_graph`) the graph. With kUse a snapshot of an unchanged
   /// repository in the state folder replaces parsing, and a fresh load refreshes the snapshot.
-  bool Load(bool need_graph, PolicyCache cache = PolicyCache::kOff);
+  bool Load(bool need_graph, PolicyCache cache = PolicyCache::kOff, NodeValues values = NodeValues::kResolve);
+  /// The data layer files of the loaded repository (engine/policy/data.h), read on first use.
+  DataFiles& data();
   /// The system's facts, then every --facts file over them; problems go to the diagnostics.
   void LoadFacts();
   /// Instantiates resources against the real backends; read-only.
@@ -178,6 +185,7 @@ class Session : public RunLog {
   Diagnostics diags_;
   Facts facts_;
   Repository repo_;
+  std::optional<DataFiles> data_;
   std::optional<ResourceGraph> graph_;
   std::unique_ptr<RootPath> root_;
   std::optional<Backends> backends_;

@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "plumb-policy-cache/5\n";
+constexpr std::string_view kMagic = "plumb-policy-cache/6\n";
 
 class Writer {
  public:
@@ -56,6 +56,28 @@ class Writer {
         for (const auto& [k, s] : std::get<StringMap>(v)) {
           Str(k);
           Str(s);
+        }
+        break;
+    }
+  }
+  void Data(const Datum& d) {
+    U32(static_cast<uint32_t>(d.kind));
+    U32(d.line);
+    U32(d.column);
+    switch (d.kind) {
+      case DatumKind::kString:
+      case DatumKind::kSecret: Str(d.text); break;
+      case DatumKind::kInteger: I64(d.integer); break;
+      case DatumKind::kBool: U32(d.boolean); break;
+      case DatumKind::kList:
+        U32(static_cast<uint32_t>(d.list.size()));
+        for (const auto& el : d.list) Data(el);
+        break;
+      case DatumKind::kTable:
+        U32(static_cast<uint32_t>(d.table.size()));
+        for (const auto& [k, v] : d.table) {
+          Str(k);
+          Data(v);
         }
         break;
     }
@@ -137,6 +159,29 @@ class Reader {
       }
       default: return Fail<Value>();
     }
+  }
+  plumb::Datum Data(int depth = 0) {
+    plumb::Datum d;
+    d.kind = Enum<DatumKind>(6);
+    d.line = U32();
+    d.column = U32();
+    if (depth > 64) return Fail<plumb::Datum>();
+    switch (d.kind) {
+      case DatumKind::kString:
+      case DatumKind::kSecret: d.text = Str(); break;
+      case DatumKind::kInteger: d.integer = I64(); break;
+      case DatumKind::kBool: d.boolean = U32() != 0; break;
+      case DatumKind::kList:
+        for (uint32_t n = Count(); n > 0 && !failed_; --n) d.list.push_back(Data(depth + 1));
+        break;
+      case DatumKind::kTable:
+        for (uint32_t n = Count(); n > 0 && !failed_; --n) {
+          std::string k = Str();
+          d.table[k] = Data(depth + 1);
+        }
+        break;
+    }
+    return d;
   }
   std::vector<Reference> Refs() {
     std::vector<Reference> v(Count());
@@ -261,8 +306,12 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
       w.Str(r.id);
       w.Str(r.type);
       w.Str(r.description);
-      w.U32(static_cast<uint32_t>(r.properties.size()));
+      // Only what the policy file says: resolved values belong to one node and one run.
+      uint32_t written = 0;
+      for (const auto& prop : r.properties) written += r.FindInterpolated(prop.name) == nullptr;
+      w.U32(written);
       for (const auto& prop : r.properties) {
+        if (r.FindInterpolated(prop.name)) continue;
         w.Str(prop.name);
         w.Val(prop.value);
         w.U32(prop.at.line);
@@ -277,7 +326,24 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
       w.U32(static_cast<uint32_t>(r.clean_boot));
       w.Strs(r.reboot_properties);
       w.Strs(r.sensitive);
+      w.U32(static_cast<uint32_t>(r.interpolated.size()));
+      for (const auto& in : r.interpolated) {
+        w.Str(in.name);
+        w.Val(in.written);
+        w.U32(in.at.line);
+        w.U32(in.at.column);
+        w.U32(static_cast<uint32_t>(in.holes.size()));
+        for (const auto& e : in.holes) {
+          w.U32(e.line);
+          w.U32(e.column);
+        }
+      }
       w.Loc(r.where);
+    }
+    w.U32(static_cast<uint32_t>(p.vars.size()));
+    for (const auto& v : p.vars) {
+      w.Str(v.name);
+      w.Data(v.value);
     }
   }
   std::string out = std::move(w.out());
@@ -361,7 +427,24 @@ std::optional<Repository> ReadSnapshot(std::string_view data, std::string& key) 
       r.clean_boot = in.Enum<CleanBoot>(2);
       r.reboot_properties = in.Strs();
       r.sensitive = in.Strs();
+      r.interpolated.resize(in.Count());
+      for (auto& i : r.interpolated) {
+        i.name = in.Str();
+        i.written = in.Val();
+        i.at.line = in.U32();
+        i.at.column = in.U32();
+        i.holes.resize(in.Count());
+        for (auto& e : i.holes) {
+          e.line = in.U32();
+          e.column = in.U32();
+        }
+      }
       r.where = in.Loc();
+    }
+    p.vars.resize(in.Count());
+    for (auto& v : p.vars) {
+      v.name = in.Str();
+      v.value = in.Data();
     }
     if (in.failed()) return std::nullopt;
   }
@@ -404,7 +487,7 @@ bool HoldsInlineSecrets(const Repository& repo) {
   for (const auto& p : repo.policies)
     for (const auto& r : p.resources)
       for (const auto& prop : r.properties)
-        if (prop.secret.empty() && r.IsSensitive(prop.name)) return true;
+        if (prop.secret.empty() && r.IsSensitive(prop.name) && !r.FindInterpolated(prop.name)) return true;
   return false;
 }
 
@@ -427,6 +510,13 @@ std::string SchemaMisfit(const Repository& repo, const SchemaLookup& schemas) {
       }
       for (const auto& name : r.sensitive)
         if (!schema->Find(name)) return label() + " names unknown sensitive property '" + name + "'";
+      for (const auto& in : r.interpolated) {
+        const PropertySchema* ps = schema->Find(in.name);
+        if (!ps) return label() + " has unknown property '" + in.name + "'";
+        ValueKind written = KindOf(in.written);
+        if (written != ValueKind::kString && (written != ValueKind::kStringList || ps->kind != ValueKind::kStringList))
+          return label() + ": '" + in.name + "' is not " + KindName(ps->kind);
+      }
     }
   }
   return "";

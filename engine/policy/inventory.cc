@@ -1,5 +1,7 @@
 #include "engine/policy/inventory.h"
 
+#include <set>
+
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -106,6 +108,64 @@ std::string RenderApplicability(const Repository& repo, const Facts& facts) {
   }
   return "on " + (node.empty() ? std::string("this node") : node) + ": " + std::to_string(applies) + " of " +
          Plural(repo.policies.size(), "policy", "policies") + " apply\n" + lines;
+}
+
+namespace {
+
+Datum ValueDatum(const Value& v) {
+  Datum d;
+  switch (KindOf(v)) {
+    case ValueKind::kString: d.text = std::get<std::string>(v); break;
+    case ValueKind::kInteger:
+      d.kind = DatumKind::kInteger;
+      d.integer = std::get<int64_t>(v);
+      break;
+    case ValueKind::kBool:
+      d.kind = DatumKind::kBool;
+      d.boolean = std::get<bool>(v);
+      break;
+    case ValueKind::kStringList:
+      d.kind = DatumKind::kList;
+      for (const auto& s : std::get<StringList>(v)) d.list.push_back(Datum::String(s));
+      break;
+    case ValueKind::kStringMap:
+      d.kind = DatumKind::kTable;
+      for (const auto& [k, s] : std::get<StringMap>(v)) d.table.emplace(k, Datum::String(s));
+      break;
+  }
+  return d;
+}
+
+}  // namespace
+
+std::string RenderValues(const FleetPlan& plan, const std::vector<NodeValuesPlan>& values) {
+  std::string out;
+  for (const NodeValuesPlan& v : values) {
+    const NodePlan* np = nullptr;
+    for (const auto& n : plan.nodes)
+      if (n.node == v.node) np = &n;
+    if (!np) continue;
+    std::set<std::string> applying;
+    for (const auto& p : np->policies)
+      if (p.applies) applying.insert(p.policy->id);
+    std::string lines;
+    size_t vars = 0;
+    for (const ResolvedVar& var : v.vars) {
+      if (!applying.count(var.policy)) continue;
+      ++vars;
+      lines += "  " + var.policy + " var " + var.name + " = " + (var.sensitive ? "<redacted>" : DatumToml(var.value)) +
+               "  (" + var.from + ")\n";
+    }
+    for (const ResolvedProperty& p : v.properties) {
+      std::vector<std::string> from;
+      for (const auto& o : p.origins) from.push_back("${" + o.placeholder + "} " + o.from);
+      lines += "  " + p.policy + "/" + p.resource + " " + p.property + " = " +
+               (p.sensitive ? "<redacted>" : DatumToml(ValueDatum(p.value))) + "  (" + Join(from, ", ") + ")\n";
+    }
+    out += "values on " + v.node->name + ": " + Plural(vars, "variable", "variables") + ", " +
+           Plural(v.properties.size(), "interpolated property", "interpolated properties") + "\n" + lines;
+  }
+  return out;
 }
 
 std::string RenderPlanJson(const FleetPlan& plan) {

@@ -7,6 +7,7 @@
 
 #include "engine/facts/facts.h"
 #include "engine/util/diagnostic.h"
+#include "engine/policy/interpolate.h"
 #include "engine/policy/repository.h"
 
 namespace plumb {
@@ -51,6 +52,17 @@ std::string RenderPlan(const FleetPlan& plan);
 /// `validate --facts FILE`: which policies those facts select, and why the others do not apply
 /// ("on hv2: 5 of 5 policies apply" and one line per policy).
 std::string RenderApplicability(const Repository& repo, const Facts& facts);
+
+/// plan --values: one node's resolved variables and interpolated properties.
+struct NodeValuesPlan {
+  const NodeFacts* node = nullptr;
+  std::vector<ResolvedProperty> properties;
+  std::vector<ResolvedVar> vars;
+};
+
+/// Per node: the variables of the policies that apply there and every interpolated property,
+/// each with where its value came from; sensitive values as <redacted>.
+std::string RenderValues(const FleetPlan& plan, const std::vector<NodeValuesPlan>& values);
 
 /// The plan as JSON (schema "plumb.plan/1", docs/report-schema.md).
 std::string RenderPlanJson(const FleetPlan& plan);

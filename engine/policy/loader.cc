@@ -1,9 +1,12 @@
 #include "engine/policy/loader.h"
 
+#include <algorithm>
 #include <map>
 #include "engine/util/toml.h"
 
 #include "engine/os/secret.h"
+#include "engine/policy/datum_toml.h"
+#include "engine/policy/interpolate.h"
 #include "engine/util/strings.h"
 
 namespace plumb {
@@ -22,6 +25,12 @@ const char* ToString(PolicySeverity s) {
 const Property* ResourceSpec::Find(std::string_view name) const {
   for (const auto& p : properties)
     if (p.name == name) return &p;
+  return nullptr;
+}
+
+const Interpolated* ResourceSpec::FindInterpolated(std::string_view name) const {
+  for (const auto& i : interpolated)
+    if (i.name == name) return &i;
   return nullptr;
 }
 
@@ -69,8 +78,8 @@ std::string TomlTypeName(const toml::node& n) {
 // Validation of one document. Holds the document path so every diagnostic gets a location.
 class PolicyReader {
  public:
-  PolicyReader(const std::string& path, const SchemaLookup& schemas, Diagnostics& diags)
-      : path_(path), schemas_(schemas), diags_(diags) {}
+  PolicyReader(const std::string& path, std::string_view text, const SchemaLookup& schemas, Diagnostics& diags)
+      : path_(path), text_(text), schemas_(schemas), diags_(diags) {}
 
   SourceLocation At(const toml::source_region& r) const { return {path_, r.begin.line, r.begin.column}; }
   SourceLocation At(const toml::node& n) const { return At(n.source()); }
@@ -320,6 +329,12 @@ class PolicyReader {
           continue;
         }
         value_spans.emplace_back(std::string(k), node.source());
+        if (auto in = Interpolation(k, node, *ps)) {
+          if (in->name.empty()) continue;  // malformed: reported
+          if (ps->reboot == RebootEffect::kRequiresReboot) r.reboot_properties.emplace_back(k);
+          r.interpolated.push_back(std::move(*in));
+          continue;
+        }
         if (const toml::table* ref = node.as_table(); ref && (ps->kind != ValueKind::kStringMap || ref->contains("secret"))) {
           if (auto secret = SecretReference(k, *ref, *ps)) {
             r.properties.push_back({std::string(k), Value(std::string()), {node.source().begin.line, node.source().begin.column}, *secret});
@@ -333,24 +348,10 @@ class PolicyReader {
                               TomlTypeName(node));
           continue;
         }
-        if (!ps->allowed.empty()) {
-          const auto& s = std::get<std::string>(*value);
-          bool found = false;
-          for (const auto& a : ps->allowed) found = found || a == s;
-          if (!found) {
-            std::vector<std::string> quoted;
-            for (const auto& a : ps->allowed) quoted.push_back("'" + a + "'");
-            Error(At(node), "property '" + std::string(k) + "' must be one of " + Join(quoted, ", ") + "; got " +
-                                Quote(s) + DidYouMean(s, ps->allowed));
-            continue;
-          }
-        }
-        if (ps->check) {
-          std::string problem = ps->check(*value);
-          if (!problem.empty()) {
-            Error(At(node), "property '" + std::string(k) + "' " + problem);
-            continue;
-          }
+        if (std::string problem = CheckValue(*ps, *value, KindOf(*value) == ValueKind::kString ? std::get<std::string>(*value) : "");
+            !problem.empty()) {
+          Error(At(node), "property '" + std::string(k) + "' " + problem);
+          continue;
         }
         if (ps->reboot == RebootEffect::kRequiresReboot) r.reboot_properties.emplace_back(k);
         r.properties.push_back({std::string(k), std::move(*value), {node.source().begin.line, node.source().begin.column}, {}});
@@ -381,7 +382,8 @@ class PolicyReader {
                                         r.type + "'" + DidYouMean(r.sensitive[i], names));
         }
       }
-      if (schema->cross_check && diags_.ErrorCount() == errors_before) {
+      // With placeholders, the properties are known only on a node (ResolveValues checks them there).
+      if (schema->cross_check && diags_.ErrorCount() == errors_before && r.interpolated.empty()) {
         std::vector<std::pair<std::string, Value>> props;
         for (const auto& p : r.properties) props.emplace_back(p.name, p.value);
         for (auto& [prop, message] : schema->cross_check(props)) {
@@ -394,7 +396,76 @@ class PolicyReader {
     return r;
   }
 
+  // A var name is a single word: "${var.a.b}" means var b of policy a.
+  static bool IsVarName(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+  }
+
+  void ReadVars(const toml::table& t, Policy& p) {
+    for (auto&& [key, node] : t) {
+      std::string name(key.str());
+      if (!IsVarName(name)) {
+        Error(At(key), "invalid variable name " + Quote(name) + ": use letters, digits, '_' and '-'");
+        continue;
+      }
+      if (auto d = ToDatum(node, path_, "vars." + name, diags_)) p.vars.push_back({name, std::move(*d)});
+    }
+  }
+
  private:
+  // A value with ${...} (a string, or an array of strings of a list property), checked for form:
+  // nullopt when it has none; an Interpolated without a name when it is malformed (reported).
+  std::optional<Interpolated> Interpolation(std::string_view key, const toml::node& node, const PropertySchema& ps) {
+    Interpolated in;
+    in.at = {node.source().begin.line, node.source().begin.column};
+    bool any = false;
+    auto check = [&](const toml::node& n, const std::string& text) {
+      if (!HasPlaceholders(text)) return true;
+      any = true;
+      TemplateProblem problem;
+      auto t = ParseTemplate(text, problem);
+      if (!t) {
+        // The malformed one is the placeholder after the well-formed ones before it.
+        size_t before = 0;
+        for (size_t at = text.find("${"); at != std::string::npos && at < problem.offset; at = text.find("${", at + 2))
+          before += at == 0 || text[at - 1] != '$';
+        Position p = HolePositions(n.source().begin, before + 1).back();
+        Error({path_, p.line, p.column}, problem.message);
+        return false;
+      }
+      auto holes = HolePositions(n.source().begin, t->holes.size());
+      in.holes.insert(in.holes.end(), holes.begin(), holes.end());
+      if (!t->Whole() && ps.kind != ValueKind::kString && ps.kind != ValueKind::kStringList) {
+        Error(At(n), "property '" + std::string(key) + "' must be " + KindName(ps.kind) +
+                         "; only a value that is one whole ${...} can give it one, not text around a placeholder");
+        return false;
+      }
+      return true;
+    };
+    bool ok = true;
+    if (const auto* s = node.as_string()) {
+      ok = check(node, s->get());
+      if (!any) return std::nullopt;
+      in.written = Value(s->get());
+    } else if (const auto* arr = node.as_array(); arr && ps.kind == ValueKind::kStringList) {
+      StringList list;
+      for (const auto& el : *arr) {
+        const auto* s = el.as_string();
+        if (!s) return std::nullopt;  // not a list of strings: the usual message
+        list.push_back(s->get());
+      }
+      for (size_t i = 0; i < arr->size(); ++i) ok = check(*arr->get(i), list[i]) && ok;
+      if (!any) return std::nullopt;
+      in.written = Value(std::move(list));
+    } else {
+      return std::nullopt;
+    }
+    if (ok) in.name = std::string(key);
+    return in;
+  }
+
   // `{ secret = "scheme:rest" }`, checked for form only: the value is read when the run starts.
   std::optional<std::string> SecretReference(std::string_view key, const toml::table& ref, const PropertySchema& ps) {
     const toml::node* secret = ref.get("secret");
@@ -422,7 +493,39 @@ class PolicyReader {
     return text->get();
   }
 
+  // Where the first `count` placeholders ("${", not "$${") written after `from` are in the text:
+  // a string's escapes make offsets in its value differ from columns in the file.
+  std::vector<Position> HolePositions(const toml::source_position& from, size_t count) {
+    std::vector<Position> out;
+    size_t i = 0;
+    for (uint32_t line = 1; line < from.line && i < text_.size(); ++i)
+      if (text_[i] == '\n') ++line;
+    uint32_t line = from.line, column = 1;
+    auto advance = [&] {
+      if (text_[i] == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) {
+        ++column;  // columns count characters, not UTF-8 continuation bytes
+      }
+      ++i;
+    };
+    while (i < text_.size() && column < from.column) advance();
+    while (i + 1 < text_.size() && out.size() < count) {
+      if (text_.compare(i, 3, "$${") == 0) {
+        advance();
+        advance();
+      } else if (text_.compare(i, 2, "${") == 0) {
+        out.push_back({line, column});
+      }
+      advance();
+    }
+    while (out.size() < count) out.push_back({from.line, from.column});
+    return out;
+  }
+
   std::string path_;
+  std::string_view text_;
   const SchemaLookup& schemas_;
   Diagnostics& diags_;
 };
@@ -469,12 +572,12 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
     return std::nullopt;
   }
   size_t errors_before = diags.ErrorCount();
-  PolicyReader reader(path, schemas, diags);
+  PolicyReader reader(path, text, schemas, diags);
   Policy policy;
   policy.path = path;
   policy.where = {path, 1, 1};
 
-  static const std::vector<std::string> kTop = {"policy", "applies_to", "resource"};
+  static const std::vector<std::string> kTop = {"policy", "applies_to", "vars", "resource"};
   for (auto&& [key, node] : doc) {
     std::string_view k = key.str();
     if (k == "policy") {
@@ -489,6 +592,12 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
         reader.ReadSelector(*t, "", policy.applies_to);
       } else {
         reader.Error(reader.At(node), "'applies_to' must be a table, got " + std::string(TomlTypeName(node)));
+      }
+    } else if (k == "vars") {
+      if (auto t = node.as_table()) {
+        reader.ReadVars(*t, policy);
+      } else {
+        reader.Error(reader.At(node), "'vars' must be a table, got " + std::string(TomlTypeName(node)));
       }
     } else if (k == "resource") {
       const auto* arr = node.as_array();

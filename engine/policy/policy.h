@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/facts/selector.h"
+#include "engine/policy/datum.h"
 #include "engine/util/diagnostic.h"
 #include "engine/policy/settings.h"
 #include "engine/policy/value.h"
@@ -47,6 +48,16 @@ struct Property {
   std::string secret;
 };
 
+/// A property written with ${...} placeholders (engine/policy/interpolate.h). It is kept as
+/// written and becomes a Property only when a node's facts and data resolve it; until then the
+/// resource has no Property of that name.
+struct Interpolated {
+  std::string name;
+  Value written;                   ///< a string, or a list of strings, as written
+  std::vector<Position> holes;     ///< where each placeholder's "${" is, in order through `written`
+  Position at;
+};
+
 struct ResourceSpec {
   std::string id;
   std::string type;
@@ -61,6 +72,9 @@ struct ResourceSpec {
   /// Properties set here whose change the type says needs a reboot (from the schema at load).
   std::vector<std::string> reboot_properties;
   std::vector<std::string> sensitive;  ///< property names redacted in every output
+  /// Properties with placeholders. Invariant: no name here is also in `properties` until
+  /// ResolveValues adds the resolved ones there (and marks the sensitive ones in `sensitive`).
+  std::vector<Interpolated> interpolated;
   SourceLocation where;                ///< the [[resource]] header
   /// Had errors; kept (LoadMode::kForChecks) only so references to it resolve. Never run.
   bool broken = false;
@@ -71,6 +85,14 @@ struct ResourceSpec {
     return reboot == RebootRule::kRequired || (reboot == RebootRule::kAuto && !reboot_properties.empty());
   }
   bool IsSensitive(std::string_view property) const;
+  const Interpolated* FindInterpolated(std::string_view name) const;
+};
+
+/// A policy's variable: `[vars] name = default`. Data layers override it per node with the key
+/// "POLICY-ID.NAME"; other policies see it as ${var.POLICY-ID.NAME}.
+struct Var {
+  std::string name;
+  Datum value;  ///< the default, with its line and column in the policy file
 };
 
 struct Policy {
@@ -83,6 +105,7 @@ struct Policy {
   std::vector<std::string> tags;
   Selector applies_to;
   std::vector<ResourceSpec> resources;
+  std::vector<Var> vars;  ///< in declaration order
   std::string path;       ///< the policy file, as given on the command line plus the relative path
   std::string directory;  ///< folder of the policy file; relative `source` paths start here
   SourceLocation where;

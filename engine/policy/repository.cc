@@ -1,5 +1,7 @@
 #include "engine/policy/repository.h"
 
+#include "engine/policy/data.h"
+
 #include "engine/os/process.h"
 
 #include <algorithm>
@@ -94,7 +96,8 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const auto& entry = *it;
     std::string name = entry.path().filename().string();
-    if (entry.is_directory() && StartsWith(name, ".")) {
+    // data/ at the top holds the data layers (engine/policy/data.h), which are not policies.
+    if (entry.is_directory() && (StartsWith(name, ".") || (name == kDataFolder && entry.path().parent_path() == root))) {
       it.disable_recursion_pending();
       continue;
     }

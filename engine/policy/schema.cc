@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "engine/util/strings.h"
+
 namespace plumb {
 
 std::string PathIdentity(std::string_view path) {
@@ -39,6 +41,18 @@ std::string PathIdentity(std::string_view path) {
   std::string out = prefix + (absolute ? std::string(1, sep) : "");
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(1, sep) : "") + parts[i];
   return out;
+}
+
+std::string CheckValue(const PropertySchema& ps, const Value& value, std::string_view shown) {
+  if (!ps.allowed.empty() && ps.kind == ValueKind::kString) {
+    const auto& s = std::get<std::string>(value);
+    for (const auto& a : ps.allowed)
+      if (a == s) return ps.check ? ps.check(value) : "";
+    std::vector<std::string> quoted;
+    for (const auto& a : ps.allowed) quoted.push_back("'" + a + "'");
+    return "must be one of " + Join(quoted, ", ") + "; got " + Quote(shown) + DidYouMean(shown, ps.allowed);
+  }
+  return ps.check ? ps.check(value) : "";
 }
 
 const PropertySchema* TypeSchema::Find(std::string_view property) const {

@@ -51,6 +51,11 @@ struct PropertySchema {
   RebootEffect reboot = RebootEffect::kNone;
 };
 
+/// The checks of a value that has the property's kind: its allowed values and `check`. "" when
+/// it fits, else the message that follows "property 'NAME' " ("must be one of 'a', 'b'; got 'c'").
+/// `shown` is how the value may appear in the message ("<redacted>" for a sensitive one).
+std::string CheckValue(const PropertySchema& ps, const Value& value, std::string_view shown);
+
 /// Platforms a type can be instantiated on. Every type is registered everywhere so policies for
 /// any OS validate on any OS; instantiation elsewhere reports "not supported on <os>".
 enum class Platforms { kAll, kLinux, kWindows };

@@ -200,6 +200,76 @@ class SettingsReader {
     return w;
   }
 
+  // "node/{hostname}": a relative path under data/ whose {fact} parts are closed and named.
+  std::string HierarchyProblem(const std::string& entry) {
+    if (entry.empty()) return "is empty";
+    if (entry.front() == '/' || entry.front() == '\\' || entry.find(':') != std::string::npos)
+      return "must be a path relative to the data folder";
+    for (size_t start = 0; start <= entry.size();) {
+      size_t end = entry.find_first_of("/\\", start);
+      if (end == std::string::npos) end = entry.size();
+      std::string_view part = std::string_view(entry).substr(start, end - start);
+      if (part == ".." || part == ".") return "must not contain '.' or '..' parts";
+      start = end + 1;
+    }
+    for (size_t i = 0; i < entry.size(); ++i) {
+      if (entry[i] == '}') return "has a '}' without its '{'";
+      if (entry[i] != '{') continue;
+      size_t close = entry.find('}', i);
+      if (close == std::string::npos) return "has a '{' without its '}'";
+      std::string fact = entry.substr(i + 1, close - i - 1);
+      if (fact.empty() || fact.find('{') != std::string::npos) return "has an empty or nested {fact}";
+      i = close;
+    }
+    return "";
+  }
+
+  std::vector<std::string> Keys(const toml::key& k, const toml::node& v, const char* what) {
+    std::vector<std::string> out;
+    const auto* arr = v.as_array();
+    if (!arr) Error(v.source(), "'" + std::string(k.str()) + "' must be a list of " + what);
+    for (size_t i = 0; arr && i < arr->size(); ++i) {
+      if (const auto* s = (*arr)[i].as_string(); s && !s->get().empty())
+        out.push_back(s->get());
+      else
+        Error((*arr)[i].source(), "'" + std::string(k.str()) + "' must be a list of " + what);
+    }
+    return out;
+  }
+
+  void Data(const toml::table& t, const toml::source_region& where, std::optional<DataSettings>& out) {
+    static const std::vector<std::string> kKeys = {"hierarchy", "sensitive", "merge"};
+    DataSettings data;
+    data.where = {where.path ? *where.path : path_, where.begin.line, where.begin.column};
+    for (auto&& [k, v] : t) {
+      if (k.str() == "hierarchy") {
+        data.hierarchy = Keys(k, v, "data file names like \"site/{site}\"");
+        const auto* arr = v.as_array();
+        for (size_t i = 0; arr && i < data.hierarchy.size() && i < arr->size(); ++i)
+          if (std::string problem = HierarchyProblem(data.hierarchy[i]); !problem.empty())
+            Error((*arr)[i].source(), "hierarchy entry " + Quote(data.hierarchy[i]) + " " + problem +
+                                          " (write it like \"site/{site}\": a file under data/, without .toml)");
+      } else if (k.str() == "sensitive") {
+        data.sensitive = Keys(k, v, "dotted data keys");
+      } else if (k.str() == "merge") {
+        const auto* merge = v.as_table();
+        if (!merge) {
+          Error(v.source(), "'merge' must be a table of data keys, each \"first\" or \"deep\"");
+          continue;
+        }
+        static constexpr std::pair<const char*, bool> kMerges[] = {{"first", false}, {"deep", true}};
+        for (auto&& [key, how] : *merge)
+          if (auto deep = Choice(key, how, kMerges); deep && *deep) data.deep.emplace_back(key.str());
+      } else {
+        UnknownKey(k, "data", kKeys);
+      }
+    }
+    if (data.hierarchy.empty() && !t.contains("hierarchy"))
+      Error(where, "[data] is missing 'hierarchy', the data files from most to least specific, like "
+                   "[\"node/{hostname}\", \"site/{site}\", \"common\"]");
+    out = std::move(data);
+  }
+
   void Source(const toml::table& t, const toml::source_region& where, std::optional<SourceSettings>& out) {
     static const std::vector<std::string> kKeys = {"url",     "ref",     "allowed_signers", "allowed_openpgp_keys",
                                                    "max_age", "ssh_key", "allow_rollback_to"};
@@ -377,6 +447,11 @@ AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* no
                                    "where it comes from or who may sign it");
     doc->erase(it);
   }
+  if (auto it = own ? own->find("data") : toml::table::iterator(); own && it != own->end()) {
+    SettingsReader(node->path, diags)
+        .Error(it->first.source(), "[data] belongs in the repository's plumb.toml: data layers are part of the policies");
+    own->erase(it);
+  }
   // The node's keys replace the repository's, one key of [agent] or [reboot] at a time; a table
   // or list value ([reboot.cluster], the windows) is replaced whole.
   if (own) {
@@ -400,10 +475,10 @@ AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* no
   }
   const std::string& path = repo ? repo->path : node->path;
   SettingsReader reader(path, diags);
-  static const std::vector<std::string> kTop = {"agent", "reboot", "source"};
+  static const std::vector<std::string> kTop = {"agent", "reboot", "source", "data"};
   for (auto&& [key, value] : *doc) {
     const auto* table = value.as_table();
-    if (key.str() != "agent" && key.str() != "reboot" && key.str() != "source") {
+    if (key.str() != "agent" && key.str() != "reboot" && key.str() != "source" && key.str() != "data") {
       std::string file = key.source().path ? *key.source().path : path;
       reader.Error(key.source(), "unknown table '" + std::string(key.str()) + "' in " +
                                      std::filesystem::path(file).filename().string() + DidYouMean(key.str(), kTop));
@@ -413,6 +488,8 @@ AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* no
       reader.Agent(*table, settings);
     } else if (key.str() == "source") {
       reader.Source(*table, value.source(), settings.source);
+    } else if (key.str() == "data") {
+      reader.Data(*table, value.source(), settings.data);
     } else {
       reader.Reboot(*table, settings.reboot);
     }

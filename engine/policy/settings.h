@@ -84,6 +84,17 @@ struct SourceSettings {
   // At least one of allowed_signers and allowed_openpgp_keys is set (plumb pulls only signed commits).
 };
 
+/// [data] of plumb.toml: the data layers, files under the repository's data/ folder chosen by
+/// facts. Invariant after loading without errors: every hierarchy entry is a relative path
+/// without "..", whose {fact} placeholders are closed and name a fact.
+struct DataSettings {
+  /// Most specific first, without ".toml": "node/{hostname}", "site/{site}", "common".
+  std::vector<std::string> hierarchy;
+  std::vector<std::string> sensitive;  ///< dotted keys whose values (and what is below) are redacted
+  std::vector<std::string> deep;       ///< dotted keys whose layers merge (merge = "deep")
+  SourceLocation where;                ///< the [data] header
+};
+
 /// [agent] and [reboot] of plumb.toml. Command-line options win over these.
 struct AgentSettings {
   std::string state_dir;               ///< empty: the platform default
@@ -95,6 +106,7 @@ struct AgentSettings {
   /// [agent] facts: TOML facts files merged over the system's facts (before --facts); absolute
   /// paths, from the node's settings file only.
   std::vector<std::string> facts_files;
+  std::optional<DataSettings> data;  ///< from the repository's plumb.toml only
 };
 
 /// Parses plumb.toml. Every problem goes to `diags` with its location.
