@@ -156,10 +156,13 @@ std::optional<DataView::Found> DataView::Lookup(const std::vector<std::string>& 
     for (const DataLayer* layer : layers_) {
       const Datum* d = Descend(layer->root, *deep);
       if (!d) continue;
-      if (!merged)
+      if (!merged) {
         merged = *d;
-      else
-        MergeDeep(*merged, *d);
+        continue;
+      }
+      MergeDeep(*merged, *d);
+      if (const Datum* part = Descend(layer->root, key))
+        found->merged.push_back(layer->path + ":" + std::to_string(part->line) + ":" + std::to_string(part->column));
     }
     if (const Datum* d = merged ? Descend(*merged, key, deep->size()) : nullptr) found->value = *d;
   }

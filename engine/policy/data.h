@@ -38,6 +38,8 @@ class DataView {
     std::string path;  ///< the layer file it came from (the most specific one when merged)
     uint32_t line = 0, column = 0;
     bool sensitive = false;  ///< listed in [data] sensitive, or holds a secret reference
+    /// Under merge = "deep": the less specific layers merged in, as "path:line:column".
+    std::vector<std::string> merged;
   };
 
   DataView() = default;

@@ -108,8 +108,7 @@ class Resolver {
                    DiagnosticRule::kUnknownReference);
       return std::nullopt;
     }
-    if (auto found = data_.Lookup(SplitKey(rest)))
-      return Found{std::move(found->value), found->sensitive, At(found->path, found->line, found->column)};
+    if (auto found = data_.Lookup(SplitKey(rest))) return FromData(std::move(*found));
     std::vector<std::string> layers;
     for (const DataLayer* l : data_.layers()) layers.push_back(l->name);
     std::string scope = facts_ ? (node_.empty() ? " for this node" : " for node '" + node_ + "'") +
@@ -124,13 +123,18 @@ class Resolver {
   // the default.
   Found VarValue(const Policy& policy, const plumb::Var& var) {
     if (facts_ && data_.configured()) {
-      if (auto found = data_.Lookup({policy.id, var.name}))
-        return {std::move(found->value), found->sensitive, At(found->path, found->line, found->column)};
+      if (auto found = data_.Lookup({policy.id, var.name})) return FromData(std::move(*found));
     }
     return {var.value, var.value.HoldsSecret(), "default at " + At(policy.path, var.value.line, var.value.column)};
   }
 
  private:
+  static Found FromData(DataView::Found found) {
+    std::string from = At(found.path, found.line, found.column);
+    if (!found.merged.empty()) from += " merged with " + Join(found.merged, ", ");
+    return {std::move(found.value), found.sensitive, std::move(from)};
+  }
+
   std::optional<Found> Var(const std::vector<std::string>& parts, const Policy& policy, const SourceLocation& where) {
     const Policy* owner = &policy;
     std::string var = parts.back();

@@ -237,6 +237,19 @@ class SettingsReader {
     return out;
   }
 
+  // [data.merge]: `ntp.servers = "deep"` is a dotted TOML key, so a table here continues the key.
+  void Merges(const toml::table& t, const std::string& prefix, std::vector<std::string>& deep_keys) {
+    static constexpr std::pair<const char*, bool> kMerges[] = {{"first", false}, {"deep", true}};
+    for (auto&& [key, how] : t) {
+      std::string name = prefix + std::string(key.str());
+      if (const auto* inner = how.as_table()) {
+        Merges(*inner, name + ".", deep_keys);
+      } else if (auto deep = Choice(toml::key(name), how, kMerges); deep && *deep) {
+        deep_keys.push_back(name);
+      }
+    }
+  }
+
   void Data(const toml::table& t, const toml::source_region& where, std::optional<DataSettings>& out) {
     static const std::vector<std::string> kKeys = {"hierarchy", "sensitive", "merge"};
     DataSettings data;
@@ -257,9 +270,7 @@ class SettingsReader {
           Error(v.source(), "'merge' must be a table of data keys, each \"first\" or \"deep\"");
           continue;
         }
-        static constexpr std::pair<const char*, bool> kMerges[] = {{"first", false}, {"deep", true}};
-        for (auto&& [key, how] : *merge)
-          if (auto deep = Choice(key, how, kMerges); deep && *deep) data.deep.emplace_back(key.str());
+        Merges(*merge, "", data.deep);
       } else {
         UnknownKey(k, "data", kKeys);
       }
