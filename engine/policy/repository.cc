@@ -81,7 +81,9 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
   PolicyFiles out;
   out.root = path;
   std::error_code ec;
-  fs::path root(path);
+  // "repo/" names the same folder as "repo"; the top's own files are found by their parent.
+  fs::path root = fs::path(path).lexically_normal();
+  if (!root.has_filename() && root.has_relative_path()) root = root.parent_path();
   auto status = fs::status(root, ec);
   if (ec || !fs::exists(status)) {
     diags.Error({path, 0, 0}, "policy path does not exist", DiagnosticRule::kUnreadable);

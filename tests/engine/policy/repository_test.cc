@@ -40,6 +40,22 @@ TEST_F(RepositoryTest, LoadsFolderRecursivelyInPathOrderAndSkipsHiddenFolders) {
   EXPECT_EQ(repo.ResourceCount(), 2u);
 }
 
+TEST_F(RepositoryTest, ATrailingSlashNamesTheSameTopWithItsSettingsAndData) {
+  WriteText(dir_ / "b.toml", Policy("b"));
+  WriteText(dir_ / "plumb.toml", "[agent]\nlock_timeout = 3\n");
+  WriteText(dir_ / "data/common.toml", "ntp = \"pool.ntp.org\"\n");
+  WriteText(dir_ / "sub/data/x.toml", Policy("x"));  // only the top's data/ holds data
+  for (const std::string& top : {dir_.path() + "/", dir_.path() + "/./", dir_.path() + "//"}) {
+    Diagnostics diags;
+    Repository repo = LoadRepository(top, types_, diags);
+    EXPECT_FALSE(diags.HasErrors()) << top;
+    ASSERT_EQ(repo.policies.size(), 2u) << top;
+    EXPECT_EQ(repo.policies[0].id, "b");
+    EXPECT_EQ(repo.policies[1].id, "x");
+    EXPECT_EQ(repo.agent.lock_timeout_s, 3) << top;
+  }
+}
+
 TEST_F(RepositoryTest, SingleFile) {
   WriteText(dir_ / "one.toml", Policy("one"));
   Repository repo = LoadRepository(dir_ / "one.toml", types_, diags_);
