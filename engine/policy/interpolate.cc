@@ -38,9 +38,11 @@ std::optional<Template> ParseTemplate(std::string_view text, TemplateProblem& pr
     auto parts = SplitKey(name);
     static const std::vector<std::string> kSpaces = {"var", "fact", "data"};
     if (!plain || parts.size() < 2 || std::find(kSpaces.begin(), kSpaces.end(), parts[0]) == kSpaces.end()) {
-      std::string space = parts.empty() ? name : parts[0];
-      problem = {"${" + name + "} names no variable: write ${var.NAME}, ${fact.NAME} or ${data.KEY}" +
-                     (parts.size() >= 2 ? DidYouMean(space, kSpaces) : std::string()) + ", or $${ for a literal '${'",
+      std::string hint;
+      if (plain && parts.size() >= 2)
+        if (auto space = Suggest(parts[0], kSpaces)) hint = "; did you mean ${" + *space + name.substr(parts[0].size()) + "}?";
+      problem = {"${" + name + "} names no variable: write ${var.NAME}, ${fact.NAME} or ${data.KEY}, or $${ for a literal '${'" +
+                     hint,
                  i};
       return std::nullopt;
     }

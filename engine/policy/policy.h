@@ -36,6 +36,7 @@ struct Reference {
 struct Position {
   uint32_t line = 0;
   uint32_t column = 0;
+  bool operator==(const Position&) const = default;
 };
 
 struct Property {
@@ -93,6 +94,7 @@ struct ResourceSpec {
 struct Var {
   std::string name;
   Datum value;  ///< the default, with its line and column in the policy file
+  bool operator==(const Var&) const = default;
 };
 
 struct Policy {

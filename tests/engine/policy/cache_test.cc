@@ -82,6 +82,52 @@ TEST_F(CacheTest, RoundTripPreservesTheModel) {
   EXPECT_EQ(e.where.path, dir_ / "p/a.toml");
 }
 
+TEST_F(CacheTest, RoundTripKeepsVarsAndPlaceholdersAsWritten) {
+  WriteText(dir_ / "p/a.toml", R"([policy]
+id = "a"
+[vars]
+port = 514
+hosts = ["a", { secret = "env:PW" }]
+tuning = { depth = { n = true } }
+[[resource]]
+id = "f"
+type = "file"
+path = "/etc/${fact.hostname}"
+content = "port ${var.port}"
+mode = "0644"
+)");
+  Age(dir_ / "p/a.toml");
+  Diagnostics diags;
+  PolicyFiles listing = ListPolicyFiles(dir_ / "p", diags);
+  Repository repo = LoadPolicyFiles(listing, types_, diags);
+  ASSERT_FALSE(diags.HasErrors());
+  auto key = CacheKey(listing, SchemaFingerprint(types_));
+  ASSERT_TRUE(key);
+  auto back = DeserializeRepository(SerializeRepository(repo, *key), *key);
+  ASSERT_TRUE(back);
+  const Policy& p = back->policies[0];
+  ASSERT_EQ(p.vars.size(), 3u);
+  EXPECT_EQ(p.vars, repo.policies[0].vars);
+  auto var = [&](std::string_view name) -> const Datum& {
+    for (const Var& v : p.vars)
+      if (v.name == name) return v.value;
+    ADD_FAILURE() << "no var " << name;
+    static const Datum none;
+    return none;
+  };
+  ASSERT_EQ(var("hosts").list.size(), 2u);
+  EXPECT_EQ(var("hosts").list[1].kind, DatumKind::kSecret);
+  EXPECT_EQ(var("port").integer, 514);
+  EXPECT_TRUE(var("tuning").table.at("depth").table.at("n").boolean);
+  const ResourceSpec& f = p.resources[0];
+  ASSERT_EQ(f.interpolated.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(f.FindInterpolated("content")->written), "port ${var.port}");
+  EXPECT_EQ(f.FindInterpolated("content")->holes, repo.policies[0].resources[0].FindInterpolated("content")->holes);
+  EXPECT_EQ(f.FindInterpolated("path")->holes[0].column, 14u) << "the column of ${ in the policy file";
+  EXPECT_EQ(f.Find("content"), nullptr) << "resolved per node, never from a snapshot";
+  EXPECT_EQ(std::get<std::string>(f.Find("mode")->value), "0644");
+}
+
 TEST_F(CacheTest, AnyChangeOfInputsChangesTheKey) {
   Diagnostics diags;
   PolicyFiles listing = ListPolicyFiles(dir_ / "p", diags);
