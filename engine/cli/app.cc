@@ -67,6 +67,7 @@ int RunCli(int argc, char** argv) {
   Session s(o);
   if (*cl->validate) return ValidateCommand(s);
   if (*cl->plan) return PlanCommand(s);
+  if (*cl->explain) return ExplainCommand(s);
   if (*cl->test) return RunCommand(s, RunKind::kTest);
   if (*cl->apply) return RunCommand(s, o.dry_run ? RunKind::kDryRun : RunKind::kApply);
   if (*cl->graph) return GraphCommand(s);

@@ -49,6 +49,12 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
       ->required();
   plan->add_option("--json", o.json_path, "also write the plan as JSON to this file ('-' for stdout)");
   plan->add_flag("--values", o.values, "also print each node's resolved variables and interpolated properties");
+  auto* explain = cl.explain =
+      app.add_subcommand("explain", "one resource's properties on a node: each final value and where it came from");
+  explain->add_option("resource", o.resource, "the resource, as POLICY/RESOURCE")->required();
+  explain->add_option("policies", o.policy_path, "policy folder or file (default: .)");
+  explain->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts (repeatable)")
+      ->allow_extra_args(false);
   auto* test = cl.test = app.add_subcommand("test", "report drift; change nothing");
   run_options(test);
   auto* apply = cl.apply = app.add_subcommand("apply", "converge what drifted, verify, refresh notified resources");
@@ -101,7 +107,7 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
       ->required();
   exp->add_option("-o,--output", o.output, "write the policy to this file (and sources beside it) instead of stdout");
   exp->add_option("--root", o.root, "read the objects of this folder (an image) instead of the running system");
-  for (auto* c : {validate, plan, test, apply, graph, facts, describe, reboot, status, schedule, pull, cl.report, exp})
+  for (auto* c : {validate, plan, explain, test, apply, graph, facts, describe, reboot, status, schedule, pull, cl.report, exp})
     c->fallthrough();
   apply->get_option("--resume")->excludes(apply->get_option("--dry-run"));
 

@@ -27,7 +27,7 @@ struct CommandLine {
   std::vector<std::string> export_names;
   CLI::App *validate = nullptr, *plan = nullptr, *test = nullptr, *apply = nullptr, *reboot = nullptr,
            *status = nullptr, *schedule = nullptr, *report = nullptr, *graph = nullptr, *facts = nullptr,
-           *describe = nullptr, *exp = nullptr, *pull = nullptr;
+           *describe = nullptr, *exp = nullptr, *pull = nullptr, *explain = nullptr;
 };
 
 std::unique_ptr<CommandLine> DefineCommandLine();

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/cli/session.h"
+#include "engine/policy/explain.h"
 #include "engine/policy/interpolate.h"
 #include "engine/policy/inventory.h"
 #include "engine/run/claims.h"
@@ -131,6 +132,35 @@ int PlanCommand(Session& s) {
       return ToInt(ExitCode::kFailed);
     }
   }
+  return ToInt(ExitCode::kCompliant);
+}
+
+int ExplainCommand(Session& s) {
+  // The values are this node's (with --facts, the node those facts describe): resolved here, with
+  // their origins, rather than by Load.
+  bool ok = s.Load(false, PolicyCache::kOff, NodeValues::kCheckNames);
+  std::vector<std::string> ids;
+  const Policy* policy = nullptr;
+  const ResourceSpec* resource = ok ? FindResource(s.repo(), s.opt().resource, &policy, ids) : nullptr;
+  std::vector<ResolvedProperty> trace;
+  std::vector<ResolvedVar> vars;
+  if (resource) {
+    DataView data = s.data().For(s.facts(), s.diags());
+    ResolveValues(s.repo(), data, s.facts(), s.types(), "", s.diags(), &trace);
+    vars = ResolveVars(s.repo(), data);
+  }
+  if (auto code = s.Checked(ok && !s.diags().HasErrors())) return *code;
+  if (!resource) {
+    s.log().error("no resource {} in {}{}", Quote(s.opt().resource), s.opt().policy_path,
+                  s.opt().resource.find('/') == std::string::npos
+                      ? std::string(": name it as POLICY/RESOURCE")
+                      : DidYouMean(s.opt().resource, ids));
+    return ToInt(ExitCode::kUsage);
+  }
+  std::string host = s.facts().Get("hostname");
+  std::fputs(RenderExplanation(*policy, *resource, s.facts(), host.empty() ? "this node" : "node '" + host + "'", trace, vars)
+                 .c_str(),
+             stdout);
   return ToInt(ExitCode::kCompliant);
 }
 

@@ -37,6 +37,7 @@ struct Options {
   std::string sarif_path;
   std::string output;
   std::string type;
+  std::string resource;  ///< plumb explain POLICY/RESOURCE
   std::string since = "7d";  ///< status: the history window for changes
   int lock_timeout_s = -1;
   bool dry_run = false;
@@ -198,6 +199,7 @@ int PlanCommand(Session& s);
 int GraphCommand(Session& s);
 int FactsCommand(Session& s);
 int DescribeCommand(Session& s);
+int ExplainCommand(Session& s);
 /// `plumb export TYPE NAME...`: a policy whose resources describe the named objects as they are.
 int ExportCommand(Session& s, const std::vector<std::string>& names);
 int RunCommand(Session& s, RunKind kind);

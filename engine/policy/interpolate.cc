@@ -238,6 +238,30 @@ std::optional<std::string> ScalarText(const Datum& d) {
 
 }  // namespace
 
+Datum ValueDatum(const Value& v) {
+  Datum d;
+  switch (KindOf(v)) {
+    case ValueKind::kString: d.text = std::get<std::string>(v); break;
+    case ValueKind::kInteger:
+      d.kind = DatumKind::kInteger;
+      d.integer = std::get<int64_t>(v);
+      break;
+    case ValueKind::kBool:
+      d.kind = DatumKind::kBool;
+      d.boolean = std::get<bool>(v);
+      break;
+    case ValueKind::kStringList:
+      d.kind = DatumKind::kList;
+      for (const auto& s : std::get<StringList>(v)) d.list.push_back(Datum::String(s));
+      break;
+    case ValueKind::kStringMap:
+      d.kind = DatumKind::kTable;
+      for (const auto& [k, s] : std::get<StringMap>(v)) d.table.emplace(k, Datum::String(s));
+      break;
+  }
+  return d;
+}
+
 void ResolveValues(Repository& repo, const DataView& data, const Facts& facts, const SchemaLookup& schemas,
                    const std::string& node, Diagnostics& diags, std::vector<ResolvedProperty>* trace) {
   Resolver values(repo, data, &facts, node, diags);

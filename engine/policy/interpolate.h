@@ -57,6 +57,9 @@ struct ResolvedProperty {
   std::vector<ValueOrigin> origins;
 };
 
+/// A property's value as a datum (a list as a list of strings), to print it as TOML.
+Datum ValueDatum(const Value& v);
+
 /// Every value of a policy's [vars] on one node, with where it came from.
 struct ResolvedVar {
   std::string policy, name;

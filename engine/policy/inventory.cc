@@ -110,33 +110,6 @@ std::string RenderApplicability(const Repository& repo, const Facts& facts) {
          Plural(repo.policies.size(), "policy", "policies") + " apply\n" + lines;
 }
 
-namespace {
-
-Datum ValueDatum(const Value& v) {
-  Datum d;
-  switch (KindOf(v)) {
-    case ValueKind::kString: d.text = std::get<std::string>(v); break;
-    case ValueKind::kInteger:
-      d.kind = DatumKind::kInteger;
-      d.integer = std::get<int64_t>(v);
-      break;
-    case ValueKind::kBool:
-      d.kind = DatumKind::kBool;
-      d.boolean = std::get<bool>(v);
-      break;
-    case ValueKind::kStringList:
-      d.kind = DatumKind::kList;
-      for (const auto& s : std::get<StringList>(v)) d.list.push_back(Datum::String(s));
-      break;
-    case ValueKind::kStringMap:
-      d.kind = DatumKind::kTable;
-      for (const auto& [k, s] : std::get<StringMap>(v)) d.table.emplace(k, Datum::String(s));
-      break;
-  }
-  return d;
-}
-
-}  // namespace
 
 std::string RenderValues(const FleetPlan& plan, const std::vector<NodeValuesPlan>& values) {
   std::string out;

@@ -52,6 +52,60 @@ TEST(FleetData, ValidatesWithoutFactsAndForEveryNode) {
   EXPECT_EQ(one.code, 0) << one.err;
 }
 
+TEST(FleetData, ExplainShowsEachPropertysFinalValueAndItsOrigin) {
+  const std::string p = "examples/fleet-data/policies/";
+  RunResult r = RunPlumb({"explain", "syslog-forwarding/forward", "examples/fleet-data/policies", "--facts",
+                          "examples/fleet-data/inventory/db-osl-1.toml"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out, "syslog-forwarding/forward (file, " + p + "syslog.toml:9:1) on node 'db-osl-1'\n"
+                   "  path = \"/etc/rsyslog.d/90-forward.conf\"  (written at " + p + "syslog.toml:12:8)\n"
+                   "  content = \"# db-osl-1 (oslo)\\n*.* @@logs.osl.example.net:6514\\n\"  (${fact.hostname} fact "
+                   "'hostname', ${fact.site} fact 'site', ${var.protocol} default at " + p + "syslog.toml:7:12, "
+                   "${data.syslog.host} " + p + "data/site/oslo.toml:5:8, ${var.port} " + p + "data/site/oslo.toml:9:8)\n"
+                   "  mode = \"0644\"  (written at " + p + "syslog.toml:14:8)\n"
+                   "  var port = 6514  (" + p + "data/site/oslo.toml:9:8)\n"
+                   "  var protocol = \"@@\"  (default at " + p + "syslog.toml:7:12)\n");
+  // A deep merge names every layer; a secret reference from data stays redacted.
+  r = RunPlumb({"explain", "ops-account/ops", "examples/fleet-data/policies", "--facts",
+                "examples/fleet-data/inventory/db-osl-1.toml"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ops-account/ops (user, " + p + "ops.toml:5:1) on node 'db-osl-1'\n"
+                   "  name = \"ops\"  (written at " + p + "ops.toml:8:8)\n"
+                   "  shell = \"/bin/bash\"  (${data.ops.shell} " + p + "data/common.toml:10:9)\n"
+                   "  groups = [\"postgres\", \"adm\"]  (${data.ops.groups} " + p + "data/role/db.toml:2:10 merged with " +
+                   p + "data/common.toml:9:10)\n"
+                   "  password = <redacted>  (${data.ops.password} " + p + "data/common.toml:11:12)\n");
+  EXPECT_EQ(r.out.find("ops-hash"), std::string::npos);
+  r = RunPlumb({"explain", "nginx/worker-connections", "examples/fleet-data/policies", "--facts",
+                "examples/fleet-data/inventory/db-osl-1.toml"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "nginx/worker-connections (kv, " + p + "web.toml:8:1) on node 'db-osl-1': not applicable: role is "
+                   "'db', not 'web'\n");
+}
+
+TEST(FleetData, ExplainNamesAResourceAsPolicySlashResource) {
+  RunResult r = RunPlumb({"explain", "syslog-forwarding/foward", "examples/fleet-data/policies"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "plumb: error: no resource 'syslog-forwarding/foward' in examples/fleet-data/policies, did you mean "
+                   "'syslog-forwarding/forward'?\n");
+  r = RunPlumb({"explain", "forward", "examples/fleet-data/policies"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "plumb: error: no resource 'forward' in examples/fleet-data/policies: name it as POLICY/RESOURCE\n");
+}
+
+TEST_F(DataCli, ExplainReportsANodeWhoseValuesDoNotResolve) {
+  WriteText(dir_ / "inv/c.toml", "hostname = \"c\"\nsite = \"rome\"\n");
+  RunResult r = RunPlumb({"explain", "motd/motd", R(""), "--facts", dir_ / "inv/c.toml"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, R("motd.toml") + ":11:28: no data key 'banner' for this node (layers: common)\n"
+                                    " 11 | content = \"${var.greeting} ${data.banner} $${HOME} ${fact.hostname}\\n\"\n"
+                                    "    |                            ^\n"
+                                    "plumb: error: 1 error\n");
+}
+
 TEST_F(DataCli, UnknownNamesAreErrorsAtThePlaceholderWithoutFacts) {
   Motd("${var.greting} ${data.ntp.server}\\n");
   RunResult r = RunPlumb({"validate", R("")});
