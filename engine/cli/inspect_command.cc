@@ -74,8 +74,8 @@ int ValidateCommand(Session& s) {
   bool foreign = !s.opt().facts_files.empty() && !s.facts().Get("os").empty() && ToLower(s.facts().Get("os")) != here;
   if (ok && !foreign) ok = s.Prepare();
   auto check_node = [&](const Facts& facts, const std::string& node) {
-    auto applies = [&](VertexId v) { return s.graph()->PolicyOf(v).applies_to.Evaluate(facts).matches; };
-    auto why = [&](VertexId v) { return s.graph()->PolicyOf(v).applies_to.Evaluate(facts).reason; };
+    auto applies = [&](VertexId v) { return ResourceApplies(s.graph()->PolicyOf(v), s.graph()->SpecOf(v), facts).matches; };
+    auto why = [&](VertexId v) { return ResourceApplies(s.graph()->PolicyOf(v), s.graph()->SpecOf(v), facts).reason; };
     WarnInapplicableReferences(*s.graph(), applies, why, node, s.diags());
     return CheckClaims(*s.graph(), applies, s.types(), s.diags());
   };

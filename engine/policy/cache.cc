@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "plumb-policy-cache/6\n";
+constexpr std::string_view kMagic = "plumb-policy-cache/7\n";
 
 class Writer {
  public:
@@ -80,6 +80,18 @@ class Writer {
           Data(v);
         }
         break;
+    }
+  }
+  void Sel(const Selector& sel) {
+    U32(static_cast<uint32_t>(sel.all.size()));
+    for (const auto& c : sel.all) {
+      Str(c.fact);
+      Loc(c.where);
+      U32(static_cast<uint32_t>(c.any_of.size()));
+      for (const auto& a : c.any_of) {
+        U32(static_cast<uint32_t>(a.op));
+        Fact(a.operand);
+      }
     }
   }
   void Refs(const std::vector<Reference>& refs) {
@@ -182,6 +194,20 @@ class Reader {
         break;
     }
     return d;
+  }
+  Selector Sel() {
+    Selector sel;
+    sel.all.resize(Count());
+    for (auto& c : sel.all) {
+      c.fact = Str();
+      c.where = Loc();
+      c.any_of.resize(Count());
+      for (auto& a : c.any_of) {
+        a.op = Enum<MatchOp>(8);
+        a.operand = Fact();
+      }
+    }
+    return sel;
   }
   std::vector<Reference> Refs() {
     std::vector<Reference> v(Count());
@@ -291,16 +317,7 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
     w.Str(p.path);
     w.Str(p.directory);
     w.Loc(p.where);
-    w.U32(static_cast<uint32_t>(p.applies_to.all.size()));
-    for (const auto& c : p.applies_to.all) {
-      w.Str(c.fact);
-      w.Loc(c.where);
-      w.U32(static_cast<uint32_t>(c.any_of.size()));
-      for (const auto& a : c.any_of) {
-        w.U32(static_cast<uint32_t>(a.op));
-        w.Fact(a.operand);
-      }
-    }
+    w.Sel(p.applies_to);
     w.U32(static_cast<uint32_t>(p.resources.size()));
     for (const auto& r : p.resources) {
       w.Str(r.id);
@@ -326,6 +343,7 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
       w.U32(static_cast<uint32_t>(r.clean_boot));
       w.Strs(r.reboot_properties);
       w.Strs(r.sensitive);
+      w.Sel(r.applies_to);
       w.U32(static_cast<uint32_t>(r.interpolated.size()));
       for (const auto& in : r.interpolated) {
         w.Str(in.name);
@@ -396,16 +414,7 @@ std::optional<Repository> ReadSnapshot(std::string_view data, std::string& key) 
     p.path = in.Str();
     p.directory = in.Str();
     p.where = in.Loc();
-    p.applies_to.all.resize(in.Count());
-    for (auto& c : p.applies_to.all) {
-      c.fact = in.Str();
-      c.where = in.Loc();
-      c.any_of.resize(in.Count());
-      for (auto& a : c.any_of) {
-        a.op = in.Enum<MatchOp>(8);
-        a.operand = in.Fact();
-      }
-    }
+    p.applies_to = in.Sel();
     p.resources.resize(in.Count());
     for (auto& r : p.resources) {
       r.id = in.Str();
@@ -427,6 +436,7 @@ std::optional<Repository> ReadSnapshot(std::string_view data, std::string& key) 
       r.clean_boot = in.Enum<CleanBoot>(2);
       r.reboot_properties = in.Strs();
       r.sensitive = in.Strs();
+      r.applies_to = in.Sel();
       r.interpolated.resize(in.Count());
       for (auto& i : r.interpolated) {
         i.name = in.Str();

@@ -30,7 +30,7 @@ std::string RenderExplanation(const Policy& policy, const ResourceSpec& resource
                               const std::vector<ResolvedVar>& vars) {
   std::string out = policy.id + "/" + resource.id + " (" + resource.type + ", " +
                     At(resource.where.path, {resource.where.line, resource.where.column}) + ") on " + node;
-  SelectorResult applies = policy.applies_to.Evaluate(facts);
+  SelectorResult applies = ResourceApplies(policy, resource, facts);
   if (!applies.matches) return out + ": not applicable: " + applies.reason + "\n";
   out += "\n";
   for (const Property& p : resource.properties) {

@@ -272,10 +272,10 @@ void ResolveValues(Repository& repo, const DataView& data, const Facts& facts, c
     if (!any || !policy.applies_to.Evaluate(facts).matches) continue;
     for (ResourceSpec& r : policy.resources) {
       if (r.interpolated.empty()) continue;
-      const TypeSchema* schema = schemas.FindSchema(r.type);
-      if (!schema) continue;
       // A second resolution (another node's) starts again from what was written.
       std::erase_if(r.properties, [&](const Property& p) { return r.FindInterpolated(p.name) != nullptr; });
+      const TypeSchema* schema = schemas.FindSchema(r.type);
+      if (!schema || !r.applies_to.Evaluate(facts).matches) continue;
       size_t errors_before = diags.ErrorCount();
       for (const Interpolated& in : r.interpolated) {
         const PropertySchema* ps = schema->Find(in.name);

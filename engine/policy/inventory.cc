@@ -54,11 +54,13 @@ FleetPlan PlanFleet(const Repository& repo, const std::vector<NodeFacts>& nodes)
     for (size_t i = 0; i < repo.policies.size(); ++i) {
       const Policy& p = repo.policies[i];
       SelectorResult r = p.applies_to.Evaluate(node.facts);
-      np.policies.push_back({&p, r.matches, r.reason});
+      PolicyOnNode& on = np.policies.emplace_back(PolicyOnNode{&p, r.matches, r.reason, {}});
       if (!r.matches) continue;
       used[i] = true;
-      np.resources += p.resources.size();
       for (const auto& spec : p.resources) {
+        if (!ResourceApplies(p, spec, node.facts).matches) continue;
+        on.resources.push_back(&spec);
+        ++np.resources;
         if (!spec.MayNeedReboot()) continue;
         std::string what = spec.reboot == RebootRule::kRequired ? "reboot = required"
                                                                 : Join(spec.reboot_properties, ", ");
@@ -85,7 +87,11 @@ std::string RenderPlan(const FleetPlan& plan) {
     for (const auto& p : n.policies) {
       std::string pad(width - p.policy->id.size() + 2, ' ');
       out += "  " + p.policy->id + pad +
-             (p.applies ? Plural(p.policy->resources.size(), "resource", "resources") : "not applicable: " + p.reason) + "\n";
+             (!p.applies ? "not applicable: " + p.reason
+              : p.resources.size() == p.policy->resources.size()
+                  ? Plural(p.resources.size(), "resource", "resources")
+                  : std::to_string(p.resources.size()) + " of " + Plural(p.policy->resources.size(), "resource", "resources")) +
+             "\n";
     }
     for (const auto& r : n.reboots) out += "  reboot: " + r + "\n";
   }
@@ -102,8 +108,11 @@ std::string RenderApplicability(const Repository& repo, const Facts& facts) {
   for (const auto& p : repo.policies) {
     SelectorResult r = p.applies_to.Evaluate(facts);
     applies += r.matches;
-    std::string what = r.matches ? "applies (" + Plural(p.resources.size(), "resource", "resources") + ")"
-                                 : "not applicable: " + r.reason;
+    size_t here = 0;
+    for (const auto& spec : p.resources) here += r.matches && ResourceApplies(p, spec, facts).matches;
+    std::string count = here == p.resources.size() ? Plural(here, "resource", "resources")
+                                                   : std::to_string(here) + " of " + Plural(p.resources.size(), "resource", "resources");
+    std::string what = r.matches ? "applies (" + count + ")" : "not applicable: " + r.reason;
     lines += "  " + p.id + std::string(width - p.id.size() + 2, ' ') + what + "\n";
   }
   return "on " + (node.empty() ? std::string("this node") : node) + ": " + std::to_string(applies) + " of " +
@@ -154,7 +163,7 @@ std::string RenderPlanJson(const FleetPlan& plan) {
     for (const auto& p : n.policies) {
       if (p.applies) {
         nlohmann::ordered_json resources = nlohmann::ordered_json::array();
-        for (const auto& r : p.policy->resources) resources.push_back(p.policy->id + "/" + r.id);
+        for (const ResourceSpec* r : p.resources) resources.push_back(p.policy->id + "/" + r->id);
         node["policies"].push_back({{"id", p.policy->id}, {"resources", resources}});
       } else {
         node["not_applicable"].push_back({{"id", p.policy->id}, {"reason", p.reason}});

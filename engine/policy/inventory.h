@@ -26,12 +26,14 @@ struct PolicyOnNode {
   const Policy* policy = nullptr;
   bool applies = false;
   std::string reason;  ///< why not, when it does not apply
+  /// When it applies: its resources that apply too (a resource's own applies_to may rule it out).
+  std::vector<const ResourceSpec*> resources;
 };
 
 struct NodePlan {
   const NodeFacts* node = nullptr;
   std::vector<PolicyOnNode> policies;  ///< every policy, in repository order
-  size_t resources = 0;                ///< resources of the policies that apply
+  size_t resources = 0;                ///< resources that apply
   /// "policy/resource (what)" of each applying resource whose change may need a reboot.
   std::vector<std::string> reboots;
 };

@@ -34,6 +34,14 @@ const Interpolated* ResourceSpec::FindInterpolated(std::string_view name) const 
   return nullptr;
 }
 
+SelectorResult ResourceApplies(const Policy& policy, const ResourceSpec& resource, const Facts& facts) {
+  SelectorResult r = policy.applies_to.Evaluate(facts);
+  if (!r.matches || resource.applies_to.all.empty()) return r;
+  r = resource.applies_to.Evaluate(facts);
+  if (!r.matches) r.reason = std::string(kResourceSelectorReason) + r.reason;
+  return r;
+}
+
 bool ResourceSpec::IsSensitive(std::string_view property) const {
   for (const auto& s : sensitive)
     if (s == property) return true;
@@ -316,6 +324,12 @@ class PolicyReader {
           Error(At(node), "'requires_clean_boot' must be true or false, got " + TomlTypeName(node));
         else if (node.as_boolean()->get())
           r.clean_boot = CleanBoot::kRequired;
+      } else if (k == "applies_to") {
+        if (auto sel = node.as_table())
+          ReadSelector(*sel, "", r.applies_to);
+        else
+          Error(At(node), "'applies_to' must be a table of facts, like applies_to = { site = \"paris\" }, got " +
+                              TomlTypeName(node));
       } else if (k == "sensitive") {
         r.sensitive = Strings(key, node);
         sensitive_node = &node;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/facts/selector.h"
@@ -77,6 +78,9 @@ struct ResourceSpec {
   /// ResolveValues adds the resolved ones there (and marks the sensitive ones in `sensitive`).
   std::vector<Interpolated> interpolated;
   SourceLocation where;                ///< the [[resource]] header
+  /// The resource's own `applies_to`: it runs where its policy applies and this holds too
+  /// (empty: wherever its policy applies).
+  Selector applies_to;
   /// Had errors; kept (LoadMode::kForChecks) only so references to it resolve. Never run.
   bool broken = false;
 
@@ -112,6 +116,13 @@ struct Policy {
   std::string directory;  ///< folder of the policy file; relative `source` paths start here
   SourceLocation where;
 };
+
+/// Starts the reason when a resource's own applies_to, not its policy's, rules it out.
+inline constexpr std::string_view kResourceSelectorReason = "resource applies_to: ";
+
+/// Whether `resource` of `policy` applies to the node of `facts`: the policy's applies_to, then
+/// the resource's own. The reason names which of them ruled it out.
+SelectorResult ResourceApplies(const Policy& policy, const ResourceSpec& resource, const Facts& facts);
 
 
 }  // namespace plumb

@@ -80,7 +80,7 @@ struct TypeSchema {
 /// Keys every [[resource]] accepts whatever its type.
 inline const std::vector<std::string> kCommonResourceKeys = {
     "id", "type", "description", "depends_on", "after", "notify", "enforcement", "sensitive",
-    "reboot", "requires_clean_boot"};
+    "reboot", "requires_clean_boot", "applies_to"};
 
 /// Looks up schemas by type name; implemented by the resource registry.
 class SchemaLookup {

@@ -4,6 +4,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "engine/util/strings.h"
+
 namespace plumb {
 
 bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>& applies, const SchemaLookup& schemas,
@@ -70,9 +72,12 @@ void WarnInapplicableReferences(const ResourceGraph& graph, const std::function<
         std::string qualified = ref.text.find('/') == std::string::npos ? policy + "/" + ref.text : ref.text;
         auto it = by_id.find(qualified);
         if (it == by_id.end() || applies(it->second)) continue;
-        diags.Warning(ref.where, "'" + graph.QualifiedId(v) + "' " + key + " '" + qualified + "', whose policy '" +
-                                     graph.PolicyOf(it->second).id + "' does not apply to " + here + " (" +
-                                     why(it->second) + "); " + consequence,
+        std::string reason = why(it->second);
+        std::string whose = StartsWith(reason, kResourceSelectorReason)
+                                ? "which"
+                                : "whose policy '" + graph.PolicyOf(it->second).id + "'";
+        diags.Warning(ref.where, "'" + graph.QualifiedId(v) + "' " + key + " '" + qualified + "', " + whose +
+                                     " does not apply to " + here + " (" + reason + "); " + consequence,
                       DiagnosticRule::kInapplicableReference);
       }
     };

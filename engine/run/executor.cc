@@ -16,8 +16,9 @@ Executor::Executor(const Repository& repo, const ResourceGraph& graph, const Typ
     : repo_(repo), graph_(graph), types_(types), backends_(backends), facts_(facts) {}
 
 bool Executor::Prepare(Diagnostics& diags) {
-  applies_.clear();
-  for (const auto& p : repo_.policies) applies_.push_back(p.applies_to.Evaluate(facts_));
+  applies_.assign(graph_.size(), SelectorResult{});
+  for (VertexId v = 0; v < graph_.size(); ++v)
+    if (graph_.IsResource(v)) applies_[v] = ResourceApplies(graph_.PolicyOf(v), graph_.SpecOf(v), facts_);
   state_.clear();
   state_.resize(graph_.size());
   bool ok = true;
@@ -43,7 +44,7 @@ bool Executor::Prepare(Diagnostics& diags) {
   }
   // Only resources that apply here: two policies for different systems may well manage one file.
   auto applies = [this](VertexId v) { return Applies(v); };
-  WarnInapplicableReferences(graph_, applies, [this](VertexId v) { return applies_[graph_.PolicyIndexOf(v)].reason; }, "",
+  WarnInapplicableReferences(graph_, applies, [this](VertexId v) { return applies_[v].reason; }, "",
                              diags);
   return CheckClaims(graph_, applies, types_, diags) && ok;
 }
@@ -127,7 +128,7 @@ ResourceResult Executor::RunOne(VertexId v, const RunOptions& options) {
   ResourceResult result = Blank(v, options);
   if (state_[v].stage == Stage::kNotApplicable) {
     result.outcome = Outcome::kNotApplicable;
-    result.message = applies_[graph_.PolicyIndexOf(v)].reason;
+    result.message = applies_[v].reason;
     return result;
   }
   std::vector<std::string> would_change;
@@ -195,7 +196,7 @@ bool Executor::CheckDependencies(VertexId v, const RunOptions& options, Resource
       // Its policy does not apply here, so what this resource needs is not managed on this node.
       result.outcome = Outcome::kSkipped;
       result.message = "dependency " + graph_.QualifiedId(u) + " does not apply to this node (" +
-                       applies_[graph_.PolicyIndexOf(u)].reason + ")";
+                       applies_[u].reason + ")";
       return false;
     }
     if (o == Outcome::kFailed || o == Outcome::kSkipped) {

@@ -133,14 +133,14 @@ class Executor {
   ResourceMode EffectiveMode(VertexId v, const RunOptions& options) const;
   /// A result naming the resource, with nothing decided yet.
   ResourceResult Blank(VertexId v, const RunOptions& options) const;
-  bool Applies(VertexId v) const { return applies_[graph_.PolicyIndexOf(v)].matches; }
+  bool Applies(VertexId v) const { return applies_[v].matches; }
 
   const Repository& repo_;
   const ResourceGraph& graph_;
   const TypeRegistry& types_;
   Backends& backends_;
   const Facts& facts_;
-  std::vector<SelectorResult> applies_;  ///< per policy
+  std::vector<SelectorResult> applies_;  ///< per vertex: its policy's and its own applies_to
   std::vector<VertexState> state_;       ///< per vertex
   std::vector<RebootNeed> needs_;        ///< collected during Run
 

@@ -95,6 +95,7 @@ type = "file"
 path = "/etc/${fact.hostname}"
 content = "port ${var.port}"
 mode = "0644"
+applies_to = { site = ["paris", "oslo"], version = ">= 12" }
 )");
   Age(dir_ / "p/a.toml");
   Diagnostics diags;
@@ -126,6 +127,14 @@ mode = "0644"
   EXPECT_EQ(f.FindInterpolated("path")->holes[0].column, 14u) << "the column of ${ in the policy file";
   EXPECT_EQ(f.Find("content"), nullptr) << "resolved per node, never from a snapshot";
   EXPECT_EQ(std::get<std::string>(f.Find("mode")->value), "0644");
+  ASSERT_EQ(f.applies_to.all.size(), 2u) << "the resource's own applies_to";
+  Facts oslo;
+  oslo.Set("site", std::string("oslo"));
+  oslo.Set("version", std::string("12"));
+  EXPECT_TRUE(f.applies_to.Evaluate(oslo).matches);
+  oslo.Set("version", std::string("11"));
+  EXPECT_EQ(f.applies_to.Evaluate(oslo).reason, repo.policies[0].resources[0].applies_to.Evaluate(oslo).reason);
+  EXPECT_FALSE(f.applies_to.Evaluate(oslo).matches);
 }
 
 TEST_F(CacheTest, AnyChangeOfInputsChangesTheKey) {
