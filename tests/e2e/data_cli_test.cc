@@ -106,6 +106,28 @@ TEST_F(DataCli, ExplainReportsANodeWhoseValuesDoNotResolve) {
                                     "plumb: error: 1 error\n");
 }
 
+TEST(FleetData, DatabaseReadWriteModeIsZeroOnEveryClusterButTheOneItsDataKeepsAtOne) {
+  RunResult r = RunPlumb({"plan", "policies", "--facts", "examples/windows-facts", "--values"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const std::string policy = "policies/windows/gum-database-read-write-mode.toml";
+  EXPECT_NE(r.out.find("values on hv2: 1 variable, 1 interpolated property\n"
+                       "  gum-database-read-write-mode var mode = 0  (default at " + policy + ":33:8)\n"
+                       "  gum-database-read-write-mode/database-read-write-mode number = 0  (${var.mode} default at " +
+                       policy + ":33:8)\n"
+                       "values on hv7: 0 variables, 0 interpolated properties\n"
+                       "values on lab2: 1 variable, 1 interpolated property\n"
+                       "  gum-database-read-write-mode var mode = 1  (policies/data/cluster/hvc-lab.toml:4:8)\n"
+                       "  gum-database-read-write-mode/database-read-write-mode number = 1  (${var.mode} "
+                       "policies/data/cluster/hvc-lab.toml:4:8)\n"),
+            std::string::npos)
+      << r.out;
+  // The Windows folder alone, without the library's data layers, keeps the default everywhere.
+  RunResult alone = RunPlumb({"explain", "gum-database-read-write-mode/database-read-write-mode", "policies/windows",
+                              "--facts", "examples/windows-facts/hyperv-2012r2-lab-node.toml"});
+  EXPECT_EQ(alone.code, 0) << alone.err;
+  EXPECT_NE(alone.out.find("  number = 0  (${var.mode} default at " + policy + ":33:8)\n"), std::string::npos) << alone.out;
+}
+
 TEST_F(DataCli, UnknownNamesAreErrorsAtThePlaceholderWithoutFacts) {
   Motd("${var.greting} ${data.ntp.server}\\n");
   RunResult r = RunPlumb({"validate", R("")});

@@ -62,16 +62,16 @@ TEST(RepoWorkflow, InventoryWarnsOfPoliciesForNoNodeAndSarifGoesToStdout) {
   RunResult r = RunPlumb({"validate", "policies", "--facts", "examples/windows-facts", "--sarif", "-"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err,
-            "policies/linux/server-baseline.toml:1:1: warning: policy 'linux-server-baseline' applies to none of the 4 "
+            "policies/linux/server-baseline.toml:1:1: warning: policy 'linux-server-baseline' applies to none of the 5 "
             "nodes in examples/windows-facts\n"
             " 1 | [policy]\n"
             "   | ^\n"
-            "policies/linux/sshd-hardening.toml:1:1: warning: policy 'linux-sshd-hardening' applies to none of the 4 "
+            "policies/linux/sshd-hardening.toml:1:1: warning: policy 'linux-sshd-hardening' applies to none of the 5 "
             "nodes in examples/windows-facts\n"
             " 1 | [policy]\n"
             "   | ^\n"
             "policies/linux/sysctl-network-hardening.toml:1:1: warning: policy 'linux-sysctl-network-hardening' applies "
-            "to none of the 4 nodes in examples/windows-facts\n"
+            "to none of the 5 nodes in examples/windows-facts\n"
             " 1 | [policy]\n"
             "   | ^\n");
   std::string sarif = r.out.substr(0, r.out.rfind("plumb validate:"));
@@ -89,7 +89,7 @@ TEST(RepoWorkflow, PlanSaysWhatAppliesWhereAndWhatNeedsAReboot) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out,
-            "plumb plan: 4 nodes, 6 policies, 10 resources\n"
+            "plumb plan: 5 nodes, 6 policies, 10 resources\n"
             "fs1 (examples/windows-facts/fileserver-2012r2.toml): 3 of 6 policies, 4 resources, 1 may need a reboot\n"
             "  gum-database-read-write-mode   not applicable: cluster.state is 'not installed', not 'running'\n"
             "  gum-threshold-events           not applicable: cluster.state is 'not installed', not 'running'\n"
@@ -114,6 +114,15 @@ TEST(RepoWorkflow, PlanSaysWhatAppliesWhereAndWhatNeedsAReboot) {
             "  lanmanserver-own-process       2 resources\n"
             "  lanmanserver-recovery-actions  1 resource\n"
             "  reboot: lanmanserver-own-process/lanmanserver (service_type)\n"
+            "lab2 (examples/windows-facts/hyperv-2012r2-lab-node.toml): 6 of 6 policies, 10 resources, 1 may need a "
+            "reboot\n"
+            "  gum-database-read-write-mode   1 resource\n"
+            "  gum-threshold-events           1 resource\n"
+            "  hyperv-cluster-node-baseline   4 resources\n"
+            "  lanmanserver-crash-events      1 resource\n"
+            "  lanmanserver-own-process       2 resources\n"
+            "  lanmanserver-recovery-actions  1 resource\n"
+            "  reboot: lanmanserver-own-process/lanmanserver (service_type)\n"
             "pc-042 (examples/windows-facts/workstation.toml): 0 of 6 policies, 0 resources\n"
             "  gum-database-read-write-mode   not applicable: cluster.state is 'not installed', not 'running'\n"
             "  gum-threshold-events           not applicable: cluster.state is 'not installed', not 'running'\n"
@@ -123,11 +132,11 @@ TEST(RepoWorkflow, PlanSaysWhatAppliesWhereAndWhatNeedsAReboot) {
             "  lanmanserver-recovery-actions  not applicable: product_type is 'workstation', not 'server'\n");
   auto doc = nlohmann::json::parse(ReadText(json));
   EXPECT_EQ(doc["schema"], "plumb.plan/1");
-  ASSERT_EQ(doc["nodes"].size(), 4u);
+  ASSERT_EQ(doc["nodes"].size(), 5u);
   EXPECT_EQ(doc["nodes"][1]["name"], "hv2");
   EXPECT_EQ(doc["nodes"][1]["policies"][0]["resources"][0], "gum-database-read-write-mode/database-read-write-mode");
   EXPECT_EQ(doc["nodes"][1]["reboots"][0], "lanmanserver-own-process/lanmanserver (service_type)");
-  EXPECT_EQ(doc["nodes"][3]["not_applicable"][2]["reason"], "product_type is 'workstation', not 'server'");
+  EXPECT_EQ(doc["nodes"][4]["not_applicable"][2]["reason"], "product_type is 'workstation', not 'server'");
   EXPECT_EQ(doc["unused_policies"].size(), 0u);
 }
 
