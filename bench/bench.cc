@@ -85,8 +85,18 @@ std::string KvText(size_t i, const std::string& value) {
 std::string FilePath(size_t i) { return "/srv/app/d" + std::to_string(i / 1000) + "/f" + std::to_string(i) + ".conf"; }
 
 // Policies of `n` file and `n` kv resources, 1000 resources per policy file.
-void GeneratePolicies(const std::string& dir, size_t n) {
+// kOne: each resource has one placeholder, a var of its policy (file content) or a data key (kv
+// value), over a plumb.toml [data] with one layer.
+enum class Placeholders { kNone, kOne };
+
+void GeneratePolicies(const std::string& dir, size_t n, Placeholders holes = Placeholders::kNone) {
   fs::create_directories(dir);
+  bool one = holes == Placeholders::kOne;
+  if (one) {
+    Write(dir + "/plumb.toml", "[data]\nhierarchy = [\"common\"]\n");
+    fs::create_directories(dir + "/data");
+    Write(dir + "/data/common.toml", "[bench]\nvalue = \"3\"\n");
+  }
   std::string text;
   size_t in_file = 0, file_no = 0;
   auto flush = [&] {
@@ -96,17 +106,20 @@ void GeneratePolicies(const std::string& dir, size_t n) {
     in_file = 0;
   };
   for (size_t i = 0; i < 2 * n; ++i) {
-    if (in_file == 0) text = "[policy]\nid = \"bench-" + std::to_string(file_no) + "\"\n";
+    if (in_file == 0)
+      text = "[policy]\nid = \"bench-" + std::to_string(file_no) + "\"\n" + (one ? "[vars]\ngreeting = \"hello\"\n" : "");
     size_t k = i / 2;
     if (i % 2 == 0) {
       std::string content = FileContent(k);
       std::string escaped;
       for (char c : content) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+      if (one) escaped = "${var.greeting} " + escaped;
       text += "\n[[resource]]\nid = \"f" + std::to_string(k) + "\"\ntype = \"file\"\npath = \"" + FilePath(k) +
               "\"\ncontent = \"" + escaped + "\"\nmode = \"0644\"\n";
     } else {
       text += "\n[[resource]]\nid = \"k" + std::to_string(k) + "\"\ntype = \"kv\"\npath = \"" + KvPath(k) +
-              "\"\nkey = \"kernel.bench." + std::to_string(k) + "\"\nvalue = \"" + std::to_string(k % 7) + "\"\n";
+              "\"\nkey = \"kernel.bench." + std::to_string(k) + "\"\nvalue = \"" +
+              (one ? std::string("${data.bench.value}") : std::to_string(k % 7)) + "\"\n";
     }
     if (++in_file == 1000) flush();
   }
@@ -499,6 +512,31 @@ int main(int argc, char** argv) {
                 Median(v_t), v_peak / 1024.0, "-", "-");
     std::printf("%-34s %9.3fs %10.1f %12s %8s\n", ("graph (DOT), " + std::to_string(graph_n) + " res").c_str(),
                 Median(g_t), g_peak / 1024.0, "-", "-");
+    // The same resources with one placeholder each: names checked (validate, graph), and resolved
+    // for one node (validate --facts). Ratios to the figures without placeholders above.
+    std::string holes = work + "/policies-placeholders";
+    GeneratePolicies(holes, graph_n / 2, Placeholders::kOne);
+    Write(work + "/node.toml", "hostname = \"bench\"\n");
+    std::vector<double> hv_t, hg_t, hn_t;
+    long h_peak = 0;
+    for (int r = 0; r < reps; ++r) {
+      Sample v = RunPlumb({"validate", holes, "-q"});
+      Sample g = RunPlumb({"graph", holes, "-o", work + "/graph.dot", "-q"});
+      Sample node = RunPlumb({"validate", holes, "--facts", work + "/node.toml", "-q"});
+      for (const Sample* x : {&v, &g, &node})
+        if (x->code != 0) std::fprintf(stderr, "plumb on placeholders exited %d\n", x->code);
+      hv_t.push_back(v.seconds);
+      hg_t.push_back(g.seconds);
+      hn_t.push_back(node.seconds);
+      h_peak = std::max({h_peak, v.peak_kib, g.peak_kib, node.peak_kib});
+    }
+    double plain = Median(v_t), plain_graph = Median(g_t);
+    std::printf("%-34s %9.3fs %10.1f %12s %7.2fx\n", ("validate, " + std::to_string(graph_n) + " ${}").c_str(),
+                Median(hv_t), h_peak / 1024.0, "-", Median(hv_t) / plain);
+    std::printf("%-34s %9.3fs %10.1f %12s %7.2fx\n", ("graph (DOT), " + std::to_string(graph_n) + " ${}").c_str(),
+                Median(hg_t), h_peak / 1024.0, "-", Median(hg_t) / plain_graph);
+    std::printf("%-34s %9.3fs %10.1f %12s %7.2fx\n", ("validate --facts, " + std::to_string(graph_n) + " ${}").c_str(),
+                Median(hn_t), h_peak / 1024.0, "-", Median(hn_t) / plain);
   }
   if (fleet_n > 0) {
     // A report share: recorded runs of 100 resources per node, first one per node, then three

@@ -511,9 +511,13 @@ class PolicyReader {
   // a string's escapes make offsets in its value differ from columns in the file.
   std::vector<Position> HolePositions(const toml::source_position& from, size_t count) {
     std::vector<Position> out;
-    size_t i = 0;
-    for (uint32_t line = 1; line < from.line && i < text_.size(); ++i)
-      if (text_[i] == '\n') ++line;
+    // Line starts are found once per file: a file of many placeholders is read once, not once each.
+    if (line_starts_.empty()) {
+      line_starts_.push_back(0);
+      for (size_t k = 0; k < text_.size(); ++k)
+        if (text_[k] == '\n') line_starts_.push_back(k + 1);
+    }
+    size_t i = from.line >= 1 && from.line <= line_starts_.size() ? line_starts_[from.line - 1] : text_.size();
     uint32_t line = from.line, column = 1;
     auto advance = [&] {
       if (text_[i] == '\n') {
@@ -540,6 +544,7 @@ class PolicyReader {
 
   std::string path_;
   std::string_view text_;
+  std::vector<size_t> line_starts_;  ///< offset of each line of text_, filled on first use
   const SchemaLookup& schemas_;
   Diagnostics& diags_;
 };
