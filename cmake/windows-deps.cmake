@@ -2,7 +2,8 @@
 # that exposes only their headers (never /usr/include as a whole); tinyxml2, simdjson and
 # GoogleTest are compiled from Debian's sources. scripts/stage-windows-deps.sh prepares PLUMB_WIN_DEPS.
 set(PLUMB_WIN_DEPS "${CMAKE_SOURCE_DIR}/build-win-deps" CACHE PATH "staged Windows dependencies")
-if(NOT EXISTS "${PLUMB_WIN_DEPS}/include/toml++" OR NOT EXISTS "${PLUMB_WIN_DEPS}/tinyxml2/tinyxml2.cpp"
+if(NOT EXISTS "${PLUMB_WIN_DEPS}/include/toml++" OR NOT EXISTS "${PLUMB_WIN_DEPS}/include/kainjow/mustache.hpp"
+   OR NOT EXISTS "${PLUMB_WIN_DEPS}/tinyxml2/tinyxml2.cpp"
    OR NOT EXISTS "${PLUMB_WIN_DEPS}/simdjson/singleheader/simdjson.cpp")
   message(FATAL_ERROR "${PLUMB_WIN_DEPS} is not staged: run scripts/stage-windows-deps.sh ${PLUMB_WIN_DEPS}")
 endif()

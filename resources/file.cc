@@ -23,6 +23,7 @@ struct FileSettings {
   Ensure ensure = Ensure::kPresent;
   std::optional<std::string> content;
   std::optional<std::string> source;
+  std::optional<std::string> template_path;
   std::optional<std::string> validate_command;
 };
 
@@ -36,6 +37,10 @@ const PropertyTable<FileSettings>& FileProperties() {
           .Add(&FileSettings::source,
                {"source", {}, Requirement::kOptional,
                 "file in the policy repository (relative to the policy file) whose bytes are the content"})
+          .Add(&FileSettings::template_path,
+               {"template", {}, Requirement::kOptional,
+                "Mustache template in the policy repository (relative to the policy file) rendered per node with "
+                "{{var.NAME}}, {{data.KEY}} and {{fact.KEY}}; the result is the content"})
           .Add(&FileSettings::validate_command,
                {"validate_command", {}, Requirement::kOptional, kValidateCommandHelp, {}, CheckValidateCommand});
   return table;
@@ -178,19 +183,24 @@ TypeInfo FileType() {
   for (auto& p : AttributeProperties()) s.properties.push_back(std::move(p));
   s.cross_check = [](const std::vector<std::pair<std::string, Value>>& props) {
     std::vector<std::pair<std::string, std::string>> problems;
-    bool content = false, source = false, absent = false;
+    bool content = false, source = false, templated = false, absent = false;
     for (const auto& [name, value] : props) {
       content = content || name == "content";
       source = source || name == "source";
+      templated = templated || name == "template";
       absent = absent || (name == "ensure" && std::get<std::string>(value) == "absent");
     }
+    if (templated && content) problems.emplace_back("template", "'content' and 'template' cannot both be set; choose one");
     if (content && source) problems.emplace_back("source", "'content' and 'source' cannot both be set; choose one");
-    if (absent && (content || source))
-      problems.emplace_back(content ? "content" : "source", "a file with ensure = \"absent\" cannot have content");
+    if (templated && source) problems.emplace_back("template", "'template' and 'source' cannot both be set; choose one");
+    if (absent && (content || source || templated))
+      problems.emplace_back(content ? "content" : source ? "source" : "template",
+                            "a file with ensure = \"absent\" cannot have content");
     bool validate = false;
     for (const auto& [name, value] : props) validate = validate || name == "validate_command";
-    if (validate && !content && !source)
-      problems.emplace_back("validate_command", "validate_command checks new content; set 'content' or 'source', or remove it");
+    if (validate && !content && !source && !templated)
+      problems.emplace_back("validate_command",
+                            "validate_command checks new content; set 'content', 'source' or 'template', or remove it");
     return problems;
   };
   s.claims = [](const ResourceSpec& spec, ClaimText text) {
@@ -199,7 +209,7 @@ TypeInfo FileType() {
     std::string path = PathIdentity(given);
     bool what = text == ClaimText::kKeysAndWhat;
     std::vector<Claim> claims{{"file\n" + path, what ? "file '" + given + "'" : ""}};
-    if (spec.Find("content") || spec.Find("source"))
+    if (spec.Find("content") || spec.Find("source") || spec.Find("template"))
       claims.push_back({"content\n" + path, what ? "the content of '" + given + "'" : ""});
     return claims;
   };

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build
   libtomlplusplus-dev libboost-graph-dev libspdlog-dev libfmt-dev libtinyxml2-dev
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
+  libkainjow-mustache-dev  # the file type's template (header-only, so the Windows build has it too)
   libsimdjson-dev  # reads run reports in bulk (plumb report)
   libssl-dev  # SHA-256 from libcrypto
   libjemalloc-dev  # the plumb program's allocator on Linux (engine/cli/linux/malloc_conf.cc)

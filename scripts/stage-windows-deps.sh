@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Stages the Windows cross build's dependencies in DIR (default build-win-deps): links to the
-# header-only libraries' own folders (toml++, Boost, spdlog, fmt, nlohmann, CLI11) and the Debian
+# header-only libraries' own folders (toml++, Boost, spdlog, fmt, nlohmann, CLI11, kainjow's Mustache) and the Debian
 # sources of tinyxml2 and simdjson, fetched with apt-get source (a deb-src entry is added when there is none).
 # Idempotent.
 set -euo pipefail
 out=$(realpath -m "${1:-build-win-deps}")
 mkdir -p "$out/include"
-for d in toml++ boost spdlog fmt nlohmann CLI; do
+for d in toml++ boost spdlog fmt nlohmann CLI kainjow; do
   [ -d "/usr/include/$d" ] || { echo "stage-windows-deps: /usr/include/$d missing; run scripts/install-deps.sh" >&2; exit 1; }
   ln -sfn "/usr/include/$d" "$out/include/$d"
 done

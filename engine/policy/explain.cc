@@ -41,7 +41,8 @@ std::string RenderExplanation(const Policy& policy, const ResourceSpec& resource
     std::string from;
     if (resolved) {
       std::vector<std::string> origins;
-      for (const ValueOrigin& o : resolved->origins) origins.push_back("${" + o.placeholder + "} " + o.from);
+      for (const ValueOrigin& o : resolved->origins)
+        origins.push_back(o.placeholder.empty() ? o.from : "${" + o.placeholder + "} " + o.from);
       from = Join(origins, ", ");
     } else {
       from = (p.secret.empty() ? "written at " : "secret reference at ") + At(policy.path, p.at);

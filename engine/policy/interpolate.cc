@@ -1,8 +1,11 @@
 #include "engine/policy/interpolate.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
+#include "engine/policy/template.h"
+#include "engine/util/read_file.h"
 #include "engine/util/strings.h"
 
 namespace plumb {
@@ -262,8 +265,131 @@ Datum ValueDatum(const Value& v) {
   return d;
 }
 
+namespace {
+
+namespace fs = std::filesystem;
+
+// The file a `template` property names, relative to its policy file, read only when it stays
+// inside the policy repository (a pull request could point it at /etc/shadow, which messages
+// would quote).
+std::optional<std::string> ReadTemplateFile(const Repository& repo, const Policy& policy, const Property& p,
+                                            std::string& shown, Diagnostics& diags) {
+  const std::string& name = std::get<std::string>(p.value);
+  fs::path file = (fs::path(policy.directory) / name).lexically_normal();
+  shown = file.generic_string();
+  SourceLocation at{policy.path, p.at.line, p.at.column};
+  std::error_code ec;
+  fs::path top = fs::is_directory(repo.root, ec) ? fs::path(repo.root) : fs::path(policy.directory);
+  if (!Inside(file, top)) {
+    diags.Error(at, "template " + Quote(name) + " leads out of the policy repository; plumb does not read it");
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(file, ec)) {
+    diags.Error(at, "template " + Quote(name) + " is not a file of the policy repository (" + shown + ")");
+    return std::nullopt;
+  }
+  auto size = fs::file_size(file, ec);
+  auto text = !ec && size <= kMaxDataFileBytes ? ReadWholeFile(file.string()) : std::nullopt;
+  if (!text) {
+    diags.Error(at, "cannot read template " + Quote(name) + (ec || size <= kMaxDataFileBytes ? "" : ": larger than 16 MiB"));
+    return std::nullopt;
+  }
+  return text;
+}
+
+Datum FactDatum(const FactValue& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return Datum::String(*s);
+  Datum d;
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    d.kind = DatumKind::kInteger;
+    d.integer = *i;
+  } else {
+    d.kind = DatumKind::kBool;
+    d.boolean = std::get<bool>(v);
+  }
+  return d;
+}
+
+void AddSecrets(const Datum& d, const std::string& path, std::vector<std::string>& out) {
+  if (d.kind == DatumKind::kSecret) out.push_back(path);
+  for (size_t i = 0; i < d.list.size(); ++i) AddSecrets(d.list[i], path, out);
+  for (const auto& [k, v] : d.table) AddSecrets(v, path + "." + k, out);
+}
+
+// What the templates of `policy` see on the node of `facts` and `data`.
+TemplateContext ContextFor(const Repository& repo, const Policy& policy, const DataView& data, const Facts& facts) {
+  TemplateContext c;
+  c.root.kind = DatumKind::kTable;
+  Datum& vars = c.root.table["var"];
+  vars.kind = DatumKind::kTable;
+  for (const ResolvedVar& v : ResolveVars(repo, data)) {
+    if (v.policy != policy.id) continue;
+    if (v.sensitive) c.sensitive.push_back("var." + v.name);
+    vars.table[v.name] = v.value;
+  }
+  Datum& tree = c.root.table["data"];
+  tree.kind = DatumKind::kTable;
+  for (const std::string& key : data.Keys()) {
+    auto found = data.Lookup(SplitKey(key));
+    if (!found) continue;
+    if (key.find('.') == std::string::npos) tree.table[key] = found->value;
+    if (found->sensitive && found->value.kind != DatumKind::kTable) c.sensitive.push_back("data." + key);
+  }
+  Datum& fact = c.root.table["fact"];
+  fact.kind = DatumKind::kTable;
+  for (const auto& [key, value] : facts.All()) {
+    Datum* at = &fact;
+    for (const std::string& part : SplitKey(key)) {
+      at = &at->table[part];
+      if (at->kind != DatumKind::kTable && at->table.empty()) at->kind = DatumKind::kTable;
+    }
+    *at = FactDatum(value);
+  }
+  AddSecrets(c.root, "", c.secrets);
+  for (std::string& s : c.secrets) s.erase(0, 1);  // the leading "."
+  return c;
+}
+
+// Each resource's `template` rendered into its `content` for this node.
+void RenderTemplates(Repository& repo, const DataView& data, const Facts& facts, const SchemaLookup& schemas,
+                     const std::string& node, Diagnostics& diags, std::vector<ResolvedProperty>* trace) {
+  for (Policy& policy : repo.policies) {
+    std::optional<TemplateContext> context;  // built for the first template of the policy
+    for (ResourceSpec& r : policy.resources) {
+      const Property* tp = r.Find("template");
+      const TypeSchema* schema = schemas.FindSchema(r.type);
+      if (!tp || !schema || !schema->Find("content") || !std::holds_alternative<std::string>(tp->value)) continue;
+      if (!ResourceApplies(policy, r, facts).matches) continue;
+      std::string shown;
+      auto text = ReadTemplateFile(repo, policy, *tp, shown, diags);
+      if (!text) {
+        r.broken = true;
+        continue;
+      }
+      if (!context) context = ContextFor(repo, policy, data, facts);
+      auto rendered = RenderTemplate(*text, shown, *context, node, diags);
+      if (!rendered) {
+        r.broken = true;
+        continue;
+      }
+      bool sensitive = rendered->sensitive || r.IsSensitive("content");
+      if (sensitive && !r.IsSensitive("content")) r.sensitive.push_back("content");
+      if (trace)
+        trace->push_back({policy.id, r.id, "content", Value(rendered->text), "", sensitive, {{"", "rendered from " + shown}}});
+      Position at = tp->at;
+      r.properties.push_back({"content", Value(std::move(rendered->text)), at, ""});
+    }
+  }
+}
+
+}  // namespace
+
 void ResolveValues(Repository& repo, const DataView& data, const Facts& facts, const SchemaLookup& schemas,
                    const std::string& node, Diagnostics& diags, std::vector<ResolvedProperty>* trace) {
+  // A template's rendering for another node is gone before anything checks this node's properties.
+  for (Policy& policy : repo.policies)
+    for (ResourceSpec& r : policy.resources)
+      if (r.Find("template")) std::erase_if(r.properties, [](const Property& p) { return p.name == "content"; });
   Resolver values(repo, data, &facts, node, diags);
   for (Policy& policy : repo.policies) {
     // A policy for other nodes may name facts this one lacks; its resources never run here.
@@ -395,6 +521,7 @@ void ResolveValues(Repository& repo, const DataView& data, const Facts& facts, c
       }
     }
   }
+  RenderTemplates(repo, data, facts, schemas, node, diags, trace);
 }
 
 std::vector<ResolvedVar> ResolveVars(const Repository& repo, const DataView& data) {
@@ -414,6 +541,12 @@ void CheckValueNames(const Repository& repo, const DataView& all, Diagnostics& d
   Resolver values(repo, all, nullptr, "", diags);
   for (const Policy& policy : repo.policies) {
     for (const ResourceSpec& r : policy.resources) {
+      // Templates: that each is a file of the repository and parses; the names it uses are the
+      // node's, checked when a node renders it.
+      if (const Property* tp = r.Find("template"); tp && std::holds_alternative<std::string>(tp->value)) {
+        std::string shown;
+        if (auto text = ReadTemplateFile(repo, policy, *tp, shown, diags)) CheckTemplateSyntax(*text, shown, diags);
+      }
       for (const Interpolated& in : r.interpolated) {
         std::vector<std::string> texts;
         if (KindOf(in.written) == ValueKind::kStringList) texts = std::get<StringList>(in.written);

@@ -45,7 +45,7 @@ std::optional<Template> ParseTemplate(std::string_view text, TemplateProblem& pr
 
 /// Where a resolved property's value came from, for plan --values and explain.
 struct ValueOrigin {
-  std::string placeholder;  ///< "data.ntp.servers"
+  std::string placeholder;  ///< "data.ntp.servers"; "" for a rendered template
   std::string from;         ///< "data/site/paris.toml:3:1", "default at ntp.toml:4:1", "fact"
 };
 

@@ -140,7 +140,7 @@ std::string RenderValues(const FleetPlan& plan, const std::vector<NodeValuesPlan
     }
     for (const ResolvedProperty& p : v.properties) {
       std::vector<std::string> from;
-      for (const auto& o : p.origins) from.push_back("${" + o.placeholder + "} " + o.from);
+      for (const auto& o : p.origins) from.push_back(o.placeholder.empty() ? o.from : "${" + o.placeholder + "} " + o.from);
       lines += "  " + p.policy + "/" + p.resource + " " + p.property + " = " +
                (p.sensitive ? "<redacted>" : DatumToml(ValueDatum(p.value))) + "  (" + Join(from, ", ") + ")\n";
     }
