@@ -317,12 +317,13 @@ void AddSecrets(const Datum& d, const std::string& path, std::vector<std::string
 }
 
 // What the templates of `policy` see on the node of `facts` and `data`.
-TemplateContext ContextFor(const Repository& repo, const Policy& policy, const DataView& data, const Facts& facts) {
+TemplateContext ContextFor(const std::vector<ResolvedVar>& all_vars, const Policy& policy, const DataView& data,
+                           const Facts& facts) {
   TemplateContext c;
   c.root.kind = DatumKind::kTable;
   Datum& vars = c.root.table["var"];
   vars.kind = DatumKind::kTable;
-  for (const ResolvedVar& v : ResolveVars(repo, data)) {
+  for (const ResolvedVar& v : all_vars) {
     if (v.policy != policy.id) continue;
     if (v.sensitive) c.sensitive.push_back("var." + v.name);
     vars.table[v.name] = v.value;
@@ -353,6 +354,7 @@ TemplateContext ContextFor(const Repository& repo, const Policy& policy, const D
 // Each resource's `template` rendered into its `content` for this node.
 void RenderTemplates(Repository& repo, const DataView& data, const Facts& facts, const SchemaLookup& schemas,
                      const std::string& node, Diagnostics& diags, std::vector<ResolvedProperty>* trace) {
+  std::optional<std::vector<ResolvedVar>> vars;  // every policy's, resolved for the first template
   for (Policy& policy : repo.policies) {
     std::optional<TemplateContext> context;  // built for the first template of the policy
     for (ResourceSpec& r : policy.resources) {
@@ -366,7 +368,8 @@ void RenderTemplates(Repository& repo, const DataView& data, const Facts& facts,
         r.broken = true;
         continue;
       }
-      if (!context) context = ContextFor(repo, policy, data, facts);
+      if (!vars) vars = ResolveVars(repo, data);
+      if (!context) context = ContextFor(*vars, policy, data, facts);
       auto rendered = RenderTemplate(*text, shown, *context, node, diags);
       if (!rendered) {
         r.broken = true;
