@@ -141,7 +141,7 @@ int ExplainCommand(Session& s) {
   bool ok = s.Load(false, PolicyCache::kOff, NodeValues::kCheckNames);
   std::vector<std::string> ids;
   const Policy* policy = nullptr;
-  const ResourceSpec* resource = ok ? FindResource(s.repo(), s.opt().resource, &policy, ids) : nullptr;
+  const ResourceSpec* resource = ok ? FindResourceById(s.repo(), s.opt().resource, &policy, ids) : nullptr;
   std::vector<ResolvedProperty> trace;
   std::vector<ResolvedVar> vars;
   if (resource) {

@@ -11,7 +11,7 @@ std::string At(const std::string& path, Position p) {
 
 }  // namespace
 
-const ResourceSpec* FindResource(const Repository& repo, const std::string& id, const Policy** policy,
+const ResourceSpec* FindResourceById(const Repository& repo, const std::string& id, const Policy** policy,
                                  std::vector<std::string>& candidates) {
   for (const Policy& p : repo.policies)
     for (const ResourceSpec& r : p.resources) {

@@ -13,7 +13,7 @@ namespace plumb {
 
 /// The resource `id` ("policy/resource") of `repo`, or nullptr. `candidates` gets every id, for
 /// "did you mean".
-const ResourceSpec* FindResource(const Repository& repo, const std::string& id, const Policy** policy,
+const ResourceSpec* FindResourceById(const Repository& repo, const std::string& id, const Policy** policy,
                                  std::vector<std::string>& candidates);
 
 /// The explanation as text. `trace` and `vars` are the node's, from ResolveValues and
