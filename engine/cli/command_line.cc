@@ -98,8 +98,10 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
   facts->add_option("--facts", o.facts_files, "TOML file of facts that add to or override the node's facts (repeatable)")
         ->allow_extra_args(false);
   facts->add_flag("--json", o.facts_json, "print JSON (the same tables as the TOML) instead of TOML");
-  auto* describe = cl.describe = app.add_subcommand("describe", "list resource types, or the properties of one");
-  describe->add_option("type", o.type, "resource type");
+  auto* describe = cl.describe =
+      app.add_subcommand("describe", "list resource types, or the properties of one, or the parameters of a module");
+  describe->add_option("type", o.type, "resource type; with --module, the policy folder (default: .)");
+  describe->add_option("--module", o.module, "print the parameters of the module modules/NAME of the policy folder");
   auto* exp = cl.exp = app.add_subcommand("export", "write the resources that describe objects of this node as they are now");
   exp->add_option("type", o.type, "file, package, service, user, group, windows.feature, windows.registry or windows.service")
       ->required();
@@ -116,7 +118,7 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
       {"facts", "FILE"},   {"sarif", "FILE"}, {"json", "FILE"},         {"junit", "FILE"},
       {"root", "DIR"},     {"state-dir", "DIR"}, {"lock-timeout", "SECONDS"}, {"since", "DURATION"},
       {"output", "FILE"},  {"html", "FILE"},  {"csv", "FILE"},          {"stale", "DURATION"},
-      {"agent-config", "FILE"}};
+      {"agent-config", "FILE"}, {"module", "NAME"}};
   for (CLI::App* cmd : app.get_subcommands({}))
     for (CLI::App* c : [&] { auto all = cmd->get_subcommands({}); all.push_back(cmd); return all; }())
       for (CLI::Option* opt : c->get_options({}))

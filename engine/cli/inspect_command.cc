@@ -114,7 +114,7 @@ int PlanCommand(Session& s) {
     DataView data = s.data().For(node.facts, s.diags());
     NodeValuesPlan& v = values.emplace_back(NodeValuesPlan{&node, {}, {}});
     ResolveValues(s.repo(), data, node.facts, s.types(), node.name, s.diags(), &v.properties);
-    v.vars = ResolveVars(s.repo(), data);
+    v.vars = ResolveVars(s.repo(), data, node.facts);
   }
   ok = ok && !s.diags().HasErrors();
   if (auto code = s.Checked(ok)) return *code;
@@ -147,7 +147,7 @@ int ExplainCommand(Session& s) {
   if (resource) {
     DataView data = s.data().For(s.facts(), s.diags());
     ResolveValues(s.repo(), data, s.facts(), s.types(), "", s.diags(), &trace);
-    vars = ResolveVars(s.repo(), data);
+    vars = ResolveVars(s.repo(), data, s.facts());
   }
   if (auto code = s.Checked(ok && !s.diags().HasErrors())) return *code;
   if (!resource) {
@@ -210,6 +210,23 @@ int FactsCommand(Session& s) {
 }
 
 int DescribeCommand(Session& s) {
+  if (!s.opt().module.empty()) {
+    std::string path = s.opt().type.empty() ? s.opt().policy_path : s.opt().type;
+    PolicyFiles listing = ListPolicyFiles(path, s.diags());
+    std::vector<Module> modules = LoadModules(listing, s.types(), s.repo().sources, s.diags());
+    if (auto code = s.Checked(!s.diags().HasErrors())) return *code;
+    std::vector<std::string> names;
+    for (const Module& m : modules) {
+      if (m.name == s.opt().module) {
+        std::fputs(DescribeModule(m).c_str(), stdout);
+        return ToInt(ExitCode::kCompliant);
+      }
+      names.push_back(m.name);
+    }
+    s.log().error("no module {} in {}{}{}/{}", Quote(s.opt().module), path, path.ends_with('/') ? "" : "/", kModulesFolder,
+                  DidYouMean(s.opt().module, names));
+    return ToInt(ExitCode::kUsage);
+  }
   if (s.opt().type.empty()) {
     for (const auto& name : s.types().TypeNames()) {
       std::printf("%-12s %s\n", name.c_str(), s.types().FindSchema(name)->description.c_str());

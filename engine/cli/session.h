@@ -37,6 +37,7 @@ struct Options {
   std::string sarif_path;
   std::string output;
   std::string type;
+  std::string module;    ///< plumb describe --module NAME
   std::string resource;  ///< plumb explain POLICY/RESOURCE
   std::string since = "7d";  ///< status: the history window for changes
   int lock_timeout_s = -1;

@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "plumb-policy-cache/7\n";
+constexpr std::string_view kMagic = "plumb-policy-cache/8\n";
 
 class Writer {
  public:
@@ -297,6 +297,8 @@ std::optional<std::string> CacheKey(const PolicyFiles& listing, const std::strin
   if (!listing.node_settings.empty() && !add(listing.node_settings)) return std::nullopt;
   for (const auto& f : listing.files)
     if (!add(f)) return std::nullopt;
+  for (const auto& f : listing.modules)
+    if (!add(f)) return std::nullopt;
   return key;
 }
 
@@ -362,7 +364,10 @@ std::string SerializeRepository(const Repository& repo, const std::string& key) 
     for (const auto& v : p.vars) {
       w.Str(v.name);
       w.Data(v.value);
+      w.Str(v.path);
+      w.Str(v.scope);
     }
+    w.Str(p.parent);
   }
   std::string out = std::move(w.out());
   // The digest of the policies goes after the key, so that a run using the snapshot reads it
@@ -455,7 +460,10 @@ std::optional<Repository> ReadSnapshot(std::string_view data, std::string& key) 
     for (auto& v : p.vars) {
       v.name = in.Str();
       v.value = in.Data();
+      v.path = in.Str();
+      v.scope = in.Str();
     }
+    p.parent = in.Str();
     if (in.failed()) return std::nullopt;
   }
   if (in.failed() || !in.done()) return std::nullopt;
@@ -484,9 +492,20 @@ std::optional<Repository> LoadChangedPolicyFiles(const PolicyFiles& listing, con
     stamps.insert(rest.substr(0, nl));
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
   }
-  std::map<std::string, const Policy*> reuse;
-  for (const Policy& p : old->policies)
-    if (auto stamp = FileStamp(p.path); stamp && stamps.count(*stamp)) reuse.emplace(p.path, &p);
+  auto unchanged = [&](const std::string& path) {
+    auto stamp = FileStamp(path);
+    return stamp && stamps.count(*stamp);
+  };
+  // A changed module may change any policy, or be used by none and still need its errors said.
+  for (const std::string& m : listing.modules)
+    if (!unchanged(m)) return std::nullopt;
+  // A policy file is reused with the module instances that follow it.
+  std::map<std::string, std::vector<const Policy*>> reuse;
+  std::vector<const Policy*>* last = nullptr;
+  for (const Policy& p : old->policies) {
+    if (p.parent.empty()) last = unchanged(p.path) ? &reuse[p.path] : nullptr;
+    if (last) last->push_back(&p);
+  }
   Diagnostics diags;
   Repository repo = LoadPolicyFiles(listing, schemas, diags, &reuse);
   if (!diags.All().empty()) return std::nullopt;

@@ -125,12 +125,49 @@ class Resolver {
   }
 
   // The value of one of `policy`'s vars on this node: the data layers' "POLICY-ID.NAME", else
-  // the default.
-  Found VarValue(const Policy& policy, const plumb::Var& var) {
-    if (facts_ && data_.configured()) {
+  // the default. A module instance's parameter is its [[use]]'s value, whose placeholders name
+  // what the using policy sees.
+  std::optional<Found> VarValue(const Policy& policy, const plumb::Var& var) {
+    const std::string& file = var.path.empty() ? policy.path : var.path;
+    SourceLocation at{file, var.value.line, var.value.column};
+    if (!var.scope.empty()) {
+      auto scope = policies_.find(var.scope);
+      if (var.value.kind == DatumKind::kString && HasPlaceholders(var.value.text) && scope != policies_.end())
+        return Expand(var.value.text, *scope->second, at);
+      return Found{var.value, var.value.HoldsSecret(), "[[use]] at " + At(file, var.value.line, var.value.column)};
+    }
+    if (facts_ && data_.configured() && policy.parent.empty()) {
       if (auto found = data_.Lookup({policy.id, var.name})) return FromData(std::move(*found));
     }
-    return {var.value, var.value.HoldsSecret(), "default at " + At(policy.path, var.value.line, var.value.column)};
+    return Found{var.value, var.value.HoldsSecret(), "default at " + At(file, var.value.line, var.value.column)};
+  }
+
+  // `text` with its placeholders looked up from `policy`: the datum itself when it is one whole
+  // placeholder; an error at `where` for any problem.
+  std::optional<Found> Expand(const std::string& text, const Policy& policy, const SourceLocation& where) {
+    TemplateProblem problem;
+    auto t = ParseTemplate(text, problem);
+    if (!t) {
+      diags_.Error(where, problem.message);
+      return std::nullopt;
+    }
+    Found out{Datum::String(t->literals[0]), false, ""};
+    for (size_t i = 0; i < t->holes.size(); ++i) {
+      auto found = Lookup(t->holes[i].name, policy, where);
+      if (!found) return std::nullopt;
+      std::string from = "${" + t->holes[i].name + "} from " + found->from;
+      out.from += (i ? ", " : "") + from;
+      out.sensitive = out.sensitive || found->sensitive;
+      if (t->Whole()) return Found{std::move(found->value), found->sensitive, "[[use]] at " + At(where.path, where.line, where.column) + ": " + from};
+      if (!found->value.IsScalar()) {
+        diags_.Error(where, "${" + t->holes[i].name + "} is " + KindName(found->value.kind) +
+                                ", which cannot go inside text: make it the parameter's whole value, or name a string");
+        return std::nullopt;
+      }
+      out.value.text += DatumText(found->value) + t->literals[i + 1];
+    }
+    out.from = "[[use]] at " + At(where.path, where.line, where.column) + (out.from.empty() ? "" : ": " + out.from);
+    return out;
   }
 
  private:
@@ -368,7 +405,7 @@ void RenderTemplates(Repository& repo, const DataView& data, const Facts& facts,
         r.broken = true;
         continue;
       }
-      if (!vars) vars = ResolveVars(repo, data);
+      if (!vars) vars = ResolveVars(repo, data, facts);
       if (!context) context = ContextFor(*vars, policy, data, facts);
       auto rendered = RenderTemplate(*text, shown, *context, node, diags);
       if (!rendered) {
@@ -527,16 +564,15 @@ void ResolveValues(Repository& repo, const DataView& data, const Facts& facts, c
   RenderTemplates(repo, data, facts, schemas, node, diags, trace);
 }
 
-std::vector<ResolvedVar> ResolveVars(const Repository& repo, const DataView& data) {
+std::vector<ResolvedVar> ResolveVars(const Repository& repo, const DataView& data, const Facts& facts) {
+  // A problem with a value is reported where a property or a template uses it.
   Diagnostics unused;
-  Facts none;
-  Resolver values(repo, data, &none, "", unused);
+  Resolver values(repo, data, &facts, "", unused);
   std::vector<ResolvedVar> out;
   for (const Policy& policy : repo.policies)
-    for (const Var& var : policy.vars) {
-      auto found = values.VarValue(policy, var);
-      out.push_back({policy.id, var.name, std::move(found.value), found.sensitive, std::move(found.from)});
-    }
+    for (const Var& var : policy.vars)
+      if (auto found = values.VarValue(policy, var))
+        out.push_back({policy.id, var.name, std::move(found->value), found->sensitive, std::move(found->from)});
   return out;
 }
 

@@ -77,8 +77,9 @@ struct ResolvedVar {
 void ResolveValues(Repository& repo, const DataView& data, const Facts& facts, const SchemaLookup& schemas,
                    const std::string& node, Diagnostics& diags, std::vector<ResolvedProperty>* trace = nullptr);
 
-/// The values of every policy's [vars] on the node of `data`.
-std::vector<ResolvedVar> ResolveVars(const Repository& repo, const DataView& data);
+/// The values of every policy's [vars] (and module instance's parameters) on the node of `data`
+/// and `facts`; a value that cannot be resolved is left out.
+std::vector<ResolvedVar> ResolveVars(const Repository& repo, const DataView& data, const Facts& facts);
 
 /// Without a node: that each ${var...} names a variable, and each ${data...} a key that some file
 /// under data/ (`all`) has. Facts are not checked: they differ per node.

@@ -7,6 +7,7 @@
 #include "engine/os/secret.h"
 #include "engine/policy/datum_toml.h"
 #include "engine/policy/interpolate.h"
+#include "engine/policy/loader_toml.h"
 #include "engine/util/strings.h"
 
 namespace plumb {
@@ -428,6 +429,44 @@ class PolicyReader {
     }
   }
 
+  // One [[use]]: `module`, `name`, and the parameters, each as a datum; whether they fit the
+  // module is decided when the repository's modules are known.
+  std::optional<Use> ReadUse(const toml::table& t) {
+    Use use;
+    use.where = At(t);
+    bool ok = true;
+    for (auto&& [key, node] : t) {
+      std::string_view k = key.str();
+      if (k == "module" || k == "name") {
+        auto s = String(key, node);
+        if (!s) {
+          ok = false;
+        } else if (!IsValidId(*s)) {
+          Error(At(node), "invalid " + std::string(k == "module" ? "module name " : "instance name ") + Quote(*s) +
+                              ": use letters, digits, '.', '_' and '-', starting with a letter or digit");
+          ok = false;
+        } else if (k == "module") {
+          use.module = *s;
+          use.module_at = At(node);
+        } else {
+          use.name = *s;
+        }
+      } else if (auto d = ToDatum(node, path_, std::string(k), diags_)) {
+        use.arguments.push_back({std::string(k), std::move(*d), At(key)});
+      } else {
+        ok = false;
+      }
+    }
+    if (!t.contains("module")) {
+      Error(use.where, "[[use]] is missing required key 'module' (the folder name under modules/)",
+            DiagnosticRule::kMissingProperty);
+      return std::nullopt;
+    }
+    if (!ok) return std::nullopt;
+    if (use.name.empty()) use.name = use.module;
+    return use;
+  }
+
  private:
   // A value with ${...} (a string, or an array of strings of a list property), checked for form:
   // nullopt when it has none; an Interpolated without a name when it is malformed (reported).
@@ -555,8 +594,6 @@ SourceLocation ParseErrorLocation(const toml::parse_error& e, const std::string&
 
 }  // namespace
 
-namespace {
-
 // A type that one OS alone has, in a policy whose applies_to rules that OS out, could never run:
 // said at validation, on any OS, rather than as a failure on the nodes.
 void CheckPlatforms(const Policy& policy, const SchemaLookup& schemas, Diagnostics& diags) {
@@ -579,7 +616,29 @@ void CheckPlatforms(const Policy& policy, const SchemaLookup& schemas, Diagnosti
   }
 }
 
-}  // namespace
+std::vector<ResourceSpec> ReadResources(const toml::node& node, const std::string& path, std::string_view text,
+                                        const SchemaLookup& schemas, Diagnostics& diags, LoadMode mode) {
+  std::vector<ResourceSpec> out;
+  PolicyReader reader(path, text, schemas, diags);
+  const auto* arr = node.as_array();
+  if (!arr || !arr->is_array_of_tables()) {
+    reader.Error(reader.At(node), "'resource' must be an array of tables: write each as [[resource]]");
+    return out;
+  }
+  std::map<std::string, SourceLocation> seen;
+  for (const auto& el : *arr) {
+    auto r = reader.ReadResource(*el.as_table());
+    if (!r || (r->broken && (mode == LoadMode::kValidOnly || !IsValidId(r->id)))) continue;
+    auto [it, inserted] = seen.emplace(r->id, r->where);
+    if (!inserted) {
+      reader.Error(r->where, "duplicate resource id '" + r->id + "' (first defined at line " + std::to_string(it->second.line) + ")",
+                   DiagnosticRule::kDuplicateId);
+      continue;
+    }
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
 
 std::optional<Policy> LoadPolicy(const std::string& text, const std::string& path, const SchemaLookup& schemas,
                                  Diagnostics& diags, LoadMode mode) {
@@ -596,7 +655,7 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
   policy.path = path;
   policy.where = {path, 1, 1};
 
-  static const std::vector<std::string> kTop = {"policy", "applies_to", "vars", "resource"};
+  static const std::vector<std::string> kTop = {"policy", "applies_to", "vars", "resource", "use"};
   for (auto&& [key, node] : doc) {
     std::string_view k = key.str();
     if (k == "policy") {
@@ -619,23 +678,17 @@ std::optional<Policy> LoadPolicy(const std::string& text, const std::string& pat
         reader.Error(reader.At(node), "'vars' must be a table, got " + std::string(TomlTypeName(node)));
       }
     } else if (k == "resource") {
+      auto resources = ReadResources(node, path, text, schemas, diags, mode);
+      policy.resources.insert(policy.resources.end(), std::make_move_iterator(resources.begin()),
+                              std::make_move_iterator(resources.end()));
+    } else if (k == "use") {
       const auto* arr = node.as_array();
       if (!arr || !arr->is_array_of_tables()) {
-        reader.Error(reader.At(node), "'resource' must be an array of tables: write each as [[resource]]");
+        reader.Error(reader.At(node), "'use' must be an array of tables: write each as [[use]] with module = \"NAME\"");
         continue;
       }
-      std::map<std::string, SourceLocation> seen;
-      for (const auto& el : *arr) {
-        auto r = reader.ReadResource(*el.as_table());
-        if (!r || (r->broken && (mode == LoadMode::kValidOnly || !IsValidId(r->id)))) continue;
-        auto [it, inserted] = seen.emplace(r->id, r->where);
-        if (!inserted) {
-          reader.Error(r->where, "duplicate resource id '" + r->id + "' (first defined at line " + std::to_string(it->second.line) + ")",
-                       DiagnosticRule::kDuplicateId);
-          continue;
-        }
-        policy.resources.push_back(std::move(*r));
-      }
+      for (const auto& el : *arr)
+        if (auto use = reader.ReadUse(*el.as_table())) policy.uses.push_back(std::move(*use));
     } else {
       reader.Error(reader.At(key), "unknown top-level key '" + std::string(k) + "'" + DidYouMean(k, kTop));
     }

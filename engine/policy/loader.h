@@ -20,6 +20,10 @@ enum class LoadMode { kValidOnly, kForChecks };
 std::optional<Policy> LoadPolicy(const std::string& text, const std::string& path, const SchemaLookup& schemas,
                                  Diagnostics& diags, LoadMode mode = LoadMode::kValidOnly);
 
+/// A type that one OS alone has, in a policy whose applies_to rules that OS out, could never run:
+/// an error at the resource, on any OS.
+void CheckPlatforms(const Policy& policy, const SchemaLookup& schemas, Diagnostics& diags);
+
 /// Identifiers of policies and resources: [A-Za-z0-9][A-Za-z0-9._-]*.
 bool IsValidId(std::string_view id);
 

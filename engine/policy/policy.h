@@ -95,10 +95,30 @@ struct ResourceSpec {
 
 /// A policy's variable: `[vars] name = default`. Data layers override it per node with the key
 /// "POLICY-ID.NAME"; other policies see it as ${var.POLICY-ID.NAME}.
+/// In a module instance, the module's parameters are its vars: the value comes from the
+/// instance's `[[use]]` (then `path` is that policy file and `scope` its policy, whose names a
+/// ${...} in the value refers to) or from the module's default (both empty).
 struct Var {
   std::string name;
-  Datum value;  ///< the default, with its line and column in the policy file
+  Datum value;       ///< the default, with its line and column in the policy file
+  std::string path;  ///< the file `value` is written in; "" for the policy's own file
+  std::string scope; ///< the policy whose names placeholders in `value` refer to; "" when literal
   bool operator==(const Var&) const = default;
+};
+
+/// A `[[use]]` of a module as written; the repository checks it against the module and makes
+/// the instance (engine/policy/module.h).
+struct Use {
+  struct Argument {
+    std::string name;
+    Datum value;
+    SourceLocation key;  ///< where the parameter's name is written
+  };
+  std::string module;
+  std::string name;  ///< the instance name: the module's name when `name` is not written
+  std::vector<Argument> arguments;
+  SourceLocation where;      ///< the [[use]] header
+  SourceLocation module_at;  ///< the `module` value
 };
 
 struct Policy {
@@ -112,9 +132,15 @@ struct Policy {
   Selector applies_to;
   std::vector<ResourceSpec> resources;
   std::vector<Var> vars;  ///< in declaration order
-  std::string path;       ///< the policy file, as given on the command line plus the relative path
-  std::string directory;  ///< folder of the policy file; relative `source` paths start here
-  SourceLocation where;
+  /// The policy file, as given on the command line plus the relative path; for a module
+  /// instance, the module's file, which every position of its resources refers to.
+  std::string path;
+  std::string directory;  ///< folder of `path`; relative `source` and `template` paths start here
+  SourceLocation where;   ///< the [policy] header; for a module instance, its [[use]]
+  /// Module instances only: the id of the policy whose [[use]] made it. Its id is then
+  /// "PARENT/INSTANCE", and it follows its parent in Repository::policies.
+  std::string parent;
+  std::vector<Use> uses;  ///< as written; not kept in the snapshot (the instances are)
 };
 
 /// Starts the reason when a resource's own applies_to, not its policy's, rules it out.

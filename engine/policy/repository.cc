@@ -65,6 +65,32 @@ std::optional<std::shared_ptr<const std::string>> ReadPolicyText(const fs::path&
   return shared;
 }
 
+// modules/NAME/module.toml for each folder NAME; anything else there is named, not read.
+void ListModules(const fs::path& folder, const fs::path& root, std::vector<std::string>& out, Diagnostics& diags) {
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    fs::path file = it->path() / kModuleFile;
+    std::string shown = it->path().generic_string();
+    if (StartsWith(it->path().filename().string(), ".")) continue;
+    if (!it->is_directory()) {
+      diags.Warning({shown, 0, 0}, std::string("not a module: a module is a folder ") + kModulesFolder + "/NAME/ holding a " +
+                                       kModuleFile + "; plumb does not read this file",
+                    DiagnosticRule::kUnreadable);
+    } else if (!fs::is_regular_file(file, ec)) {
+      diags.Warning({shown, 0, 0}, std::string("module folder without a ") + kModuleFile + "; plumb does not read it",
+                    DiagnosticRule::kUnreadable);
+    } else if (!Inside(file, root)) {
+      diags.Error({file.generic_string(), 0, 0},
+                  "module file is a symbolic link that leads out of the policy repository; plumb does not read it",
+                  DiagnosticRule::kUnreadable);
+    } else {
+      out.push_back(file.generic_string());
+    }
+  }
+  if (ec) diags.Error({folder.generic_string(), 0, 0}, "cannot list modules: " + ec.message(), DiagnosticRule::kUnreadable);
+  std::sort(out.begin(), out.end());
+}
+
 }  // namespace
 
 bool Inside(const fs::path& path, const fs::path& folder) {
@@ -98,8 +124,15 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const auto& entry = *it;
     std::string name = entry.path().filename().string();
-    // data/ at the top holds the data layers (engine/policy/data.h), which are not policies.
-    if (entry.is_directory() && (StartsWith(name, ".") || (name == kDataFolder && entry.path().parent_path() == root))) {
+    // data/ at the top holds the data layers (engine/policy/data.h), and modules/ the modules
+    // (engine/policy/module.h): neither is a policy.
+    bool top = entry.path().parent_path() == root;
+    if (entry.is_directory() && top && name == kModulesFolder) {
+      it.disable_recursion_pending();
+      ListModules(entry.path(), root, out.modules, diags);
+      continue;
+    }
+    if (entry.is_directory() && (StartsWith(name, ".") || (name == kDataFolder && top))) {
       it.disable_recursion_pending();
       continue;
     }
@@ -119,7 +152,7 @@ PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags) {
   }
   if (ec) diags.Error({path, 0, 0}, "cannot list policy folder: " + ec.message(), DiagnosticRule::kUnreadable);
   std::sort(out.files.begin(), out.files.end());
-  if (out.files.empty() && !ec) diags.Warning({path, 0, 0}, "no policy files (*.toml) found", DiagnosticRule::kUnreadable);
+  if (out.files.empty() && out.modules.empty() && !ec) diags.Warning({path, 0, 0}, "no policy files (*.toml) found", DiagnosticRule::kUnreadable);
   return out;
 }
 
@@ -139,19 +172,33 @@ Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, 
   return LoadPolicyFiles(ListPolicyFiles(path, diags), schemas, diags);
 }
 
+std::vector<Module> LoadModules(const PolicyFiles& listing, const SchemaLookup& schemas, SourceFiles& sources,
+                                Diagnostics& diags) {
+  std::vector<Module> out;
+  for (const std::string& file : listing.modules) {
+    auto text = ReadPolicyText(file, file, sources, diags);
+    if (!text) continue;
+    if (auto m = LoadModule(**text, file, schemas, diags)) out.push_back(std::move(*m));
+  }
+  return out;
+}
+
 Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas, Diagnostics& diags,
-                           const std::map<std::string, const Policy*>* reuse) {
+                           const std::map<std::string, std::vector<const Policy*>>* reuse) {
   Repository repo;
   repo.root = listing.root;
   if (listing.folder == PathKind::kMissing) return repo;
   const std::vector<std::string>& files = listing.files;
   repo.agent = LoadSettingsFile(listing, repo.sources, diags);
+  // Modules are few and small, and every policy may use any of them: loaded first, read-only after.
+  std::vector<Module> modules;
+  if (!reuse || reuse->size() != files.size()) modules = LoadModules(listing, schemas, repo.sources, diags);
   // Files parse independently, so they are spread over the cores; results are merged in path
   // order afterwards, which keeps every run's diagnostics and policy order identical.
   struct Loaded {
     SourceFiles sources;
     Diagnostics diags;
-    std::optional<Policy> policy;
+    std::vector<Policy> policies;  ///< the file's policy, then its module instances
   };
   std::vector<Loaded> loaded(files.size());
   std::atomic<size_t> next{0};
@@ -161,15 +208,19 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
       Loaded& l = loaded[i];
       if (reuse) {
         if (auto it = reuse->find(shown); it != reuse->end()) {
-          l.policy = *it->second;
+          for (const Policy* p : it->second) l.policies.push_back(*p);
           continue;
         }
       }
       auto text = ReadPolicyText(shown, shown, l.sources, l.diags);
       if (!text) continue;
       // With errors, what can still be read is kept so the graph is checked in the same run.
-      l.policy = LoadPolicy(**text, shown, schemas, l.diags, LoadMode::kForChecks);
-      if (l.policy) l.policy->directory = fs::path(shown).parent_path().generic_string();
+      auto policy = LoadPolicy(**text, shown, schemas, l.diags, LoadMode::kForChecks);
+      if (!policy) continue;
+      policy->directory = fs::path(shown).parent_path().generic_string();
+      auto instances = Instantiate(*policy, modules, schemas, l.diags);
+      l.policies.push_back(std::move(*policy));
+      for (Policy& i : instances) l.policies.push_back(std::move(i));
     }
   };
   size_t threads = std::min<size_t>({files.size(), std::max(1u, std::thread::hardware_concurrency()), 8});
@@ -181,27 +232,27 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
   // A file a resource names as its `source` is data, whatever its name ends in: it is neither a
   // policy nor a policy's error.
   std::set<std::string> sources;
-  for (const Loaded& l : loaded) {
-    if (!l.policy) continue;
-    for (const ResourceSpec& r : l.policy->resources)
-      if (const Property* p = r.Find("source"); p && std::holds_alternative<std::string>(p->value))
-        sources.insert((fs::path(l.policy->directory) / std::get<std::string>(p->value)).lexically_normal().generic_string());
-  }
+  for (const Loaded& l : loaded)
+    for (const Policy& policy : l.policies)
+      for (const ResourceSpec& r : policy.resources)
+        if (const Property* p = r.Find("source"); p && std::holds_alternative<std::string>(p->value))
+          sources.insert((fs::path(policy.directory) / std::get<std::string>(p->value)).lexically_normal().generic_string());
   std::map<std::string, SourceLocation> ids;
   for (size_t i = 0; i < files.size(); ++i) {
     Loaded& l = loaded[i];
     if (sources.count(fs::path(files[i]).lexically_normal().generic_string())) continue;
     repo.sources.Merge(std::move(l.sources));
     diags.Append(l.diags);
-    if (!l.policy) continue;
-    auto [it, inserted] = ids.emplace(l.policy->id, l.policy->where);
+    if (l.policies.empty()) continue;
+    const Policy& first = l.policies.front();
+    auto [it, inserted] = ids.emplace(first.id, first.where);
     if (!inserted) {
-      diags.Error(l.policy->where, "duplicate policy id '" + l.policy->id + "' (first defined at " + it->second.path +
-                                       ":" + std::to_string(it->second.line) + ")",
+      diags.Error(first.where, "duplicate policy id '" + first.id + "' (first defined at " + it->second.path + ":" +
+                                   std::to_string(it->second.line) + ")",
                   DiagnosticRule::kDuplicateId);
       continue;
     }
-    repo.policies.push_back(std::move(*l.policy));
+    for (Policy& p : l.policies) repo.policies.push_back(std::move(p));
   }
   repo.revision = ReadRevisionOf(listing);
   return repo;

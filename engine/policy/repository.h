@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/util/diagnostic.h"
+#include "engine/policy/module.h"
 #include "engine/policy/policy.h"
 #include "engine/policy/schema.h"
 
@@ -41,6 +42,7 @@ struct PolicyFiles {
   std::string root;
   PathKind folder = PathKind::kMissing;
   std::vector<std::string> files;  ///< policy files, sorted
+  std::vector<std::string> modules;  ///< modules/NAME/module.toml at the top of a folder, sorted
   std::string settings;            ///< plumb.toml at the top of a folder, "" when none
   std::string node_settings;       ///< the node's own settings file (agent.toml), "" when none
 };
@@ -51,11 +53,16 @@ bool Inside(const std::filesystem::path& path, const std::filesystem::path& fold
 PolicyFiles ListPolicyFiles(const std::string& path, Diagnostics& diags);
 /// plumb.toml of the listing with the node's settings file over it (defaults when neither is there).
 AgentSettings LoadSettingsFile(const PolicyFiles& listing, SourceFiles& sources, Diagnostics& diags);
-/// Loads and validates every listed policy. Diagnostics collect all problems of all files.
-/// `reuse` (policy file -> its policy as loaded before) supplies files known to be unchanged,
-/// which are then not read; everything else (ids, sources, order) is decided as for a full load.
+/// Loads and validates every listed module (engine/policy/module.h).
+std::vector<Module> LoadModules(const PolicyFiles& listing, const SchemaLookup& schemas, SourceFiles& sources,
+                                Diagnostics& diags);
+/// Loads and validates every listed policy, and makes the instances of the modules they use
+/// (each right after its policy). Diagnostics collect all problems of all files. `reuse`
+/// (policy file -> its policy and instances as loaded before) supplies files known to be
+/// unchanged, with modules known to be unchanged, which are then not read; everything else (ids,
+/// sources, order) is decided as for a full load.
 Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schemas, Diagnostics& diags,
-                           const std::map<std::string, const Policy*>* reuse = nullptr);
+                           const std::map<std::string, std::vector<const Policy*>>* reuse = nullptr);
 /// ListPolicyFiles + LoadPolicyFiles.
 Repository LoadRepository(const std::string& path, const SchemaLookup& schemas, Diagnostics& diags);
 
