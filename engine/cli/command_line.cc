@@ -37,6 +37,13 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
     c->add_flag("--all", o.all, "list compliant and not applicable resources too");
     c->add_flag("--history", o.history, "keep the JSON report in STATE/reports (and copy it to [agent] report_copy)");
     c->add_flag("--pull", o.pull, "first pull the [source] of the node's settings, as plumb pull does");
+    c->add_option("--policy", o.only_policies,
+                  "run only this policy (repeatable, or comma-separated); what it depends on is tested, never changed")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    c->add_option("--tags", o.only_tags, "run only the policies with this tag (repeatable, or comma-separated)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
   };
 
   auto* validate = cl.validate = app.add_subcommand("validate", "check policies, schemas and the graph; change nothing");
@@ -112,13 +119,16 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
   for (auto* c : {validate, plan, explain, test, apply, graph, facts, describe, reboot, status, schedule, pull, cl.report, exp})
     c->fallthrough();
   apply->get_option("--resume")->excludes(apply->get_option("--dry-run"));
+  // A resume finishes what a reboot interrupted, whichever policies that was.
+  apply->get_option("--resume")->excludes(apply->get_option("--policy"));
+  apply->get_option("--resume")->excludes(apply->get_option("--tags"));
 
   // What an option's value is, for --help and the man page (CLI11 would say TEXT).
   static const std::pair<const char*, const char*> kValueNames[] = {
       {"facts", "FILE"},   {"sarif", "FILE"}, {"json", "FILE"},         {"junit", "FILE"},
       {"root", "DIR"},     {"state-dir", "DIR"}, {"lock-timeout", "SECONDS"}, {"since", "DURATION"},
       {"output", "FILE"},  {"html", "FILE"},  {"csv", "FILE"},          {"stale", "DURATION"},
-      {"agent-config", "FILE"}, {"module", "NAME"}};
+      {"agent-config", "FILE"}, {"module", "NAME"}, {"policy", "ID"}, {"tags", "TAG"}};
   for (CLI::App* cmd : app.get_subcommands({}))
     for (CLI::App* c : [&] { auto all = cmd->get_subcommands({}); all.push_back(cmd); return all; }())
       for (CLI::Option* opt : c->get_options({}))

@@ -120,6 +120,17 @@ int RunCommand(Session& s, RunKind kind) {
     return *code;
   }
 
+  // Before the lock: a mistyped --policy or --tags is a usage error, not a run of nothing.
+  std::optional<std::vector<InRun>> part;
+  if (Subset subset{o.only_policies, o.only_tags}; !subset.empty()) {
+    auto selected = SelectSubset(s.repo(), *s.graph(), subset);
+    if (!selected) {
+      s.log().error("{}", selected.error().message);
+      return ToInt(ExitCode::kUsage);
+    }
+    part = std::move(*selected);
+  }
+
   std::string state_dir = s.StateDir(s.repo().agent);
   if (auto code = s.Untrusted(state_dir)) return *code;
   LockResult lock = s.Lock(state_dir);
@@ -152,6 +163,9 @@ int RunCommand(Session& s, RunKind kind) {
   request.os_pending = s.os_pending();
   request.interrupt = &interrupt;
   request.progress = &progress;
+  request.subset = part ? &*part : nullptr;
+  request.header.part_policies = o.only_policies;
+  request.header.part_tags = o.only_tags;
   request.header.facts = s.facts();
   request.header.policy_root = s.repo().root;
   request.header.revision = s.repo().revision;

@@ -38,6 +38,7 @@ struct Options {
   std::string output;
   std::string type;
   std::string module;    ///< plumb describe --module NAME
+  std::vector<std::string> only_policies, only_tags;  ///< test, apply: --policy, --tags
   std::string resource;  ///< plumb explain POLICY/RESOURCE
   std::string since = "7d";  ///< status: the history window for changes
   int lock_timeout_s = -1;

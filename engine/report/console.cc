@@ -22,6 +22,8 @@ const char* Label(const ResourceResult& r, RunKind kind) {
 
 std::string SummaryLine(const RunReport& report) {
   std::string verb = report.kind == RunKind::kDryRun ? "apply --dry-run" : ToString(report.kind);
+  for (const auto& p : report.part_policies) verb += " --policy " + p;
+  for (const auto& t : report.part_tags) verb += " --tags " + t;
   auto counts = report.Counts();
   std::vector<std::string> parts;
   size_t would_change = 0;

@@ -45,7 +45,8 @@ NameId FleetAggregator::Names::Get(const std::string& name) {
 }
 
 void FleetAggregator::Add(RunDigest run, size_t order) {
-  if (run.command == "dry-run") return;  // a preview, not the node's state
+  // A preview, or a run of a part of the policies: neither is the node's state.
+  if (run.command == "dry-run" || run.partial) return;
   NameId node = nodes_.Get(run.node);
   if (node >= latest_.size()) latest_.resize(node + 1, Latest{{}, SIZE_MAX, {}, {}});
   bool clean = std::all_of(run.resources.begin(), run.resources.end(),

@@ -25,6 +25,7 @@ std::string RenderJson(const RunReport& report) {
   j["exit_code"] = ToInt(report.Exit());
   j["interrupted"] = report.interruption == Interruption::kInterrupted;
   if (!report.invalid.empty()) j["invalid"] = report.invalid;
+  j["partial"] = report.Partial() ? json{{"policies", report.part_policies}, {"tags", report.part_tags}} : json(nullptr);
   j["root"] = report.root;
   json facts = json::object();
   // A structured binding cannot be captured by a lambda before C++20's P1091 (clang 14 refuses).

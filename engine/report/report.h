@@ -123,7 +123,10 @@ struct RunReport {
   /// The policies could not be loaded ("path:line:col: message" each); nothing ran, and the one
   /// resource is plumb/policies, failed, so the node shows as failing wherever reports are read.
   std::vector<std::string> invalid;
+  /// A partial run (--policy, --tags): what it was asked for. Both empty for a whole run.
+  std::vector<std::string> part_policies, part_tags;
 
+  bool Partial() const { return !part_policies.empty() || !part_tags.empty(); }
   std::map<Outcome, size_t> Counts() const;
   ExitCode Exit() const;
 };

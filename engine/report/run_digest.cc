@@ -103,6 +103,8 @@ Result<RunDigest> Digest(simdjson::simdjson_result<simdjson::dom::element> parse
   simdjson::dom::array resources = f.Array(doc, "resources");
   if (!f.ok()) return malformed();
   r.node = Fields::OptionalText(node, "hostname");
+  simdjson::dom::object part;
+  r.partial = !doc.at_key("partial").get_object().get(part);
   for (auto [key, value] : summary) {
     int64_t n = 0;
     if (value.get_int64().get(n)) return Error{ErrorKind::kCorrupt, "malformed plumb run report: 'summary' counts are not integers"};

@@ -48,6 +48,7 @@ struct RunHeader {
   std::string reboot_state;  ///< reboot_scheduled.state: scheduled, postponed, ... ("" when none)
   std::string reboot_at;     ///< reboot_scheduled.at_local
   std::string revision;      ///< policy_repository.revision, "" when none
+  bool partial = false;      ///< a run of --policy / --tags only
 };
 
 struct RunDigest : RunHeader {

@@ -81,6 +81,7 @@ const char* SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTE
 }  // namespace
 
 ResourceMode Executor::EffectiveMode(VertexId v, const RunOptions& options) const {
+  if (PartOf(v, options) == InRun::kDependency) return ResourceMode::kAudit;
   return options.mode_override ? *options.mode_override : graph_.SpecOf(v).mode;
 }
 
@@ -202,6 +203,15 @@ bool Executor::CheckDependencies(VertexId v, const RunOptions& options, Resource
     if (o == Outcome::kFailed || o == Outcome::kSkipped) {
       result.outcome = Outcome::kSkipped;
       result.message = "dependency " + graph_.QualifiedId(u) + " " + (o == Outcome::kFailed ? "failed" : "was skipped");
+      return false;
+    }
+    // A partial apply changes nothing whose dependencies are not in place, and it does not
+    // converge the ones outside its part.
+    if (PartOf(u, options) == InRun::kDependency && options.kind == RunKind::kApply &&
+        (o == Outcome::kDrifted || o == Outcome::kAssumed)) {
+      result.outcome = Outcome::kSkipped;
+      result.message = "dependency " + graph_.QualifiedId(u) + " is not in place, and this run only tests it (it is "
+                       "outside --policy/--tags)";
       return false;
     }
     // Only an enforce-mode dependency will ever converge; audit drift stays as it is.
@@ -567,9 +577,31 @@ void Executor::VisitBarrier(VertexId b, const RunOptions& options) {
   needs_.push_back({graph_.QualifiedId(graph_.OwnerOf(b)), owner.arms, owner.arm_state, BehindOf(b)});
 }
 
+void Executor::KeepOutside(VertexId v, const RunOptions& options) {
+  VertexState& state = state_[v];
+  const JournalBarrier* jb = options.journal ? options.journal->FindBarrier(graph_.QualifiedId(v)) : nullptr;
+  if (!jb || jb->state != BarrierState::kArmed || jb->boot_id != options.boot.boot_id) return;
+  state.outcome = Outcome::kPendingReboot;
+  state.arms = jb->cause;
+  state.arm_state = NeedState::kPending;
+}
+
 void Executor::Run(const RunOptions& options, RunReport& report) {
-  report.resources.reserve(graph_.ResourceCount());
-  for (const auto& p : repo_.policies) report.policies.push_back({p.id, p.title, p.severity, p.path});
+  size_t total = graph_.ResourceCount();
+  std::vector<bool> policy_runs(repo_.policies.size(), !options.subset);
+  if (options.subset) {
+    total = 0;
+    for (VertexId v = 0; v < graph_.size(); ++v) {
+      if (!graph_.IsResource(v) || PartOf(v, options) == InRun::kOutside) continue;
+      ++total;
+      policy_runs[graph_.PolicyIndexOf(v)] = true;
+    }
+  }
+  report.resources.reserve(total);
+  for (size_t i = 0; i < repo_.policies.size(); ++i) {
+    const Policy& p = repo_.policies[i];
+    if (policy_runs[i]) report.policies.push_back({p.id, p.title, p.severity, p.path});
+  }
   report.reboot.os_pending = options.boot.os_pending;
   needs_.clear();
   for (VertexState& s : state_) {
@@ -577,6 +609,7 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
     s.arms.clear();
     s.arm_state = NeedState::kArmed;
     s.waits_for.clear();
+    s.outcome = Outcome::kCompliant;
   }
   Journal* j = options.journal;
   if (j && (!j->pending_refreshes().empty() || !j->barriers().empty())) {
@@ -590,7 +623,7 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
     for (const auto& [target, by] : j->pending_refreshes())
       for (const auto& who : by) state_[by_id.at(target)].notified_by.push_back(who);
   }
-  if (j) j->SetProgress(0, graph_.ResourceCount());
+  if (j) j->SetProgress(0, total);
   size_t done = 0;
   in_batch_.assign(graph_.size(), 0);
   for (VertexId v : graph_.Order()) {
@@ -598,6 +631,10 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
     if (staged_.empty() && !batch_.empty()) Flush(options, report);  // nothing waits: forget the batch
     if (!graph_.IsResource(v)) {
       VisitBarrier(v, options);
+      continue;
+    }
+    if (PartOf(v, options) == InRun::kOutside) {
+      KeepOutside(v, options);
       continue;
     }
     int sig = options.interrupt ? options.interrupt->load() : 0;
@@ -624,8 +661,8 @@ void Executor::Run(const RunOptions& options, RunReport& report) {
       Settle(v, result);
     report.resources.push_back(std::move(result));
     ++done;
-    if (j) j->SetProgress(done, graph_.ResourceCount());
-    if (options.progress) options.progress->Update(done, graph_.ResourceCount());
+    if (j) j->SetProgress(done, total);
+    if (options.progress) options.progress->Update(done, total);
   }
   Flush(options, report);
   report.reboot.needs = std::move(needs_);

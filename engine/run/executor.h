@@ -22,6 +22,7 @@
 #include "engine/report/report.h"
 #include "engine/run/journal.h"
 #include "engine/run/progress.h"
+#include "engine/run/subset.h"
 #include "resources/registry.h"
 
 namespace plumb {
@@ -41,6 +42,8 @@ struct RunOptions {
   BootContext boot;
   Journal* journal = nullptr;        ///< read by every run; null = no journal at all
   JournalStore* store = nullptr;     ///< where an apply commits the journal; null = never written
+  /// Per vertex, its part in a partial run (engine/run/subset.h); null = the whole graph.
+  const std::vector<InRun>* subset = nullptr;
 };
 
 class Executor {
@@ -134,6 +137,12 @@ class Executor {
   /// A result naming the resource, with nothing decided yet.
   ResourceResult Blank(VertexId v, const RunOptions& options) const;
   bool Applies(VertexId v) const { return applies_[v].matches; }
+  static InRun PartOf(VertexId v, const RunOptions& options) {
+    return options.subset ? (*options.subset)[v] : InRun::kSelected;
+  }
+  /// A resource outside a partial run: not run, but a reboot its journal barrier waits for is
+  /// still needed, so the run neither forgets nor unschedules it.
+  void KeepOutside(VertexId v, const RunOptions& options);
 
   const Repository& repo_;
   const ResourceGraph& graph_;

@@ -45,7 +45,8 @@ Result<RunResult> RunUseCase::Run(RunRequest request) {
                  request.progress,
                  BootContext{boot, request.os_pending, deps_.reboot.system.clock.Now()},
                  &journal,
-                 kind == RunKind::kApply ? &deps_.store : nullptr};
+                 kind == RunKind::kApply ? &deps_.store : nullptr,
+                 request.subset};
   executor_.Run(run, report);
   if (request.progress) request.progress->Finish();
   if (kind == RunKind::kApply) {

@@ -48,6 +48,7 @@ struct RunRequest {
   std::vector<std::string> os_pending;         ///< the OS's own pending-reboot signals
   const std::atomic<int>* interrupt = nullptr;
   Progress* progress = nullptr;
+  const std::vector<InRun>* subset = nullptr;  ///< a partial run's parts (engine/run/subset.h); null = all
   RunReport header;  ///< facts, policy_root, revision and root of the report to fill
 };
 

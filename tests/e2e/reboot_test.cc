@@ -353,6 +353,27 @@ TEST_F(CrashReboot, KillAtEveryStepOfRebootAndResume) {
 namespace plumb {
 namespace {
 
+// A run of one policy leaves the reboot another policy's change scheduled, with its barrier.
+TEST_F(Reboot, APartialApplyKeepsTheRebootOfAPolicyOutsideIt) {
+  OwnPolicies(ReadText(example_ + "/policies/plumb.toml"));
+  WriteText(policies_ + "/motd.toml", "[policy]\nid = \"motd\"\n\n[[resource]]\nid = \"motd\"\ntype = \"file\"\n"
+                                      "path = \"/etc/motd\"\ncontent = \"hello\\n\"\n");
+  ASSERT_EQ(Apply().code, 8);
+  std::string scheduled = ReadText(Fake() + "/scheduled");
+  WriteText(Root() + "/etc/motd", "changed by hand\n");
+  RunResult part = Plumb({"apply", "--policy", "motd"});
+  EXPECT_EQ(part.code, 8) << part.err;
+  EXPECT_EQ(NormalizeTimes(part.out),
+            "changed  motd/motd  content: expected 'sha256:5891b5b522d5 (6 bytes)', actual '(16 bytes, larger than the "
+            "content; not read)'\n"
+            "plumb apply --policy motd: 1 resource: 1 changed (T)\n"
+            "reboot: required by kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); 1 resource waits "
+            "for it (kernel-cmdline/running-kernel); scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n");
+  EXPECT_EQ(ReadText(Fake() + "/scheduled"), scheduled);
+  RunResult status = Plumb({"status"}, false);
+  EXPECT_NE(status.out.find("kernel-cmdline/grub-default"), std::string::npos) << status.out;
+}
+
 TEST_F(Reboot, ChangedPoliciesArePlannedAgainNotReplayed) {
   OwnPolicies(ReadText(example_ + "/policies/plumb.toml"));
   ASSERT_EQ(Apply().code, 8);

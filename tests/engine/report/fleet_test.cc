@@ -88,6 +88,19 @@ TEST(Fleet, NodesStandByTheirLatestRunAndPoliciesByTheirWorstResource) {
   EXPECT_EQ(s.by_severity["medium"], std::make_pair(size_t{1}, size_t{3})) << "no severity counts as medium";
 }
 
+TEST(Fleet, APartialRunIsNotTheNodesStanding) {
+  std::vector<RunDigest> runs = Runs();
+  RunDigest part = NodeRun("fs1", kNow - 30, "apply", {{"smb/own", "changed"}});
+  part.partial = true;
+  runs.push_back(part);
+  FleetAggregator fleet;
+  for (size_t i = 0; i < runs.size(); ++i) fleet.Add(runs[i], i);
+  FleetSummary s = std::move(fleet).Finish(kNow, 2 * kDay);
+  EXPECT_EQ(s.nodes[0].latest.node, "fs1");
+  EXPECT_EQ(s.nodes[0].latest.command, "test");
+  EXPECT_EQ(s.nodes[0].state, Standing::kDrifted);
+}
+
 TEST(Fleet, ANodeWaitingForARebootCountsAsWaitingEvenWhenItAlsoDrifts) {
   FleetAggregator fleet;
   fleet.Add(NodeRun("hv3", kNow - 60, "apply", {{"gum/mode", "drifted"}, {"smb/own", "pending_reboot"}}), 0);

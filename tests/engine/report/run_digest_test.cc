@@ -47,6 +47,19 @@ TEST(RunDigest, ReadsWhatRenderJsonWrites) {
   EXPECT_EQ(d->resources[1].message, "boom");
 }
 
+TEST(RunDigest, APartialRunIsReadAsPartial) {
+  RunReport r;
+  r.run_id = "x";
+  r.started_at = r.finished_at = "2026-11-20T10:00:00.000Z";
+  auto whole = ReadRunReport(RenderJson(r));
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_FALSE(whole->partial);
+  r.part_tags = {"web"};
+  auto part = ReadRunReport(RenderJson(r));
+  ASSERT_TRUE(part) << part.error().message;
+  EXPECT_TRUE(part->partial);
+}
+
 TEST(RunDigest, ForeignFilesSayWhy) {
   EXPECT_EQ(ReadRunReport("<xml/>").error().message, "not JSON");
   EXPECT_EQ(ReadRunReport("{\"a\": 1}").error().message, "no 'schema': not a plumb run report");
