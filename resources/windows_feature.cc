@@ -4,6 +4,7 @@
 
 #include "resources/windows_feature.h"
 
+#include "engine/facts/facts.h"
 #include "resources/properties.h"
 #include "resources/registry.h"
 
@@ -159,6 +160,17 @@ TypeInfo WindowsFeatureType() {
     return std::vector<Exported>{Exported{{{"name", it->first}, {"ensure", std::string(Enabled(it->second) ? "present" : "absent")}}, {}}};
   };
   return info;
+}
+
+Status AddFeatureFacts(WindowsFeatures& features, Facts& facts) {
+  auto list = features.List();
+  if (!list) return list.error();
+  for (const auto& [name, state] : *list) {
+    std::string key = std::string(kFeatureFactPrefix) + name;
+    if (!facts.Find(key))  // one a --facts file gives stays
+      facts.Set(key, state == FeatureState::kInstalled || state == FeatureState::kInstallPending);
+  }
+  return OkStatus();
 }
 
 }  // namespace plumb

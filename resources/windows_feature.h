@@ -62,4 +62,14 @@ class FeatureListCache : public WindowsFeatures {
   std::optional<FeatureStates> list_;
 };
 
+/// Facts start with this: "features.NAME" for each feature DISM lists, by DISM's name.
+inline constexpr std::string_view kFeatureFactPrefix = "features.";
+
+class Facts;
+/// features.NAME = true for each feature that is installed (or whose install waits for a
+/// reboot), false for every other feature DISM lists; a fact already set (by a --facts file) is
+/// kept. Nothing is added when DISM cannot be read;
+/// the error says why. A listing takes seconds: collected only when a policy names such a fact.
+Status AddFeatureFacts(WindowsFeatures& features, Facts& facts);
+
 }  // namespace plumb

@@ -127,6 +127,8 @@ bool Session::Load(bool need_graph, PolicyCache cache, NodeValues values) {
     if (st) st = fs_->WriteAtomic(cache_file, snapshot, PrivateFile());
     if (!st) log().debug("policy snapshot not written: {}", st.error().message);
   }
+  // A feature listing takes DISM seconds: read only for policies that ask about features.
+  if (values == NodeValues::kResolve && NamesFact(repo_, kFeatureFactPrefix)) LoadFeatureFacts();
   // After the snapshot, which keeps what the files say: the values are this node's, and the data
   // layers may change without any policy file changing.
   if (values == NodeValues::kResolve)
@@ -139,6 +141,12 @@ bool Session::Load(bool need_graph, PolicyCache cache, NodeValues values) {
 DataFiles& Session::data() {
   if (!data_) data_.emplace(repo_.root, repo_.agent.data);
   return *data_;
+}
+
+void Session::LoadFeatureFacts() {
+  if (!features_) return;
+  if (auto st = AddFeatureFacts(*features_, facts_); !st)
+    log().warn("no features.* facts: {}", st.error().message);
 }
 
 void Session::LoadFacts() {

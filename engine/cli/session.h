@@ -98,6 +98,8 @@ class Session : public RunLog {
   DataFiles& data();
   /// The system's facts, then every --facts file over them; problems go to the diagnostics.
   void LoadFacts();
+  /// features.NAME of Windows (AddFeatureFacts): seconds of DISM, so only on demand.
+  void LoadFeatureFacts();
   /// Instantiates resources against the real backends; read-only.
   bool Prepare();
   /// The backends of this node (or of --root) alone, without policies: what export reads.

@@ -602,4 +602,29 @@ void CheckValueNames(const Repository& repo, const DataView& all, Diagnostics& d
   }
 }
 
+bool NamesFact(const Repository& repo, std::string_view prefix) {
+  auto in = [&](const Selector& s) {
+    return std::any_of(s.all.begin(), s.all.end(), [&](const Condition& c) { return c.fact.starts_with(prefix); });
+  };
+  std::string placeholder = "fact." + std::string(prefix);
+  for (const Policy& p : repo.policies) {
+    if (in(p.applies_to)) return true;
+    for (const ResourceSpec& r : p.resources) {
+      if (in(r.applies_to)) return true;
+      for (const Interpolated& i : r.interpolated) {
+        std::vector<std::string> texts;
+        if (KindOf(i.written) == ValueKind::kStringList) texts = std::get<StringList>(i.written);
+        else texts.push_back(std::get<std::string>(i.written));
+        for (const std::string& text : texts) {
+          TemplateProblem problem;
+          if (auto t = ParseTemplate(text, problem))
+            for (const Placeholder& h : t->holes)
+              if (h.name.starts_with(placeholder)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace plumb

@@ -85,4 +85,9 @@ std::vector<ResolvedVar> ResolveVars(const Repository& repo, const DataView& dat
 /// under data/ (`all`) has. Facts are not checked: they differ per node.
 void CheckValueNames(const Repository& repo, const DataView& all, Diagnostics& diags);
 
+/// Whether any policy's or resource's applies_to, or any ${fact...} placeholder, names a fact
+/// that starts with `prefix` ("features."): facts that are costly to collect are collected only
+/// then. Templates are not searched.
+bool NamesFact(const Repository& repo, std::string_view prefix);
+
 }  // namespace plumb

@@ -138,3 +138,27 @@ TEST_F(WindowsFeatureTest, OneFeatureManagedTwiceIsRefused) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST_F(WindowsFeatureTest, FeaturesAreFactsByDismName) {
+  features_.states["Web-Server"] = FeatureState::kInstallPending;
+  Facts facts;
+  facts.Set("features.TelnetClient", false);  // as a --facts file gives it
+  ASSERT_TRUE(AddFeatureFacts(features_, facts));
+  EXPECT_EQ(facts.Get("features.FailoverCluster-FullServer"), "true");
+  EXPECT_EQ(facts.Get("features.Web-Server"), "true");
+  EXPECT_EQ(facts.Get("features.Microsoft-Hyper-V"), "false");
+  EXPECT_EQ(facts.Get("features.SMB1Protocol"), "false");
+  EXPECT_EQ(facts.Get("features.TelnetClient"), "false");
+  features_.error = "DISM is not available (dismapi.dll cannot be loaded)";
+  Facts none;
+  auto st = AddFeatureFacts(features_, none);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message, "DISM is not available (dismapi.dll cannot be loaded)");
+  EXPECT_TRUE(none.All().empty());
+}
+
+}  // namespace
+}  // namespace plumb

@@ -107,6 +107,15 @@ run test "$src/policies/windows" --facts 'C:\hv.toml' --state-dir 'C:\library-st
 expect 1
 grep -qF "failed   hyperv-cluster-node-baseline/hyper-v" <<<"$out" && grep -qF "DISM is not available on this system: dismapi.dll cannot be loaded: Module not found (126)" <<<"$out" ||
   { echo "FAIL: windows.feature without DISM"; echo "$out"; fail=1; }
+# Features become facts only for policies that name one; Wine has no DISM, so there are none, the
+# run says why, and the policy does not apply.
+mkdir -p "$WINEPREFIX/drive_c/features-policy"
+printf '[policy]\nid = "hv"\n[applies_to]\nfeatures.Microsoft-Hyper-V = true\n[[resource]]\nid = "x"\ntype = "file"\npath = %s\ncontent = "x"\n' \
+  "'C:\\features-x.txt'" > "$WINEPREFIX/drive_c/features-policy/hv.toml"
+run test 'C:\features-policy' --state-dir 'C:\features-state'
+expect 0 "plumb test: 1 resource: 1 not applicable (T)"
+grep -qF "no features.* facts: DISM is not available on this system" <<<"$out" ||
+  { echo "FAIL: no warning for the missing features.* facts"; echo "$out"; fail=1; }
 run test "$src/tests/data/windows-cluster" --state-dir 'C:\library-state' --json 'C:\gum.json'
 expect 0 "plumb test: 1 resource: 1 not applicable (T)"
 grep -qF '"message": "this node is not in a running cluster (cluster service not installed)"' "$WINEPREFIX/drive_c/gum.json" ||

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/policy/loader.h"
+#include "resources/registry.h"
+
 namespace plumb {
 namespace {
 
@@ -45,6 +48,25 @@ TEST(Template, MalformedPlaceholdersSayWhatToWrite) {
                                  "${data.KEY}, or $${ for a literal '${'");
   EXPECT_EQ(Parts("${var.}"), "error at 0: ${var.} names no variable: write ${var.NAME}, ${fact.NAME} or ${data.KEY}, "
                               "or $${ for a literal '${'");
+}
+
+TEST(NamesFact, FindsSelectorsAndPlaceholdersOnly) {
+  TypeRegistry types(Platforms::kWindows);
+  RegisterBuiltinTypes(types);
+  auto named = [&](const std::string& text) {
+    Diagnostics diags;
+    Repository repo;
+    auto p = LoadPolicy("[policy]\nid = \"p\"\n" + text, "p.toml", types, diags);
+    EXPECT_TRUE(p) << (diags.All().empty() ? "" : diags.All()[0].message);
+    if (p) repo.policies.push_back(std::move(*p));
+    return NamesFact(repo, "features.");
+  };
+  const std::string file = "[[resource]]\nid = \"f\"\ntype = \"file\"\npath = 'C:\\x'\n";
+  EXPECT_FALSE(named(file + "content = \"${fact.hostname}\"\n"));
+  EXPECT_TRUE(named("[applies_to]\nfeatures.Microsoft-Hyper-V = true\n" + file + "content = \"x\"\n"));
+  EXPECT_TRUE(named(file + "content = \"x\"\napplies_to = { features.Web-Server = true }\n"));
+  EXPECT_TRUE(named(file + "content = \"a ${fact.features.Web-Server}\"\n"));
+  EXPECT_FALSE(named(file + "content = \"features.Web-Server\"\n"));
 }
 
 }  // namespace
