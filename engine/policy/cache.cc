@@ -496,17 +496,25 @@ std::optional<Repository> LoadChangedPolicyFiles(const PolicyFiles& listing, con
     auto stamp = FileStamp(path);
     return stamp && stamps.count(*stamp);
   };
-  // A changed module may change any policy, or be used by none and still need its errors said.
-  for (const std::string& m : listing.modules)
-    if (!unchanged(m)) return std::nullopt;
-  // A policy file is reused with the module instances that follow it.
+  // A policy file is reused with the module instances that follow it, when it and the modules
+  // they come from are unchanged.
   std::map<std::string, std::vector<const Policy*>> reuse;
-  std::vector<const Policy*>* last = nullptr;
+  std::string file;  // of the last policy that is not an instance
   for (const Policy& p : old->policies) {
-    if (p.parent.empty()) last = unchanged(p.path) ? &reuse[p.path] : nullptr;
-    if (last) last->push_back(&p);
+    if (p.parent.empty()) {
+      file = p.path;
+      if (unchanged(p.path)) reuse[p.path].push_back(&p);
+    } else if (auto it = reuse.find(file); it != reuse.end()) {
+      if (unchanged(p.path)) it->second.push_back(&p);
+      else reuse.erase(it);
+    }
   }
   Diagnostics diags;
+  // A changed module that no policy uses would not be read below, but its errors must be said.
+  if (std::any_of(listing.modules.begin(), listing.modules.end(), [&](const std::string& m) { return !unchanged(m); })) {
+    SourceFiles unused;
+    LoadModules(listing, schemas, unused, diags);
+  }
   Repository repo = LoadPolicyFiles(listing, schemas, diags, &reuse);
   if (!diags.All().empty()) return std::nullopt;
   return repo;

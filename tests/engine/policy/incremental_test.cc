@@ -90,6 +90,22 @@ TEST_P(IncrementalLoad, EqualsAFullLoadOnEveryRepository) {
   EXPECT_GE(refused, 1u);
 }
 
+// A module no policy uses is still checked: a broken one sends the run to a full load, which
+// reports it.
+TEST_P(IncrementalLoad, AChangedModuleThatNoPolicyUsesIsStillChecked) {
+  testing::TempDir dir;
+  fs::path repo = fs::path(dir.path()) / "repo";
+  WriteText((repo / "p.toml").string(), "[policy]\nid = \"p\"\n");
+  WriteText((repo / "modules/m/module.toml").string(), "[parameters.a]\ntype = \"string\"\n");
+  Age(repo);
+  std::string snapshot = Snapshot(repo.string());
+  WriteText((repo / "modules/m/module.toml").string(), "[parameters.a]\ntype = \"strin\"\n");
+  Age(repo);
+  Diagnostics diags;
+  PolicyFiles listing = ListPolicyFiles(repo.string(), diags);
+  EXPECT_FALSE(LoadChangedPolicyFiles(listing, types_, SchemaFingerprint(types_), snapshot));
+}
+
 TEST_P(IncrementalLoad, TakesUnchangedFilesFromTheSnapshot) {
   testing::TempDir dir;
   fs::path repo = fs::path(dir.path()) / "repo";
