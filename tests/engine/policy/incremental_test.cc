@@ -99,8 +99,9 @@ TEST_P(IncrementalLoad, AChangedModuleThatNoPolicyUsesIsStillChecked) {
   WriteText((repo / "modules/m/module.toml").string(), "[parameters.a]\ntype = \"string\"\n");
   Age(repo);
   std::string snapshot = Snapshot(repo.string());
-  WriteText((repo / "modules/m/module.toml").string(), "[parameters.a]\ntype = \"strin\"\n");
-  Age(repo);
+  fs::path module = repo / "modules/m/module.toml";
+  WriteText(module.string(), "[parameters.a]\ntype = \"strin\"\n");
+  fs::last_write_time(module, fs::file_time_type::clock::now() - std::chrono::minutes(5));
   Diagnostics diags;
   PolicyFiles listing = ListPolicyFiles(repo.string(), diags);
   EXPECT_FALSE(LoadChangedPolicyFiles(listing, types_, SchemaFingerprint(types_), snapshot));
