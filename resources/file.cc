@@ -81,13 +81,20 @@ class FileResource : public Resource {
       if (content_) obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_), "not a file"));
       return obs;
     }
-    if (content_ && !file->complete) {
-      // Larger than the content could be: different, and not worth reading (or able to be read).
+    std::optional<FileContent> whole;
+    if (content_ && !file->complete && info.size <= kMaxLoadBytes) {
+      // Larger than the content, so different; read whole only now, to show how.
+      if (auto again = b_.fs.Load(path_); again && again->complete && again->info.kind == FileKind::kRegular)
+        whole = std::move(*again);
+    }
+    const FileContent& read = whole ? *whole : *file;
+    if (content_ && !read.complete) {
+      // Too large to read: different, and compared by size alone.
       obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_),
                                                  "(" + std::to_string(info.size) + " bytes, larger than the content; not read)"));
-    } else if (content_ && file->bytes != *content_) {
-      obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_), Fingerprint(file->bytes)));
-      obs.diff = UnifiedDiff(file->bytes, *content_, {.from_label = policy_path_ + " (actual)", .to_label = policy_path_});
+    } else if (content_ && read.bytes != *content_) {
+      obs.drift.push_back(FileProperties().Drift(&FileSettings::content, Fingerprint(*content_), Fingerprint(read.bytes)));
+      obs.diff = UnifiedDiff(read.bytes, *content_, {.from_label = policy_path_ + " (actual)", .to_label = policy_path_});
     }
     CompareAttributes(attrs_, info, b_.accounts, obs.drift);
     return obs;

@@ -364,8 +364,12 @@ TEST_F(Reboot, APartialApplyKeepsTheRebootOfAPolicyOutsideIt) {
   RunResult part = Plumb({"apply", "--policy", "motd"});
   EXPECT_EQ(part.code, 8) << part.err;
   EXPECT_EQ(NormalizeTimes(part.out),
-            "changed  motd/motd  content: expected 'sha256:5891b5b522d5 (6 bytes)', actual '(16 bytes, larger than the "
-            "content; not read)'\n"
+            "changed  motd/motd  content: expected 'sha256:5891b5b522d5 (6 bytes)', actual 'sha256:8b1fe4acbee7 (16 bytes)'\n"
+            "                    --- /etc/motd (actual)\n"
+            "                    +++ /etc/motd\n"
+            "                    @@ -1,1 +1,1 @@\n"
+            "                    -changed by hand\n"
+            "                    +hello\n"
             "plumb apply --policy motd: 1 resource: 1 changed (T)\n"
             "reboot: required by kernel-cmdline/grub-default (changed 'value' (reboot = \"required\")); 1 resource waits "
             "for it (kernel-cmdline/running-kernel); scheduled for 2026-11-28 02:00 +0000 (window sat 02:00 (3h))\n");

@@ -201,6 +201,18 @@ TEST_F(FileTest, KvResourceOnARealFile) {
 namespace plumb {
 namespace {
 
+// A file larger than its content is different whatever it holds; its drift still shows how.
+TEST_F(FileTest, AFileLargerThanItsContentShowsItsDiff) {
+  WriteText(In("etc/motd"), "changed by hand\n");
+  auto r = Make("file", "path = \"/etc/motd\"\ncontent = \"hello\\n\"\n");
+  auto obs = r->Test();
+  ASSERT_TRUE(obs.ok()) << obs.error().message;
+  ASSERT_EQ(obs->drift.size(), 1u);
+  EXPECT_EQ(DescribeDrift(obs->drift[0]),
+            "content: expected 'sha256:5891b5b522d5 (6 bytes)', actual 'sha256:8b1fe4acbee7 (16 bytes)'");
+  EXPECT_EQ(obs->diff, "--- /etc/motd (actual)\n+++ /etc/motd\n@@ -1,1 +1,1 @@\n-changed by hand\n+hello\n");
+}
+
 // A 1 TiB sparse file at a managed path: compared by size, never read into memory, replaced.
 TEST_F(FileTest, AHugeSparseFileIsNeverReadWhole) {
   std::string path = In("etc/motd");
