@@ -181,6 +181,13 @@ DataFiles::DataFiles(std::string repo_root, std::optional<DataSettings> settings
 
 const DataLayer* DataFiles::Read(const std::string& name, Diagnostics& diags) {
   if (auto it = files_.find(name); it != files_.end()) return it->second.get();
+  size_t errors = diags.ErrorCount();
+  const DataLayer* layer = Load(name, diags);
+  if (diags.ErrorCount() != errors) unreadable_.insert(name);
+  return layer;
+}
+
+const DataLayer* DataFiles::Load(const std::string& name, Diagnostics& diags) {
   std::unique_ptr<DataLayer>& slot = files_[name];
   fs::path folder = fs::path(root_) / kDataFolder;
   fs::path file = folder / (name + ".toml");
@@ -228,6 +235,7 @@ const DataLayer* DataFiles::Read(const std::string& name, Diagnostics& diags) {
 DataView DataFiles::For(const Facts& facts, Diagnostics& diags) {
   if (!settings_) return {};
   std::vector<const DataLayer*> layers;
+  bool unread = false;
   for (const std::string& entry : settings_->hierarchy) {
     std::string name;
     bool complete = true;
@@ -255,8 +263,9 @@ DataView DataFiles::For(const Facts& facts, Diagnostics& diags) {
     }
     if (!complete) continue;
     if (const DataLayer* layer = Read(name, diags)) layers.push_back(layer);
+    else unread = unread || unreadable_.count(name);
   }
-  return DataView(&*settings_, std::move(layers));
+  return DataView(&*settings_, std::move(layers), unread);
 }
 
 DataView DataFiles::All(Diagnostics& diags) {
@@ -273,9 +282,12 @@ DataView DataFiles::All(Diagnostics& diags) {
   }
   std::sort(names.begin(), names.end());
   std::vector<const DataLayer*> layers;
-  for (const auto& name : names)
+  bool unread = false;
+  for (const auto& name : names) {
     if (const DataLayer* layer = Read(name, diags)) layers.push_back(layer);
-  return DataView(&*settings_, std::move(layers));
+    else unread = unread || unreadable_.count(name);
+  }
+  return DataView(&*settings_, std::move(layers), unread);
 }
 
 }  // namespace plumb

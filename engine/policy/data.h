@@ -6,6 +6,7 @@
 /// merge and lists are unioned. Nothing here reads the running system.
 
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,8 +44,8 @@ class DataView {
   };
 
   DataView() = default;
-  DataView(const DataSettings* settings, std::vector<const DataLayer*> layers)
-      : settings_(settings), layers_(std::move(layers)) {}
+  DataView(const DataSettings* settings, std::vector<const DataLayer*> layers, bool unread = false)
+      : settings_(settings), layers_(std::move(layers)), unread_(unread) {}
 
   /// The value of a key given by its parts ({"ntp", "servers"}); nullopt when no layer has it.
   std::optional<Found> Lookup(const std::vector<std::string>& key) const;
@@ -52,11 +53,15 @@ class DataView {
   std::vector<std::string> Keys() const;
   const std::vector<const DataLayer*>& layers() const { return layers_; }
   bool configured() const { return settings_ != nullptr; }
+  /// A layer of this view could not be read (its error is reported): a key missing from the
+  /// others may well be in it, so saying so would only add a second, misleading error.
+  bool unread() const { return unread_; }
 
  private:
   bool Sensitive(const std::vector<std::string>& key) const;
   const DataSettings* settings_ = nullptr;
   std::vector<const DataLayer*> layers_;
+  bool unread_ = false;
 };
 
 /// Reads data files on first use and keeps them, so that the nodes of an inventory share one
@@ -76,11 +81,14 @@ class DataFiles {
   const std::optional<DataSettings>& settings() const { return settings_; }
 
  private:
+  /// The layer `name`, read on first use; null when missing or invalid (then reported once).
   const DataLayer* Read(const std::string& name, Diagnostics& diags);
+  const DataLayer* Load(const std::string& name, Diagnostics& diags);
 
   std::string root_;
   std::optional<DataSettings> settings_;
   std::map<std::string, std::unique_ptr<DataLayer>> files_;  ///< null: missing or invalid
+  std::set<std::string> unreadable_;  ///< layers whose file exists but could not be used
 };
 
 }  // namespace plumb

@@ -114,6 +114,7 @@ class Resolver {
       return std::nullopt;
     }
     if (auto found = data_.Lookup(SplitKey(rest))) return FromData(std::move(*found));
+    if (data_.unread()) return std::nullopt;  // the unreadable layer's own error says why
     std::vector<std::string> layers;
     for (const DataLayer* l : data_.layers()) layers.push_back(l->name);
     std::string scope = facts_ ? (node_.empty() ? " for this node" : " for node '" + node_ + "'") +

@@ -232,7 +232,8 @@ TEST_F(DataCli, DataFilesAreCheckedLikePolicies) {
   WriteText(R("data/site/paris.toml"), "banner = \"Paris\n");
   RunResult r = RunPlumb({"validate", R(""), "--facts", dir_ / "inv/a.toml"});
   EXPECT_EQ(r.code, 3);
-  EXPECT_EQ(r.err.substr(0, r.err.find(R("motd.toml"))),
+  // Only the data files' own errors: a key the unreadable layer may hold is not also said missing.
+  EXPECT_EQ(r.err,
             R("data/common.toml") + ":1:6: 'pi' is a float: data values are strings, integers, booleans, arrays and "
                                     "tables\n"
                                     " 1 | pi = 3.14\n"
@@ -244,7 +245,8 @@ TEST_F(DataCli, DataFilesAreCheckedLikePolicies) {
                 R("data/site/paris.toml") + ":1:16: invalid TOML: Error while parsing string: unescaped control "
                                             "characters other than TAB (U+0009) are explicitly prohibited\n"
                                             " 1 | banner = \"Paris\n"
-                                            "   |                ^\n");
+                                            "   |                ^\n"
+                                            "plumb: error: 3 errors\n");
 }
 
 TEST_F(DataCli, AFactThatIsNotAPlainNameCannotChooseADataFile) {
