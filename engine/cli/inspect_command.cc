@@ -202,7 +202,7 @@ nlohmann::json FactsJson(const Facts& facts) {
 
 int FactsCommand(Session& s) {
   s.LoadFacts();
-  s.LoadFeatureFacts();
+  s.LoadFeatureFacts(Session::IfMissing::kQuiet);
   s.PrintDiagnostics();
   if (s.diags().HasErrors()) return ToInt(ExitCode::kInvalidInput);
   std::string text = s.opt().facts_json ? FactsJson(s.facts()).dump(2) + "\n" : s.facts().ToToml();

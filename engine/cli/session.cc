@@ -128,7 +128,7 @@ bool Session::Load(bool need_graph, PolicyCache cache, NodeValues values) {
     if (!st) log().debug("policy snapshot not written: {}", st.error().message);
   }
   // A feature listing takes DISM seconds: read only for policies that ask about features.
-  if (values == NodeValues::kResolve && NamesFact(repo_, kFeatureFactPrefix)) LoadFeatureFacts();
+  if (values == NodeValues::kResolve && NamesFact(repo_, kFeatureFactPrefix)) LoadFeatureFacts(IfMissing::kWarn);
   // After the snapshot, which keeps what the files say: the values are this node's, and the data
   // layers may change without any policy file changing.
   if (values == NodeValues::kResolve)
@@ -143,10 +143,12 @@ DataFiles& Session::data() {
   return *data_;
 }
 
-void Session::LoadFeatureFacts() {
+void Session::LoadFeatureFacts(IfMissing if_missing) {
   if (!features_) return;
-  if (auto st = AddFeatureFacts(*features_, facts_); !st)
-    log().warn("no features.* facts: {}", st.error().message);
+  if (auto st = AddFeatureFacts(*features_, facts_); !st) {
+    if (if_missing == IfMissing::kWarn) log().warn("no features.* facts: {}", st.error().message);
+    else log().debug("no features.* facts: {}", st.error().message);
+  }
 }
 
 void Session::LoadFacts() {

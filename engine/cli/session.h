@@ -98,8 +98,10 @@ class Session : public RunLog {
   DataFiles& data();
   /// The system's facts, then every --facts file over them; problems go to the diagnostics.
   void LoadFacts();
-  /// features.NAME of Windows (AddFeatureFacts): seconds of DISM, so only on demand.
-  void LoadFeatureFacts();
+  /// features.NAME of Windows (AddFeatureFacts): seconds of DISM, so only on demand. Without
+  /// DISM there are none; kWarn says so (a policy asked for them), kQuiet only in --verbose.
+  enum class IfMissing { kWarn, kQuiet };
+  void LoadFeatureFacts(IfMissing if_missing);
   /// Instantiates resources against the real backends; read-only.
   bool Prepare();
   /// The backends of this node (or of --root) alone, without policies: what export reads.
