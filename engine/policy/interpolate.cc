@@ -271,6 +271,12 @@ class PropertyResolver {
   Diagnostics& diags_;
 };
 
+// The strings of an interpolated property as written: the one string, or each list element.
+std::vector<std::string> WrittenTexts(const Interpolated& in) {
+  if (KindOf(in.written) == ValueKind::kStringList) return std::get<StringList>(in.written);
+  return {std::get<std::string>(in.written)};
+}
+
 // A datum as a string of a list or map: scalars only.
 std::optional<std::string> ScalarText(const Datum& d) {
   if (!d.IsScalar()) return std::nullopt;
@@ -588,11 +594,8 @@ void CheckValueNames(const Repository& repo, const DataView& all, Diagnostics& d
         if (auto text = ReadTemplateFile(repo, policy, *tp, shown, diags)) CheckTemplateSyntax(*text, shown, diags);
       }
       for (const Interpolated& in : r.interpolated) {
-        std::vector<std::string> texts;
-        if (KindOf(in.written) == ValueKind::kStringList) texts = std::get<StringList>(in.written);
-        else texts.push_back(std::get<std::string>(in.written));
         size_t hole = 0;
-        for (const std::string& text : texts) {
+        for (const std::string& text : WrittenTexts(in)) {
           TemplateProblem problem;
           auto t = ParseTemplate(text, problem);
           if (!t) continue;  // the loader reported it
@@ -613,10 +616,7 @@ bool NamesFact(const Repository& repo, std::string_view prefix) {
     for (const ResourceSpec& r : p.resources) {
       if (in(r.applies_to)) return true;
       for (const Interpolated& i : r.interpolated) {
-        std::vector<std::string> texts;
-        if (KindOf(i.written) == ValueKind::kStringList) texts = std::get<StringList>(i.written);
-        else texts.push_back(std::get<std::string>(i.written));
-        for (const std::string& text : texts) {
+        for (const std::string& text : WrittenTexts(i)) {
           TemplateProblem problem;
           if (auto t = ParseTemplate(text, problem))
             for (const Placeholder& h : t->holes)
