@@ -206,8 +206,8 @@ bool Executor::CheckDependencies(VertexId v, const RunOptions& options, Resource
       return false;
     }
     // A partial apply changes nothing whose dependencies are not in place, and it does not
-    // converge the ones outside its part.
-    if (PartOf(u, options) == InRun::kDependency && options.kind == RunKind::kApply &&
+    // converge the ones outside its part (a dry run says what the apply would do).
+    if (PartOf(u, options) == InRun::kDependency && options.kind != RunKind::kTest &&
         (o == Outcome::kDrifted || o == Outcome::kAssumed)) {
       result.outcome = Outcome::kSkipped;
       result.message = "dependency " + graph_.QualifiedId(u) + " is not in place, and this run only tests it (it is "

@@ -7,13 +7,6 @@
 
 namespace plumb {
 
-std::string Subset::Describe() const {
-  std::vector<std::string> parts;
-  for (const auto& p : policies) parts.push_back("--policy " + p);
-  for (const auto& t : tags) parts.push_back("--tags " + t);
-  return Join(parts, " ");
-}
-
 Result<std::vector<InRun>> SelectSubset(const Repository& repo, const ResourceGraph& graph, const Subset& subset) {
   std::set<std::string> ids, tags;
   for (const Policy& p : repo.policies) {

@@ -20,8 +20,6 @@ struct Subset {
   std::vector<std::string> tags;
 
   bool empty() const { return policies.empty() && tags.empty(); }
-  /// "--policy web --tags ntp", as the run was asked for.
-  std::string Describe() const;
 };
 
 /// A vertex's part in a run.

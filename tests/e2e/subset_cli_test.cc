@@ -38,6 +38,13 @@ TEST_F(SubsetCli, ADependencyOutsideThePartIsTestedNeverChanged) {
             "                   @@ -1,0 +1,1 @@\n"
             "                   +port = 80\n"
             "plumb test --policy app: 2 resources: 2 drifted (T)\n");
+  RunResult dry = RunPlumb(Sandboxed({"apply", "--dry-run", R(), "--policy", "app"}));
+  EXPECT_EQ(dry.code, 1) << dry.err;
+  EXPECT_EQ(NormalizeTimes(dry.out),
+            "drifted  base/dir  ensure: expected 'present', actual 'absent'\n"
+            "skipped  app/conf  dependency base/dir is not in place, and this run only tests it (it is outside "
+            "--policy/--tags)\n"
+            "plumb apply --dry-run --policy app: 2 resources: 1 drifted, 1 skipped (T)\n");
   RunResult apply = RunPlumb(Sandboxed({"apply", R(), "--policy", "app"}));
   EXPECT_EQ(apply.code, 1) << apply.err;
   EXPECT_EQ(NormalizeTimes(apply.out),
