@@ -91,6 +91,13 @@ struct ResourceSpec {
   }
   bool IsSensitive(std::string_view property) const;
   const Interpolated* FindInterpolated(std::string_view name) const;
+  /// A property written with ${...} has no value yet: no node's values resolved it (validate
+  /// without facts). Such a resource can be neither built nor compared with others.
+  bool Unresolved() const {
+    for (const Interpolated& in : interpolated)
+      if (!Find(in.name)) return true;
+    return false;
+  }
 };
 
 /// A policy's variable: `[vars] name = default`. Data layers override it per node with the key

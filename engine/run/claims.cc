@@ -24,7 +24,9 @@ bool CheckClaims(const ResourceGraph& graph, const std::function<bool(VertexId)>
     if (!graph.IsResource(v) || !applies(v)) continue;
     const ResourceSpec& spec = graph.SpecOf(v);
     const TypeSchema* schema = schemas.FindSchema(spec.type);
-    if (!schema || !schema->claims) continue;
+    // Without a node's values (validate with no facts), what it names is known only per node,
+    // where the claims are checked again.
+    if (!schema || !schema->claims || spec.broken || spec.Unresolved()) continue;
     std::vector<Claim> claims = schema->claims(spec, ClaimText::kKeys);
     for (size_t i = 0; i < claims.size(); ++i) {
       Claim& claim = claims[i];

@@ -25,6 +25,7 @@ bool Executor::Prepare(Diagnostics& diags) {
   for (VertexId v = 0; v < graph_.size(); ++v) {
     if (!graph_.IsResource(v) || !Applies(v)) continue;
     const ResourceSpec& spec = graph_.SpecOf(v);
+    if (spec.Unresolved()) continue;  // built per node, once its values are known
     // Secret values exist only here, in the resource built from them: never in the repository,
     // the snapshot or a report. A secret that cannot be read fails this resource alone.
     auto resolved = ResolveSecrets(spec);

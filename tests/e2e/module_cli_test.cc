@@ -60,6 +60,15 @@ TEST_F(ModuleCli, EachInstanceHasItsOwnIdsParametersAndReferences) {
   EXPECT_NE(graph.out.find("\"web/api/root\" -> \"web/api/config\""), std::string::npos) << graph.out;
 }
 
+// Without facts, validate checks the names; a path written with ${...} is compared and built per
+// node, not as an empty path.
+TEST_F(ModuleCli, ValidateWithoutFactsChecksWhatItCanKnow) {
+  RunResult v = RunPlumb({"validate", R("")});
+  EXPECT_EQ(v.code, 0) << v.err;
+  EXPECT_EQ(v.out, "plumb validate: 3 policies, 5 resources, no errors\n");
+  EXPECT_EQ(v.err, "");
+}
+
 TEST_F(ModuleCli, ExplainSaysWhichUseGaveAParameter) {
   RunResult e = RunPlumb({"explain", "web/api/root", R(""), "--facts", Facts()});
   EXPECT_EQ(e.code, 0) << e.err;
