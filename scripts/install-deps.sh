@@ -16,6 +16,7 @@ packages=(
   git openssh-client gnupg gpgv  # the pull tests sign commits with ssh-keygen and gpg; gpgv checks OpenPGP ones
   libaugeas-dev augeas-lenses augeas-tools  # the augeas type; augtool checks it in the tests
   mingw-w64 wine wine64 dpkg-dev
+  libz-mingw-w64-dev libgcrypt-mingw-w64-dev  # plumb.exe: zlib for libgit2, ed25519 and RSA for SSH signatures
   systemd  # systemd-analyze verify checks the units plumb schedule writes
   clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh)
   chromium  # renders the fleet report in the browser test

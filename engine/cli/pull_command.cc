@@ -134,7 +134,7 @@ int PullCommand(Session& s) {
     s.log().error("{}; nothing was pulled", git.error().message);
     return ToInt(ExitCode::kFailed);
   }
-  PullRequest request{source, FetchAuth{source.ssh_key}, std::move(signers),
+  PullRequest request{source, FetchAuth{source.ssh_key, source.ca_file}, std::move(signers),
                       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(),
                       {}};
   OpenPgpVerifier openpgp(s.processes(), s.fs(), source.allowed_openpgp_keys, store.dir() + "/openpgp");

@@ -283,7 +283,7 @@ class SettingsReader {
 
   void Source(const toml::table& t, const toml::source_region& where, std::optional<SourceSettings>& out) {
     static const std::vector<std::string> kKeys = {"url",     "ref",     "allowed_signers", "allowed_openpgp_keys",
-                                                   "max_age", "ssh_key", "allow_rollback_to"};
+                                                   "max_age", "ssh_key", "allow_rollback_to", "ca_file"};
     SourceSettings source;
     for (auto&& [k, v] : t) {
       if (k.str() == "url") {
@@ -310,6 +310,10 @@ class SettingsReader {
         auto s = String(k, v, "the path of a private key");
         if (s && !std::filesystem::path(*s).is_absolute()) Error(v.source(), "'ssh_key' must be an absolute path");
         else if (s) source.ssh_key = *s;
+      } else if (k.str() == "ca_file") {
+        auto s = String(k, v, "the path of a file of CA certificates (PEM)");
+        if (s && !std::filesystem::path(*s).is_absolute()) Error(v.source(), "'ca_file' must be an absolute path");
+        else if (s) source.ca_file = *s;
       } else if (k.str() == "max_age") {
         if (auto d = Duration(k, v); d && *d > 0) source.max_age_s = *d;
         else if (d) Error(v.source(), "'max_age' must be more than 0");

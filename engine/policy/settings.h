@@ -81,6 +81,7 @@ struct SourceSettings {
   std::string ssh_key;               ///< private key for ssh:// remotes (else the ssh-agent)
   std::optional<int64_t> max_age_s;  ///< older applied policies make runs report drift
   std::string allowed_openpgp_keys;  ///< an OpenPGP keyring (gpg --export), checked with gpgv
+  std::string ca_file;               ///< CA certificates (PEM) for https:// remotes (else the system's)
   // At least one of allowed_signers and allowed_openpgp_keys is set (plumb pulls only signed commits).
 };
 

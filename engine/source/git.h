@@ -1,7 +1,7 @@
 #pragma once
 /// The node's own clone of the policy repository, and the few questions `plumb pull` asks of it.
-/// Implemented with libgit2 (git_libgit2.cc); where plumb is built without libgit2, opening one
-/// fails as kUnsupported (git_unavailable.cc). Tests use real repositories made with git.
+/// Implemented with libgit2 (git_libgit2.cc) on every platform. Tests use real repositories made
+/// with git.
 
 #include <cstdint>
 #include <memory>
@@ -22,9 +22,11 @@ struct GitCommit {
 };
 
 /// How to reach a remote. ssh:// remotes use `ssh_key` (a private key without a passphrase) or
-/// else the ssh-agent of the environment; the host key must be in ~/.ssh/known_hosts.
+/// else the ssh-agent of the environment; the host key must be in ~/.ssh/known_hosts. https://
+/// remotes trust the CA certificates of `ca_file` when it is set, else the system's.
 struct FetchAuth {
   std::string ssh_key;
+  std::string ca_file;
 };
 
 /// A bare repository that holds what was fetched. Every call is read-only except Fetch, which

@@ -87,6 +87,10 @@ class LibGit2Repository : public GitRepository {
       : library_(std::move(library)), repo_(std::move(repo)) {}
 
   Result<std::string> Fetch(const std::string& url, const std::string& ref, const FetchAuth& auth) override {
+    // One process pulls one source, so libgit2's process-wide certificate setting is this pull's.
+    if (!auth.ca_file.empty())
+      if (int rc = git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, auth.ca_file.c_str(), nullptr); rc < 0)
+        return GitError("cannot use the CA file '" + auth.ca_file + "'", rc);
     git_remote* raw = nullptr;
     if (int rc = git_remote_create_anonymous(&raw, repo_.get(), url.c_str()); rc < 0)
       return GitError("cannot use the remote '" + url + "'", rc);

@@ -2,7 +2,7 @@
 /// SSH signatures as git writes them with `gpg.format = ssh` (OpenSSH's PROTOCOL.sshsig), and the
 /// allowed-signers file that says whose keys a node trusts (ssh-keygen(1), "ALLOWED SIGNERS").
 /// Parsing is portable; the arithmetic is the platform's (engine/util/<platform>/ssh_verify.cc:
-/// OpenSSL's libcrypto on Linux).
+/// OpenSSL's libcrypto on Linux, libgcrypt on Windows).
 
 #include <cstdint>
 #include <optional>

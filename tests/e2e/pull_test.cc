@@ -313,6 +313,55 @@ TEST_F(Pull, ARepositoryServedByGitDaemon) {
   EXPECT_EQ(ReadText(dir_ / "root/etc/motd"), "served\n");
 }
 
+// A server this test starts and stops: SIGTERM and wait when the test ends, however it ends.
+struct Daemon {
+  pid_t pid = -1;
+  ~Daemon() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+TEST_F(Pull, ARepositoryServedOverHttpsWithTheNodesOwnCa) {
+  std::string commit = Commit("motd", {{"policies/motd.toml", Motd("over https")}});
+  RunShell("cd " + dir_.path() + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem "
+           "-days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null");
+  int port = FreePort();
+  std::string url = "https://localhost:" + std::to_string(port) + "/repo";
+  Daemon server;
+  server.pid = ::fork();
+  if (server.pid == 0) {
+    std::string script = std::string(PLUMB_SOURCE_DIR) + "/tests/support/git_https_server.py";
+    std::string port_text = std::to_string(port);
+    ::execlp("python3", "python3", script.c_str(), dir_.path().c_str(), port_text.c_str(),
+             (dir_ / "cert.pem").c_str(), (dir_ / "key.pem").c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Without the node's CA, the server's certificate is not trusted and nothing is fetched.
+  WriteAgent("", url);
+  RunResult untrusted;
+  for (int attempt = 0; attempt < 50; ++attempt) {  // until the server listens
+    untrusted = PlumbPull();
+    if (untrusted.err.find("Connection refused") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(untrusted.code, 1);
+  EXPECT_EQ(untrusted.err, "plumb: error: pull failed: cannot reach '" + url +
+                               "': the SSL certificate is invalid: 0x08 - The certificate is not correctly signed by "
+                               "the trusted CA; no commit has been applied yet\n");
+  EXPECT_FALSE(fs::exists(dir_ / "state/source/current.json"));
+
+  WriteAgent("ca_file = \"" + dir_ / "cert.pem" + "\"\n", url);
+  RunResult pull = PlumbPull();
+  EXPECT_EQ(pull.code, 0) << pull.err;
+  EXPECT_EQ(pull.out, "plumb pull: now at " + Short(commit) + " (main), signed by " + fingerprint_ + " (admin@example.com)\n");
+  RunResult apply = Run("apply");
+  EXPECT_EQ(apply.code, 5) << apply.err;
+  EXPECT_EQ(ReadText(dir_ / "root/etc/motd"), "over https\n");
+}
+
 TEST_F(Pull, PoliciesOlderThanMaxAgeAreDrift) {
   Commit("old motd", {{"policies/motd.toml", Motd("hello")}}, "admin",
          "GIT_COMMITTER_DATE='2026-01-01T00:00:00Z' GIT_AUTHOR_DATE='2026-01-01T00:00:00Z'");

@@ -128,5 +128,48 @@ n=$(sed -nE 's/^plumb export: ([0-9]+) resources written to C:\\export\\registry
 run test 'C:\export\registry.toml' --state-dir 'C:\export-state'
 expect 0 "plumb test: $n resources: $n compliant (T)"
 
+# plumb pull with the libgit2 built for Windows: a repository with SSH-signed commits (ed25519 and
+# RSA, checked with libgcrypt), fetched from file:///C:/..., checked out, validated and applied; then
+# a commit by a key the node does not allow is refused and the last good one stays.
+repo="$WINEPREFIX/drive_c/pull-repo"
+keys="$WINEPREFIX/drive_c/pull-keys"
+mkdir -p "$keys" "$repo/policies"
+ssh-keygen -q -t ed25519 -N '' -C admin@example.com -f "$keys/admin"
+ssh-keygen -q -t rsa -b 3072 -N '' -C ops@example.com -f "$keys/ops"
+ssh-keygen -q -t ed25519 -N '' -C mallory@example.com -f "$keys/mallory"
+{ echo "admin@example.com $(cut -d' ' -f1,2 "$keys/admin.pub")"
+  echo "ops@example.com $(cut -d' ' -f1,2 "$keys/ops.pub")"; } > "$keys/allowed_signers"
+fingerprint() { ssh-keygen -lf "$keys/$1.pub" | cut -d' ' -f2; }
+git_repo() { HOME="$keys" GIT_CONFIG_NOSYSTEM=1 git -C "$repo" -c user.name=Admin -c user.email=admin@example.com \
+  -c gpg.format=ssh "$@"; }
+commit() {  # commit SIGNER TEXT: the policy's file content becomes TEXT
+  printf '[policy]\nid = "pulled"\n\n[[resource]]\nid = "marker"\ntype = "file"\npath = %s\ncontent = "%s\\n"\n' \
+    "'C:\\pulled.txt'" "$2" > "$repo/policies/pulled.toml"
+  git_repo add -A && git_repo -c user.signingkey="$keys/$1" commit -q -S -m "$2"
+  git_repo rev-parse --short=12 HEAD
+}
+git init -q -b main "$repo"
+printf "[agent]\nstate_dir = 'C:\\\\pull-state'\n\n[source]\nurl = 'file:///C:/pull-repo'\nallowed_signers = 'C:\\\\pull-keys\\\\allowed_signers'\n" \
+  > "$WINEPREFIX/drive_c/pull-agent.toml"
+agent='C:\pull-agent.toml'
+first=$(commit admin one)
+run pull --agent-config "$agent"
+expect 0 "plumb pull: now at $first (main), signed by $(fingerprint admin) (admin@example.com)"
+run apply --agent-config "$agent"
+expect 5 "plumb apply: 2 resources: 1 compliant, 1 changed (T)"
+[ "$(tr -d '\r' < "$WINEPREFIX/drive_c/pulled.txt")" = "one" ] || { echo "FAIL: the pulled policy was not applied"; fail=1; }
+second=$(commit ops two)
+run apply --pull --agent-config "$agent"
+expect 5
+[ "$(tr -d '\r' < "$WINEPREFIX/drive_c/pulled.txt")" = "two" ] || { echo "FAIL: apply --pull did not apply the RSA-signed commit $second"; echo "$out"; fail=1; }
+bad=$(commit mallory three)
+run pull --agent-config "$agent"
+expect 10 "plumb: error: refused: commit $bad ('three'): the key $(fingerprint mallory) is not in the allowed signers; the node keeps applying $second"
+run test --agent-config "$agent"
+expect 1 "plumb test: 2 resources: 1 compliant, 1 failed (T)"
+grep -qF ") refused: commit $bad ('three')" <<<"$out" && grep -qF "the node applies the last good commit $second of main" <<<"$out" ||
+  { echo "FAIL: the refused pull is not in the run's report"; echo "$out"; fail=1; }
+[ "$(tr -d '\r' < "$WINEPREFIX/drive_c/pulled.txt")" = "two" ] || { echo "FAIL: the refused commit changed the node"; fail=1; }
+
 [ $fail -eq 0 ] && echo "plumb.exe end-to-end checks under Wine: all passed"
 exit $fail

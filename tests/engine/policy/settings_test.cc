@@ -269,7 +269,7 @@ TEST(NodeSettings, SourceSaysWhereThePoliciesComeFromAndWhoMaySignThem) {
 
 TEST(NodeSettings, SourceProblems) {
   SettingsText node{"[source]\nref = \"\"\nallowed_signers = \"signers\"\nallow_rollback_to = \"HEAD~1\"\n"
-                    "max_age = 0\nrefs = \"main\"\nallowed_openpgp_keys = \"keys.gpg\"\n",
+                    "max_age = 0\nrefs = \"main\"\nallowed_openpgp_keys = \"keys.gpg\"\nca_file = \"ca.pem\"\n",
                     "/etc/plumb/agent.toml"};
   Diagnostics diags;
   LoadAgentSettings(nullptr, &node, diags);
@@ -282,7 +282,8 @@ TEST(NodeSettings, SourceProblems) {
                 "/etc/plumb/agent.toml:5:11: 'max_age' must be more than 0",
                 "/etc/plumb/agent.toml:6:1: unknown key 'refs' in [source], did you mean 'ref'?",
                 "/etc/plumb/agent.toml:7:24: 'allowed_openpgp_keys' must be an absolute path (a file outside the "
-                "repository)"}));
+                "repository)",
+                "/etc/plumb/agent.toml:8:11: 'ca_file' must be an absolute path"}));
   SettingsText no_signers{"[source]\nurl = \"file:///srv/policies\"\n", "/etc/plumb/agent.toml"};
   Diagnostics unsigned_diags;
   LoadAgentSettings(nullptr, &no_signers, unsigned_diags);

@@ -1,4 +1,4 @@
-// SSHSIG checks with OpenSSL against signatures ssh-keygen made (tests/data/sshsig).
+// SSHSIG checks (OpenSSL on Linux, libgcrypt on Windows) against signatures ssh-keygen made (tests/data/sshsig).
 
 #include <gtest/gtest.h>
 
