@@ -21,6 +21,7 @@ packages=(
   clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh)
   chromium  # renders the fleet report in the browser test
   python3-jsonschema  # checks every JSON output against docs/schemas
+  python3-prometheus-client  # parses the metrics file with the Prometheus project's own parser
   libxml2-utils  # xmllint: checks the JUnit outputs against the CI systems' schemas
   mmdebstrap  # builds the Debian root the package type installs into (scripts/fetch-test-image.sh)
   rpm dnf createrepo-c  # the package type on the RHEL family, in a temporary root (tests/e2e/rpm_root_test.cc)

@@ -9,6 +9,8 @@
 #include "engine/report/formats.h"
 #include "engine/report/history.h"
 #include "engine/report/junit.h"
+#include "engine/report/metrics.h"
+#include "engine/util/read_file.h"
 #include "engine/run/window.h"
 
 namespace plumb {
@@ -64,12 +66,26 @@ bool WriteReports(Session& s, const RunReport& report, const std::string& state_
   return ok;
 }
 
+// Rewrites the node's Prometheus textfile ([agent] metrics_file) after a whole test or apply
+// that ends with `code`. Dry runs and partial runs are not the node's standing and leave it be.
+bool WriteMetrics(Session& s, const RunReport& report, ExitCode code, int64_t now) {
+  const std::string& path = s.repo().agent.metrics_file;
+  if (path.empty() || report.kind == RunKind::kDryRun || report.Partial()) return true;
+  auto previous = ReadWholeFile(path);
+  NodeMetrics metrics = UpdateMetrics(previous ? *previous : std::string(), report, ToInt(code), now);
+  if (auto st = s.fs().WriteOutput(path, RenderMetrics(metrics)); !st) {
+    s.log().error("cannot write the metrics file: {}", st.error().message);
+    return false;
+  }
+  return true;
+}
+
 // The policies could not be loaded (exit 3). A node whose scheduled runs stop reporting would
 // vanish from the fleet, so the run still writes a report (--json, --junit, --history) whose one
 // resource, plumb/policies, failed with the diagnostics.
 void RecordInvalid(Session& s, RunKind kind) {
   const Options& o = s.opt();
-  if (!o.history && o.json_path.empty() && o.junit_path.empty()) return;
+  if (!o.history && o.json_path.empty() && o.junit_path.empty() && s.repo().agent.metrics_file.empty()) return;
   std::string state_dir = s.StateDir(s.repo().agent);
   if (o.history && !s.StateTrusted(state_dir)) return;  // Untrusted says why when the run gets that far
   auto now = std::chrono::system_clock::now();
@@ -93,7 +109,9 @@ void RecordInvalid(Session& s, RunKind kind) {
   r.outcome = Outcome::kFailed;
   r.message = "the policies could not be loaded (" + s.DiagnosticCounts() + "); nothing ran: " + report.invalid.front();
   report.resources.push_back(std::move(r));
-  (void)WriteReports(s, report, state_dir, std::chrono::system_clock::to_time_t(now), Console::kNone);
+  int64_t seconds = std::chrono::system_clock::to_time_t(now);
+  (void)WriteReports(s, report, state_dir, seconds, Console::kNone);
+  (void)WriteMetrics(s, report, ExitCode::kInvalidInput, seconds);
 }
 
 }  // namespace
@@ -196,6 +214,7 @@ int RunCommand(Session& s, RunKind kind) {
   if (report.interruption == Interruption::kInterrupted)
     s.log().warn("interrupted: finished the resource in flight and skipped the rest");
   if (!written && code != ExitCode::kInterrupted) code = ExitCode::kFailed;
+  if (!WriteMetrics(s, report, code, ctx.system.clock.Now()) && code != ExitCode::kInterrupted) code = ExitCode::kFailed;
   return ToInt(code);
 }
 

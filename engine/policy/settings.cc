@@ -82,7 +82,7 @@ class SettingsReader {
   void Agent(const toml::table& agent, AgentSettings& settings) {
     static const std::vector<std::string> kKeys = {"state_dir", "lock_timeout", "enforcement", "test_every",
                                                    "apply_every", "apply_window", "splay", "history", "history_age",
-                                                   "report_copy", "facts"};
+                                                   "report_copy", "facts", "metrics_file"};
     const toml::node* apply_every = nullptr;
     for (auto&& [k, v] : agent) {
       if (k.str() == "test_every") {
@@ -109,6 +109,12 @@ class SettingsReader {
           else
             settings.facts_files.push_back(s->get());
         }
+      } else if (k.str() == "metrics_file") {
+        auto s = String(k, v, "the path of a Prometheus textfile");
+        if (s && (!std::filesystem::path(*s).is_absolute() || std::filesystem::path(*s).extension() != ".prom"))
+          Error(v.source(), "'metrics_file' must be an absolute path ending in .prom, in the folder node_exporter's "
+                            "textfile collector reads (Debian: /var/lib/prometheus/node-exporter/plumb.prom)");
+        else if (s) settings.metrics_file = *s;
       } else if (k.str() == "report_copy") {
         if (auto s = String(k, v, "a folder path")) settings.schedule.report_copy = *s;
       } else if (k.str() == "splay") {
@@ -448,13 +454,14 @@ AgentSettings LoadAgentSettings(const SettingsText* repo, const SettingsText* no
   std::optional<toml::table> own = node ? Parse(*node, diags) : std::nullopt;
   if (!doc || (node && !own)) return settings;
   // What only the node may say: a repository that named files of the node as facts could read
-  // them into its diagnostics.
+  // them into its diagnostics; one that named the metrics file could have root write any path.
   if (toml::table* agent = repo && doc->get("agent") ? doc->get("agent")->as_table() : nullptr) {
-    if (auto it = agent->find("facts"); it != agent->end()) {
-      SettingsReader(repo->path, diags)
-          .Error(it->first.source(), "'facts' in [agent] belongs in the node's settings file (agent.toml)");
-      agent->erase(it);
-    }
+    for (const char* key : {"facts", "metrics_file"})
+      if (auto it = agent->find(key); it != agent->end()) {
+        SettingsReader(repo->path, diags)
+            .Error(it->first.source(), "'" + std::string(key) + "' in [agent] belongs in the node's settings file (agent.toml)");
+        agent->erase(it);
+      }
   }
   if (auto it = doc->find("source"); repo && it != doc->end()) {
     SettingsReader(repo->path, diags)

@@ -107,6 +107,9 @@ struct AgentSettings {
   /// [agent] facts: TOML facts files merged over the system's facts (before --facts); absolute
   /// paths, from the node's settings file only.
   std::vector<std::string> facts_files;
+  /// [agent] metrics_file: the Prometheus textfile each run rewrites; empty: none. An absolute
+  /// path ending in .prom, from the node's settings file only.
+  std::string metrics_file;
   std::optional<DataSettings> data;  ///< from the repository's plumb.toml only
 };
 

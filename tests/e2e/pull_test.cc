@@ -335,7 +335,7 @@ TEST_F(Pull, ARepositoryServedOverHttpsWithTheNodesOwnCa) {
   if (server.pid == 0) {
     std::string script = std::string(PLUMB_SOURCE_DIR) + "/tests/support/git_https_server.py";
     std::string port_text = std::to_string(port);
-    ::execlp("python3", "python3", script.c_str(), dir_.path().c_str(), port_text.c_str(),
+    ::execl("/usr/bin/python3", "python3", script.c_str(), dir_.path().c_str(), port_text.c_str(),
              (dir_ / "cert.pem").c_str(), (dir_ / "key.pem").c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }

@@ -321,5 +321,25 @@ TEST(NodeSettings, FactsFilesAreTheNodesToName) {
             (std::vector<std::string>{"repo/plumb.toml:2:1: 'facts' in [agent] belongs in the node's settings file (agent.toml)"}));
 }
 
+TEST(NodeSettings, TheMetricsFileIsTheNodesToName) {
+  SettingsText node{"[agent]\nmetrics_file = \"/var/lib/prometheus/node-exporter/plumb.prom\"\n", "/etc/plumb/agent.toml"};
+  Diagnostics diags;
+  EXPECT_EQ(LoadAgentSettings(nullptr, &node, diags).metrics_file, "/var/lib/prometheus/node-exporter/plumb.prom");
+  EXPECT_TRUE(diags.All().empty());
+  SettingsText bad{"[agent]\nmetrics_file = \"plumb.prom\"\n\n[reboot]\n", "/etc/plumb/agent.toml"};
+  Diagnostics bad_diags;
+  EXPECT_EQ(LoadAgentSettings(nullptr, &bad, bad_diags).metrics_file, "");
+  EXPECT_EQ(Located(bad_diags),
+            (std::vector<std::string>{"/etc/plumb/agent.toml:2:16: 'metrics_file' must be an absolute path ending in .prom, in "
+                                      "the folder node_exporter's textfile collector reads (Debian: "
+                                      "/var/lib/prometheus/node-exporter/plumb.prom)"}));
+  SettingsText repo{"[agent]\nmetrics_file = \"/etc/cron.d/x.prom\"\n", "repo/plumb.toml"};
+  Diagnostics repo_diags;
+  EXPECT_EQ(LoadAgentSettings(&repo, nullptr, repo_diags).metrics_file, "");
+  EXPECT_EQ(Located(repo_diags),
+            (std::vector<std::string>{"repo/plumb.toml:2:1: 'metrics_file' in [agent] belongs in the node's settings file "
+                                      "(agent.toml)"}));
+}
+
 }  // namespace
 }  // namespace plumb
