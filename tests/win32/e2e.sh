@@ -149,7 +149,8 @@ commit() {  # commit SIGNER TEXT: the policy's file content becomes TEXT
   git_repo rev-parse --short=12 HEAD
 }
 git init -q -b main "$repo"
-printf "[agent]\nstate_dir = 'C:\\\\pull-state'\n\n[source]\nurl = 'file:///C:/pull-repo'\nallowed_signers = 'C:\\\\pull-keys\\\\allowed_signers'\n" \
+mkdir -p "$WINEPREFIX/drive_c/textfile"
+printf "[agent]\nstate_dir = 'C:\\\\pull-state'\nmetrics_file = 'C:\\\\textfile\\\\plumb.prom'\n\n[source]\nurl = 'file:///C:/pull-repo'\nallowed_signers = 'C:\\\\pull-keys\\\\allowed_signers'\n" \
   > "$WINEPREFIX/drive_c/pull-agent.toml"
 agent='C:\pull-agent.toml'
 first=$(commit admin one)
@@ -158,6 +159,10 @@ expect 0 "plumb pull: now at $first (main), signed by $(fingerprint admin) (admi
 run apply --agent-config "$agent"
 expect 5 "plumb apply: 2 resources: 1 compliant, 1 changed (T)"
 [ "$(tr -d '\r' < "$WINEPREFIX/drive_c/pulled.txt")" = "one" ] || { echo "FAIL: the pulled policy was not applied"; fail=1; }
+# The Prometheus textfile, as windows_exporter's textfile collector would read it.
+metrics=$(/usr/bin/python3 "$here/tests/support/read_prometheus.py" "$WINEPREFIX/drive_c/textfile/plumb.prom" 2>&1)
+grep -qxF 'plumb_last_run_exit_code{command="apply"} 5' <<<"$metrics" && grep -qE '^plumb_policy_age_seconds [0-9]+$' <<<"$metrics" ||
+  { echo "FAIL: the metrics file after the apply"; echo "$metrics"; fail=1; }
 second=$(commit ops two)
 run apply --pull --agent-config "$agent"
 expect 5
