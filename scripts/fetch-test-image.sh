@@ -9,7 +9,7 @@
 # root, or without mmdebstrap, nothing is built and the test says why it is skipped.
 set -euo pipefail
 cache=${PLUMB_TEST_IMAGE_CACHE:-/var/cache/plumb-test}
-image="$cache/debian-12-apt-4.tar"
+image="$cache/debian-12-apt-5.tar"
 [ -s "$image" ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v mmdebstrap >/dev/null; then
   echo "fetch-test-image: needs root and mmdebstrap; the package image test will be skipped" >&2
@@ -20,6 +20,6 @@ tmp="$image.partial"
 rm -f "$tmp"
 mmdebstrap --quiet --variant=apt --mode=root --format=tar \
   --skip=cleanup/apt/lists --skip=cleanup/apt/cache \
-  --customize-hook='chroot "$1" apt-get install -y -qq --download-only hello libaugeas0 augeas-lenses libfmt9 libsimdjson14 libspdlog1.10-fmt9 libssl3 libsystemd0 libtinyxml2-9 libgit2-1.5 libjemalloc2' \
+  --customize-hook='chroot "$1" apt-get install -y -qq --download-only hello libaugeas0 augeas-lenses libfmt9 libsimdjson14 libspdlog1.10-fmt9 libssl3 libsystemd0 libtinyxml2-9 libgit2-1.5 libjemalloc2 libcurl4' \
   bookworm "$tmp" http://deb.debian.org/debian
 mv "$tmp" "$image"

@@ -13,6 +13,7 @@ packages=(
   libjemalloc-dev  # the plumb program's allocator on Linux (engine/cli/linux/malloc_conf.cc)
   libsystemd-dev pkg-config  # sd-bus: the service type talks to systemd
   libgit2-dev  # plumb pull fetches the policy repository
+  libcurl4-openssl-dev  # the FleetLock reboot semaphore's HTTP
   git openssh-client gnupg gpgv  # the pull tests sign commits with ssh-keygen and gpg; gpgv checks OpenPGP ones
   libaugeas-dev augeas-lenses augeas-tools  # the augeas type; augtool checks it in the tests
   mingw-w64 wine wine64 dpkg-dev

@@ -314,7 +314,12 @@ RebootContext Session::Context(const std::string& state_dir) {
     command_cluster_ = std::make_unique<CommandCluster>(*settings.cluster, *hooks_, *processes_);
     cluster = command_cluster_.get();
   }
-  system_.emplace(RebootSystem{parts.clock, parts.zone, parts.boot, parts.scheduler, parts.executor, *hooks_, cluster});
+  if (settings.lock) {
+    http_ = MakeHttpClient();
+    fleet_lock_ = std::make_unique<FleetLock>(*http_, *settings.lock, MachineId());
+  }
+  system_.emplace(RebootSystem{parts.clock, parts.zone, parts.boot, parts.scheduler, parts.executor, *hooks_, cluster,
+                               fleet_lock_.get()});
   std::vector<std::string> execute = {SelfExecutable(), "reboot", "--execute"};
   std::vector<std::string> common = CommonArgs(state_dir, RootArg::kLeaveOut);
   execute.insert(execute.end(), common.begin(), common.end());

@@ -18,6 +18,7 @@
 #include "engine/policy/data.h"
 #include "engine/policy/repository.h"
 #include "engine/run/executor.h"
+#include "engine/run/fleet_lock.h"
 #include "engine/run/reboot.h"
 #include "engine/run/use_cases.h"
 #include "resources/kv_files.h"
@@ -162,6 +163,8 @@ class Session : public RunLog {
   std::unique_ptr<ProcessHookRunner> hooks_;
   std::unique_ptr<CommandCluster> command_cluster_;
   std::unique_ptr<ApiCluster> api_cluster_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<FleetLock> fleet_lock_;  ///< [reboot.lock]
   std::optional<RebootSystem> system_;
   std::vector<std::string> os_pending_;
   std::string digest_;

@@ -60,6 +60,10 @@ LockResult AcquireRunLock(const std::string& state_dir, std::chrono::millisecond
 /// signal number received (0 = none). The executor polls it between resources.
 const std::atomic<int>& InstallInterruptHandlers();
 
+/// The node's machine id, as a fleet's coordination services know it: /etc/machine-id on Linux,
+/// MachineGuid (HKLM\SOFTWARE\Microsoft\Cryptography) on Windows. Empty when it cannot be read.
+std::string MachineId();
+
 /// The OS's own clock, zone, boot id, pending-reboot signals, scheduler, reboot and task installer.
 struct PlatformRebootSystem {
   std::unique_ptr<Clock> clock;

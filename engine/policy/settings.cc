@@ -360,9 +360,40 @@ class SettingsReader {
     reboot.cluster = c;
   }
 
+  void Lock(const toml::table& t, const toml::source_region& where, RebootSettings& reboot) {
+    static const std::vector<std::string> kKeys = {"backend", "url", "group", "ca_file"};
+    RebootLockSettings lock;
+    for (auto&& [k, v] : t) {
+      if (k.str() == "backend") {
+        auto s = String(k, v, "the lock's backend");
+        if (s && *s != "fleetlock") Error(v.source(), "'backend' must be \"fleetlock\" (a FleetLock server)");
+      } else if (k.str() == "url") {
+        auto s = String(k, v, "the FleetLock server's base URL");
+        if (s && s->rfind("http://", 0) != 0 && s->rfind("https://", 0) != 0)
+          Error(v.source(), "'url' must start with http:// or https://");
+        else if (s) lock.url = *s;
+      } else if (k.str() == "group") {
+        auto s = String(k, v, "a group name");
+        if (s && (s->empty() || s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+                                     std::string::npos))
+          Error(v.source(), "'group' must be letters, digits, '.' and '-' (FleetLock's ^[a-zA-Z0-9.-]+$)");
+        else if (s) lock.group = *s;
+      } else if (k.str() == "ca_file") {
+        auto s = String(k, v, "the path of a file of CA certificates (PEM)");
+        if (s && !std::filesystem::path(*s).is_absolute()) Error(v.source(), "'ca_file' must be an absolute path");
+        else if (s) lock.ca_file = *s;
+      } else {
+        UnknownKey(k, "reboot.lock", kKeys);
+      }
+    }
+    if (!t.contains("url")) Error(where, "[reboot.lock] is missing 'url' (the FleetLock server's base URL)");
+    reboot.lock = lock;
+  }
+
   void Reboot(const toml::table& t, RebootSettings& reboot) {
     static const std::vector<std::string> kKeys = {"policy", "window", "deadline", "stagger", "max_per_digest",
-                                                   "cluster", "pre_reboot", "post_reboot", "hook_timeout", "retry"};
+                                                   "cluster", "pre_reboot", "post_reboot", "hook_timeout", "retry",
+                                                   "lock"};
     static constexpr std::pair<const char*, RebootPolicy> kPolicies[] = {
         {"never", RebootPolicy::kNever}, {"immediate", RebootPolicy::kImmediate}, {"window", RebootPolicy::kWindow}};
     static constexpr std::pair<const char*, Stagger> kStaggers[] = {
@@ -394,6 +425,11 @@ class SettingsReader {
           Cluster(*c, reboot);
         else
           Error(v.source(), "'cluster' must be a table: write [reboot.cluster]");
+      } else if (k.str() == "lock") {
+        if (const auto* l = v.as_table())
+          Lock(*l, v.source(), reboot);
+        else
+          Error(v.source(), "'lock' must be a table: write [reboot.lock]");
       } else if (k.str() == "pre_reboot") {
         if (auto s = String(k, v, "a shell command")) reboot.pre_reboot = *s;
       } else if (k.str() == "post_reboot") {

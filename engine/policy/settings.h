@@ -42,6 +42,15 @@ struct ClusterRebootSettings {
   std::string resume_command;  ///< resumes this node after the reboot
 };
 
+/// [reboot.lock]: the fleet-wide reboot semaphore, on a FleetLock server (the protocol zincati
+/// speaks; airlock and fleetlock serve it). Invariant after loading without errors: url starts
+/// with http:// or https://, group matches ^[a-zA-Z0-9.-]+$, ca_file is empty or absolute.
+struct RebootLockSettings {
+  std::string url;                ///< the server's base URL; /v1/pre-reboot and /v1/steady-state are below it
+  std::string group = "default";  ///< the nodes that share the server's slots
+  std::string ca_file;            ///< PEM CA certificates for an https:// server (else the system's)
+};
+
 struct RebootSettings {
   RebootPolicy policy = RebootPolicy::kNever;
   std::vector<WeeklyWindow> windows;
@@ -49,6 +58,7 @@ struct RebootSettings {
   Stagger stagger = Stagger::kNone;
   int max_per_digest = 3;             ///< reboots for one policy digest before plumb stops asking
   std::optional<ClusterRebootSettings> cluster;
+  std::optional<RebootLockSettings> lock;
   std::string pre_reboot;             ///< shell command run right before rebooting
   std::string post_reboot;            ///< shell command run by the first resume after the reboot
   int64_t hook_timeout_s = 600;

@@ -24,7 +24,8 @@ std::vector<const JournalBarrier*> Journal::Armed() const {
 }
 
 bool Journal::Idle() const {
-  return barriers_.empty() && pending_refreshes_.empty() && reboot_ == RebootState::kNone && drained_node_.empty();
+  return barriers_.empty() && pending_refreshes_.empty() && reboot_ == RebootState::kNone && drained_node_.empty() &&
+         lock_held_.empty();
 }
 
 bool Journal::Scheduled() const { return reboot_ == RebootState::kScheduled || reboot_ == RebootState::kPostponed; }
@@ -160,6 +161,7 @@ std::string SerializeJournal(const Journal& j) {
             {"reason", j.reason_},
             {"last_outcome", j.last_outcome_},
             {"drained_node", j.drained_node_},
+            {"lock_held", j.lock_held_},
             {"attempts", attempts}}}};
   std::string digest = Sha256Hex(body.dump());
   body["checksum"] = digest;
@@ -267,6 +269,7 @@ Result<Journal> ParseJournal(const std::string& text) {
     j.reason_ = Text(r, "reason");
     j.last_outcome_ = Text(r, "last_outcome");
     j.drained_node_ = Text(r, "drained_node");
+    if (r.contains("lock_held")) j.lock_held_ = Text(r, "lock_held");  // journals of earlier versions have none
     for (const auto& a : List(r, "attempts"))
       j.attempts_.push_back({Integer(a, "at"), Text(a, "boot_id"), Texts(Field(a, "causes"), "causes")});
     return j;

@@ -71,6 +71,10 @@ class Journal {
   const std::string& last_outcome() const { return last_outcome_; }  ///< of the last reboot --execute or resume
   const std::vector<RebootAttempt>& attempts() const { return attempts_; }  ///< for this policy digest
   const std::string& drained_node() const { return drained_node_; }  ///< drained before the reboot
+  /// The [reboot.lock] group whose slot this node holds ("" when none): taken before the reboot,
+  /// released by the resume after it. Recorded so that a kill or a reboot between the steps
+  /// neither leaks the slot nor takes it twice.
+  const std::string& lock_held() const { return lock_held_; }
 
   const JournalBarrier* FindBarrier(const std::string& resource) const;
   /// Armed barriers (not the ones a reboot failed to clear).
@@ -124,6 +128,8 @@ class Journal {
   void SetLastOutcome(std::string outcome) { last_outcome_ = std::move(outcome); }
   void Drained(std::string node) { drained_node_ = std::move(node); }
   void Resumed() { drained_node_.clear(); }
+  void LockTaken(std::string group) { lock_held_ = std::move(group); }
+  void LockReleased() { lock_held_.clear(); }
 
  private:
   friend std::string SerializeJournal(const Journal& j);
@@ -142,6 +148,7 @@ class Journal {
   std::string last_outcome_;
   std::vector<RebootAttempt> attempts_;
   std::string drained_node_;
+  std::string lock_held_;
 };
 
 std::string SerializeJournal(const Journal& j);

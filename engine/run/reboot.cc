@@ -124,6 +124,18 @@ void PlanReboot(const RebootContext& ctx, Journal& j, RunReport& report) {
   DescribeSchedule(ctx, j, s);
 }
 
+// Gives back the [reboot.lock] slot this node holds, if any. The journal forgets it only when the
+// server took it back; else the next step that releases tries again. "" or a warning.
+std::string ReleaseSlot(const RebootContext& ctx, Journal& j) {
+  if (j.lock_held().empty()) return "";
+  if (!ctx.system.lock)
+    return "the reboot slot of lock group '" + j.lock_held() + "' is still held, but no [reboot.lock] is configured now; "
+           "release it on the lock server";
+  if (auto st = ctx.system.lock->Release(); !st) return st.error().message + "; the next resume tries again";
+  j.LockReleased();
+  return "";
+}
+
 ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& store, const std::string& digest) {
   RebootSystem& sys = ctx.system;
   int64_t now = sys.clock.Now();
@@ -136,6 +148,7 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
   auto stand_down = [&](std::string message) {
     (void)sys.scheduler.CancelOnce();
     j.Unschedule();
+    (void)ReleaseSlot(ctx, j);
     return finish(ExitCode::kCompliant, std::move(message));
   };
 
@@ -161,6 +174,8 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
   }
 
   auto postpone = [&](const std::string& why) {
+    // A slot this node took for this try goes back, so that another node of the group may use it.
+    (void)ReleaseSlot(ctx, j);
     auto slot = SlotFor(ctx, j, now, now + ctx.settings.retry_s);
     if (!slot) {
       j.RefuseReboot(why + "; " + slot.error().message);
@@ -182,6 +197,17 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
     for (const auto& n : *nodes)
       if (n.name != node && n.state != NodeState::kUp)
         return postpone("cluster node " + n.name + " is " + ToString(n.state));
+  }
+  // The fleet's semaphore, before anything is stopped. Taking is idempotent on the server, and the
+  // journal records the slot before the next step, so a kill from here on releases it later
+  // (the next execute or resume) instead of leaking it.
+  if (sys.lock && ctx.settings.lock) {
+    if (auto st = sys.lock->Take(); !st) return postpone(st.error().message);
+    j.LockTaken(ctx.settings.lock->group);
+    if (auto st = store.Commit(j); !st) {
+      (void)ReleaseSlot(ctx, j);
+      return ExecuteResult{ExitCode::kFailed, "cannot write the journal: " + st.error().message};
+    }
   }
   if (!ctx.settings.pre_reboot.empty())
     if (auto st = sys.hooks.Run(ctx.settings.pre_reboot, ctx.settings.hook_timeout_s, node); !st)
@@ -206,6 +232,7 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
   if (auto st = sys.executor.Reboot("plumb: changes of " + Join(causes, ", ") + " take effect after a reboot"); !st) {
     j.UndoRebootAttempt();
     if (!j.drained_node().empty() && sys.cluster && sys.cluster->Resume(j.drained_node())) j.Resumed();
+    (void)ReleaseSlot(ctx, j);
     j.RefuseReboot("the reboot failed to start: " + st.error().message);
     auto r = finish(ExitCode::kFailed, "not rebooted: " + j.reason());
     return r.code == ExitCode::kCompliant ? ExecuteResult{ExitCode::kFailed, r.message} : r;
@@ -237,9 +264,21 @@ std::vector<std::string> AfterReboot(const RebootContext& ctx, Journal& j) {
       j.Resumed();
     }
   }
+  bool healthy = true;
   if (!ctx.settings.post_reboot.empty())
-    if (auto st = ctx.system.hooks.Run(ctx.settings.post_reboot, ctx.settings.hook_timeout_s, ctx.position.node); !st)
+    if (auto st = ctx.system.hooks.Run(ctx.settings.post_reboot, ctx.settings.hook_timeout_s, ctx.position.node); !st) {
       warnings.push_back("the post_reboot hook failed: " + st.error().message);
+      healthy = false;
+    }
+  // A node that did not come back healthy keeps its slot: the rest of its group waits (the
+  // circuit breaker of FleetLock's users) until it is fixed and a resume passes, or an operator
+  // releases the slot on the lock server.
+  if (!healthy && !j.lock_held().empty())
+    warnings.push_back("the reboot slot of lock group '" + j.lock_held() +
+                       "' stays held, so the group's other nodes do not reboot; the next resume releases it once "
+                       "the post_reboot hook passes");
+  else if (std::string w = ReleaseSlot(ctx, j); !w.empty())
+    warnings.push_back(w);
   if (j.reboot() != RebootState::kCancelled) j.Unschedule();
   j.SetLastOutcome("resumed after the reboot");
   return warnings;

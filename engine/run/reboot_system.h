@@ -86,6 +86,20 @@ class HookRunner {
   virtual Status Run(const std::string& command, int64_t timeout_s, const std::string& node) = 0;
 };
 
+/// A fleet-wide reboot semaphore ([reboot.lock]): at most a number of nodes of one group hold a
+/// slot at once. Both calls are idempotent for this node (the server knows it by its id): taking
+/// a slot it holds, or releasing one it does not hold, succeeds.
+class RebootLock {
+ public:
+  virtual ~RebootLock() = default;
+  /// Takes a slot. kUnavailable when none is free or the server cannot be reached; the message
+  /// says which, as the server put it.
+  virtual Status Take() = 0;
+  virtual Status Release() = 0;
+  /// "fleetlock group 'web' at https://lock.example.com", for messages.
+  virtual std::string Describe() const = 0;
+};
+
 /// The bundle a reboot decision needs. The cluster is null when the node is not configured for
 /// cluster-aware rebooting.
 struct RebootSystem {
@@ -96,6 +110,7 @@ struct RebootSystem {
   RebootExecutor& executor;
   HookRunner& hooks;
   Cluster* cluster = nullptr;
+  RebootLock* lock = nullptr;  ///< null without [reboot.lock]
 };
 
 }  // namespace plumb

@@ -3,9 +3,7 @@
 // tag, and a repository served by git daemon; and the runs that use what was pulled.
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -273,39 +271,20 @@ TEST_F(Pull, ATagIsPulledAsItsCommit) {
                              "' has no branch or tag 'v2', did you mean 'v1'?; the node keeps applying " + Short(tagged) + "\n");
 }
 
-// A free TCP port on loopback (the kernel's choice).
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 TEST_F(Pull, ARepositoryServedByGitDaemon) {
   std::string commit = Commit("motd", {{"policies/motd.toml", Motd("served")}});
-  int port = FreePort();
-  pid_t daemon = ::fork();
-  if (daemon == 0) {
-    std::string base = "--base-path=" + dir_.path();
-    std::string listen_port = "--port=" + std::to_string(port);
-    ::execlp("git", "git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1", listen_port.c_str(),
-             base.c_str(), dir_.path().c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  WriteAgent("", "git://127.0.0.1:" + std::to_string(port) + "/repo");
+  int port = testing::FreeLoopbackPort();
   RunResult pull;
-  for (int attempt = 0; attempt < 50; ++attempt) {  // until the daemon listens
-    pull = PlumbPull();
-    if (pull.code == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    testing::Server daemon({"git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1",
+                            "--port=" + std::to_string(port), "--base-path=" + dir_.path(), dir_.path()});
+    WriteAgent("", "git://127.0.0.1:" + std::to_string(port) + "/repo");
+    for (int attempt = 0; attempt < 50; ++attempt) {  // until the daemon listens
+      pull = PlumbPull();
+      if (pull.code == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   }
-  ::kill(daemon, SIGTERM);
-  ::waitpid(daemon, nullptr, 0);
   EXPECT_EQ(pull.code, 0) << pull.err;
   EXPECT_EQ(Current(), commit);
   RunResult apply = Run("apply");
@@ -313,32 +292,14 @@ TEST_F(Pull, ARepositoryServedByGitDaemon) {
   EXPECT_EQ(ReadText(dir_ / "root/etc/motd"), "served\n");
 }
 
-// A server this test starts and stops: SIGTERM and wait when the test ends, however it ends.
-struct Daemon {
-  pid_t pid = -1;
-  ~Daemon() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
-};
-
 TEST_F(Pull, ARepositoryServedOverHttpsWithTheNodesOwnCa) {
   std::string commit = Commit("motd", {{"policies/motd.toml", Motd("over https")}});
   RunShell("cd " + dir_.path() + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem "
            "-days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null");
-  int port = FreePort();
+  int port = testing::FreeLoopbackPort();
   std::string url = "https://localhost:" + std::to_string(port) + "/repo";
-  Daemon server;
-  server.pid = ::fork();
-  if (server.pid == 0) {
-    std::string script = std::string(PLUMB_SOURCE_DIR) + "/tests/support/git_https_server.py";
-    std::string port_text = std::to_string(port);
-    ::execl("/usr/bin/python3", "python3", script.c_str(), dir_.path().c_str(), port_text.c_str(),
-             (dir_ / "cert.pem").c_str(), (dir_ / "key.pem").c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  testing::Server server({"/usr/bin/python3", std::string(PLUMB_SOURCE_DIR) + "/tests/support/git_https_server.py",
+                          dir_.path(), std::to_string(port), dir_ / "cert.pem", dir_ / "key.pem"});
   // Without the node's CA, the server's certificate is not trusted and nothing is fetched.
   WriteAgent("", url);
   RunResult untrusted;

@@ -7,10 +7,10 @@
 
 namespace plumb::testing {
 
-/// The image tarball: $PLUMB_TEST_IMAGE_CACHE (or /var/cache/plumb-test)/debian-12-apt-4.tar.
+/// The image tarball: $PLUMB_TEST_IMAGE_CACHE (or /var/cache/plumb-test)/debian-12-apt-5.tar.
 inline std::string DebianImage() {
   const char* cache = std::getenv("PLUMB_TEST_IMAGE_CACHE");
-  return std::string(cache ? cache : "/var/cache/plumb-test") + "/debian-12-apt-4.tar";
+  return std::string(cache ? cache : "/var/cache/plumb-test") + "/debian-12-apt-5.tar";
 }
 
 }  // namespace plumb::testing

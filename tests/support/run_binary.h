@@ -33,6 +33,22 @@ RunResult RunPlumb(const std::vector<std::string>& args);
 /// when the command redirects 2>&1, as the schema checkers' callers do.
 RunResult RunShell(const std::string& command);
 
+/// A free TCP port on 127.0.0.1: nothing listened on it when this returned.
+int FreeLoopbackPort();
+
+/// A server a test starts (git daemon, a protocol double): SIGTERM and waited for when it goes,
+/// however the test ends.
+class Server {
+ public:
+  explicit Server(const std::vector<std::string>& argv);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+ private:
+  pid_t pid_ = -1;
+};
+
 /// Replaces every run duration "(0.01s)" with "(T)" so outputs compare verbatim.
 std::string NormalizeTimes(const std::string& text);
 

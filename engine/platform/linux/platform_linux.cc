@@ -156,6 +156,13 @@ Facts CollectSystemFacts() {
 
 std::string DefaultStateDir() { return "/var/lib/plumb"; }
 
+std::string MachineId() {
+  std::ifstream in("/etc/machine-id");
+  std::string id;
+  std::getline(in, id);
+  return std::string(Trim(id));
+}
+
 std::string DefaultAgentConfig() { return "/etc/plumb/agent.toml"; }
 
 LockResult AcquireRunLock(const std::string& state_dir, std::chrono::milliseconds timeout) {

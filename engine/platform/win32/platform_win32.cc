@@ -137,6 +137,10 @@ Facts CollectSystemFacts() {
   return f;
 }
 
+std::string MachineId() {
+  return RegistryString(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography", L"MachineGuid");
+}
+
 std::string DefaultStateDir() {
   wchar_t buf[MAX_PATH];
   DWORD n = ::GetEnvironmentVariableW(L"ProgramData", buf, MAX_PATH);
