@@ -137,6 +137,38 @@ max_concurrent = 0
             }));
 }
 
+TEST(RebootSettings, TheFleetLock) {
+  Diagnostics diags;
+  auto s = LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nbackend = \"fleetlock\"\n"
+                             "url = \"https://lock.example.com/\"\ngroup = \"web.eu-1\"\nca_file = \"/etc/plumb/lock-ca.pem\"\n",
+                             "plumb.toml", diags);
+  EXPECT_TRUE(diags.All().empty()) << Messages(diags).front();
+  ASSERT_TRUE(s.reboot.lock);
+  EXPECT_EQ(s.reboot.lock->url, "https://lock.example.com/");
+  EXPECT_EQ(s.reboot.lock->group, "web.eu-1");
+  EXPECT_EQ(s.reboot.lock->ca_file, "/etc/plumb/lock-ca.pem");
+  Diagnostics defaults;
+  auto d = LoadAgentSettings("[reboot]\npolicy = \"immediate\"\nlock = { url = \"http://lock:8080\" }\n", "plumb.toml", defaults);
+  ASSERT_TRUE(d.reboot.lock);
+  EXPECT_EQ(d.reboot.lock->group, "default");
+
+  Diagnostics bad;
+  LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nbackend = \"etcd3\"\nurl = \"lock.example.com\"\n"
+                    "group = \"web servers\"\nca_file = \"ca.pem\"\nslots = 2\n",
+                    "plumb.toml", bad);
+  EXPECT_EQ(Messages(bad), (std::vector<std::string>{
+                               "5:11: 'backend' must be \"fleetlock\" (a FleetLock server)",
+                               "6:7: 'url' must start with http:// or https://",
+                               "7:9: 'group' must be letters, digits, '.' and '-' (FleetLock's ^[a-zA-Z0-9.-]+$)",
+                               "8:11: 'ca_file' must be an absolute path",
+                               "9:1: unknown key 'slots' in [reboot.lock]",
+                           }));
+  Diagnostics missing;
+  LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\ngroup = \"web\"\n", "plumb.toml", missing);
+  EXPECT_EQ(Messages(missing),
+            (std::vector<std::string>{"4:1: [reboot.lock] is missing 'url' (the FleetLock server's base URL)"}));
+}
+
 TEST(RebootSettings, WindowPolicyNeedsAWindow) {
   Diagnostics diags;
   LoadAgentSettings("[reboot]\npolicy = \"window\"\n", "plumb.toml", diags);
