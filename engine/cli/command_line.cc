@@ -78,7 +78,11 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
       ->check(CLI::NonNegativeNumber);
   auto* execute = reboot->add_flag("--execute", o.execute, "re-check the need, guard the cluster, drain, reboot");
   auto* cancel = reboot->add_flag("--cancel", o.cancel, "cancel the scheduled reboot");
+  auto* release = reboot->add_option("--release-lock", o.release_lock,
+                                     "give back the [reboot.lock] slot of the node with this machine id (this node's own, "
+                                     "or one that died holding it)");
   execute->excludes(cancel);
+  release->excludes(execute)->excludes(cancel);
   auto* status = cl.status = app.add_subcommand("status", "show pending reboot barriers, the scheduled reboot, owed refreshes");
   policies(status);
   status->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or /var/lib/plumb)");

@@ -22,7 +22,9 @@ int RebootCommand(Session& s) {
   RebootContext ctx = s.Context(state_dir);
   JournalStore store(s.fs(), state_dir);
   RebootUseCase reboot(ctx, store, s);
-  auto r = s.opt().cancel ? reboot.Cancel() : reboot.Execute(s.PolicyDigest());
+  auto r = !s.opt().release_lock.empty() ? reboot.ReleaseLock(s.opt().release_lock)
+           : s.opt().cancel               ? reboot.Cancel()
+                                          : reboot.Execute(s.PolicyDigest());
   if (!r) {
     s.log().error("{}; nothing was done", r.error().message);
     return ToInt(ExitCode::kFailed);
@@ -71,6 +73,9 @@ int StatusCommand(Session& s) {
   out += "reboot: " + schedule + "\n";
   for (const auto& [target, by] : j.pending_refreshes()) out += "owed refresh: " + target + " (notified by " + Join(by, ", ") + ")\n";
   if (!j.last_outcome().empty()) out += "last outcome: " + j.last_outcome() + "\n";
+  if (ctx.system.lock)
+    out += "reboot slot: " + (j.lock_held().empty() ? std::string("none held") : "held in lock group '" + j.lock_held() + "'") +
+           " (this node's id: " + ctx.system.lock->id() + ")\n";
   out += "reboots by plumb for these policies: " + std::to_string(j.attempts().size()) + " of at most " +
          std::to_string(s.repo().agent.reboot.max_per_digest) + "\n";
   s.LoadFacts();  // the node's name, as its runs recorded it

@@ -8,8 +8,8 @@ namespace plumb {
 
 std::string FleetLock::Describe() const { return "FleetLock group '" + settings_.group + "' at " + settings_.url; }
 
-Status FleetLock::Call(const char* endpoint, const char* refused) {
-  if (id_.empty())
+Status FleetLock::Call(const char* endpoint, const char* refused, const std::string& id) {
+  if (id.empty())
     return Error(ErrorKind::kUnavailable, std::string(refused) + ": this node has no machine id to give " + Describe() +
                                               " (/etc/machine-id, or MachineGuid on Windows)");
   std::string base = settings_.url;
@@ -17,7 +17,7 @@ Status FleetLock::Call(const char* endpoint, const char* refused) {
   HttpRequest request;
   request.url = base + "/v1/" + endpoint;
   request.headers = {{"fleet-lock-protocol", "true"}};
-  request.body = nlohmann::json{{"client_params", {{"id", id_}, {"group", settings_.group}}}}.dump();
+  request.body = nlohmann::json{{"client_params", {{"id", id}, {"group", settings_.group}}}}.dump();
   request.ca_file = settings_.ca_file;
   auto response = http_.Post(request);
   if (!response) return Error(ErrorKind::kUnavailable, std::string(refused) + ": " + Describe() + ": " + response.error().message);

@@ -19,12 +19,14 @@ class FleetLock : public RebootLock {
   /// `id` is the node's machine id. Invariant: `settings` outlives this.
   FleetLock(HttpClient& http, const RebootLockSettings& settings, std::string id)
       : http_(http), settings_(settings), id_(std::move(id)) {}
-  Status Take() override { return Call("pre-reboot", "no reboot slot"); }
-  Status Release() override { return Call("steady-state", "the reboot slot was not released"); }
+  Status Take() override { return Call("pre-reboot", "no reboot slot", id_); }
+  Status Release() override { return Call("steady-state", "the reboot slot was not released", id_); }
+  Status ReleaseFor(const std::string& id) override { return Call("steady-state", "the reboot slot was not released", id); }
+  const std::string& id() const override { return id_; }
   std::string Describe() const override;
 
  private:
-  Status Call(const char* endpoint, const char* refused);
+  Status Call(const char* endpoint, const char* refused, const std::string& id);
 
   HttpClient& http_;
   const RebootLockSettings& settings_;

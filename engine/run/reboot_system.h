@@ -96,6 +96,11 @@ class RebootLock {
   /// says which, as the server put it.
   virtual Status Take() = 0;
   virtual Status Release() = 0;
+  /// Releases the slot of another node, by its id: what an operator does for a node that died
+  /// holding one.
+  virtual Status ReleaseFor(const std::string& id) = 0;
+  /// This node's id on the lock server.
+  virtual const std::string& id() const = 0;
   /// "fleetlock group 'web' at https://lock.example.com", for messages.
   virtual std::string Describe() const = 0;
 };

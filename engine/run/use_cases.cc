@@ -108,6 +108,19 @@ Result<ExecuteResult> RebootUseCase::Execute(const std::string& policy_digest) {
   return ExecuteReboot(context_, *journal, store_, policy_digest);
 }
 
+Result<ExecuteResult> RebootUseCase::ReleaseLock(const std::string& id) {
+  RebootLock* lock = context_.system.lock;
+  if (!lock) return Error(ErrorKind::kInvalidInput, "there is no [reboot.lock] in the settings");
+  auto journal = LoadJournal();
+  if (!journal) return journal.error();
+  if (auto st = lock->ReleaseFor(id); !st) return ExecuteResult{ExitCode::kFailed, st.error().message};
+  if (id == lock->id() && !journal->lock_held().empty()) {
+    journal->LockReleased();
+    if (auto st = store_.Commit(*journal); !st) return Error(st.error().kind, "cannot write the journal: " + st.error().message);
+  }
+  return ExecuteResult{ExitCode::kCompliant, "released the reboot slot of " + id + " in " + lock->Describe()};
+}
+
 Result<ExecuteResult> RebootUseCase::Cancel() {
   auto journal = LoadJournal();
   if (!journal) return journal.error();

@@ -88,6 +88,9 @@ class RebootUseCase {
   /// Re-checks the need and the limits, guards the cluster, drains, records and reboots.
   Result<ExecuteResult> Execute(const std::string& policy_digest);
   Result<ExecuteResult> Cancel();
+  /// `plumb reboot --release-lock ID`: gives back the [reboot.lock] slot of the node with that id
+  /// (this node's own, or one that died holding it); this node's journal forgets its own.
+  Result<ExecuteResult> ReleaseLock(const std::string& id);
 
  private:
   /// The journal, refusing one that cannot be read; a corrupt one is recovered with a warning.

@@ -192,7 +192,7 @@ TEST_F(Reboot, CancelStaysCancelledUntilANewChange) {
   EXPECT_EQ(Lines(Fake() + "/reboots"), 0u);
   RunResult usage = RunPlumb({"reboot", Policies()});
   EXPECT_EQ(usage.code, 2);
-  EXPECT_EQ(usage.err, "plumb: error: reboot needs --execute or --cancel\nRun with --help for more information.\n");
+  EXPECT_EQ(usage.err, "plumb: error: reboot needs --execute, --cancel or --release-lock\nRun with --help for more information.\n");
 }
 
 class ClusterReboot : public Reboot {

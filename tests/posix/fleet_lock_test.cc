@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/support/run_binary.h"
+#include "tests/support/temp_dir.h"
 
 namespace plumb {
 namespace {
@@ -112,6 +113,30 @@ TEST_F(FleetLockServer, AnswersThatAreNotTheProtocolsAreStillRefusals) {
   EXPECT_EQ(FleetLock(*http_, wrong_path, "node-1").Take().error().message,
             "no reboot slot from FleetLock group 'web' at " + Url() +
                 "/nothing-here (HTTP 404, not_found: no such endpoint: /nothing-here/v1/pre-reboot)");
+}
+
+TEST_F(FleetLockServer, AnOperatorReleasesTheSlotOfANodeThatDiedHoldingIt) {
+  RebootLockSettings web = settings_;  // two slots
+  FleetLock dead(*http_, web, "dead-node");
+  ASSERT_TRUE(dead.Take());
+  ASSERT_TRUE(FleetLock(*http_, web, "node-2").Take());
+  EXPECT_FALSE(FleetLock(*http_, web, "node-3").Take()) << "both slots are held";
+  testing::TempDir dir;
+  testing::WriteText(dir / "r/plumb.toml", "[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nurl = \"" + Url() +
+                                               "\"\ngroup = \"web\"\n");
+  testing::WriteText(dir / "r/motd.toml", "[policy]\nid = \"motd\"\n[[resource]]\nid = \"motd\"\ntype = \"file\"\n"
+                                          "path = \"/etc/motd\"\ncontent = \"hi\\n\"\n");
+  auto release = testing::RunPlumb({"reboot", dir / "r", "--state-dir", dir / "state", "--release-lock", "dead-node"});
+  EXPECT_EQ(release.code, 0) << release.err;
+  EXPECT_EQ(release.out, "plumb reboot: released the reboot slot of dead-node in FleetLock group 'web' at " + Url() + "\n");
+  EXPECT_TRUE(FleetLock(*http_, web, "node-3").Take()) << "the slot went back";
+  auto status = testing::RunPlumb({"status", dir / "r", "--state-dir", dir / "state"});
+  EXPECT_NE(status.out.find("\nreboot slot: none held (this node's id: "), std::string::npos) << status.out;
+  // Without [reboot.lock], there is nothing to release.
+  testing::WriteText(dir / "r/plumb.toml", "[reboot]\npolicy = \"immediate\"\n");
+  auto none = testing::RunPlumb({"reboot", dir / "r", "--state-dir", dir / "state", "--release-lock", "dead-node"});
+  EXPECT_EQ(none.code, 1);
+  EXPECT_EQ(none.err, "plumb: error: there is no [reboot.lock] in the settings; nothing was done\n");
 }
 
 TEST(FleetLockUnreachable, ALostConnectionIsNoSlot) {

@@ -10,6 +10,8 @@
 namespace plumb {
 namespace {
 
+using win32::Wide;
+
 struct InternetHandle {
   HINTERNET h = nullptr;
   explicit InternetHandle(HINTERNET handle) : h(handle) {}

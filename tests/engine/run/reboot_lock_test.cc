@@ -29,7 +29,13 @@ class FakeLock : public RebootLock {
     held = false;
     return OkStatus();
   }
+  Status ReleaseFor(const std::string& node) override {
+    calls.push_back("release " + node);
+    return OkStatus();
+  }
+  const std::string& id() const override { return id_; }
   std::string Describe() const override { return "the fake lock"; }
+  std::string id_ = "node1-id";
   std::vector<std::string> calls;
   bool held = false, full = false, unreachable = false;
 };
