@@ -176,5 +176,36 @@ grep -qF ") refused: commit $bad ('three')" <<<"$out" && grep -qF "the node appl
   { echo "FAIL: the refused pull is not in the run's report"; echo "$out"; fail=1; }
 [ "$(tr -d '\r' < "$WINEPREFIX/drive_c/pulled.txt")" = "two" ] || { echo "FAIL: the refused commit changed the node"; fail=1; }
 
+# [reboot.lock] through WinHTTP: a FleetLock double (one slot) on loopback. An operator gives back
+# the slot of a node that died holding it; a proxy's 502 and a server that is not there are refusals.
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+/usr/bin/python3 "$here/tests/support/fleetlock_server.py" "$port" 1 &
+lock_server=$!
+lock() {  # lock ENDPOINT ID: the double's HTTP status for that node, asked from Linux
+  curl -s -o /dev/null -w '%{http_code}' -H 'fleet-lock-protocol: true' \
+    -d "{\"client_params\":{\"id\":\"$2\",\"group\":\"web\"}}" "http://127.0.0.1:$port/v1/$1"
+}
+for _ in $(seq 50); do [ "$(lock steady-state probe)" = 200 ] && break; sleep 0.1; done
+[ "$(lock pre-reboot dead-node)" = 200 ] && [ "$(lock pre-reboot other-node)" = 409 ] || { echo "FAIL: the FleetLock double"; fail=1; }
+lock_repo() {
+  mkdir -p "$WINEPREFIX/drive_c/lock-policy"
+  printf '[reboot]\npolicy = "immediate"\n\n[reboot.lock]\nurl = "%s"\ngroup = "%s"\n' "$1" "$2" > "$WINEPREFIX/drive_c/lock-policy/plumb.toml"
+  printf '[policy]\nid = "x"\n[[resource]]\nid = "x"\ntype = "file"\npath = %s\ncontent = "x"\n' "'C:\\lock-x.txt'" \
+    > "$WINEPREFIX/drive_c/lock-policy/x.toml"
+}
+lock_repo "http://127.0.0.1:$port" web
+run reboot 'C:\lock-policy' --state-dir 'C:\lock-state' --release-lock dead-node
+expect 0 "plumb reboot: released the reboot slot of dead-node in FleetLock group 'web' at http://127.0.0.1:$port"
+[ "$(lock pre-reboot other-node)" = 200 ] || { echo "FAIL: plumb.exe did not give the slot back"; fail=1; }
+run status 'C:\lock-policy' --state-dir 'C:\lock-state'
+grep -qE "^reboot slot: none held \(this node's id: [0-9a-f-]{36}\)$" <<<"$out" || { echo "FAIL: status without the slot line"; echo "$out"; fail=1; }
+lock_repo "http://127.0.0.1:$port" broken
+run reboot 'C:\lock-policy' --state-dir 'C:\lock-state' --release-lock dead-node
+expect 1 "plumb reboot: the reboot slot was not released from FleetLock group 'broken' at http://127.0.0.1:$port (HTTP 502)"
+kill "$lock_server"; wait "$lock_server" 2>/dev/null
+lock_repo "http://127.0.0.1:$port" web
+run reboot 'C:\lock-policy' --state-dir 'C:\lock-state' --release-lock dead-node
+expect 1 "plumb reboot: the reboot slot was not released: FleetLock group 'web' at http://127.0.0.1:$port: no answer from http://127.0.0.1:$port/v1/steady-state: cannot connect (WinHTTP 12029)"
+
 [ $fail -eq 0 ] && echo "plumb.exe end-to-end checks under Wine: all passed"
 exit $fail

@@ -139,14 +139,15 @@ max_concurrent = 0
 
 TEST(RebootSettings, TheFleetLock) {
   Diagnostics diags;
+  std::string ca = std::filesystem::path("/etc").is_absolute() ? "/etc/plumb/lock-ca.pem" : "C:\\plumb\\lock-ca.pem";
   auto s = LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nbackend = \"fleetlock\"\n"
-                             "url = \"https://lock.example.com/\"\ngroup = \"web.eu-1\"\nca_file = \"/etc/plumb/lock-ca.pem\"\n",
+                             "url = \"https://lock.example.com/\"\ngroup = \"web.eu-1\"\nca_file = '" + ca + "'\n",
                              "plumb.toml", diags);
   EXPECT_TRUE(diags.All().empty()) << Messages(diags).front();
   ASSERT_TRUE(s.reboot.lock);
   EXPECT_EQ(s.reboot.lock->url, "https://lock.example.com/");
   EXPECT_EQ(s.reboot.lock->group, "web.eu-1");
-  EXPECT_EQ(s.reboot.lock->ca_file, "/etc/plumb/lock-ca.pem");
+  EXPECT_EQ(s.reboot.lock->ca_file, ca);
   Diagnostics defaults;
   auto d = LoadAgentSettings("[reboot]\npolicy = \"immediate\"\nlock = { url = \"http://lock:8080\" }\n", "plumb.toml", defaults);
   ASSERT_TRUE(d.reboot.lock);
@@ -354,9 +355,9 @@ TEST(NodeSettings, FactsFilesAreTheNodesToName) {
 }
 
 TEST(NodeSettings, TheMetricsFileIsTheNodesToName) {
-  SettingsText node{"[agent]\nmetrics_file = \"/var/lib/prometheus/node-exporter/plumb.prom\"\n", "/etc/plumb/agent.toml"};
+  SettingsText node{"[agent]\nmetrics_file = '" + Absolute("plumb.prom") + "'\n", "/etc/plumb/agent.toml"};
   Diagnostics diags;
-  EXPECT_EQ(LoadAgentSettings(nullptr, &node, diags).metrics_file, "/var/lib/prometheus/node-exporter/plumb.prom");
+  EXPECT_EQ(LoadAgentSettings(nullptr, &node, diags).metrics_file, Absolute("plumb.prom"));
   EXPECT_TRUE(diags.All().empty());
   SettingsText bad{"[agent]\nmetrics_file = \"plumb.prom\"\n\n[reboot]\n", "/etc/plumb/agent.toml"};
   Diagnostics bad_diags;
