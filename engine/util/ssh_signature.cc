@@ -301,4 +301,18 @@ Result<Signer> VerifySshSignature(std::string_view armored, std::string_view mes
   return Signer{fingerprint, match->principals};
 }
 
+std::vector<std::string> SshBlobFields(std::string_view blob) {
+  std::vector<std::string> fields;
+  while (blob.size() >= 4) {
+    uint32_t n = 0;
+    for (int i = 0; i < 4; ++i) n = (n << 8) | static_cast<unsigned char>(blob[i]);
+    blob.remove_prefix(4);
+    if (n > blob.size()) return {};
+    fields.emplace_back(blob.substr(0, n));
+    blob.remove_prefix(n);
+  }
+  if (!blob.empty()) return {};
+  return fields;
+}
+
 }  // namespace plumb

@@ -70,6 +70,10 @@ Result<Signer> VerifySshSignature(std::string_view armored, std::string_view mes
 /// namespace, the reserved field, the hash algorithm and the hash.
 std::string SshSignedData(const SshSignature& sig, std::string_view message_hash);
 
+/// The length-prefixed fields (SSH strings and mpints) of a key blob, its type first; empty when
+/// the blob is not a whole number of such fields.
+std::vector<std::string> SshBlobFields(std::string_view blob);
+
 /// The platform's arithmetic: `message`'s hash as `sig.hash_algorithm` says (sha256, sha512);
 /// and whether `sig.signature` is `sig.key`'s signature of `signed_data`. Errors: kUnsupported
 /// for a key type or algorithm it cannot check, kInvalidInput for a bad signature.

@@ -20,21 +20,6 @@ using BnPtr = CHandle<BIGNUM, BN_free>;
 using ParamBldPtr = CHandle<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
 using ParamsPtr = CHandle<OSSL_PARAM, OSSL_PARAM_free>;
 
-// The fields of a key blob after its type: SSH strings and mpints, both length-prefixed.
-std::vector<std::string> Fields(std::string_view blob) {
-  std::vector<std::string> fields;
-  while (blob.size() >= 4) {
-    uint32_t n = 0;
-    for (int i = 0; i < 4; ++i) n = (n << 8) | static_cast<unsigned char>(blob[i]);
-    blob.remove_prefix(4);
-    if (n > blob.size()) return {};
-    fields.emplace_back(blob.substr(0, n));
-    blob.remove_prefix(n);
-  }
-  if (!blob.empty()) return {};
-  return fields;
-}
-
 Error Unsupported(const std::string& what) { return Error(ErrorKind::kUnsupported, what); }
 Error NotGood() { return Error(ErrorKind::kInvalidInput, "the signature does not match the commit"); }
 
@@ -72,7 +57,7 @@ Result<std::string> SshMessageHash(const SshSignature& sig, std::string_view mes
 }
 
 Status SshCheckSignature(const SshSignature& sig, std::string_view signed_data) {
-  std::vector<std::string> fields = Fields(sig.key.blob);
+  std::vector<std::string> fields = SshBlobFields(sig.key.blob);
   PkeyPtr key;
   const EVP_MD* md = nullptr;
   std::string signature = sig.signature;

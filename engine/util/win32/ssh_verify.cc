@@ -26,21 +26,6 @@ void Initialise() {
   });
 }
 
-// The fields of a key blob after its type: SSH strings and mpints, both length-prefixed.
-std::vector<std::string> Fields(std::string_view blob) {
-  std::vector<std::string> fields;
-  while (blob.size() >= 4) {
-    uint32_t n = 0;
-    for (int i = 0; i < 4; ++i) n = (n << 8) | static_cast<unsigned char>(blob[i]);
-    blob.remove_prefix(4);
-    if (n > blob.size()) return {};
-    fields.emplace_back(blob.substr(0, n));
-    blob.remove_prefix(n);
-  }
-  if (!blob.empty()) return {};
-  return fields;
-}
-
 Error NotGood() { return Error(ErrorKind::kInvalidInput, "the signature does not match the commit"); }
 
 int Algorithm(const std::string& name) {
@@ -76,7 +61,7 @@ Result<std::string> SshMessageHash(const SshSignature& sig, std::string_view mes
 
 Status SshCheckSignature(const SshSignature& sig, std::string_view signed_data) {
   Initialise();
-  std::vector<std::string> fields = Fields(sig.key.blob);
+  std::vector<std::string> fields = SshBlobFields(sig.key.blob);
   SexpPtr key, signature, data;
   if (sig.key.type == "ssh-ed25519") {
     if (fields.size() != 2 || fields[1].size() != 32) return Error(ErrorKind::kInvalidInput, "the ed25519 key is malformed");
