@@ -198,16 +198,18 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
       if (n.name != node && n.state != NodeState::kUp)
         return postpone("cluster node " + n.name + " is " + ToString(n.state));
   }
-  // The fleet's semaphore, before anything is stopped. Taking is idempotent on the server, and the
-  // journal records the slot before the next step, so a kill from here on releases it later
-  // (the next execute or resume) instead of leaking it.
+  // The fleet's semaphore, before anything is stopped. The journal names the slot before the
+  // server is asked (written ahead, as barriers are), so a kill at any point leaves a record
+  // that the next execute or resume releases: the slot never leaks. Taking and releasing are
+  // idempotent on the server, so a record of a slot that was never taken costs one harmless
+  // release, and taking again after a kill takes the same slot.
   if (sys.lock && ctx.settings.lock) {
-    if (auto st = sys.lock->Take(); !st) return postpone(st.error().message);
     j.LockTaken(ctx.settings.lock->group);
     if (auto st = store.Commit(j); !st) {
-      (void)ReleaseSlot(ctx, j);
+      j.LockReleased();
       return ExecuteResult{ExitCode::kFailed, "cannot write the journal: " + st.error().message};
     }
+    if (auto st = sys.lock->Take(); !st) return postpone(st.error().message);
   }
   if (!ctx.settings.pre_reboot.empty())
     if (auto st = sys.hooks.Run(ctx.settings.pre_reboot, ctx.settings.hook_timeout_s, node); !st)

@@ -3,6 +3,7 @@
 // does not come back healthy, and released by the resume after a healthy boot.
 
 #include <filesystem>
+#include <functional>
 #include <gtest/gtest.h>
 
 #include "engine/fake/fake_system.h"
@@ -18,6 +19,7 @@ class FakeLock : public RebootLock {
  public:
   Status Take() override {
     calls.push_back("take");
+    if (before_take) before_take();
     if (unreachable) return Error(ErrorKind::kUnavailable, "no reboot slot: the lock server cannot be reached");
     if (!held && full) return Error(ErrorKind::kUnavailable, "no reboot slot from the lock (full)");
     held = true;
@@ -38,6 +40,7 @@ class FakeLock : public RebootLock {
   std::string id_ = "node1-id";
   std::vector<std::string> calls;
   bool held = false, full = false, unreachable = false;
+  std::function<void()> before_take;  ///< what the server sees happen first
 };
 
 class Hooks : public HookRunner {
@@ -114,6 +117,19 @@ TEST_F(RebootLockTest, AFailedPreRebootHookGivesTheSlotBack) {
   EXPECT_EQ(r.message, "postponed: the pre_reboot hook failed: exit status 3: not now; next try 2026-11-25 11:15 +0000 (immediate)");
   EXPECT_EQ(lock_.calls, (std::vector<std::string>{"take", "release"}));
   EXPECT_FALSE(lock_.held);
+  EXPECT_EQ(OnDisk().lock_held(), "");
+}
+
+TEST_F(RebootLockTest, TheJournalNamesTheSlotBeforeTheServerIsAsked) {
+  // A kill right after the server said yes must leave a record, or the slot would leak.
+  std::string on_disk_at_take = "(not asked)";
+  lock_.before_take = [&] { on_disk_at_take = OnDisk().lock_held(); };
+  lock_.full = true;
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d");
+  EXPECT_EQ(on_disk_at_take, "web");
+  // Refused: the record goes with a release, which a server that gave nothing takes as a no-op.
+  EXPECT_EQ(r.code, ExitCode::kRebootScheduled);
+  EXPECT_EQ(lock_.calls, (std::vector<std::string>{"take", "release"}));
   EXPECT_EQ(OnDisk().lock_held(), "");
 }
 
