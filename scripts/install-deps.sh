@@ -13,7 +13,8 @@ packages=(
   libjemalloc-dev  # the plumb program's allocator on Linux (engine/cli/linux/malloc_conf.cc)
   libsystemd-dev pkg-config  # sd-bus: the service type talks to systemd
   libgit2-dev  # plumb pull fetches the policy repository
-  libcurl4-openssl-dev curl  # the FleetLock reboot semaphore's HTTP; curl asks the FleetLock double in tests/win32/e2e.sh
+  libcurl4-openssl-dev curl  # the reboot semaphore's HTTP (FleetLock, etcd); curl asks the FleetLock double in tests/win32/e2e.sh
+  openssl  # the tests make certificates for TLS servers (etcd, git over https)
   git openssh-client gnupg gpgv  # the pull tests sign commits with ssh-keygen and gpg; gpgv checks OpenPGP ones
   libaugeas-dev augeas-lenses augeas-tools  # the augeas type; augtool checks it in the tests
   mingw-w64 wine wine64 dpkg-dev

@@ -316,10 +316,14 @@ RebootContext Session::Context(const std::string& state_dir) {
   }
   if (settings.lock) {
     http_ = MakeHttpClient();
-    fleet_lock_ = std::make_unique<FleetLock>(*http_, *settings.lock, MachineId());
+    if (!settings.lock->token.empty()) lock_secrets_ = MakeSecretStore(*fs_);
+    if (settings.lock->backend == LockBackend::kEtcd)
+      reboot_lock_ = std::make_unique<EtcdLock>(*http_, parts.clock, *settings.lock, MachineId(), lock_secrets_.get());
+    else
+      reboot_lock_ = std::make_unique<FleetLock>(*http_, *settings.lock, MachineId(), lock_secrets_.get());
   }
   system_.emplace(RebootSystem{parts.clock, parts.zone, parts.boot, parts.scheduler, parts.executor, *hooks_, cluster,
-                               fleet_lock_.get()});
+                               reboot_lock_.get()});
   std::vector<std::string> execute = {SelfExecutable(), "reboot", "--execute"};
   std::vector<std::string> common = CommonArgs(state_dir, RootArg::kLeaveOut);
   execute.insert(execute.end(), common.begin(), common.end());

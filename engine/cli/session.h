@@ -18,6 +18,7 @@
 #include "engine/policy/data.h"
 #include "engine/policy/repository.h"
 #include "engine/run/executor.h"
+#include "engine/run/etcd_lock.h"
 #include "engine/run/fleet_lock.h"
 #include "engine/run/reboot.h"
 #include "engine/run/use_cases.h"
@@ -165,7 +166,8 @@ class Session : public RunLog {
   std::unique_ptr<CommandCluster> command_cluster_;
   std::unique_ptr<ApiCluster> api_cluster_;
   std::unique_ptr<HttpClient> http_;
-  std::unique_ptr<FleetLock> fleet_lock_;  ///< [reboot.lock]
+  std::unique_ptr<SecretStore> lock_secrets_;  ///< [reboot.lock]'s token
+  std::unique_ptr<RebootLock> reboot_lock_;    ///< [reboot.lock]
   std::optional<RebootSystem> system_;
   std::vector<std::string> os_pending_;
   std::string digest_;

@@ -1,6 +1,6 @@
 #pragma once
-/// A small HTTP client for the fleet's coordination services (the FleetLock reboot semaphore):
-/// one POST of a JSON body, with TLS. libcurl on Linux (engine/os/linux/http_curl.cc), WinHTTP
+/// A small HTTP client for the fleet's coordination services (the reboot semaphore on a FleetLock
+/// server or in etcd): one POST of a JSON body, with TLS. libcurl on Linux (engine/os/linux/http_curl.cc), WinHTTP
 /// on Windows (engine/os/win32/http_winhttp.cc).
 
 #include <memory>
@@ -17,6 +17,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  ///< sent as given
   std::string body;                                          ///< sent as application/json
   std::string ca_file;  ///< PEM CA certificates that https:// servers must chain to; empty: the system's
+  std::string client_cert;  ///< PEM certificate shown to servers that ask for one; empty: none
+  std::string client_key;   ///< its private key (PEM); set exactly when client_cert is
   long timeout_s = 30;  ///< for the whole exchange
 };
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "engine/os/secret.h"
 #include "engine/util/strings.h"
 #include "engine/util/toml.h"
 #include "engine/util/duration.h"
@@ -31,6 +32,7 @@ const char* ToString(Stagger s) {
 namespace {
 
 constexpr const char* kDayNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr const char* kCaFile = "the path of a file of CA certificates (PEM)";
 constexpr const char* kDurationHint = "a duration like \"90m\", \"3h\" or \"1h30m\"";
 
 // Reads the tables of plumb.toml, reporting each problem at its own position.
@@ -54,6 +56,15 @@ class SettingsReader {
   std::optional<std::string> String(const toml::key& k, const toml::node& v, const char* what) {
     if (auto s = v.as_string()) return s->get();
     Error(v.source(), "'" + std::string(k.str()) + "' must be " + what);
+    return std::nullopt;
+  }
+
+  // A path outside the repository: `what` names the file, `hint` says more after "absolute path".
+  std::optional<std::string> AbsolutePath(const toml::key& k, const toml::node& v, const char* what,
+                                          const char* hint = "") {
+    auto s = String(k, v, what);
+    if (s && std::filesystem::path(*s).is_absolute()) return s;
+    if (s) Error(v.source(), "'" + std::string(k.str()) + "' must be an absolute path" + hint);
     return std::nullopt;
   }
 
@@ -298,28 +309,20 @@ class SettingsReader {
         if (auto s = String(k, v, "a branch or tag name"); s && !s->empty()) source.ref = *s;
         else if (s) Error(v.source(), "'ref' must be a branch or tag name");
       } else if (k.str() == "allowed_signers") {
-        auto s = String(k, v, "the path of an allowed-signers file");
-        if (s && !std::filesystem::path(*s).is_absolute())
-          Error(v.source(), "'allowed_signers' must be an absolute path (a file outside the repository)");
-        else if (s) source.allowed_signers = *s;
+        if (auto s = AbsolutePath(k, v, "the path of an allowed-signers file", " (a file outside the repository)"))
+          source.allowed_signers = *s;
       } else if (k.str() == "allowed_openpgp_keys") {
-        auto s = String(k, v, "the path of an OpenPGP keyring (gpg --export)");
-        if (s && !std::filesystem::path(*s).is_absolute())
-          Error(v.source(), "'allowed_openpgp_keys' must be an absolute path (a file outside the repository)");
-        else if (s) source.allowed_openpgp_keys = *s;
+        if (auto s = AbsolutePath(k, v, "the path of an OpenPGP keyring (gpg --export)", " (a file outside the repository)"))
+          source.allowed_openpgp_keys = *s;
       } else if (k.str() == "allow_rollback_to") {
         auto s = String(k, v, "a full commit id");
         if (s && (s->size() != 40 || s->find_first_not_of("0123456789abcdef") != std::string::npos))
           Error(v.source(), "'allow_rollback_to' must be a full commit id (40 lower-case hex digits)");
         else if (s) source.allow_rollback_to = *s;
       } else if (k.str() == "ssh_key") {
-        auto s = String(k, v, "the path of a private key");
-        if (s && !std::filesystem::path(*s).is_absolute()) Error(v.source(), "'ssh_key' must be an absolute path");
-        else if (s) source.ssh_key = *s;
+        if (auto s = AbsolutePath(k, v, "the path of a private key")) source.ssh_key = *s;
       } else if (k.str() == "ca_file") {
-        auto s = String(k, v, "the path of a file of CA certificates (PEM)");
-        if (s && !std::filesystem::path(*s).is_absolute()) Error(v.source(), "'ca_file' must be an absolute path");
-        else if (s) source.ca_file = *s;
+        if (auto s = AbsolutePath(k, v, kCaFile)) source.ca_file = *s;
       } else if (k.str() == "max_age") {
         if (auto d = Duration(k, v); d && *d > 0) source.max_age_s = *d;
         else if (d) Error(v.source(), "'max_age' must be more than 0");
@@ -361,14 +364,17 @@ class SettingsReader {
   }
 
   void Lock(const toml::table& t, const toml::source_region& where, RebootSettings& reboot) {
-    static const std::vector<std::string> kKeys = {"backend", "url", "group", "ca_file"};
+    static const std::vector<std::string> kKeys = {"backend",     "url",        "group", "slots",  "stale_after",
+                                                   "client_cert", "client_key", "token", "ca_file"};
     RebootLockSettings lock;
     for (auto&& [k, v] : t) {
       if (k.str() == "backend") {
         auto s = String(k, v, "the lock's backend");
-        if (s && *s != "fleetlock") Error(v.source(), "'backend' must be \"fleetlock\" (a FleetLock server)");
+        if (s && *s == "etcd") lock.backend = LockBackend::kEtcd;
+        else if (s && *s != "fleetlock")
+          Error(v.source(), "'backend' must be \"fleetlock\" (a FleetLock server) or \"etcd\" (a semaphore kept in etcd)");
       } else if (k.str() == "url") {
-        auto s = String(k, v, "the FleetLock server's base URL");
+        auto s = String(k, v, "the lock server's base URL");
         if (s && s->rfind("http://", 0) != 0 && s->rfind("https://", 0) != 0)
           Error(v.source(), "'url' must start with http:// or https://");
         else if (s) lock.url = *s;
@@ -378,15 +384,47 @@ class SettingsReader {
                                      std::string::npos))
           Error(v.source(), "'group' must be letters, digits, '.' and '-' (FleetLock's ^[a-zA-Z0-9.-]+$)");
         else if (s) lock.group = *s;
+      } else if (k.str() == "slots") {
+        if (v.is_integer() && v.as_integer()->get() >= 1 && v.as_integer()->get() <= 10000)
+          lock.slots = static_cast<int>(v.as_integer()->get());
+        else
+          Error(v.source(), "'slots' must be an integer from 1 to 10000 (how many nodes of the group reboot at once)");
+      } else if (k.str() == "stale_after") {
+        if (auto d = Duration(k, v); d && *d > 0) lock.stale_after_s = *d;
+        else if (d) Error(v.source(), "'stale_after' must be more than 0");
+      } else if (k.str() == "client_cert") {
+        if (auto s = AbsolutePath(k, v, "the path of a client certificate (PEM)")) lock.client_cert = *s;
+      } else if (k.str() == "client_key") {
+        if (auto s = AbsolutePath(k, v, "the path of the client certificate's private key (PEM)")) lock.client_key = *s;
+      } else if (k.str() == "token") {
+        const toml::table* ref = v.as_table();
+        const toml::node* secret = ref && ref->size() == 1 ? ref->get("secret") : nullptr;
+        std::string why = secret && secret->is_string() ? CheckSecretReference(secret->as_string()->get()) : "";
+        if (!secret || !secret->is_string())
+          Error(v.source(), "'token' must be a secret reference, like { secret = \"file:/etc/plumb/lock-token\" }");
+        else if (!why.empty())
+          Error(secret->source(), "'token': " + why);
+        else
+          lock.token = secret->as_string()->get();
       } else if (k.str() == "ca_file") {
-        auto s = String(k, v, "the path of a file of CA certificates (PEM)");
-        if (s && !std::filesystem::path(*s).is_absolute()) Error(v.source(), "'ca_file' must be an absolute path");
-        else if (s) lock.ca_file = *s;
+        if (auto s = AbsolutePath(k, v, kCaFile)) lock.ca_file = *s;
       } else {
         UnknownKey(k, "reboot.lock", kKeys);
       }
     }
-    if (!t.contains("url")) Error(where, "[reboot.lock] is missing 'url' (the FleetLock server's base URL)");
+    if (!t.contains("url"))
+      Error(where, "[reboot.lock] is missing 'url' (the FleetLock server's base URL, or etcd's client URL)");
+    if (lock.backend == LockBackend::kFleetLock) {
+      // A FleetLock server keeps the count and the holders itself.
+      for (const char* etcd_only : {"slots", "stale_after"})
+        if (auto* v = t.get(etcd_only))
+          Error(v->source(), "'" + std::string(etcd_only) + "' is for backend = \"etcd\"; a FleetLock server keeps its own");
+    } else if (auto* v = t.get("token")) {
+      Error(v->source(), "'token' is for backend = \"fleetlock\"; etcd knows a node by its client certificate "
+                         "(client_cert, client_key)");
+    }
+    if (t.contains("client_cert") != t.contains("client_key"))
+      Error(where, "[reboot.lock] needs both 'client_cert' and 'client_key', or neither");
     reboot.lock = lock;
   }
 

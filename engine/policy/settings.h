@@ -45,10 +45,20 @@ struct ClusterRebootSettings {
 /// [reboot.lock]: the fleet-wide reboot semaphore, on a FleetLock server (the protocol zincati
 /// speaks; airlock and fleetlock serve it). Invariant after loading without errors: url starts
 /// with http:// or https://, group matches ^[a-zA-Z0-9.-]+$, ca_file is empty or absolute.
+/// Where a [reboot.lock]'s slots are kept: a FleetLock server, or a key in etcd that the nodes
+/// change themselves by compare-and-swap.
+enum class LockBackend { kFleetLock, kEtcd };
+
 struct RebootLockSettings {
-  std::string url;                ///< the server's base URL; /v1/pre-reboot and /v1/steady-state are below it
-  std::string group = "default";  ///< the nodes that share the server's slots
+  std::string url;                ///< fleetlock: the server's base URL (/v1/pre-reboot is below it); etcd: a client URL
+  std::string group = "default";  ///< the nodes that share the slots
   std::string ca_file;            ///< PEM CA certificates for an https:// server (else the system's)
+  LockBackend backend = LockBackend::kFleetLock;
+  int slots = 1;                        ///< etcd: how many of the group hold a slot at once
+  std::optional<int64_t> stale_after_s; ///< etcd: a slot held this long may be taken over; none: never
+  std::string client_cert;              ///< PEM; both or neither of these two
+  std::string client_key;
+  std::string token;  ///< fleetlock: a secret reference, sent as "Authorization: Bearer <value>"
 };
 
 struct RebootSettings {

@@ -6,6 +6,22 @@
 
 namespace plumb {
 
+Result<HttpRequest> LockRequest(const RebootLockSettings& settings, SecretStore* secrets, std::string url,
+                                std::string body) {
+  HttpRequest request;
+  request.url = std::move(url);
+  request.body = std::move(body);
+  request.ca_file = settings.ca_file;
+  request.client_cert = settings.client_cert;
+  request.client_key = settings.client_key;
+  if (!settings.token.empty()) {
+    auto token = secrets ? secrets->Read(settings.token) : Result<std::string>(Error(ErrorKind::kNotFound, "no secret store"));
+    if (!token) return Error(ErrorKind::kUnavailable, "the token " + settings.token + " cannot be read: " + token.error().message);
+    request.headers.emplace_back("Authorization", "Bearer " + *token);
+  }
+  return request;
+}
+
 std::string FleetLock::Describe() const { return "FleetLock group '" + settings_.group + "' at " + settings_.url; }
 
 Status FleetLock::Call(const char* endpoint, const char* refused, const std::string& id) {
@@ -14,12 +30,11 @@ Status FleetLock::Call(const char* endpoint, const char* refused, const std::str
                                               " (/etc/machine-id, or MachineGuid on Windows)");
   std::string base = settings_.url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  HttpRequest request;
-  request.url = base + "/v1/" + endpoint;
-  request.headers = {{"fleet-lock-protocol", "true"}};
-  request.body = nlohmann::json{{"client_params", {{"id", id}, {"group", settings_.group}}}}.dump();
-  request.ca_file = settings_.ca_file;
-  auto response = http_.Post(request);
+  auto request = LockRequest(settings_, secrets_, base + "/v1/" + endpoint,
+                             nlohmann::json{{"client_params", {{"id", id}, {"group", settings_.group}}}}.dump());
+  if (!request) return Error(ErrorKind::kUnavailable, std::string(refused) + ": " + request.error().message);
+  request->headers.insert(request->headers.begin(), {"fleet-lock-protocol", "true"});
+  auto response = http_.Post(*request);
   if (!response) return Error(ErrorKind::kUnavailable, std::string(refused) + ": " + Describe() + ": " + response.error().message);
   if (response->status == 200) return OkStatus();
   // The protocol's errors: {"kind": "failed_lock_semaphore_full", "value": "semaphore currently full"}.

@@ -9,16 +9,24 @@
 #include <string>
 
 #include "engine/os/http.h"
+#include "engine/os/secret.h"
 #include "engine/policy/settings.h"
 #include "engine/run/reboot_system.h"
 
 namespace plumb {
 
+/// A POST of `body` to `url` as `settings` ask: their CA file and client certificate, and their
+/// token (read from `secrets`, which may be null when there is none) as a bearer token. The error
+/// names the token's reference when it cannot be read.
+Result<HttpRequest> LockRequest(const RebootLockSettings& settings, SecretStore* secrets, std::string url,
+                                std::string body);
+
 class FleetLock : public RebootLock {
  public:
-  /// `id` is the node's machine id. Invariant: `settings` outlives this.
-  FleetLock(HttpClient& http, const RebootLockSettings& settings, std::string id)
-      : http_(http), settings_(settings), id_(std::move(id)) {}
+  /// `id` is the node's machine id. Invariant: `settings` and `secrets` (null when the settings
+  /// have no token) outlive this.
+  FleetLock(HttpClient& http, const RebootLockSettings& settings, std::string id, SecretStore* secrets = nullptr)
+      : http_(http), settings_(settings), id_(std::move(id)), secrets_(secrets) {}
   Status Take() override { return Call("pre-reboot", "no reboot slot", id_); }
   Status Release() override { return Call("steady-state", "the reboot slot was not released", id_); }
   Status ReleaseFor(const std::string& id) override { return Call("steady-state", "the reboot slot was not released", id); }
@@ -31,6 +39,7 @@ class FleetLock : public RebootLock {
   HttpClient& http_;
   const RebootLockSettings& settings_;
   std::string id_;
+  SecretStore* secrets_;
 };
 
 }  // namespace plumb

@@ -62,6 +62,34 @@ TEST(FleetLock, OnlyA200IsSuccess) {
   EXPECT_EQ(http.requests.size(), 2u) << "no request without an id";
 }
 
+class OneSecret : public SecretStore {
+ public:
+  Result<std::string> Read(const std::string& ref) override {
+    if (ref == "env:PLUMB_LOCK_TOKEN") return std::string("s3cret");
+    return Error(ErrorKind::kNotFound, "the variable is not set");
+  }
+};
+
+TEST(FleetLock, ABearerTokenAndAClientCertificate) {
+  RecordingHttp http;
+  OneSecret secrets;
+  RebootLockSettings settings{"https://lock", "web", ""};
+  settings.token = "env:PLUMB_LOCK_TOKEN";
+  settings.client_cert = "/etc/plumb/node.pem";
+  settings.client_key = "/etc/plumb/node.key";
+  FleetLock lock(http, settings, "node-1", &secrets);
+  ASSERT_TRUE(lock.Take());
+  ASSERT_EQ(http.requests.size(), 1u);
+  EXPECT_EQ(http.requests[0].headers, (std::vector<std::pair<std::string, std::string>>{
+                                          {"fleet-lock-protocol", "true"}, {"Authorization", "Bearer s3cret"}}));
+  EXPECT_EQ(http.requests[0].client_cert, "/etc/plumb/node.pem");
+  EXPECT_EQ(http.requests[0].client_key, "/etc/plumb/node.key");
+  settings.token = "env:PLUMB_NO_SUCH_TOKEN";
+  EXPECT_EQ(lock.Take().error().message,
+            "no reboot slot: the token env:PLUMB_NO_SUCH_TOKEN cannot be read: the variable is not set");
+  EXPECT_EQ(http.requests.size(), 1u) << "nothing is sent without the token";
+}
+
 class FleetLockServer : public ::testing::Test {
  protected:
   FleetLockServer()

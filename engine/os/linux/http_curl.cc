@@ -1,4 +1,5 @@
-// HttpClient with libcurl (Debian's libcurl4-openssl-dev): TLS with the system's CAs or a CA file.
+// HttpClient with libcurl (Debian's libcurl4-openssl-dev): TLS with the system's CAs or a CA file, and
+// a client certificate.
 
 #include <curl/curl.h>
 
@@ -46,6 +47,10 @@ class CurlClient : public HttpClient {
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
     if (!request.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, request.ca_file.c_str());
+    if (!request.client_cert.empty()) {
+      curl_easy_setopt(c, CURLOPT_SSLCERT, request.client_cert.c_str());
+      curl_easy_setopt(c, CURLOPT_SSLKEY, request.client_key.c_str());
+    }
     if (CURLcode rc = curl_easy_perform(c); rc != CURLE_OK)
       return Error(ErrorKind::kUnavailable, why[0] ? std::string(why) : std::string(curl_easy_strerror(rc)));
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);

@@ -42,6 +42,9 @@ class WinHttpClient : public HttpClient {
     if (!request.ca_file.empty())
       return Error(ErrorKind::kUnsupported, "a CA file is not used on Windows: import the CA into the machine's "
                                             "Trusted Root Certification Authorities store");
+    if (!request.client_cert.empty())
+      return Error(ErrorKind::kUnsupported, "a client certificate from a PEM file is not used on Windows yet; "
+                                            "authenticate with a token, or put a TLS-terminating proxy in front");
     std::wstring url = Wide(request.url);
     URL_COMPONENTS parts{};
     parts.dwStructSize = sizeof parts;

@@ -158,16 +158,71 @@ TEST(RebootSettings, TheFleetLock) {
                     "group = \"web servers\"\nca_file = \"ca.pem\"\nslots = 2\n",
                     "plumb.toml", bad);
   EXPECT_EQ(Messages(bad), (std::vector<std::string>{
-                               "5:11: 'backend' must be \"fleetlock\" (a FleetLock server)",
+                               "5:11: 'backend' must be \"fleetlock\" (a FleetLock server) or \"etcd\" (a semaphore kept in etcd)",
                                "6:7: 'url' must start with http:// or https://",
                                "7:9: 'group' must be letters, digits, '.' and '-' (FleetLock's ^[a-zA-Z0-9.-]+$)",
                                "8:11: 'ca_file' must be an absolute path",
-                               "9:1: unknown key 'slots' in [reboot.lock]",
+                               "9:9: 'slots' is for backend = \"etcd\"; a FleetLock server keeps its own",
                            }));
   Diagnostics missing;
   LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\ngroup = \"web\"\n", "plumb.toml", missing);
   EXPECT_EQ(Messages(missing),
-            (std::vector<std::string>{"4:1: [reboot.lock] is missing 'url' (the FleetLock server's base URL)"}));
+            (std::vector<std::string>{
+                "4:1: [reboot.lock] is missing 'url' (the FleetLock server's base URL, or etcd's client URL)"}));
+}
+
+TEST(RebootSettings, TheSemaphoreInEtcd) {
+  Diagnostics diags;
+  std::string dir = std::filesystem::path("/etc").is_absolute() ? "/etc/plumb/" : "C:\\plumb\\";
+  auto s = LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nbackend = \"etcd\"\n"
+                             "url = \"https://etcd.example.com:2379\"\ngroup = \"web\"\nslots = 2\nstale_after = \"6h\"\n"
+                             "client_cert = '" + dir + "node.pem'\nclient_key = '" + dir + "node.key'\n",
+                             "plumb.toml", diags);
+  EXPECT_TRUE(diags.All().empty()) << Messages(diags).front();
+  ASSERT_TRUE(s.reboot.lock);
+  EXPECT_EQ(s.reboot.lock->backend, LockBackend::kEtcd);
+  EXPECT_EQ(s.reboot.lock->slots, 2);
+  EXPECT_EQ(s.reboot.lock->stale_after_s, 6 * 3600);
+  EXPECT_EQ(s.reboot.lock->client_cert, dir + "node.pem");
+  EXPECT_EQ(s.reboot.lock->client_key, dir + "node.key");
+  EXPECT_TRUE(s.reboot.lock->token.empty());
+
+  Diagnostics bad;
+  LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nbackend = \"etcd\"\nurl = \"http://etcd:2379\"\n"
+                    "slots = 0\nstale_after = \"soon\"\nclient_cert = \"node.pem\"\ntoken = { secret = \"file:/etc/plumb/t\" }\n",
+                    "plumb.toml", bad);
+  EXPECT_EQ(Messages(bad), (std::vector<std::string>{
+                               "4:1: [reboot.lock] needs both 'client_cert' and 'client_key', or neither",
+                               "7:9: 'slots' must be an integer from 1 to 10000 (how many nodes of the group reboot at once)",
+                               "8:15: 'stale_after' must be a duration like \"90m\", \"3h\" or \"1h30m\"",
+                               "9:15: 'client_cert' must be an absolute path",
+                               "10:9: 'token' is for backend = \"fleetlock\"; etcd knows a node by its client certificate "
+                               "(client_cert, client_key)",
+                           }));
+}
+
+TEST(RebootSettings, AFleetLockTokenIsASecretReference) {
+  Diagnostics diags;
+  auto s = LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nurl = \"https://lock\"\n"
+                             "token = { secret = \"env:PLUMB_LOCK_TOKEN\" }\n",
+                             "plumb.toml", diags);
+  EXPECT_TRUE(diags.All().empty()) << Messages(diags).front();
+  ASSERT_TRUE(s.reboot.lock);
+  EXPECT_EQ(s.reboot.lock->token, "env:PLUMB_LOCK_TOKEN");
+  Diagnostics bad;
+  LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nurl = \"https://lock\"\ntoken = \"s3cret\"\n"
+                    "stale_after = \"1h\"\n",
+                    "plumb.toml", bad);
+  EXPECT_EQ(Messages(bad), (std::vector<std::string>{
+                               "6:9: 'token' must be a secret reference, like { secret = \"file:/etc/plumb/lock-token\" }",
+                               "7:15: 'stale_after' is for backend = \"etcd\"; a FleetLock server keeps its own",
+                           }));
+  Diagnostics unknown;
+  LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nurl = \"https://lock\"\n"
+                    "token = { secret = \"vault:x\" }\n",
+                    "plumb.toml", unknown);
+  ASSERT_EQ(Messages(unknown).size(), 1u);
+  EXPECT_EQ(Messages(unknown)[0], "6:20: 'token': secret reference 'vault:x' must start with 'file:', 'env:' or 'dpapi:'");
 }
 
 TEST(RebootSettings, WindowPolicyNeedsAWindow) {
