@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "engine/cli/health_check.h"
 #include "engine/os/account_files.h"
 #include "engine/os/trust.h"
 #include "engine/policy/cache.h"
@@ -330,7 +331,12 @@ RebootContext Session::Context(const std::string& state_dir) {
   std::vector<std::string> resume = {SelfExecutable(), "apply", "--resume", "--history"};  // recorded like every scheduled run
   common = CommonArgs(state_dir, RootArg::kInclude);
   resume.insert(resume.end(), common.begin(), common.end());
-  return RebootContext{settings, *system_, PositionOf(facts_), execute, resume, Target()};
+  RebootContext ctx{settings, *system_, PositionOf(facts_), execute, resume, Target()};
+  if (!settings.pre_reboot_check.empty() || !settings.post_boot_check.empty()) {
+    health_ = std::make_unique<SessionHealthCheck>(*this, state_dir, ctx);
+    system_->health = health_.get();
+  }
+  return ctx;
 }
 
 RebootTarget Session::Target() const {

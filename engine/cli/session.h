@@ -86,6 +86,7 @@ class Session : public RunLog {
   Repository& repo() { return repo_; }
   const std::optional<ResourceGraph>& graph() const { return graph_; }
   Executor& executor() { return *executor_; }
+  bool prepared() const { return executor_ != nullptr; }
   const RootPath& root() const { return *root_; }
   const std::vector<std::string>& os_pending() const { return os_pending_; }
 
@@ -166,6 +167,7 @@ class Session : public RunLog {
   std::unique_ptr<CommandCluster> command_cluster_;
   std::unique_ptr<ApiCluster> api_cluster_;
   std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<HealthCheck> health_;        ///< [reboot] pre_reboot_check, post_boot_check
   std::unique_ptr<SecretStore> lock_secrets_;  ///< [reboot.lock]'s token
   std::unique_ptr<RebootLock> reboot_lock_;    ///< [reboot.lock]
   std::optional<RebootSystem> system_;

@@ -431,7 +431,7 @@ class SettingsReader {
   void Reboot(const toml::table& t, RebootSettings& reboot) {
     static const std::vector<std::string> kKeys = {"policy", "window", "deadline", "stagger", "max_per_digest",
                                                    "cluster", "pre_reboot", "post_reboot", "hook_timeout", "retry",
-                                                   "lock"};
+                                                   "lock", "pre_reboot_check", "post_boot_check"};
     static constexpr std::pair<const char*, RebootPolicy> kPolicies[] = {
         {"never", RebootPolicy::kNever}, {"immediate", RebootPolicy::kImmediate}, {"window", RebootPolicy::kWindow}};
     static constexpr std::pair<const char*, Stagger> kStaggers[] = {
@@ -472,6 +472,10 @@ class SettingsReader {
         if (auto s = String(k, v, "a shell command")) reboot.pre_reboot = *s;
       } else if (k.str() == "post_reboot") {
         if (auto s = String(k, v, "a shell command")) reboot.post_reboot = *s;
+      } else if (k.str() == "pre_reboot_check") {
+        reboot.pre_reboot_check = Keys(k, v, "policy ids");
+      } else if (k.str() == "post_boot_check") {
+        reboot.post_boot_check = Keys(k, v, "policy ids");
       } else if (k.str() == "hook_timeout") {
         if (auto d = Duration(k, v)) reboot.hook_timeout_s = *d;
       } else if (k.str() == "retry") {

@@ -124,6 +124,13 @@ void PlanReboot(const RebootContext& ctx, Journal& j, RunReport& report) {
   DescribeSchedule(ctx, j, s);
 }
 
+// A health gate: nothing to test passes; policies to test without a tester do not.
+static Status Gate(const RebootContext& ctx, const std::vector<std::string>& policies) {
+  if (policies.empty()) return OkStatus();
+  if (!ctx.system.health) return Error(ErrorKind::kInternal, "no test of policies is possible here");
+  return ctx.system.health->Test(policies);
+}
+
 // Gives back the [reboot.lock] slot this node holds, if any. The journal forgets it only when the
 // server took it back; else the next step that releases tries again. "" or a warning.
 std::string ReleaseSlot(const RebootContext& ctx, Journal& j) {
@@ -211,6 +218,8 @@ ExecuteResult ExecuteReboot(const RebootContext& ctx, Journal& j, JournalStore& 
     }
     if (auto st = sys.lock->Take(); !st) return postpone(st.error().message);
   }
+  if (auto st = Gate(ctx, ctx.settings.pre_reboot_check); !st)
+    return postpone("the pre_reboot_check failed: " + st.error().message);
   if (!ctx.settings.pre_reboot.empty())
     if (auto st = sys.hooks.Run(ctx.settings.pre_reboot, ctx.settings.hook_timeout_s, node); !st)
       return postpone("the pre_reboot hook failed: " + st.error().message);
@@ -267,6 +276,10 @@ std::vector<std::string> AfterReboot(const RebootContext& ctx, Journal& j) {
     }
   }
   bool healthy = true;
+  if (auto st = Gate(ctx, ctx.settings.post_boot_check); !st) {
+    warnings.push_back("the post_boot_check failed: " + st.error().message);
+    healthy = false;
+  }
   if (!ctx.settings.post_reboot.empty())
     if (auto st = ctx.system.hooks.Run(ctx.settings.post_reboot, ctx.settings.hook_timeout_s, ctx.position.node); !st) {
       warnings.push_back("the post_reboot hook failed: " + st.error().message);
@@ -278,7 +291,7 @@ std::vector<std::string> AfterReboot(const RebootContext& ctx, Journal& j) {
   if (!healthy && !j.lock_held().empty())
     warnings.push_back("the reboot slot of lock group '" + j.lock_held() +
                        "' stays held, so the group's other nodes do not reboot; the next resume releases it once "
-                       "the post_reboot hook passes");
+                       "the post-boot checks pass");
   else if (std::string w = ReleaseSlot(ctx, j); !w.empty())
     warnings.push_back(w);
   if (j.reboot() != RebootState::kCancelled) j.Unschedule();

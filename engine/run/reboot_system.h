@@ -86,6 +86,16 @@ class HookRunner {
   virtual Status Run(const std::string& command, int64_t timeout_s, const std::string& node) = 0;
 };
 
+/// The health gates of [reboot] pre_reboot_check and post_boot_check: a test (never a change)
+/// of named policies of the node's repository, with what they depend on.
+class HealthCheck {
+ public:
+  virtual ~HealthCheck() = default;
+  /// OK when every resource of `policies` is compliant (or not applicable); otherwise the error
+  /// names the resources that are not, with their outcome and message.
+  virtual Status Test(const std::vector<std::string>& policies) = 0;
+};
+
 /// A fleet-wide reboot semaphore ([reboot.lock]): at most a number of nodes of one group hold a
 /// slot at once. Both calls are idempotent for this node (the server knows it by its id): taking
 /// a slot it holds, or releasing one it does not hold, succeeds.
@@ -116,6 +126,7 @@ struct RebootSystem {
   HookRunner& hooks;
   Cluster* cluster = nullptr;
   RebootLock* lock = nullptr;  ///< null without [reboot.lock]
+  HealthCheck* health = nullptr;  ///< null without pre_reboot_check and post_boot_check
 };
 
 }  // namespace plumb

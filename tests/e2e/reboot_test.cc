@@ -133,6 +133,51 @@ TEST_F(Reboot, ScheduleRebootResume) {
   EXPECT_EQ(Lines(Fake() + "/reboots"), 1u);
 }
 
+TEST_F(Reboot, HealthGatesTestNamedPolicies) {
+  OwnPolicies("[reboot]\npolicy = \"window\"\npre_reboot_check = [\"app-health\"]\npost_boot_check = [\"app-health\"]\n"
+              "[[reboot.window]]\ndays = [\"sat\"]\nstart = \"02:00\"\nduration = \"3h\"\n");
+  WriteText(policies_ + "/app-health.toml", "[policy]\nid = \"app-health\"\n[[resource]]\nid = \"answers\"\nenforcement = \"audit\"\n"
+                                            "type = \"exec\"\ntest = \"test -e " + dir_ / "healthy" + "\"\nset = \"true\"\n");
+  WriteText(dir_ / "healthy", "");
+  RunResult applied = Apply();
+  ASSERT_EQ(applied.code, 8) << applied.err;
+  fs::remove(dir_ / "healthy");
+  WriteText(Fake() + "/now", kSaturday);
+  RunResult sick = Execute();
+  EXPECT_EQ(sick.code, 8) << sick.err;
+  EXPECT_EQ(sick.out, "plumb reboot: postponed: the pre_reboot_check failed: app-health/answers: drifted (test: expected "
+                      "'exit status 0', actual 'exit status 1'); next try 2026-11-28 02:15 +0000 (window sat 02:00 (3h))\n");
+  EXPECT_FALSE(fs::exists(Fake() + "/reboots"));
+  WriteText(dir_ / "healthy", "");
+  RunResult well = Execute();
+  EXPECT_EQ(well.out, "plumb reboot: rebooting for kernel-cmdline/grub-default\n") << well.err;
+  SimulateReboot();
+  fs::remove(dir_ / "healthy");
+  RunResult resumed = Resume();
+  EXPECT_EQ(resumed.code, 4);
+  EXPECT_EQ(NormalizeTimes(resumed.out),
+            "drifted  app-health/answers  test: expected 'exit status 0', actual 'exit status 1'\n"
+            "warning: the post_boot_check failed: app-health/answers: drifted (test: expected 'exit status 0', actual "
+            "'exit status 1')\n"
+            "plumb apply: 4 resources: 3 compliant, 1 drifted (T)\n");
+  EXPECT_NE(resumed.err.find("the post_boot_check failed: app-health/answers: drifted (test: expected 'exit status 0', "
+                             "actual 'exit status 1')\n"),
+            std::string::npos)
+      << resumed.err;
+}
+
+TEST_F(Reboot, AHealthGateThatNamesNoPolicyNeverPasses) {
+  OwnPolicies("[reboot]\npolicy = \"immediate\"\npre_reboot_check = [\"app-helth\"]\n");
+  WriteText(policies_ + "/app-health.toml", "[policy]\nid = \"app-health\"\n[[resource]]\nid = \"answers\"\n"
+                                            "type = \"exec\"\ntest = \"true\"\nset = \"true\"\n");
+  ASSERT_EQ(Apply().code, 8);
+  RunResult unknown = Execute();
+  EXPECT_EQ(unknown.code, 8);
+  EXPECT_EQ(unknown.out, "plumb reboot: postponed: the pre_reboot_check failed: no policy has the id 'app-helth', did you "
+                         "mean 'app-health'?; next try 2026-11-25 11:15 +0000 (immediate)\n");
+  EXPECT_FALSE(fs::exists(Fake() + "/reboots"));
+}
+
 TEST_F(Reboot, ARebootThatDidNotClearTheNeedIsNotRepeated) {
   ASSERT_EQ(Apply().code, 8);
   WriteText(Fake() + "/now", kSaturday);

@@ -54,6 +54,18 @@ class Hooks : public HookRunner {
   std::string fail;
 };
 
+// A test of named policies that fails while `failing` is set.
+class FakeHealth : public HealthCheck {
+ public:
+  Status Test(const std::vector<std::string>& policies) override {
+    for (const auto& p : policies) calls.push_back(p);
+    if (!failing.empty()) return Error{ErrorKind::kUnavailable, failing};
+    return OkStatus();
+  }
+  std::vector<std::string> calls;
+  std::string failing;
+};
+
 class RebootLockTest : public ::testing::Test {
  protected:
   RebootLockTest()
@@ -79,6 +91,7 @@ class RebootLockTest : public ::testing::Test {
   std::unique_ptr<FileSystem> fs_;
   JournalStore store_;
   Hooks hooks_;
+  FakeHealth health_;
   FakeLock lock_;
   RebootSystem system_;
   RebootSettings settings_;
@@ -162,7 +175,7 @@ TEST_F(RebootLockTest, ANodeThatDidNotComeBackHealthyKeepsItsSlot) {
   EXPECT_EQ(AfterReboot(Ctx(), journal_),
             (std::vector<std::string>{"the post_reboot hook failed: exit status 3: not now",
                                       "the reboot slot of lock group 'web' stays held, so the group's other nodes do "
-                                      "not reboot; the next resume releases it once the post_reboot hook passes"}));
+                                      "not reboot; the next resume releases it once the post-boot checks pass"}));
   EXPECT_TRUE(lock_.calls.empty());
   EXPECT_EQ(journal_.lock_held(), "web");
   // Fixed: the next resume passes the hook and releases.
@@ -183,6 +196,50 @@ TEST_F(RebootLockTest, AnUnreachableServerAtResumeIsTriedAgain) {
   EXPECT_EQ(AfterReboot(Ctx(), journal_),
             std::vector<std::string>{"the reboot slot of lock group 'web' is still held, but no [reboot.lock] is "
                                      "configured now; release it on the lock server"});
+}
+
+TEST_F(RebootLockTest, AFailedPreRebootCheckPostponesAndGivesTheSlotBack) {
+  system_.health = &health_;
+  settings_.pre_reboot_check = {"web-health"};
+  settings_.pre_reboot = "stop-app";
+  health_.failing = "web-health/healthz: drifted (status: expected 200, found 503)";
+  auto r = ExecuteReboot(Ctx(), journal_, store_, "d");
+  EXPECT_EQ(r.code, ExitCode::kRebootScheduled);
+  EXPECT_EQ(r.message, "postponed: the pre_reboot_check failed: web-health/healthz: drifted (status: expected 200, found "
+                       "503); next try 2026-11-25 11:15 +0000 (immediate)");
+  EXPECT_EQ(health_.calls, std::vector<std::string>{"web-health"});
+  EXPECT_TRUE(hooks_.calls.empty()) << "the checks come before the hook that stops anything";
+  EXPECT_EQ(lock_.calls, (std::vector<std::string>{"take", "release"}));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/reboots"));
+  // Healthy again: the next try reboots.
+  health_.failing.clear();
+  EXPECT_EQ(ExecuteReboot(Ctx(), journal_, store_, "d").message, "rebooting for p/a");
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "fake/reboots"));
+}
+
+TEST_F(RebootLockTest, ChecksWithoutATesterNeverPass) {
+  settings_.pre_reboot_check = {"web-health"};
+  EXPECT_EQ(ExecuteReboot(Ctx(), journal_, store_, "d").message,
+            "postponed: the pre_reboot_check failed: no test of policies is possible here; next try 2026-11-25 11:15 "
+            "+0000 (immediate)");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "fake/reboots"));
+}
+
+TEST_F(RebootLockTest, AFailedPostBootCheckKeepsTheSlotUntilItPasses) {
+  system_.health = &health_;
+  settings_.post_boot_check = {"web-health", "db-reachable"};
+  ASSERT_EQ(ExecuteReboot(Ctx(), journal_, store_, "d").message, "rebooting for p/a");
+  health_.failing = "db-reachable/port: failed: connection refused";
+  EXPECT_EQ(AfterReboot(Ctx(), journal_),
+            (std::vector<std::string>{"the post_boot_check failed: db-reachable/port: failed: connection refused",
+                                      "the reboot slot of lock group 'web' stays held, so the group's other nodes do not "
+                                      "reboot; the next resume releases it once the post-boot checks pass"}));
+  EXPECT_TRUE(lock_.held);
+  EXPECT_EQ(journal_.lock_held(), "web");
+  health_.failing.clear();
+  EXPECT_TRUE(AfterReboot(Ctx(), journal_).empty());
+  EXPECT_FALSE(lock_.held);
+  EXPECT_EQ(health_.calls, (std::vector<std::string>{"web-health", "db-reachable", "web-health", "db-reachable"}));
 }
 
 }  // namespace
