@@ -1,10 +1,12 @@
 // A test of a part of the repository, as `plumb test --policy` runs it, whose outcome is a gate.
 
-#include "engine/cli/health_check.h"
+// session.h first: on Windows it brings <windows.h> (through spdlog), whose macros (RemoveDirectory)
+// must rename the FileSystem methods in every header alike.
+#include "engine/cli/session.h"
 
 #include <algorithm>
 
-#include "engine/cli/session.h"
+#include "engine/cli/health_check.h"
 #include "engine/run/subset.h"
 #include "engine/run/use_cases.h"
 #include "engine/util/strings.h"
