@@ -72,8 +72,9 @@ int RunCli(int argc, char** argv) {
   if (*cl->apply) return RunCommand(s, o.dry_run ? RunKind::kDryRun : RunKind::kApply);
   if (*cl->graph) return GraphCommand(s);
   if (*cl->facts) return FactsCommand(s);
-  if (*cl->reboot && !o.execute && !o.cancel && o.release_lock.empty()) {
-    std::fprintf(stderr, "plumb: error: reboot needs --execute, --cancel or --release-lock\nRun with --help for more information.\n");
+  if (*cl->reboot && !o.execute && !o.cancel && o.release_lock.empty() && !o.clear_failures) {
+    std::fprintf(stderr, "plumb: error: reboot needs --execute, --cancel, --release-lock or --clear-failures\n"
+                         "Run with --help for more information.\n");
     return ToInt(ExitCode::kUsage);
   }
   if (*cl->reboot) return RebootCommand(s);

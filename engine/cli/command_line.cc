@@ -81,8 +81,11 @@ std::unique_ptr<CommandLine> DefineCommandLine() {
   auto* release = reboot->add_option("--release-lock", o.release_lock,
                                      "give back the [reboot.lock] slot of the node with this machine id (this node's own, "
                                      "or one that died holding it)");
+  auto* clear = reboot->add_flag("--clear-failures", o.clear_failures,
+                                 "clear the failures counted against the [reboot.lock] group's failure_budget");
   execute->excludes(cancel);
   release->excludes(execute)->excludes(cancel);
+  clear->excludes(execute)->excludes(cancel)->excludes(release);
   auto* status = cl.status = app.add_subcommand("status", "show pending reboot barriers, the scheduled reboot, owed refreshes");
   policies(status);
   status->add_option("--state-dir", o.state_dir, "state folder (default: plumb.toml or /var/lib/plumb)");

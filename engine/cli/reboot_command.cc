@@ -23,6 +23,7 @@ int RebootCommand(Session& s) {
   JournalStore store(s.fs(), state_dir);
   RebootUseCase reboot(ctx, store, s);
   auto r = !s.opt().release_lock.empty() ? reboot.ReleaseLock(s.opt().release_lock)
+           : s.opt().clear_failures       ? reboot.ClearFailures()
            : s.opt().cancel               ? reboot.Cancel()
                                           : reboot.Execute(s.PolicyDigest());
   if (!r) {

@@ -50,6 +50,7 @@ struct Options {
   bool in_window = false;  ///< apply: change nothing outside [agent] apply_window (the windowed task)
   bool execute = false;
   bool cancel = false;
+  bool clear_failures = false;  ///< reboot --clear-failures
   std::string release_lock;  ///< reboot --release-lock ID
   std::string agent_config;  ///< --agent-config or PLUMB_AGENT_CONFIG: the node's settings file
   std::string fake_system;  ///< PLUMB_FAKE_SYSTEM (test only)

@@ -364,8 +364,8 @@ class SettingsReader {
   }
 
   void Lock(const toml::table& t, const toml::source_region& where, RebootSettings& reboot) {
-    static const std::vector<std::string> kKeys = {"backend",     "url",        "group", "slots",  "stale_after",
-                                                   "client_cert", "client_key", "token", "ca_file"};
+    static const std::vector<std::string> kKeys = {"backend",     "url",        "group", "slots",   "stale_after",
+                                                   "client_cert", "client_key", "token", "ca_file", "failure_budget"};
     RebootLockSettings lock;
     for (auto&& [k, v] : t) {
       if (k.str() == "backend") {
@@ -389,6 +389,11 @@ class SettingsReader {
           lock.slots = static_cast<int>(v.as_integer()->get());
         else
           Error(v.source(), "'slots' must be an integer from 1 to 10000 (how many nodes of the group reboot at once)");
+      } else if (k.str() == "failure_budget") {
+        if (v.is_integer() && v.as_integer()->get() >= 1 && v.as_integer()->get() <= 10000)
+          lock.failure_budget = v.as_integer()->get();
+        else
+          Error(v.source(), "'failure_budget' must be an integer from 1 to 10000 (nodes that may fail to come back healthy)");
       } else if (k.str() == "stale_after") {
         if (auto d = Duration(k, v); d && *d > 0) lock.stale_after_s = *d;
         else if (d) Error(v.source(), "'stale_after' must be more than 0");
@@ -416,7 +421,7 @@ class SettingsReader {
       Error(where, "[reboot.lock] is missing 'url' (the FleetLock server's base URL, or etcd's client URL)");
     if (lock.backend == LockBackend::kFleetLock) {
       // A FleetLock server keeps the count and the holders itself.
-      for (const char* etcd_only : {"slots", "stale_after"})
+      for (const char* etcd_only : {"slots", "stale_after", "failure_budget"})
         if (auto* v = t.get(etcd_only))
           Error(v->source(), "'" + std::string(etcd_only) + "' is for backend = \"etcd\"; a FleetLock server keeps its own");
     } else if (auto* v = t.get("token")) {

@@ -56,6 +56,7 @@ struct RebootLockSettings {
   LockBackend backend = LockBackend::kFleetLock;
   int slots = 1;                        ///< etcd: how many of the group hold a slot at once
   std::optional<int64_t> stale_after_s; ///< etcd: a slot held this long may be taken over; none: never
+  std::optional<int64_t> failure_budget; ///< etcd: after this many nodes failed their post-boot checks, none reboots
   std::string client_cert;              ///< PEM; both or neither of these two
   std::string client_key;
   std::string token;  ///< fleetlock: a secret reference, sent as "Authorization: Bearer <value>"

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -88,36 +89,16 @@ Result<bool> EtcdLock::Swap(const Semaphore& before, const Semaphore& after) {
   return answer.is_object() && answer.value("succeeded", false);
 }
 
-Status EtcdLock::Take() {
-  const char* refused = "no reboot slot";
-  if (id_.empty())
-    return Error(ErrorKind::kUnavailable, std::string(refused) + ": this node has no machine id to give " + Describe() +
-                                              " (/etc/machine-id, or MachineGuid on Windows)");
+Status EtcdLock::Update(const char* refused, const std::function<Result<bool>(Semaphore&)>& change) {
   std::minstd_rand random(std::hash<std::string>{}(id_) ^ static_cast<size_t>(clock_.Now()));
   for (int attempt = 0; attempt < kTries; ++attempt) {
     auto before = Read();
     if (!before) return Error(ErrorKind::kUnavailable, std::string(refused) + ": " + Describe() + ": " + before.error().message);
     Semaphore after = *before;
     after.total_slots = settings_.slots;
-    if (std::binary_search(after.holders.begin(), after.holders.end(), id_)) return OkStatus();  // taken before
-    int64_t now = clock_.Now();
-    nlohmann::json& taken = after.doc["taken"];
-    if (!taken.is_object()) taken = nlohmann::json::object();
-    if (settings_.stale_after_s && static_cast<int64_t>(after.holders.size()) >= after.total_slots) {
-      std::erase_if(after.holders, [&](const std::string& h) {
-        bool stale = taken.contains(h) && taken[h].is_number_integer() && now - taken[h].get<int64_t>() >= *settings_.stale_after_s;
-        if (stale) taken.erase(h);
-        return stale;
-      });
-    }
-    if (static_cast<int64_t>(after.holders.size()) >= after.total_slots) {
-      std::string held;
-      for (const std::string& h : after.holders) held += (held.empty() ? "" : ", ") + h;
-      return Error(ErrorKind::kUnavailable, std::string(refused) + " from " + Describe() + " (all " +
-                                                std::to_string(after.total_slots) + " slots are held: " + held + ")");
-    }
-    after.holders.insert(std::upper_bound(after.holders.begin(), after.holders.end(), id_), id_);
-    taken[id_] = now;
+    auto write = change(after);
+    if (!write) return write.error();
+    if (!*write) return OkStatus();
     auto swapped = Swap(*before, after);
     if (!swapped) return Error(ErrorKind::kUnavailable, std::string(refused) + ": " + Describe() + ": " + swapped.error().message);
     if (*swapped) return OkStatus();
@@ -127,24 +108,80 @@ Status EtcdLock::Take() {
                                             std::to_string(kTries) + " tries");
 }
 
+// The object at `field` of the value, made one if it is anything else.
+static nlohmann::json& Field(nlohmann::json& doc, const char* field) {
+  nlohmann::json& f = doc[field];
+  if (!f.is_object()) f = nlohmann::json::object();
+  return f;
+}
+
+Status EtcdLock::Take() {
+  const char* refused = "no reboot slot";
+  if (id_.empty())
+    return Error(ErrorKind::kUnavailable, std::string(refused) + ": this node has no machine id to give " + Describe() +
+                                              " (/etc/machine-id, or MachineGuid on Windows)");
+  return Update(refused, [&](Semaphore& sem) -> Result<bool> {
+    if (std::binary_search(sem.holders.begin(), sem.holders.end(), id_)) return false;  // taken before
+    const nlohmann::json& failed = Field(sem.doc, "failed");
+    if (settings_.failure_budget && static_cast<int64_t>(failed.size()) >= *settings_.failure_budget) {
+      std::string ids;
+      for (const auto& [id, when] : failed.items()) ids += (ids.empty() ? "" : ", ") + id;
+      return Error(ErrorKind::kUnavailable, std::string(refused) + " from " + Describe() + ": the group's failure budget is spent (" +
+                                                std::to_string(failed.size()) + " of " + std::to_string(*settings_.failure_budget) +
+                                                " nodes did not come back healthy: " + ids +
+                                                "); once they are fixed, clear it with plumb reboot --clear-failures");
+    }
+    int64_t now = clock_.Now();
+    nlohmann::json& taken = Field(sem.doc, "taken");
+    if (settings_.stale_after_s && static_cast<int64_t>(sem.holders.size()) >= sem.total_slots) {
+      std::erase_if(sem.holders, [&](const std::string& h) {
+        bool stale = taken.contains(h) && taken[h].is_number_integer() && now - taken[h].get<int64_t>() >= *settings_.stale_after_s;
+        if (stale) taken.erase(h);
+        return stale;
+      });
+    }
+    if (static_cast<int64_t>(sem.holders.size()) >= sem.total_slots) {
+      std::string held;
+      for (const std::string& h : sem.holders) held += (held.empty() ? "" : ", ") + h;
+      return Error(ErrorKind::kUnavailable, std::string(refused) + " from " + Describe() + " (all " +
+                                                std::to_string(sem.total_slots) + " slots are held: " + held + ")");
+    }
+    sem.holders.insert(std::upper_bound(sem.holders.begin(), sem.holders.end(), id_), id_);
+    taken[id_] = now;
+    return true;
+  });
+}
+
 Status EtcdLock::Remove(const std::string& id, const char* refused) {
-  std::minstd_rand random(std::hash<std::string>{}(id) ^ static_cast<size_t>(clock_.Now()));
-  for (int attempt = 0; attempt < kTries; ++attempt) {
-    auto before = Read();
-    if (!before) return Error(ErrorKind::kUnavailable, std::string(refused) + ": " + Describe() + ": " + before.error().message);
-    auto it = std::lower_bound(before->holders.begin(), before->holders.end(), id);
-    if (it == before->holders.end() || *it != id) return OkStatus();  // released before, or never held
-    Semaphore after = *before;
-    after.total_slots = settings_.slots;
-    after.holders.erase(after.holders.begin() + (it - before->holders.begin()));
-    if (after.doc.contains("taken") && after.doc["taken"].is_object()) after.doc["taken"].erase(id);
-    auto swapped = Swap(*before, after);
-    if (!swapped) return Error(ErrorKind::kUnavailable, std::string(refused) + ": " + Describe() + ": " + swapped.error().message);
-    if (*swapped) return OkStatus();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + random() % 45));
-  }
-  return Error(ErrorKind::kUnavailable, std::string(refused) + ": " + Describe() + ": the semaphore changed under each of " +
-                                            std::to_string(kTries) + " tries");
+  return Update(refused, [&](Semaphore& sem) -> Result<bool> {
+    auto it = std::lower_bound(sem.holders.begin(), sem.holders.end(), id);
+    if (it == sem.holders.end() || *it != id) return false;  // released before, or never held
+    sem.holders.erase(it);
+    Field(sem.doc, "taken").erase(id);
+    return true;
+  });
+}
+
+Status EtcdLock::RecordFailure() {
+  if (!settings_.failure_budget) return OkStatus();
+  return Update("the failure was not counted", [&](Semaphore& sem) -> Result<bool> {
+    nlohmann::json& failed = Field(sem.doc, "failed");
+    if (failed.contains(id_)) return false;
+    failed[id_] = clock_.Now();
+    return true;
+  });
+}
+
+Result<std::vector<std::string>> EtcdLock::ClearFailures() {
+  std::vector<std::string> cleared;
+  auto st = Update("the failures were not cleared", [&](Semaphore& sem) -> Result<bool> {
+    cleared.clear();
+    for (const auto& [id, when] : Field(sem.doc, "failed").items()) cleared.push_back(id);
+    sem.doc.erase("failed");
+    return !cleared.empty();
+  });
+  if (!st) return st.error();
+  return cleared;
 }
 
 }  // namespace plumb

@@ -7,10 +7,13 @@
 /// if the key's mod_revision is still the one read (or the key is still absent), so two nodes
 /// racing for the last slot cannot both win: the loser reads again and finds it full.
 ///
-/// plumb adds "taken": {id: unix seconds} beside airlock's fields, for `stale_after`. airlock
-/// itself ignores it, and a holder without a time never goes stale.
+/// plumb adds "taken": {id: unix seconds} beside airlock's fields, for `stale_after`, and
+/// "failed": {id: unix seconds} for `failure_budget`. airlock ignores both, and a holder without
+/// a time never goes stale.
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "engine/os/http.h"
 #include "engine/os/secret.h"
@@ -33,6 +36,9 @@ class EtcdLock : public RebootLock {
   Status Take() override;
   Status Release() override { return Remove(id_, "the reboot slot was not released"); }
   Status ReleaseFor(const std::string& id) override { return Remove(id, "the reboot slot was not released"); }
+  /// With failure_budget: adds this node to the value's "failed" (id: unix seconds).
+  Status RecordFailure() override;
+  Result<std::vector<std::string>> ClearFailures() override;
   const std::string& id() const override { return id_; }
   std::string Describe() const override;
 
@@ -42,6 +48,9 @@ class EtcdLock : public RebootLock {
  private:
   struct Semaphore;
   Status Remove(const std::string& id, const char* refused);
+  /// Reads, lets `change` edit the value (true: write it; false: nothing to write), and swaps;
+  /// again on a lost race. Errors of `change` end it.
+  Status Update(const char* refused, const std::function<Result<bool>(Semaphore&)>& change);
   Result<Semaphore> Read();
   Result<bool> Swap(const Semaphore& before, const Semaphore& after);  // false: changed meanwhile
   Result<std::string> Call(const char* endpoint, const std::string& body);

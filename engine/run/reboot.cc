@@ -288,6 +288,8 @@ std::vector<std::string> AfterReboot(const RebootContext& ctx, Journal& j) {
   // A node that did not come back healthy keeps its slot: the rest of its group waits (the
   // circuit breaker of FleetLock's users) until it is fixed and a resume passes, or an operator
   // releases the slot on the lock server.
+  if (!healthy && ctx.system.lock && !j.lock_held().empty())
+    if (auto st = ctx.system.lock->RecordFailure(); !st) warnings.push_back(st.error().message);
   if (!healthy && !j.lock_held().empty())
     warnings.push_back("the reboot slot of lock group '" + j.lock_held() +
                        "' stays held, so the group's other nodes do not reboot; the next resume releases it once "

@@ -111,6 +111,14 @@ class RebootLock {
   virtual Status ReleaseFor(const std::string& id) = 0;
   /// This node's id on the lock server.
   virtual const std::string& id() const = 0;
+  /// Counts this node against the group's failure budget: it did not come back healthy. Once a
+  /// group's budget is spent, Take refuses every node until ClearFailures. Idempotent. Backends
+  /// without a budget (FleetLock: the held slot is the breaker) record nothing.
+  virtual Status RecordFailure() { return OkStatus(); }
+  /// The ids whose failures were cleared.
+  virtual Result<std::vector<std::string>> ClearFailures() {
+    return Error(ErrorKind::kUnsupported, Describe() + " keeps no failure budget (backend = \"etcd\" does)");
+  }
   /// "fleetlock group 'web' at https://lock.example.com", for messages.
   virtual std::string Describe() const = 0;
 };

@@ -121,6 +121,18 @@ Result<ExecuteResult> RebootUseCase::ReleaseLock(const std::string& id) {
   return ExecuteResult{ExitCode::kCompliant, "released the reboot slot of " + id + " in " + lock->Describe()};
 }
 
+Result<ExecuteResult> RebootUseCase::ClearFailures() {
+  RebootLock* lock = context_.system.lock;
+  if (!lock) return Error(ErrorKind::kInvalidInput, "there is no [reboot.lock] in the settings");
+  auto cleared = lock->ClearFailures();
+  if (!cleared) return ExecuteResult{ExitCode::kFailed, cleared.error().message};
+  if (cleared->empty()) return ExecuteResult{ExitCode::kCompliant, "no failures are counted in " + lock->Describe()};
+  std::string ids;
+  for (const std::string& id : *cleared) ids += (ids.empty() ? "" : ", ") + id;
+  return ExecuteResult{ExitCode::kCompliant, "cleared the failures of " + ids + " in " + lock->Describe() +
+                                                 "; the group's nodes reboot again"};
+}
+
 Result<ExecuteResult> RebootUseCase::Cancel() {
   auto journal = LoadJournal();
   if (!journal) return journal.error();

@@ -91,6 +91,8 @@ class RebootUseCase {
   /// `plumb reboot --release-lock ID`: gives back the [reboot.lock] slot of the node with that id
   /// (this node's own, or one that died holding it); this node's journal forgets its own.
   Result<ExecuteResult> ReleaseLock(const std::string& id);
+  /// Clears the failures counted against the group's failure budget, so its nodes reboot again.
+  Result<ExecuteResult> ClearFailures();
 
  private:
   /// The journal, refusing one that cannot be read; a corrupt one is recovered with a warning.

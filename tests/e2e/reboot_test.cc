@@ -237,7 +237,8 @@ TEST_F(Reboot, CancelStaysCancelledUntilANewChange) {
   EXPECT_EQ(Lines(Fake() + "/reboots"), 0u);
   RunResult usage = RunPlumb({"reboot", Policies()});
   EXPECT_EQ(usage.code, 2);
-  EXPECT_EQ(usage.err, "plumb: error: reboot needs --execute, --cancel or --release-lock\nRun with --help for more information.\n");
+  EXPECT_EQ(usage.err, "plumb: error: reboot needs --execute, --cancel, --release-lock or --clear-failures\n"
+                       "Run with --help for more information.\n");
 }
 
 class ClusterReboot : public Reboot {

@@ -174,6 +174,38 @@ TEST_F(Etcd, ADeadHoldersSlotGoesBackByHandOrAfterStaleAfter) {
             "no reboot slot from etcd group 'web' at " + url_ + " (all 1 slots are held: airlock-node)");
 }
 
+TEST_F(Etcd, AfterTheFailureBudgetIsSpentNoNodeRebootsUntilAnOperatorClearsIt) {
+  Start();
+  settings_.backend = LockBackend::kEtcd;
+  settings_.slots = 2;
+  settings_.failure_budget = 1;
+  AwaitReady(settings_);
+  EtcdLock sick(*http_, clock_, settings_, "node-a"), next(*http_, clock_, settings_, "node-b");
+  ASSERT_TRUE(sick.Take());
+  ASSERT_TRUE(sick.RecordFailure());
+  ASSERT_TRUE(sick.RecordFailure()) << "idempotent";
+  EXPECT_EQ(Value("web")["failed"], (nlohmann::json{{"node-a", 1'800'000'000}}));
+  std::string spent = "no reboot slot from etcd group 'web' at " + url_ +
+                      ": the group's failure budget is spent (1 of 1 nodes did not come back healthy: node-a); once "
+                      "they are fixed, clear it with plumb reboot --clear-failures";
+  EXPECT_EQ(next.Take().error().message, spent) << "a free slot is not enough";
+  EXPECT_TRUE(sick.Take()) << "the failed node still holds its own slot";
+  ASSERT_TRUE(sick.Release());
+  EXPECT_EQ(next.Take().error().message, spent) << "the budget stays spent after the node recovers";
+
+  testing::WriteText(dir_ / "r/plumb.toml", "[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nbackend = \"etcd\"\nurl = \"" +
+                                                url_ + "\"\ngroup = \"web\"\nslots = 2\nfailure_budget = 1\n");
+  testing::WriteText(dir_ / "r/motd.toml", "[policy]\nid = \"motd\"\n[[resource]]\nid = \"motd\"\ntype = \"file\"\n"
+                                           "path = \"/etc/motd\"\ncontent = \"hi\\n\"\n");
+  auto clear = testing::RunPlumb({"reboot", dir_ / "r", "--state-dir", dir_ / "state", "--clear-failures"});
+  EXPECT_EQ(clear.code, 0) << clear.err;
+  EXPECT_EQ(clear.out, "plumb reboot: cleared the failures of node-a in etcd group 'web' at " + url_ +
+                           "; the group's nodes reboot again\n");
+  EXPECT_TRUE(next.Take());
+  auto again = testing::RunPlumb({"reboot", dir_ / "r", "--state-dir", dir_ / "state", "--clear-failures"});
+  EXPECT_EQ(again.out, "plumb reboot: no failures are counted in etcd group 'web' at " + url_ + "\n");
+}
+
 TEST_F(Etcd, AKeyThatIsNotASemaphoreIsLeftAlone) {
   Start();
   settings_.backend = LockBackend::kEtcd;

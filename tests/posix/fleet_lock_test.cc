@@ -158,6 +158,10 @@ TEST_F(FleetLockServer, AnOperatorReleasesTheSlotOfANodeThatDiedHoldingIt) {
   EXPECT_EQ(release.code, 0) << release.err;
   EXPECT_EQ(release.out, "plumb reboot: released the reboot slot of dead-node in FleetLock group 'web' at " + Url() + "\n");
   EXPECT_TRUE(FleetLock(*http_, web, "node-3").Take()) << "the slot went back";
+  auto clear = testing::RunPlumb({"reboot", dir / "r", "--state-dir", dir / "state", "--clear-failures"});
+  EXPECT_EQ(clear.code, 1);
+  EXPECT_EQ(clear.out, "plumb reboot: FleetLock group 'web' at " + Url() +
+                           " keeps no failure budget (backend = \"etcd\" does)\n");
   auto status = testing::RunPlumb({"status", dir / "r", "--state-dir", dir / "state"});
   EXPECT_NE(status.out.find("\nreboot slot: none held (this node's id: "), std::string::npos) << status.out;
   // Without [reboot.lock], there is nothing to release.

@@ -175,7 +175,7 @@ TEST(RebootSettings, TheSemaphoreInEtcd) {
   Diagnostics diags;
   std::string dir = std::filesystem::path("/etc").is_absolute() ? "/etc/plumb/" : "C:\\plumb\\";
   auto s = LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nbackend = \"etcd\"\n"
-                             "url = \"https://etcd.example.com:2379\"\ngroup = \"web\"\nslots = 2\nstale_after = \"6h\"\n"
+                             "url = \"https://etcd.example.com:2379\"\ngroup = \"web\"\nslots = 2\nstale_after = \"6h\"\nfailure_budget = 3\n"
                              "client_cert = '" + dir + "node.pem'\nclient_key = '" + dir + "node.key'\n",
                              "plumb.toml", diags);
   EXPECT_TRUE(diags.All().empty()) << Messages(diags).front();
@@ -183,13 +183,15 @@ TEST(RebootSettings, TheSemaphoreInEtcd) {
   EXPECT_EQ(s.reboot.lock->backend, LockBackend::kEtcd);
   EXPECT_EQ(s.reboot.lock->slots, 2);
   EXPECT_EQ(s.reboot.lock->stale_after_s, 6 * 3600);
+  EXPECT_EQ(s.reboot.lock->failure_budget, 3);
   EXPECT_EQ(s.reboot.lock->client_cert, dir + "node.pem");
   EXPECT_EQ(s.reboot.lock->client_key, dir + "node.key");
   EXPECT_TRUE(s.reboot.lock->token.empty());
 
   Diagnostics bad;
   LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nbackend = \"etcd\"\nurl = \"http://etcd:2379\"\n"
-                    "slots = 0\nstale_after = \"soon\"\nclient_cert = \"node.pem\"\ntoken = { secret = \"file:/etc/plumb/t\" }\n",
+                    "slots = 0\nstale_after = \"soon\"\nclient_cert = \"node.pem\"\ntoken = { secret = \"file:/etc/plumb/t\" }\n"
+                    "failure_budget = -1\n",
                     "plumb.toml", bad);
   EXPECT_EQ(Messages(bad), (std::vector<std::string>{
                                "4:1: [reboot.lock] needs both 'client_cert' and 'client_key', or neither",
@@ -198,6 +200,8 @@ TEST(RebootSettings, TheSemaphoreInEtcd) {
                                "9:15: 'client_cert' must be an absolute path",
                                "10:9: 'token' is for backend = \"fleetlock\"; etcd knows a node by its client certificate "
                                "(client_cert, client_key)",
+                               "11:18: 'failure_budget' must be an integer from 1 to 10000 (nodes that may fail to come back "
+                               "healthy)",
                            }));
 }
 
@@ -211,11 +215,12 @@ TEST(RebootSettings, AFleetLockTokenIsASecretReference) {
   EXPECT_EQ(s.reboot.lock->token, "env:PLUMB_LOCK_TOKEN");
   Diagnostics bad;
   LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nurl = \"https://lock\"\ntoken = \"s3cret\"\n"
-                    "stale_after = \"1h\"\n",
+                    "stale_after = \"1h\"\nfailure_budget = 2\n",
                     "plumb.toml", bad);
   EXPECT_EQ(Messages(bad), (std::vector<std::string>{
                                "6:9: 'token' must be a secret reference, like { secret = \"file:/etc/plumb/lock-token\" }",
                                "7:15: 'stale_after' is for backend = \"etcd\"; a FleetLock server keeps its own",
+                               "8:18: 'failure_budget' is for backend = \"etcd\"; a FleetLock server keeps its own",
                            }));
   Diagnostics unknown;
   LoadAgentSettings("[reboot]\npolicy = \"immediate\"\n\n[reboot.lock]\nurl = \"https://lock\"\n"

@@ -35,6 +35,10 @@ class FakeLock : public RebootLock {
     calls.push_back("release " + node);
     return OkStatus();
   }
+  Status RecordFailure() override {
+    calls.push_back("failed");
+    return OkStatus();
+  }
   const std::string& id() const override { return id_; }
   std::string Describe() const override { return "the fake lock"; }
   std::string id_ = "node1-id";
@@ -176,12 +180,12 @@ TEST_F(RebootLockTest, ANodeThatDidNotComeBackHealthyKeepsItsSlot) {
             (std::vector<std::string>{"the post_reboot hook failed: exit status 3: not now",
                                       "the reboot slot of lock group 'web' stays held, so the group's other nodes do "
                                       "not reboot; the next resume releases it once the post-boot checks pass"}));
-  EXPECT_TRUE(lock_.calls.empty());
+  EXPECT_EQ(lock_.calls, std::vector<std::string>{"failed"}) << "counted against the group's failure budget, not released";
   EXPECT_EQ(journal_.lock_held(), "web");
   // Fixed: the next resume passes the hook and releases.
   hooks_.fail.clear();
   EXPECT_TRUE(AfterReboot(Ctx(), journal_).empty());
-  EXPECT_EQ(lock_.calls, std::vector<std::string>{"release"});
+  EXPECT_EQ(lock_.calls, (std::vector<std::string>{"failed", "release"}));
   EXPECT_EQ(journal_.lock_held(), "");
 }
 
@@ -236,6 +240,7 @@ TEST_F(RebootLockTest, AFailedPostBootCheckKeepsTheSlotUntilItPasses) {
                                       "reboot; the next resume releases it once the post-boot checks pass"}));
   EXPECT_TRUE(lock_.held);
   EXPECT_EQ(journal_.lock_held(), "web");
+  EXPECT_EQ(lock_.calls, (std::vector<std::string>{"take", "failed"})) << "counted against the group's failure budget";
   health_.failing.clear();
   EXPECT_TRUE(AfterReboot(Ctx(), journal_).empty());
   EXPECT_FALSE(lock_.held);
