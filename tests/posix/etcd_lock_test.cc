@@ -87,6 +87,44 @@ class Etcd : public ::testing::Test {
   std::unique_ptr<HttpClient> http_ = MakeHttpClient();
 };
 
+// Answers every request with `answer`, or a range with an empty key and a transaction that lost.
+class ScriptedEtcd : public HttpClient {
+ public:
+  Result<HttpResponse> Post(const HttpRequest& request) override {
+    ++requests;
+    if (answer) return *answer;
+    if (request.url.ends_with("/range")) return HttpResponse{200, R"({"header":{"revision":"7"}})"};
+    return HttpResponse{200, R"({"header":{"revision":"8"}})"};  // "succeeded" left out: the comparison failed
+  }
+  std::optional<HttpResponse> answer;
+  int requests = 0;
+};
+
+TEST(EtcdAnswers, ThatAreNotTheGatewaysOrAlwaysLoseTheRace) {
+  ScriptedEtcd http;
+  TestClock clock;
+  RebootLockSettings settings{"http://etcd:2379/", "web", ""};
+  settings.backend = LockBackend::kEtcd;
+  EtcdLock lock(http, clock, settings, "node-1");
+  auto st = lock.Take();
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message, "no reboot slot: etcd group 'web' at http://etcd:2379/: the semaphore changed under each of 16 tries");
+  EXPECT_EQ(http.requests, 32) << "a read and a transaction per try";
+  http.answer = HttpResponse{200, "<html>proxy</html>"};
+  EXPECT_EQ(lock.Take().error().message, "no reboot slot: etcd group 'web' at http://etcd:2379/: etcd's answer is not JSON");
+  http.answer = HttpResponse{400, R"({"error":"etcdserver: permission denied","message":"etcdserver: permission denied","code":7})"};
+  EXPECT_EQ(lock.Release().error().message,
+            "the reboot slot was not released: etcd group 'web' at http://etcd:2379/: HTTP 400, etcdserver: permission denied");
+  http.answer = HttpResponse{503, ""};
+  EXPECT_EQ(lock.Take().error().message, "no reboot slot: etcd group 'web' at http://etcd:2379/: HTTP 503");
+  settings.failure_budget = 1;
+  EXPECT_EQ(lock.RecordFailure().error().message, "the failure was not counted: etcd group 'web' at http://etcd:2379/: HTTP 503");
+  EXPECT_EQ(lock.ClearFailures().error().message, "the failures were not cleared: etcd group 'web' at http://etcd:2379/: HTTP 503");
+  EXPECT_EQ(EtcdLock(http, clock, settings, "").Take().error().message,
+            "no reboot slot: this node has no machine id to give etcd group 'web' at http://etcd:2379/ (/etc/machine-id, "
+            "or MachineGuid on Windows)");
+}
+
 TEST_F(Etcd, TwoSlotsAndFiveNodesRacing) {
   Start();
   settings_.backend = LockBackend::kEtcd;
