@@ -46,6 +46,11 @@ toml::table ParseToml(std::string_view text, std::string_view path) {
   enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kCode;
   uint32_t line = 1, column = 1;
   bool after_continuation = false;  // inside """ after a line-ending backslash, before the next character
+  // The last character of code before this one, blanks skipped ('\n' at a line's start). A quote
+  // opens a string for toml++ only where a key or a value starts: after one of these. Elsewhere
+  // (`0"...`) toml++ reads on through a bare value, testing each character for whitespace.
+  char last = '\n';
+  auto opens = [&] { return last == '\n' || last == '=' || last == '[' || last == ',' || last == '{' || last == '.'; };
   auto refuse = [&](const std::string& what) {
     throw toml::parse_error(what.c_str(), toml::source_position{line, column},
                             std::make_shared<const std::string>(path));
@@ -60,13 +65,14 @@ toml::table ParseToml(std::string_view text, std::string_view path) {
       case In::kCode:
         if (c >= 0x80 && Hazardous(c)) refuse("unexpected character " + Hex(c) + " outside a quoted string");
         if (ch == '#') in = In::kComment;
-        else if (starts("\"\"\"")) in = In::kMultiBasic, step = 3;
-        else if (starts("'''")) in = In::kMultiLiteral, step = 3;
-        else if (ch == '"') in = In::kBasic;
-        else if (ch == '\'') in = In::kLiteral;
+        else if (starts("\"\"\"") && opens()) in = In::kMultiBasic, step = 3;
+        else if (starts("'''") && opens()) in = In::kMultiLiteral, step = 3;
+        else if (ch == '"' && opens()) in = In::kBasic;
+        else if (ch == '\'' && opens()) in = In::kLiteral;
+        if (ch != ' ' && ch != '\t' && ch != '\r') last = ch == '\n' ? '\n' : in == In::kCode ? ch : '"';
         break;
       case In::kComment:
-        if (ch == '\n') in = In::kCode;
+        if (ch == '\n') in = In::kCode, last = '\n';
         break;
       case In::kBasic:
         if (ch == '\\' && i + 1 < text.size()) step = 2;

@@ -127,6 +127,19 @@ TEST(TomlGuard, CharactersToml33CannotTestForWhitespaceAreRefusedAtTheirPosition
   } catch (const toml::parse_error& e) {
     EXPECT_EQ(std::string(e.description()), "unexpected character U+FEFE outside a quoted string");
   }
+  // Found by the policy loader fuzzer: a quote right after a bare value opens no string for
+  // toml++, which reads on through the value, testing each character for whitespace.
+  try {
+    ParseToml("le =0\"Bas\xc3\xb8GG = \"hi\"\n", "t.toml");
+    ADD_FAILURE() << "not refused";
+  } catch (const toml::parse_error& e) {
+    EXPECT_EQ(std::string(e.description()), "unexpected character U+00F8 outside a quoted string");
+    EXPECT_EQ(e.source().begin.column, 10u);
+  }
+  // Keys and values that start with a quote, after blanks and newlines, are strings.
+  auto k = ParseToml("\"caf\xc3\xa9\" = [\n  \"\xc3\xb8\",\n  '\xc3\xb8' ]\nx.\"\xc3\xb8\" = { \"\xc3\xb8\" = 1, y = \"\xc3\xb8\" }\n", "t.toml");
+  EXPECT_EQ(k["caf\xc3\xa9"][1].value_or(std::string()), "\xc3\xb8");
+  EXPECT_EQ(k["x"]["\xc3\xb8"]["y"].value_or(std::string()), "\xc3\xb8");
   // The same characters inside strings and comments are ordinary text.
   auto t = ParseToml("# caf\xc3\xa9\na = \"caf\xc3\xa9 \xc2\xa7\" # \xc2\xa7\nb = '\xc2\xa7'\nc = \"\"\"x \\\"\xc2\xa7\n\"\"\"\n"
                      "d = '''\n\xc2\xa7'''\n",
