@@ -16,8 +16,9 @@ namespace plumb {
 /// toml::parse for text that may be hostile. toml++ 3.3 (Debian 12) reaches
 /// __builtin_unreachable when it tests some non-ASCII characters for whitespace (toml++ issue
 /// 190, fixed in 3.4): a character in U+00A1..U+0499, U+2C5E..U+3057 (but U+3000) or
-/// U+FB26..U+FEFE outside a
-/// string or comment, or right after a multi-line string's line-ending backslash. Such input is
+/// U+FB26..U+FEFE outside a string or comment, or right after a multi-line string's line-ending
+/// backslash. A quote starts a string only where a key or value starts (after '=', '[', ',',
+/// '{', '.', or first on its line), as in toml++. Such input is
 /// refused here with a toml::parse_error at its line and column, before toml++ sees it.
 toml::table ParseToml(std::string_view text, std::string_view path);
 
