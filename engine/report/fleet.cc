@@ -65,9 +65,9 @@ void FleetAggregator::Add(RunDigest run, size_t order) {
   for (auto& r : run.resources) {
     FleetResource res{ids_.Get(r.id), policies_.Get(r.policy), outcomes_.Get(r.outcome), kNoDetail,
                       static_cast<float>(r.duration_s)};
-    if (!r.message.empty() || !r.drift.empty()) {
+    if (!r.message.empty() || !r.drift.empty() || !r.diff.empty()) {
       res.detail = static_cast<uint32_t>(l.details.size());
-      l.details.push_back({std::move(r.message), std::move(r.drift)});
+      l.details.push_back({std::move(r.message), std::move(r.drift), std::move(r.diff)});
     }
     l.resources.push_back(res);
   }

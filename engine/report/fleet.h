@@ -7,7 +7,7 @@
 ///
 /// Memory is bounded by the fleet, not by the reports read: reports are read one at a time per
 /// thread, each node keeps only its latest run in a compact form (resource ids, policies and
-/// outcomes interned; message and drift only where the run recorded them), an older run leaves
+/// outcomes interned; message, drift and diff only where the run recorded them), an older run leaves
 /// 24 bytes for the trend, and the renderers write their output in pieces.
 
 #include <cstdint>
@@ -49,6 +49,7 @@ struct FleetResource {
 struct FleetDetail {
   std::string message;
   std::vector<DriftDigest> drift;
+  std::string diff;  ///< the content diff excerpt, "" when none
 };
 
 struct NodeRow {

@@ -1,9 +1,13 @@
 // The fleet report's four renderings. Each writes through a small buffer to the sink, so a fleet
 // of any size is rendered in about 1 MiB of memory beyond the summary itself.
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/report/fleet.h"
+#include "engine/report/fleet_page.h"
 #include "engine/report/formats.h"
 #include "engine/util/civil_time.h"
 #include "engine/util/strings.h"
@@ -185,15 +189,52 @@ Status RenderFleetJunit(const FleetSummary& s, const TextSink& sink) {
   return out.Finish();
 }
 
+namespace {
+
+// A value for the page's address fragment (#node=...): everything but unreserved characters is
+// percent-encoded, as the script's decodeURIComponent reads it.
+std::string Fragment(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+int SeverityRank(std::string_view severity) {
+  int rank = 5;
+  for (std::string_view s : {"critical", "high", "medium", "low", "info"}) {
+    if (s == severity) return rank;
+    --rank;
+  }
+  return 0;
+}
+
+// A content diff, its added and removed lines marked by element as well as by their +/- sign.
+std::string DiffHtml(std::string_view diff) {
+  std::string out = "<pre class=\"diff\">";
+  for (std::string_view line : SplitLines(diff)) {
+    bool head = line.substr(0, 3) == "+++" || line.substr(0, 3) == "---";
+    const char* tag = head || line.empty() ? nullptr : line[0] == '+' ? "ins" : line[0] == '-' ? "del" : nullptr;
+    if (tag) out += std::string("<") + tag + ">" + Html(line) + "</" + tag + ">\n";
+    else out += Html(line) + "\n";
+  }
+  return out + "</pre>";
+}
+
+}  // namespace
+
 Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
   Out h(sink);
-  h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>plumb fleet compliance</title>\n"
-       "<style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:22px}h2{font-size:17px;"
-       "margin-top:28px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-       ".figures div{display:inline-block;margin-right:18px;padding:10px 14px;border-radius:6px;background:#f3f3f3}"
-       ".figures b{display:block;font-size:24px}.compliant{background:#d8f0d8}.drifted{background:#ffe2b0}"
-       ".failed{background:#f7c0c0}.pending_reboot{background:#d6e4ff}.not_applicable{color:#999}"
-       ".stale{background:#e4e4e4}</style></head><body>\n<h1>plumb fleet compliance</h1>\n";
+  h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>plumb fleet compliance</title>\n<style>"
+    << kFleetPageStyle << "</style><style id=\"columns\"></style></head><body>\n<h1>plumb fleet compliance</h1>\n";
   h << "<p>Generated " << FormatDay(s.generated_at) << " from the latest run of " << Plural(s.nodes.size(), "node", "nodes")
     << ".</p>\n<div class=\"figures\">";
   for (auto [label, n, cls, id] :
@@ -227,47 +268,97 @@ Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
       << s.trend.front().day << "</text><text x=\"" << std::to_string(w - pad - 70) << "\" y=\"" << std::to_string(ht - 8)
       << "\" font-size=\"11\">" << s.trend.back().day << "</text></svg>\n";
   }
-  h << "<h2>By policy</h2>\n<table id=\"by-policy\"><tr><th>policy</th><th>severity</th><th>compliant nodes</th></tr>\n";
-  for (const auto& c : s.policies)
-    h << "<tr><td>" << Html(s.Name(c.policy)) << "</td><td>" << Html(s.Severity(c.policy)) << "</td><td>" << c.compliant
-      << " of " << c.nodes << " (" << Percent(c.compliant, c.nodes) << ")</td></tr>\n";
-  h << "</table>\n<h2>By severity</h2>\n<table id=\"by-severity\"><tr><th>severity</th><th>compliant</th></tr>\n";
+
+  // The filters, shown by the script (they need it).
+  h << "<form class=\"controls\" id=\"filters\" role=\"search\" aria-label=\"filter the tables\" hidden>"
+       "<label>node <input name=\"node\" type=\"search\" placeholder=\"a name, or web-*\"></label>"
+       "<label>policy <select name=\"policy\"><option value=\"\">any</option>";
+  for (const auto& c : s.policies) h << "<option>" << Html(s.Name(c.policy)) << "</option>";
+  h << "</select></label><label>severity <select name=\"severity\"><option value=\"\">any</option>";
+  for (const char* sev : {"critical", "high", "medium", "low", "info"}) h << "<option>" << sev << "</option>";
+  h << "</select></label><label>outcome <select name=\"outcome\"><option value=\"\">any</option>"
+       "<option>failed</option><option value=\"pending_reboot\">waiting for a reboot</option><option>drifted</option>"
+       "<option>compliant</option><option>stale</option></select></label>"
+       "<a href=\"#\">clear</a> <span id=\"shown\" role=\"status\"></span></form>\n";
+
+  // By policy, least compliant first.
+  std::vector<const PolicyColumn*> policies;
+  for (const auto& c : s.policies) policies.push_back(&c);
+  auto share = [](const PolicyColumn& c) { return c.nodes ? c.compliant * 1000 / c.nodes : 1000; };
+  std::stable_sort(policies.begin(), policies.end(), [&](auto* a, auto* b) { return share(*a) < share(*b); });
+  h << "<h2>By policy</h2>\n<table id=\"by-policy\" class=\"sortable\"><thead><tr><th>policy</th>"
+       "<th data-first=\"descending\">severity</th><th>compliant nodes</th></tr></thead><tbody>\n";
+  for (const PolicyColumn* c : policies) {
+    const std::string& name = s.Name(c->policy);
+    const std::string& sev = s.Severity(c->policy);
+    h << "<tr data-policy=\"" << Html(name) << "\" data-severity=\"" << Html(sev) << "\"><td><a href=\"#policy="
+      << Fragment(name) << "\">" << Html(name) << "</a></td><td data-sort=\"" << size_t(SeverityRank(sev)) << "\">"
+      << Html(sev) << "</td><td data-sort=\"" << share(*c) << "\">" << c->compliant << " of " << c->nodes << " ("
+      << Percent(c->compliant, c->nodes) << ")</td></tr>\n";
+  }
+  h << "</tbody></table>\n<h2>By severity</h2>\n<table id=\"by-severity\"><thead><tr><th>severity</th><th>compliant</th></tr>"
+       "</thead><tbody>\n";
   for (const char* sev : {"critical", "high", "medium", "low", "info"})
     if (auto it = s.by_severity.find(sev); it != s.by_severity.end())
       h << "<tr><td>" << sev << "</td><td>" << it->second.first << " of " << it->second.second << " ("
         << Percent(it->second.first, it->second.second) << ")</td></tr>\n";
-  h << "</table>\n<h2>Nodes and policies</h2>\n<table id=\"matrix\"><tr><th>node</th><th>last run</th><th>revision</th><th>reboot</th>";
-  for (const auto& c : s.policies) h << "<th>" << Html(s.Name(c.policy)) << "</th>";
-  h << "</tr>\n";
-  for (const auto& n : s.nodes) {
-    const RunHeader& run = n.latest;
+  h << "</tbody></table>\n";
+
+  // Nodes worst first: failed, waiting for a reboot, drifted; stale before fresh; then by name.
+  std::vector<const NodeRow*> nodes;
+  for (const auto& n : s.nodes) nodes.push_back(&n);
+  auto rank = [](const NodeRow& n) { return static_cast<size_t>(n.state) * 2 + (n.stale ? 1 : 0); };
+  std::stable_sort(nodes.begin(), nodes.end(), [&](auto* a, auto* b) { return rank(*a) > rank(*b); });
+  h << "<h2>Nodes and policies</h2>\n<table id=\"matrix\" class=\"sortable\"><thead><tr><th>node</th>"
+       "<th data-first=\"descending\">state</th><th>last run</th><th>revision</th><th>reboot</th>";
+  for (const auto& c : s.policies)
+    h << "<th data-policy=\"" << Html(s.Name(c.policy)) << "\" data-severity=\"" << Html(s.Severity(c.policy))
+      << "\" data-first=\"descending\">" << Html(s.Name(c.policy)) << "</th>";
+  h << "</tr></thead><tbody>\n";
+  for (const NodeRow* n : nodes) {
+    const RunHeader& run = n->latest;
     std::string reboot = run.reboot_state.empty() ? (run.reboot_required ? "needed" : "")
                                                   : run.reboot_state + (run.reboot_at.empty() ? "" : " " + run.reboot_at);
-    h << "<tr><td class=\"" << (n.stale ? "stale" : ToString(n.state)) << "\">" << Html(run.node) << (n.stale ? " (stale)" : "")
+    const char* state = ToString(n->state);
+    h << "<tr data-node=\"" << Html(run.node) << "\" data-outcome=\"" << state << "\"" << (n->stale ? " data-stale=\"1\"" : "")
+      << "><td><a href=\"#node=" << Fragment(run.node) << "\">" << Html(run.node) << "</a></td><td class=\""
+      << (n->stale ? "stale" : state) << "\" data-sort=\"" << rank(*n) << "\">"
+      << (n->state == Standing::kPendingReboot ? "waiting for a reboot" : state) << (n->stale ? " (stale)" : "")
       << "</td><td>" << Html(run.finished_at) << " " << Html(run.command) << "</td><td>" << Html(run.revision.substr(0, 12))
       << "</td><td>" << Html(reboot) << "</td>";
-    for (Standing cell : n.cells)
+    for (Standing cell : n->cells)
       h << "<td class=\"" << ToString(cell) << "\">"
         << (cell == Standing::kNotApplicable ? "n/a" : cell == Standing::kPendingReboot ? "reboot" : ToString(cell)) << "</td>";
     h << "</tr>\n";
   }
-  h << "</table>\n<h2>Drifted and failed resources</h2>\n";
+  h << "</tbody></table>\n<h2>Drifted and failed resources</h2>\n";
   size_t findings = 0;
-  for (const auto& n : s.nodes)
-    for (const auto& r : n.resources) {
+  for (const NodeRow* n : nodes)
+    for (const auto& r : n->resources) {
       const std::string& outcome = s.outcomes[r.outcome];
       if (!Finding(outcome)) continue;
-      if (findings++ == 0) h << "<table id=\"findings\"><tr><th>node</th><th>resource</th><th>outcome</th><th>expected / actual</th></tr>\n";
+      if (findings++ == 0)
+        h << "<table id=\"findings\" class=\"sortable\"><thead><tr><th>node</th><th>resource</th>"
+             "<th data-first=\"descending\">severity</th><th data-first=\"descending\">outcome</th><th>expected / actual</th>"
+             "</tr></thead><tbody>\n";
       std::string detail;
-      if (r.detail != kNoDetail)
-        for (const auto& d : n.details[r.detail].drift)
-          detail += "<div>" + Html(d.property) + ": expected <code>" + Html(d.expected) + "</code>, actual <code>" +
-                    Html(d.actual) + "</code></div>";
-      if (!Message(n, r).empty()) detail += "<div>" + Html(Message(n, r)) + "</div>";
-      h << "<tr><td>" << Html(n.latest.node) << "</td><td>" << Html(s.resource_ids[r.id]) << "</td><td class=\"" << outcome
-        << "\">" << outcome << "</td><td>" << detail << "</td></tr>\n";
+      if (r.detail != kNoDetail) {
+        const FleetDetail& d = n->details[r.detail];
+        for (const auto& p : d.drift)
+          detail += "<div>" + Html(p.property) + ": expected <code>" + Html(p.expected) + "</code>, actual <code>" +
+                    Html(p.actual) + "</code></div>";
+        if (!d.message.empty()) detail += "<div>" + Html(d.message) + "</div>";
+        if (!d.diff.empty()) detail += DiffHtml(d.diff);
+      }
+      const std::string& policy = s.Name(r.policy);
+      const std::string& sev = s.Severity(r.policy);
+      h << "<tr data-node=\"" << Html(n->latest.node) << "\" data-policy=\"" << Html(policy) << "\" data-severity=\""
+        << Html(sev) << "\" data-outcome=\"" << outcome << "\"><td><a href=\"#node=" << Fragment(n->latest.node) << "\">"
+        << Html(n->latest.node) << "</a></td><td>" << Html(s.resource_ids[r.id]) << "</td><td data-sort=\""
+        << size_t(SeverityRank(sev)) << "\">" << Html(sev) << "</td><td class=\"" << outcome << "\">" << outcome << "</td><td>"
+        << detail << "</td></tr>\n";
     }
-  h << (findings ? "</table>\n" : "<p>None.</p>\n");
+  h << (findings ? "</tbody></table>\n" : "<p>None.</p>\n");
   if (s.stale) {
     h << "<h2>Stale nodes</h2>\n<ul id=\"stale\">";
     for (const auto& n : s.nodes)
@@ -279,7 +370,7 @@ Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
     for (const auto& w : s.warnings) h << "<li>" << Html(w) << "</li>";
     h << "</ul>\n";
   }
-  h << "</body></html>\n";
+  h << "<script>" << kFleetPageScript << "</script>\n</body></html>\n";
   return h.Finish();
 }
 

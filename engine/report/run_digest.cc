@@ -125,6 +125,7 @@ Result<RunDigest> Digest(simdjson::simdjson_result<simdjson::dom::element> parse
     d.policy = policy;
     d.outcome = outcome;
     d.message = Fields::OptionalText(res, "message");
+    d.diff = Fields::OptionalText(res, "diff");
     if (res.at_key("duration_s").get_double().get(d.duration_s) || !(d.duration_s >= 0)) d.duration_s = 0;
     simdjson::dom::array actions;
     if (!res.at_key("actions").get_array().get(actions))

@@ -24,6 +24,7 @@ struct ResourceDigest {
   std::string outcome;
   std::string message;
   std::vector<DriftDigest> drift;
+  std::string diff;       ///< the content diff excerpt as recorded, "" when none
   double duration_s = 0;  ///< 0 when the report does not say
   /// The run changed it ("set" in its actions). A resource pending_reboot either changed and
   /// waits for the reboot its change needs, or only waits behind another's: only the first is a

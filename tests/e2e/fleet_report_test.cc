@@ -2,7 +2,9 @@
 // stale, plus a malformed and a foreign file; the numbers in JSON, CSV, JUnit and HTML.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "engine/util/civil_time.h"
@@ -37,7 +39,10 @@ std::string NodeReport(const std::string& node, int64_t t, const std::string& co
   for (const auto& [id, outcome] : resources) {
     nlohmann::json res = {{"policy", id.substr(0, id.find('/'))}, {"id", id.substr(id.find('/') + 1)},
                           {"outcome", outcome}, {"message", nullptr}, {"drift", nlohmann::json::array()}};
-    if (outcome == "drifted") res["drift"].push_back({{"property", "value"}, {"expected", "no"}, {"actual", "yes"}});
+    if (outcome == "drifted") {
+      res["drift"].push_back({{"property", "value"}, {"expected", "no"}, {"actual", "yes"}});
+      res["diff"] = "--- /etc/ssh/sshd_config\n+++ /etc/ssh/sshd_config (desired)\n@@ -1 +1 @@\n-PermitRootLogin yes\n+PermitRootLogin no\n";
+    }
     if (outcome == "failed") res["message"] = "permission denied";
     list.push_back(res);
   }
@@ -112,17 +117,109 @@ TEST(FleetReport, SummarisesEveryKindOfNode) {
   std::string page = ReadText(html);
   EXPECT_NE(page.find("<div class=\"drifted\" id=\"figure-drifted\"><b>1</b>drifted</div>"), std::string::npos);
   EXPECT_NE(page.find("<div class=\"stale\" id=\"figure-stale\"><b>1</b>stale</div>"), std::string::npos);
-  EXPECT_NE(page.find("<td>sshd</td><td>high</td><td>4 of 5 (80%)</td>"), std::string::npos);
-  EXPECT_NE(page.find("<td>web-02</td><td>sshd/root</td><td class=\"drifted\">drifted</td><td><div>value: expected "
-                      "<code>no</code>, actual <code>yes</code></div></td>"),
+  EXPECT_NE(page.find("<tr data-policy=\"sshd\" data-severity=\"high\"><td><a href=\"#policy=sshd\">sshd</a></td>"
+                      "<td data-sort=\"4\">high</td><td data-sort=\"800\">4 of 5 (80%)</td></tr>"),
             std::string::npos);
+  EXPECT_NE(page.find("<tr data-node=\"web-02\" data-policy=\"sshd\" data-severity=\"high\" data-outcome=\"drifted\">"
+                      "<td><a href=\"#node=web-02\">web-02</a></td><td>sshd/root</td><td data-sort=\"4\">high</td>"
+                      "<td class=\"drifted\">drifted</td><td><div>value: expected <code>no</code>, actual <code>yes</code></div>"
+                      "<pre class=\"diff\">--- /etc/ssh/sshd_config\n+++ /etc/ssh/sshd_config (desired)\n@@ -1 +1 @@\n"
+                      "<del>-PermitRootLogin yes</del>\n<ins>+PermitRootLogin no</ins>\n</pre></td></tr>"),
+            std::string::npos)
+      << page;
+  // Worst first: failed, waiting for a reboot, drifted, stale, compliant.
+  std::vector<size_t> at;
+  for (const char* row : {"<tr data-node=\"db-01\" data-outcome=\"failed\"><td>",
+                          "<tr data-node=\"hv-01\" data-outcome=\"pending_reboot\"><td>",
+                          "<tr data-node=\"web-02\" data-outcome=\"drifted\"><td>",
+                          "<tr data-node=\"old-01\" data-outcome=\"compliant\" data-stale=\"1\"><td>",
+                          "<tr data-node=\"web-01\" data-outcome=\"compliant\"><td>"})
+    at.push_back(page.find(row));
+  EXPECT_NE(at.back(), std::string::npos);
+  EXPECT_TRUE(std::is_sorted(at.begin(), at.end())) << page;
+  EXPECT_NE(page.find("<td class=\"stale\" data-sort=\"3\">compliant (stale)</td>"), std::string::npos);
+  EXPECT_NE(page.find("<td class=\"pending_reboot\" data-sort=\"6\">waiting for a reboot</td>"), std::string::npos);
   EXPECT_NE(page.find("<svg id=\"trend\""), std::string::npos);
-  EXPECT_EQ(page.find("<script"), std::string::npos) << "self-contained, no scripts";
+  EXPECT_EQ(page.find("<script src"), std::string::npos) << "self-contained: the one script is inline";
+  EXPECT_EQ(page.find("<link"), std::string::npos);
   EXPECT_EQ(page.find("http://"), page.find("http://www.w3.org/2000/svg")) << "no external assets";
 }
 
-// The page in a real browser: headless Chromium (Debian's chromium package) parses it, and the
-// DOM it builds and a screenshot are checked. Chromium's profile and caches stay in the temp dir.
+// What a test appends to a copy of the page: it works the page as a user would (header clicks,
+// the filter form), measures the contrast of every element with text of its own against the
+// background it is drawn on (WCAG's relative luminance), checks that every form control has a
+// label, and writes what it found as JSON into <pre id="check">.
+constexpr char kPageCheck[] = R"js(<script>
+(function () {
+  var out = {};
+  function rows(id) {
+    return Array.prototype.slice.call(document.querySelectorAll('#' + id + ' tbody tr'))
+        .filter(function (r) { return !r.hidden; })
+        .map(function (r) { return r.getAttribute('data-node') || r.getAttribute('data-policy'); }).join(' ');
+  }
+  function rgb(s) { var m = s.match(/[\d.]+/g); return m ? m.map(Number) : null; }
+  function lum(c) {
+    var a = c.slice(0, 3).map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2];
+  }
+  function background(el) {
+    for (; el; el = el.parentElement) {
+      var c = rgb(getComputedStyle(el).backgroundColor);
+      if (c && (c.length < 4 || c[3] > 0)) return c;
+    }
+    return [255, 255, 255];
+  }
+  var low = [], measured = 0;
+  Array.prototype.slice.call(document.body.querySelectorAll('*')).forEach(function (el) {
+    var own = Array.prototype.some.call(el.childNodes, function (n) { return n.nodeType === 3 && n.textContent.trim(); });
+    if (!own || !el.getClientRects().length || el.tagName === 'SCRIPT') return;
+    var a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    var ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    measured++;
+    if (ratio < 4.5) low.push(el.tagName + '.' + el.className + ' ' + ratio.toFixed(2));
+  });
+  out.measured = measured;
+  out.lowContrast = low;
+  out.unlabelled = Array.prototype.slice.call(document.querySelectorAll('input, select'))
+      .filter(function (c) { return !c.labels || !c.labels.length; }).length;
+  out.initial = rows('matrix');
+  var node = document.querySelector('#matrix thead th button');
+  node.click();
+  out.byNode = rows('matrix');
+  node.click();
+  out.byNodeDescending = rows('matrix');
+  out.ariaSort = document.querySelector('#matrix thead th').getAttribute('aria-sort');
+  document.querySelectorAll('#matrix thead th button')[1].click();
+  out.worstFirst = rows('matrix');
+  var form = document.getElementById('filters');
+  form.elements.outcome.value = 'drifted';
+  form.dispatchEvent(new Event('input'));
+  out.drifted = rows('matrix');
+  out.driftedFindings = rows('findings');
+  out.hash = location.hash;
+  out.shown = document.getElementById('shown').textContent;
+  form.elements.outcome.value = '';
+  form.elements.node.value = 'WEB-*';
+  form.dispatchEvent(new Event('input'));
+  out.web = rows('matrix');
+  out.webFindings = rows('findings');
+  var pre = document.createElement('pre');
+  pre.id = 'check';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>
+)js";
+
+std::string Unescape(std::string s) {
+  for (auto [from, to] : {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&amp;", "&"}})
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + 1)) s.replace(at, std::strlen(from), to);
+  return s;
+}
+
+// The page in a real browser: headless Chromium (Debian's chromium package) parses it and runs
+// its script; the DOM it builds, a screenshot, sorting and filtering through the DOM, contrast
+// and labels are checked. Chromium's profile and caches stay in the temp dir.
 TEST(FleetReport, RendersInHeadlessChromium) {
   if (std::system("command -v chromium >/dev/null 2>&1") != 0) GTEST_SKIP() << "chromium is not installed";
   testing::TempDir dir;
@@ -131,23 +228,93 @@ TEST(FleetReport, RendersInHeadlessChromium) {
   WriteText(dir / "reports/b.json", NodeReport("web-02", now - 3600, "test", {{"sshd/root", "drifted"}}));
   WriteText(dir / "reports/c.json",
             NodeReport("hv-01", now - 3600, "apply", {{"sshd/root", "compliant"}, {"sysctl/fwd", "pending_reboot"}}, "scheduled"));
+  WriteText(dir / "reports/d.json", NodeReport("db-01", now - 3600, "test", {{"sshd/root", "compliant"}, {"sysctl/fwd", "failed"}}));
   ASSERT_EQ(RunPlumb({"report", dir / "reports", "--html", dir / "fleet.html"}).code, 0);
   std::string chromium = "HOME=" + dir.path() + " chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
                          "--user-data-dir=" + (dir / "profile") + " --window-size=1100,900 ";
+  auto dump = [&](const std::string& url) {
+    std::string out = dir / "dom.html";
+    EXPECT_EQ(std::system((chromium + "--dump-dom '" + url + "' > " + out + " 2>/dev/null").c_str()), 0) << url;
+    return ReadText(out);
+  };
   std::string url = "file://" + (dir / "fleet.html");
-  ASSERT_EQ(std::system((chromium + "--dump-dom " + url + " > " + (dir / "dom.html") + " 2>/dev/null").c_str()), 0);
-  std::string dom = ReadText(dir / "dom.html");
+  std::string dom = dump(url);
   EXPECT_NE(dom.find("<title>plumb fleet compliance</title>"), std::string::npos) << dom.substr(0, 500);
-  EXPECT_NE(dom.find("<b>3</b>nodes</div>"), std::string::npos);
+  EXPECT_NE(dom.find("<b>4</b>nodes</div>"), std::string::npos);
   EXPECT_NE(dom.find("<b>1</b>drifted</div>"), std::string::npos);
   EXPECT_NE(dom.find("<b>1</b>waiting for a reboot</div>"), std::string::npos);
-  EXPECT_NE(dom.find("<td>sshd</td><td>high</td><td>2 of 3 (67%)</td>"), std::string::npos);
+  EXPECT_NE(dom.find("<td data-sort=\"750\">3 of 4 (75%)</td>"), std::string::npos);
   EXPECT_NE(dom.find("<td class=\"pending_reboot\">reboot</td>"), std::string::npos);
   EXPECT_NE(dom.find("<polyline"), std::string::npos) << "the trend chart is in the DOM";
+  EXPECT_NE(dom.find("<form class=\"controls\" id=\"filters\" role=\"search\" aria-label=\"filter the tables\">"),
+            std::string::npos)
+      << "the script shows the filters";
+  EXPECT_NE(dom.find("<th><button type=\"button\">node</button></th>"), std::string::npos) << "headers sort";
+  EXPECT_NE(dom.find("<span id=\"shown\" role=\"status\">Showing 4 of 4 nodes, 2 of 2 policies, 2 of 2 findings.</span>"),
+            std::string::npos);
+
+  // A drill-down from a policy to its nodes is a link to the same page with a fragment.
+  EXPECT_NE(dom.find("<a href=\"#policy=sysctl\">sysctl</a>"), std::string::npos);
+  std::string sysctl = dump(url + "#policy=sysctl");
+  EXPECT_NE(sysctl.find("<style id=\"columns\">#matrix tr>:nth-child(6){display:none}</style>"), std::string::npos)
+      << "only the sysctl column: " << sysctl.substr(0, 3000);
+  EXPECT_NE(sysctl.find("<tr data-node=\"web-01\" data-outcome=\"compliant\" hidden=\"\">"), std::string::npos);
+  EXPECT_NE(sysctl.find("<tr data-node=\"db-01\" data-outcome=\"failed\">"), std::string::npos);
+  EXPECT_NE(sysctl.find("<span id=\"shown\" role=\"status\">Showing 2 of 4 nodes, 1 of 2 policies, 1 of 2 findings.</span>"),
+            std::string::npos);
+  // From a node to its findings.
+  std::string node = dump(url + "#node=web-02");
+  EXPECT_NE(node.find("Showing 1 of 4 nodes, 2 of 2 policies, 1 of 2 findings."), std::string::npos);
+
+  // Sorting and filtering through the DOM, contrast and labels: the page with kPageCheck appended.
+  std::string page = ReadText(dir / "fleet.html");
+  WriteText(dir / "checked.html", page + kPageCheck);
+  std::string checked = dump("file://" + (dir / "checked.html"));
+  size_t at = checked.find("<pre id=\"check\">");
+  ASSERT_NE(at, std::string::npos) << checked.substr(checked.size() > 3000 ? checked.size() - 3000 : 0);
+  at += std::strlen("<pre id=\"check\">");
+  auto check = nlohmann::json::parse(Unescape(checked.substr(at, checked.find("</pre>", at) - at)));
+  EXPECT_GT(check["measured"].get<int>(), 40) << check.dump();
+  EXPECT_EQ(check["lowContrast"], nlohmann::json::array()) << "text contrast at least 4.5:1";
+  EXPECT_EQ(check["unlabelled"], 0);
+  EXPECT_EQ(check["initial"], "db-01 hv-01 web-02 web-01") << "worst first";
+  EXPECT_EQ(check["byNode"], "db-01 hv-01 web-01 web-02");
+  EXPECT_EQ(check["byNodeDescending"], "web-02 web-01 hv-01 db-01");
+  EXPECT_EQ(check["ariaSort"], "descending");
+  EXPECT_EQ(check["worstFirst"], "db-01 hv-01 web-02 web-01") << "the state column sorts worst first on its first click";
+  EXPECT_EQ(check["drifted"], "web-02");
+  EXPECT_EQ(check["driftedFindings"], "web-02");
+  EXPECT_EQ(check["hash"], "#outcome=drifted");
+  EXPECT_EQ(check["shown"], "Showing 1 of 4 nodes, 2 of 2 policies, 1 of 2 findings.");
+  EXPECT_EQ(check["web"], "web-02 web-01") << "WEB-* matches web-01, web-02";
+  EXPECT_EQ(check["webFindings"], "web-02");
+
   ASSERT_EQ(std::system((chromium + "--screenshot=" + (dir / "fleet.png") + " " + url + " >/dev/null 2>&1").c_str()), 0);
   std::string png = ReadText(dir / "fleet.png");
   ASSERT_GT(png.size(), 8000u) << "a rendered page, not a blank one";
   EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+// A node name with spaces, '&' and non-ASCII letters: its drill-down link is percent-encoded, and
+// the filter it sets matches that name exactly, not the one it begins.
+TEST(FleetReport, DrillsDownToANodeWhoseNameNeedsEncoding) {
+  if (std::system("command -v chromium >/dev/null 2>&1") != 0) GTEST_SKIP() << "chromium is not installed";
+  testing::TempDir dir;
+  int64_t now = std::time(nullptr);
+  WriteText(dir / "reports/a.json", NodeReport("caf\xc3\xa9 01&x", now - 3600, "test", {{"sshd/root", "drifted"}}));
+  WriteText(dir / "reports/b.json", NodeReport("caf\xc3\xa9 01", now - 3600, "test", {{"sshd/root", "drifted"}}));
+  ASSERT_EQ(RunPlumb({"report", dir / "reports", "--html", dir / "fleet.html"}).code, 0);
+  std::string page = ReadText(dir / "fleet.html");
+  EXPECT_NE(page.find("<a href=\"#node=caf%C3%A9%2001%26x\">caf\xc3\xa9 01&amp;x</a>"), std::string::npos);
+  std::string out = dir / "dom.html";
+  ASSERT_EQ(std::system(("HOME=" + dir.path() + " chromium --headless --no-sandbox --disable-gpu --user-data-dir=" +
+                         (dir / "profile") + " --dump-dom 'file://" + (dir / "fleet.html") + "#node=caf%C3%A9%2001%26x' > " +
+                         out + " 2>/dev/null").c_str()),
+            0);
+  std::string dom = ReadText(out);
+  EXPECT_NE(dom.find("<tr data-node=\"caf\xc3\xa9 01\" data-outcome=\"drifted\" hidden=\"\">"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("Showing 1 of 2 nodes, 1 of 1 policies, 1 of 2 findings."), std::string::npos);
+  EXPECT_NE(dom.find("<input name=\"node\" type=\"search\" placeholder=\"a name, or web-*\">"), std::string::npos);
 }
 
 TEST(FleetReport, BadArguments) {
