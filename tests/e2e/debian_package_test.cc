@@ -52,6 +52,9 @@ TEST_F(DebianPackage, ContainsTheBinaryManPageCompletionLibraryAndDocs) {
   EXPECT_EQ(testing::RunShell("dpkg-deb --ctrl-tarfile '" + deb + "' | tar -xO ./conffiles").out, "/etc/plumb/agent.toml\n");
   EXPECT_EQ(testing::RunShell("dpkg-deb -f '" + deb + "' Package Section Recommends").out,
             "Package: plumb\nSection: admin\nRecommends: augeas-lenses, gpgv\n");
+  std::string depends = testing::RunShell("dpkg-deb -f '" + deb + "' Depends").out;
+  EXPECT_EQ(depends.rfind("libcurl4, ", 0), 0u) << "loaded at run time, so not found by the library scan: " << depends;
+  EXPECT_NE(depends.find("libgit2-1.5"), std::string::npos) << depends;
 }
 
 TEST_F(DebianPackage, InstallsIntoADebianRootWhereItRunsAndValidatesItsLibrary) {
