@@ -254,6 +254,16 @@ Repository LoadPolicyFiles(const PolicyFiles& listing, const SchemaLookup& schem
     }
     for (Policy& p : l.policies) repo.policies.push_back(std::move(p));
   }
+  // The health gates name policies: a misspelt id is found here, not when a reboot is due.
+  std::vector<std::string> known;
+  for (const Policy& p : repo.policies)
+    if (p.parent.empty()) known.push_back(p.id);  // as `plumb test --policy` takes them
+  const RebootSettings& reboot = repo.agent.reboot;
+  for (const auto& [key, list, at] : {std::tuple{"pre_reboot_check", &reboot.pre_reboot_check, &reboot.pre_reboot_check_at},
+                                      std::tuple{"post_boot_check", &reboot.post_boot_check, &reboot.post_boot_check_at}})
+    for (const std::string& id : *list)
+      if (std::find(known.begin(), known.end(), id) == known.end())
+        diags.Error(*at, std::string(key) + ": no policy has the id '" + id + "'" + DidYouMean(id, known));
   repo.revision = ReadRevisionOf(listing);
   return repo;
 }

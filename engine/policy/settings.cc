@@ -41,9 +41,9 @@ class SettingsReader {
   SettingsReader(const std::string& path, Diagnostics& diags) : path_(path), diags_(diags) {}
 
   // A value keeps the file it came from (the node settings or plumb.toml) in its source region.
-  void Error(const toml::source_region& r, std::string message) {
-    diags_.Error({r.path ? *r.path : path_, r.begin.line, r.begin.column}, std::move(message));
-  }
+  SourceLocation Where(const toml::source_region& r) const { return {r.path ? *r.path : path_, r.begin.line, r.begin.column}; }
+
+  void Error(const toml::source_region& r, std::string message) { diags_.Error(Where(r), std::move(message)); }
 
   void Warning(const toml::source_region& r, std::string message) {
     diags_.Warning({r.path ? *r.path : path_, r.begin.line, r.begin.column}, std::move(message));
@@ -479,8 +479,10 @@ class SettingsReader {
         if (auto s = String(k, v, "a shell command")) reboot.post_reboot = *s;
       } else if (k.str() == "pre_reboot_check") {
         reboot.pre_reboot_check = Keys(k, v, "policy ids");
+        reboot.pre_reboot_check_at = Where(v.source());
       } else if (k.str() == "post_boot_check") {
         reboot.post_boot_check = Keys(k, v, "policy ids");
+        reboot.post_boot_check_at = Where(v.source());
       } else if (k.str() == "hook_timeout") {
         if (auto d = Duration(k, v)) reboot.hook_timeout_s = *d;
       } else if (k.str() == "retry") {

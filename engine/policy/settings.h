@@ -74,6 +74,8 @@ struct RebootSettings {
   std::string post_reboot;            ///< shell command run by the first resume after the reboot
   std::vector<std::string> pre_reboot_check;  ///< policy ids: a test of them must be compliant to reboot
   std::vector<std::string> post_boot_check;   ///< policy ids: compliant after the reboot, or the slot stays held
+  /// Where each list was written; the repository loader checks that every id names a policy.
+  SourceLocation pre_reboot_check_at, post_boot_check_at;
   int64_t hook_timeout_s = 600;
   int64_t retry_s = 900;              ///< a postponed immediate reboot tries again this much later
 };

@@ -166,15 +166,18 @@ TEST_F(Reboot, HealthGatesTestNamedPolicies) {
       << resumed.err;
 }
 
-TEST_F(Reboot, AHealthGateThatNamesNoPolicyNeverPasses) {
+TEST_F(Reboot, AHealthGateThatNamesNoPolicyIsRefusedWhenThePoliciesLoad) {
   OwnPolicies("[reboot]\npolicy = \"immediate\"\npre_reboot_check = [\"app-helth\"]\n");
   WriteText(policies_ + "/app-health.toml", "[policy]\nid = \"app-health\"\n[[resource]]\nid = \"answers\"\n"
                                             "type = \"exec\"\ntest = \"true\"\nset = \"true\"\n");
-  ASSERT_EQ(Apply().code, 8);
-  RunResult unknown = Execute();
-  EXPECT_EQ(unknown.code, 8);
-  EXPECT_EQ(unknown.out, "plumb reboot: postponed: the pre_reboot_check failed: no policy has the id 'app-helth', did you "
-                         "mean 'app-health'?; next try 2026-11-25 11:15 +0000 (immediate)\n");
+  RunResult unknown = Apply();
+  EXPECT_EQ(unknown.code, 3);
+  std::string diagnostic = policies_ + "/plumb.toml:3:20: pre_reboot_check: no policy has the id 'app-helth', did you mean "
+                           "'app-health'?\n 3 | pre_reboot_check = [\"app-helth\"]\n   |                    ^\n";
+  EXPECT_EQ(unknown.err, diagnostic + "plumb: error: 1 error; nothing was changed\n");
+  RunResult validate = RunPlumb({"validate", policies_});
+  EXPECT_EQ(validate.code, 3);
+  EXPECT_EQ(validate.err, diagnostic + "plumb: error: 1 error\n");
   EXPECT_FALSE(fs::exists(Fake() + "/reboots"));
 }
 
