@@ -32,9 +32,7 @@ std::string EtcdLock::Key() const { return "com.coreos.airlock/groups/" + settin
 std::string EtcdLock::Describe() const { return "etcd group '" + settings_.group + "' at " + settings_.url; }
 
 Result<std::string> EtcdLock::Call(const char* endpoint, const std::string& body) {
-  std::string base = settings_.url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  auto request = LockRequest(settings_, secrets_, base + "/v3/kv/" + endpoint, body);
+  auto request = LockRequest(settings_, secrets_, std::string("/v3/kv/") + endpoint, body);
   if (!request) return request.error();
   auto response = http_.Post(*request);
   if (!response) return response.error();
@@ -117,9 +115,7 @@ static nlohmann::json& Field(nlohmann::json& doc, const char* field) {
 
 Status EtcdLock::Take() {
   const char* refused = "no reboot slot";
-  if (id_.empty())
-    return Error(ErrorKind::kUnavailable, std::string(refused) + ": this node has no machine id to give " + Describe() +
-                                              " (/etc/machine-id, or MachineGuid on Windows)");
+  if (auto st = HasMachineId(id_, refused, Describe()); !st) return st;
   return Update(refused, [&](Semaphore& sem) -> Result<bool> {
     if (std::binary_search(sem.holders.begin(), sem.holders.end(), id_)) return false;  // taken before
     const nlohmann::json& failed = Field(sem.doc, "failed");

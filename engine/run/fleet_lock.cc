@@ -6,10 +6,12 @@
 
 namespace plumb {
 
-Result<HttpRequest> LockRequest(const RebootLockSettings& settings, SecretStore* secrets, std::string url,
+Result<HttpRequest> LockRequest(const RebootLockSettings& settings, SecretStore* secrets, std::string_view path,
                                 std::string body) {
   HttpRequest request;
-  request.url = std::move(url);
+  request.url = settings.url;
+  while (!request.url.empty() && request.url.back() == '/') request.url.pop_back();
+  request.url += path;
   request.body = std::move(body);
   request.ca_file = settings.ca_file;
   request.client_cert = settings.client_cert;
@@ -22,15 +24,17 @@ Result<HttpRequest> LockRequest(const RebootLockSettings& settings, SecretStore*
   return request;
 }
 
+Status HasMachineId(const std::string& id, const char* refused, const std::string& service) {
+  if (!id.empty()) return OkStatus();
+  return Error(ErrorKind::kUnavailable, std::string(refused) + ": this node has no machine id to give " + service +
+                                            " (/etc/machine-id, or MachineGuid on Windows)");
+}
+
 std::string FleetLock::Describe() const { return "FleetLock group '" + settings_.group + "' at " + settings_.url; }
 
 Status FleetLock::Call(const char* endpoint, const char* refused, const std::string& id) {
-  if (id.empty())
-    return Error(ErrorKind::kUnavailable, std::string(refused) + ": this node has no machine id to give " + Describe() +
-                                              " (/etc/machine-id, or MachineGuid on Windows)");
-  std::string base = settings_.url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  auto request = LockRequest(settings_, secrets_, base + "/v1/" + endpoint,
+  if (auto st = HasMachineId(id, refused, Describe()); !st) return st;
+  auto request = LockRequest(settings_, secrets_, std::string("/v1/") + endpoint,
                              nlohmann::json{{"client_params", {{"id", id}, {"group", settings_.group}}}}.dump());
   if (!request) return Error(ErrorKind::kUnavailable, std::string(refused) + ": " + request.error().message);
   request->headers.insert(request->headers.begin(), {"fleet-lock-protocol", "true"});

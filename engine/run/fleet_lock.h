@@ -15,11 +15,16 @@
 
 namespace plumb {
 
-/// A POST of `body` to `url` as `settings` ask: their CA file and client certificate, and their
-/// token (read from `secrets`, which may be null when there is none) as a bearer token. The error
-/// names the token's reference when it cannot be read.
-Result<HttpRequest> LockRequest(const RebootLockSettings& settings, SecretStore* secrets, std::string url,
+/// A POST of `body` to the settings' url (trailing slashes dropped) followed by `path`, as
+/// `settings` ask: their CA file and client certificate, and their token (read from `secrets`,
+/// which may be null when there is none) as a bearer token. The error names the token's
+/// reference when it cannot be read.
+Result<HttpRequest> LockRequest(const RebootLockSettings& settings, SecretStore* secrets, std::string_view path,
                                 std::string body);
+
+/// OK when the node has a machine id `id` to give `service`; else "REFUSED: this node has no
+/// machine id to give SERVICE (/etc/machine-id, or MachineGuid on Windows)".
+Status HasMachineId(const std::string& id, const char* refused, const std::string& service);
 
 class FleetLock : public RebootLock {
  public:
