@@ -1,6 +1,6 @@
 #pragma once
 /// libcurl, loaded when plumb first speaks HTTP rather than when it starts. Linked at start,
-/// libcurl and the thirty libraries it needs (nghttp2, libssh2, Kerberos, LDAP, ...) cost every
+/// libcurl and the libraries only it needs (OpenLDAP, GnuTLS, nghttp2, libpsl, ...) cost every
 /// plumb run about 5 ms of loading and symbol binding, while only the reboot lock (FleetLock,
 /// etcd) uses HTTP.
 ///
