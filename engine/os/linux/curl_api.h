@@ -1,7 +1,7 @@
 #pragma once
 /// libcurl, loaded when plumb first speaks HTTP rather than when it starts. Linked at start,
 /// libcurl and the libraries only it needs (OpenLDAP, GnuTLS, nghttp2, libpsl, ...) cost every
-/// plumb run about 5 ms of loading and symbol binding, while only the reboot lock (FleetLock,
+/// plumb run about 4 ms of loading and symbol binding, while only the reboot lock (FleetLock,
 /// etcd) uses HTTP.
 ///
 /// Invariant: a loaded CurlApi stays valid for the life of the process (the library is opened
