@@ -12,7 +12,7 @@ const char kFleetPageStyle[] =
     "body{font:14px system-ui,sans-serif;margin:24px;color:#222;background:#fff}h1{font-size:22px}"
     "h2{font-size:17px;margin-top:28px}table{border-collapse:collapse}"
     "td,th{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top}"
-    "thead{display:table-header-group}tr{break-inside:avoid}a{color:#0645ad}"
+    "thead{display:table-header-group}tr{break-inside:avoid}a{color:#0645ad}tbody td:first-child{white-space:nowrap}"
     "th button{font:inherit;font-weight:bold;color:inherit;background:none;border:0;padding:0;cursor:pointer}"
     "th[aria-sort=ascending] button::after{content:\" \\25B2\"}th[aria-sort=descending] button::after{content:\" \\25BC\"}"
     ".figures div{display:inline-block;margin-right:18px;padding:10px 14px;border-radius:6px;background:#f3f3f3}"
