@@ -189,7 +189,8 @@ for _ in $(seq 50); do [ "$(lock steady-state probe)" = 200 ] && break; sleep 0.
 [ "$(lock pre-reboot dead-node)" = 200 ] && [ "$(lock pre-reboot other-node)" = 409 ] || { echo "FAIL: the FleetLock double"; fail=1; }
 lock_repo() {
   mkdir -p "$WINEPREFIX/drive_c/lock-policy"
-  printf '[reboot]\npolicy = "immediate"\n\n[reboot.lock]\nurl = "%s"\ngroup = "%s"\n' "$1" "$2" > "$WINEPREFIX/drive_c/lock-policy/plumb.toml"
+  printf '[reboot]\npolicy = "immediate"\n\n[reboot.lock]\nurl = "%s"\ngroup = "%s"\n%b' "$1" "$2" "${3:-}" \
+    > "$WINEPREFIX/drive_c/lock-policy/plumb.toml"
   printf '[policy]\nid = "x"\n[[resource]]\nid = "x"\ntype = "file"\npath = %s\ncontent = "x"\n' "'C:\\lock-x.txt'" \
     > "$WINEPREFIX/drive_c/lock-policy/x.toml"
 }
@@ -206,6 +207,40 @@ kill "$lock_server"; wait "$lock_server" 2>/dev/null
 lock_repo "http://127.0.0.1:$port" web
 run reboot 'C:\lock-policy' --state-dir 'C:\lock-state' --release-lock dead-node
 expect 1 "plumb reboot: the reboot slot was not released: FleetLock group 'web' at http://127.0.0.1:$port: no answer from http://127.0.0.1:$port/v1/steady-state: cannot connect (WinHTTP 12029)"
+
+# The etcd backend through WinHTTP: a real etcd (Debian's, unpacked by scripts/fetch-test-daemons.sh)
+# on loopback keeps a semaphore whose one slot a dead node holds; plumb.exe gives it back with a
+# compare-and-swap transaction through etcd's JSON gateway.
+etcd="$here/build-test-daemons/usr/bin/etcd"
+if [ -x "$etcd" ]; then
+  etcd_dir=$(mktemp -d)
+  free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  client=$(free_port); peer=$(free_port)
+  "$etcd" --data-dir "$etcd_dir/data" --listen-client-urls "http://127.0.0.1:$client" \
+    --advertise-client-urls "http://127.0.0.1:$client" --listen-peer-urls "http://127.0.0.1:$peer" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$peer" --initial-cluster "default=http://127.0.0.1:$peer" \
+    --logger zap --log-outputs "$etcd_dir/etcd.log" &
+  etcd_server=$!
+  key=$(printf 'com.coreos.airlock/groups/web/v1/semaphore' | base64 -w0)
+  value=$(printf '{"total_slots":1,"holders":["dead-node"]}' | base64 -w0)
+  for _ in $(seq 100); do
+    curl -sf -X POST "http://127.0.0.1:$client/v3/kv/put" -d "{\"key\":\"$key\",\"value\":\"$value\"}" >/dev/null && break
+    sleep 0.1
+  done
+  holders() {  # the semaphore's holders, as etcd keeps them
+    curl -s -X POST "http://127.0.0.1:$client/v3/kv/range" -d "{\"key\":\"$key\"}" |
+      /usr/bin/python3 -c 'import base64, json, sys; print(json.loads(base64.b64decode(json.load(sys.stdin)["kvs"][0]["value"]))["holders"])'
+  }
+  [ "$(holders)" = "['dead-node']" ] || { echo "FAIL: etcd did not take the semaphore"; cat "$etcd_dir/etcd.log"; fail=1; }
+  lock_repo "http://127.0.0.1:$client" web 'backend = "etcd"\n'
+  run reboot 'C:\lock-policy' --state-dir 'C:\lock-state' --release-lock dead-node
+  expect 0 "plumb reboot: released the reboot slot of dead-node in etcd group 'web' at http://127.0.0.1:$client"
+  [ "$(holders)" = "[]" ] || { echo "FAIL: plumb.exe did not give the etcd slot back: $(holders)"; fail=1; }
+  kill "$etcd_server"; wait "$etcd_server" 2>/dev/null
+  rm -rf "$etcd_dir"
+else
+  echo "SKIP: no etcd in build-test-daemons (scripts/fetch-test-daemons.sh): the etcd backend is not run under Wine"
+fi
 
 [ $fail -eq 0 ] && echo "plumb.exe end-to-end checks under Wine: all passed"
 exit $fail
