@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <spawn.h>
+#include <sstream>
 #include <string>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -233,6 +234,33 @@ double PackageYardstick(const std::string& root) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// `n` exec resources whose test is `true`: what starting commands costs (plumb starts one per
+// resource through /bin/sh). The commands are also listed in ROOT/commands for the yardstick.
+void GenerateExecBench(const std::string& dir, const std::string& root, size_t n) {
+  fs::create_directories(dir);
+  fs::remove_all(root);
+  fs::create_directories(root);
+  std::string text = "[policy]\nid = \"execs\"\n", commands;
+  for (size_t i = 0; i < n; ++i) {
+    text += "\n[[resource]]\nid = \"e" + std::to_string(i) + "\"\ntype = \"exec\"\ntest = \"true\"\nset = \"true\"\n";
+    commands += "true\n";
+  }
+  Write(dir + "/execs.toml", text);
+  Write(root + "/commands", commands);
+}
+
+// Yardstick for exec: each command of ROOT/commands run through /bin/sh -c, one after the other
+// (std::system), as a shell script would.
+double ExecYardstick(const std::string& root) {
+  std::string commands;
+  if (!ReadInto(root + "/commands", commands)) std::fprintf(stderr, "exec yardstick has no commands\n");
+  auto start = Clock::now();
+  std::istringstream lines(commands);
+  for (std::string line; std::getline(lines, line);)
+    if (std::system(line.c_str()) != 0) std::fprintf(stderr, "exec yardstick: '%s' failed\n", line.c_str());
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 // Yardstick for accounts: read passwd, group and shadow once and count their lines.
 double AccountYardstick(const std::string& root) {
   auto start = Clock::now();
@@ -326,7 +354,7 @@ int main(int argc, char** argv) {
   size_t fleet_n = 10000;
   size_t graph_n = 100000;
   size_t kv_n = 20000;
-  size_t packages_n = 2000, users_n = 200;
+  size_t packages_n = 2000, users_n = 200, execs_n = 200;
   size_t pull_n = 1000;
   int reps = 3;
   bool skip_apply = false;
@@ -339,13 +367,15 @@ int main(int argc, char** argv) {
     else if (a == "--kv" && i + 1 < argc) kv_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--packages" && i + 1 < argc) packages_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--users" && i + 1 < argc) users_n = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--execs" && i + 1 < argc) execs_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--pull" && i + 1 < argc) pull_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (a == "--skip-apply") skip_apply = true;
     else if (a == "--keep") keep = true;
     else if (a == "--plumb" && i + 1 < argc) g_plumb = argv[++i];
     else {
-      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--kv 20000] [--packages 2000] [--users 200] [--graph 100000] "
+      std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--kv 20000] [--packages 2000] [--users 200] [--execs 200] "
+                           "[--graph 100000] "
                            "[--fleet 10000] [--pull 1000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]\n");
       return 2;
     }
@@ -470,7 +500,8 @@ int main(int argc, char** argv) {
     double (*yardstick)(const std::string&);
   };
   for (const Job& job : {Job{packages_n, "packages (1 dpkg-query)", GeneratePackageBench, PackageYardstick},
-                         Job{users_n, "users + groups", GenerateAccountBench, AccountYardstick}}) {
+                         Job{users_n, "users + groups", GenerateAccountBench, AccountYardstick},
+                         Job{execs_n, "exec resources (sh -c each)", GenerateExecBench, ExecYardstick}}) {
     if (job.n == 0) continue;
     std::string tag = std::to_string(reinterpret_cast<uintptr_t>(job.what));
     std::string policies = work + "/policies-" + tag, root = work + "/root-" + tag, state = work + "/state-" + tag;
