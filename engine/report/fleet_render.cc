@@ -2,7 +2,6 @@
 // of any size is rendered in about 1 MiB of memory beyond the summary itself.
 
 #include <algorithm>
-#include <cctype>
 
 #include <nlohmann/json.hpp>
 
@@ -191,23 +190,6 @@ Status RenderFleetJunit(const FleetSummary& s, const TextSink& sink) {
 
 namespace {
 
-// A value for the page's address fragment (#node=...): everything but unreserved characters is
-// percent-encoded, as the script's decodeURIComponent reads it.
-std::string Fragment(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 int SeverityRank(std::string_view severity) {
   int rank = 5;
   for (std::string_view s : {"critical", "high", "medium", "low", "info"}) {
@@ -292,7 +274,7 @@ Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
     const std::string& name = s.Name(c->policy);
     const std::string& sev = s.Severity(c->policy);
     h << "<tr data-policy=\"" << Html(name) << "\" data-severity=\"" << Html(sev) << "\"><td><a href=\"#policy="
-      << Fragment(name) << "\">" << Html(name) << "</a></td><td data-sort=\"" << size_t(SeverityRank(sev)) << "\">"
+      << PercentEncodePath(name) << "\">" << Html(name) << "</a></td><td data-sort=\"" << size_t(SeverityRank(sev)) << "\">"
       << Html(sev) << "</td><td data-sort=\"" << share(*c) << "\">" << c->compliant << " of " << c->nodes << " ("
       << Percent(c->compliant, c->nodes) << ")</td></tr>\n";
   }
@@ -321,7 +303,7 @@ Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
                                                   : run.reboot_state + (run.reboot_at.empty() ? "" : " " + run.reboot_at);
     const char* state = ToString(n->state);
     h << "<tr data-node=\"" << Html(run.node) << "\" data-outcome=\"" << state << "\"" << (n->stale ? " data-stale=\"1\"" : "")
-      << "><td><a href=\"#node=" << Fragment(run.node) << "\">" << Html(run.node) << "</a></td><td class=\""
+      << "><td><a href=\"#node=" << PercentEncodePath(run.node) << "\">" << Html(run.node) << "</a></td><td class=\""
       << (n->stale ? "stale" : state) << "\" data-sort=\"" << rank(*n) << "\">"
       << (n->state == Standing::kPendingReboot ? "waiting for a reboot" : state) << (n->stale ? " (stale)" : "")
       << "</td><td>" << Html(run.finished_at) << " " << Html(run.command) << "</td><td>" << Html(run.revision.substr(0, 12))
@@ -353,7 +335,7 @@ Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
       const std::string& policy = s.Name(r.policy);
       const std::string& sev = s.Severity(r.policy);
       h << "<tr data-node=\"" << Html(n->latest.node) << "\" data-policy=\"" << Html(policy) << "\" data-severity=\""
-        << Html(sev) << "\" data-outcome=\"" << outcome << "\"><td><a href=\"#node=" << Fragment(n->latest.node) << "\">"
+        << Html(sev) << "\" data-outcome=\"" << outcome << "\"><td><a href=\"#node=" << PercentEncodePath(n->latest.node) << "\">"
         << Html(n->latest.node) << "</a></td><td>" << Html(s.resource_ids[r.id]) << "</td><td data-sort=\""
         << size_t(SeverityRank(sev)) << "\">" << Html(sev) << "</td><td class=\"" << outcome << "\">" << outcome << "</td><td>"
         << detail << "</td></tr>\n";

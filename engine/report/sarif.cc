@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/util/sha256.h"
+#include "engine/util/strings.h"
 
 namespace plumb {
 namespace {
@@ -90,22 +91,6 @@ std::string FileUri(const std::filesystem::path& absolute) {
 
 }  // namespace
 
-std::string PercentEncodePath(const std::string& path) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-                c == '_' || c == '~' || c == '/';
-    if (keep) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string RenderSarif(const Diagnostics& diags, const std::string& root, const std::string& version) {
   namespace fs = std::filesystem;

@@ -18,7 +18,4 @@ namespace plumb {
 /// `root` is an absolute folder; diagnostics' paths are absolute or relative to the working folder.
 std::string RenderSarif(const Diagnostics& diags, const std::string& root, const std::string& version);
 
-/// RFC 3986 percent-encoding of a path (every byte but unreserved characters and '/').
-std::string PercentEncodePath(const std::string& path);
-
 }  // namespace plumb

@@ -48,6 +48,10 @@ bool GlobMatch(std::string_view pattern, std::string_view text, LetterCase lette
 /// Non-numeric components compare as strings. Returns <0, 0 or >0.
 int CompareVersions(std::string_view a, std::string_view b);
 
+/// RFC 3986 percent-encoding of a path (every byte but unreserved characters and '/'): file URIs,
+/// and values in a page's address fragment.
+std::string PercentEncodePath(std::string_view path);
+
 /// Quotes a value for messages: 'text' with control characters escaped.
 std::string Quote(std::string_view s);
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/report/sarif.h"
+#include "engine/util/strings.h"
 #include "tests/support/e2e.h"
 
 namespace plumb {
