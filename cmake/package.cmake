@@ -40,6 +40,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # scan does not see it.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "augeas-lenses, gpgv")  # gpgv: OpenPGP-signed commits (plumb pull)
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libpq5")  # plumb report --ingest/--from: loaded when a report connects (engine/os/linux/sql_libpq.cc)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/postinst
     ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/postrm ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/conffiles)
 set(CPACK_PLUMB_SOURCE_DIR ${CMAKE_CURRENT_SOURCE_DIR})  # read by package_conffiles.cmake

@@ -14,6 +14,8 @@ packages=(
   libsystemd-dev pkg-config  # sd-bus: the service type talks to systemd
   libgit2-dev  # plumb pull fetches the policy repository
   libcurl4-openssl-dev curl  # the reboot semaphore's HTTP (FleetLock, etcd); curl asks the FleetLock double in tests/win32/e2e.sh
+  libpq-dev  # the report store in PostgreSQL (headers; libpq5 is loaded when plumb report connects)
+  postgresql  # the report store's tests start a throw-away server with pg_virtualenv (postgresql-common)
   openssl  # the tests make certificates for TLS servers (etcd, git over https)
   git openssh-client gnupg gpgv  # the pull tests sign commits with ssh-keygen and gpg; gpgv checks OpenPGP ones
   libaugeas-dev augeas-lenses augeas-tools  # the augeas type; augtool checks it in the tests

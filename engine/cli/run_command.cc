@@ -170,7 +170,7 @@ int RunCommand(Session& s, RunKind kind) {
                         : terminal == Terminal::kEscapes      ? ProgressStyle::kInPlace
                         : terminal == Terminal::kPlainConsole ? ProgressStyle::kInPlacePlain
                                                               : ProgressStyle::kLines;
-  Progress progress(style, stderr, kind == RunKind::kApply ? "applying" : "testing");
+  Progress progress(style, stderr, kind == RunKind::kApply ? "applying" : "testing", "resources");
 
   RunRequest request;
   request.kind = kind;

@@ -44,19 +44,35 @@ NameId FleetAggregator::Names::Get(const std::string& name) {
   return it->second;
 }
 
+bool RunIsClean(const RunDigest& run) {
+  return std::all_of(run.resources.begin(), run.resources.end(),
+                     [](const ResourceDigest& r) { return StandingOf(r.outcome) <= Standing::kCompliant; });
+}
+
 void FleetAggregator::Add(RunDigest run, size_t order) {
   // A preview, or a run of a part of the policies: neither is the node's state.
   if (run.command == "dry-run" || run.partial) return;
+  AddTrend(run.node, run.time, order, RunIsClean(run));
+  for (auto& [id, digest] : run.policies) AddPolicy(id, std::move(digest), run.time, order);
+  run.policies.clear();
+  AddLatest(std::move(run), order);
+}
+
+void FleetAggregator::AddTrend(const std::string& node, int64_t time, size_t order, bool clean) {
+  NameId n = nodes_.Get(node);
+  if (n >= latest_.size()) latest_.resize(n + 1, Latest{{}, SIZE_MAX, {}, {}});
+  runs_.push_back({time, n, static_cast<uint32_t>(order), clean});
+}
+
+void FleetAggregator::AddPolicy(const std::string& id, PolicyDigest digest, int64_t time, size_t order) {
+  NameId p = policies_.Get(id);
+  if (p >= info_.size()) info_.resize(p + 1);
+  if (Before(info_[p].time, info_[p].order, time, order)) info_[p] = {std::move(digest), time, order};
+}
+
+void FleetAggregator::AddLatest(RunDigest run, size_t order) {
   NameId node = nodes_.Get(run.node);
   if (node >= latest_.size()) latest_.resize(node + 1, Latest{{}, SIZE_MAX, {}, {}});
-  bool clean = std::all_of(run.resources.begin(), run.resources.end(),
-                           [](const ResourceDigest& r) { return StandingOf(r.outcome) <= Standing::kCompliant; });
-  runs_.push_back({run.time, node, static_cast<uint32_t>(order), clean});
-  for (auto& [id, digest] : run.policies) {
-    NameId p = policies_.Get(id);
-    if (p >= info_.size()) info_.resize(p + 1);
-    if (Before(info_[p].time, info_[p].order, run.time, order)) info_[p] = {std::move(digest), run.time, order};
-  }
   Latest& l = latest_[node];
   if (l.order != SIZE_MAX && Before(run.time, order, l.header.time, l.order)) return;
   l.order = order;
@@ -174,23 +190,30 @@ FleetSummary FleetAggregator::Finish(int64_t now, int64_t stale_after_s) && {
   return s;
 }
 
-FleetSummary CollectFleet(const std::vector<std::string>& dirs, int64_t now, int64_t stale_after_s, unsigned threads) {
+ReportListing ListRunReports(const std::vector<std::string>& dirs) {
   namespace fs = std::filesystem;
-  FleetAggregator fleet;
-  std::vector<std::pair<size_t, std::string>> reports;  // (order, path)
+  ReportListing out;
   size_t order = 0;
   for (const auto& dir : dirs) {
     std::error_code ec;
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(dir, ec))
       if (e.is_regular_file(ec) && e.path().filename().string()[0] != '.') files.push_back(e.path());
-    if (ec) fleet.Skip("cannot read folder " + dir + ": " + ec.message(), order++);
+    if (ec) out.warnings.emplace_back(order++, "cannot read folder " + dir + ": " + ec.message());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      if (f.extension() != ".json") fleet.Skip("skipped " + f.generic_string() + ": not a .json file", order++);
-      else reports.emplace_back(order++, f.generic_string());
+      if (f.extension() != ".json") out.warnings.emplace_back(order++, "skipped " + f.generic_string() + ": not a .json file");
+      else out.reports.emplace_back(order++, f.generic_string());
     }
   }
+  return out;
+}
+
+FleetSummary CollectFleet(const std::vector<std::string>& dirs, int64_t now, int64_t stale_after_s, unsigned threads) {
+  FleetAggregator fleet;
+  ReportListing listing = ListRunReports(dirs);
+  for (auto& [order, w] : listing.warnings) fleet.Skip(std::move(w), order);
+  const auto& reports = listing.reports;
   // Each thread reads and parses on its own; only handing a digest over is serialised.
   std::mutex mu;
   std::atomic<size_t> next{0};

@@ -96,7 +96,18 @@ struct FleetSummary {
 /// on several threads (calls must not overlap: the caller serialises them).
 class FleetAggregator {
  public:
+  /// A run: AddTrend, AddPolicy for each policy it lists, and AddLatest. Dry runs and partial
+  /// runs (RunHeader::partial) are not a node's state and are left out.
   void Add(RunDigest run, size_t order);
+  /// The parts of Add on their own, for a store that keeps them apart (engine/report/report_db.h):
+  /// calling AddTrend for every run, AddPolicy for the newest listing of every policy and
+  /// AddLatest for the latest run of every node gives what Add of every run gives.
+  /// A run's point in the trend: `clean` is RunIsClean of it.
+  void AddTrend(const std::string& node, int64_t time, size_t order, bool clean);
+  /// A policy as a run lists it; the newest listing (by time, then order) is kept.
+  void AddPolicy(const std::string& id, PolicyDigest digest, int64_t time, size_t order);
+  /// A candidate for its node's latest run (its policies and trend point are not taken).
+  void AddLatest(RunDigest run, size_t order);
   /// A file that is not a run report; warnings are listed by `order`.
   void Skip(std::string warning, size_t order);
   FleetSummary Finish(int64_t now, int64_t stale_after_s) &&;
@@ -130,6 +141,19 @@ class FleetAggregator {
   std::vector<TrendRun> runs_;
   std::vector<std::pair<size_t, std::string>> warnings_;
 };
+
+/// True when every resource of the run is compliant (or changed, assumed, not applicable): how the
+/// trend counts a run.
+bool RunIsClean(const RunDigest& run);
+
+/// The run reports directly in `dirs`, in the order a fleet report numbers them: each folder's
+/// files by name. Dot files (a copy in progress) are never listed; any other file that is not
+/// *.json, and a folder that cannot be read, is a warning with its number instead.
+struct ReportListing {
+  std::vector<std::pair<size_t, std::string>> reports;   ///< (order, path)
+  std::vector<std::pair<size_t, std::string>> warnings;  ///< (order, text)
+};
+ReportListing ListRunReports(const std::vector<std::string>& dirs);
 
 /// Reads every plumb run report directly in `dirs` (*.json; dot files, such as a copy in progress,
 /// are never read; any other file, and one that is not a run report, is a warning naming it) on

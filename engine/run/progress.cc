@@ -5,9 +5,15 @@
 
 namespace plumb {
 
-Progress::Progress(ProgressStyle style, std::FILE* out, std::string verb, std::chrono::milliseconds quiet_for,
-                   Now now)
-    : style_(style), now_(std::move(now)), out_(out), verb_(std::move(verb)), start_(now_()), next_(start_ + quiet_for) {}
+Progress::Progress(ProgressStyle style, std::FILE* out, std::string verb, std::string unit,
+                   std::chrono::milliseconds quiet_for, Now now)
+    : style_(style),
+      now_(std::move(now)),
+      out_(out),
+      verb_(std::move(verb)),
+      unit_(std::move(unit)),
+      start_(now_()),
+      next_(start_ + quiet_for) {}
 
 Progress::~Progress() { Finish(); }
 
@@ -19,8 +25,8 @@ void Progress::Update(size_t done, size_t total) {
   double elapsed = std::chrono::duration<double>(now - start_).count();
   unsigned pct = total ? static_cast<unsigned>(done * 100 / total) : 100;
   char line[256];
-  int n = std::snprintf(line, sizeof line, "plumb: %s %zu/%zu resources (%u%%, %.0fs)", verb_.c_str(), done, total, pct,
-                        elapsed);
+  int n = std::snprintf(line, sizeof line, "plumb: %s %zu/%zu %s (%u%%, %.0fs)", verb_.c_str(), done, total,
+                        unit_.c_str(), pct, elapsed);
   size_t len = n < 0 ? 0 : std::min(static_cast<size_t>(n), sizeof line - 1);
   if (style_ == ProgressStyle::kInPlace) {
     std::fprintf(out_, "\r%s\x1b[K", line);

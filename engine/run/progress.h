@@ -17,11 +17,11 @@ class Progress {
  public:
   using Clock = std::chrono::steady_clock;
   using Now = std::function<Clock::time_point()>;
-  /// `now` is the clock; tests pass a fake one.
-  Progress(ProgressStyle style, std::FILE* out, std::string verb,
+  /// Lines read "plumb: VERB DONE/TOTAL UNIT (P%, Ns)"; `now` is the clock, tests pass a fake one.
+  Progress(ProgressStyle style, std::FILE* out, std::string verb, std::string unit,
            std::chrono::milliseconds quiet_for = std::chrono::seconds(2), Now now = Clock::now);
   ~Progress();
-  /// Called after each resource; cheap when nothing is printed.
+  /// Called after each unit of work; cheap when nothing is printed.
   void Update(size_t done, size_t total);
   /// Ends an in-place line so later output starts on a fresh line.
   void Finish();
@@ -31,6 +31,7 @@ class Progress {
   Now now_;
   std::FILE* out_;
   std::string verb_;
+  std::string unit_;
   Clock::time_point start_;
   Clock::time_point next_;
   size_t drawn_ = 0;  ///< length of the line drawn in place, 0 when none

@@ -50,8 +50,8 @@ TEST_F(DebianPackage, ContainsTheBinaryManPageCompletionLibraryAndDocs) {
                            "./usr/share/doc/plumb/docs/policy-language.md", "./etc/plumb/agent.toml"})
     EXPECT_NE(files.find(std::string(path) + "\n"), std::string::npos) << path << " is not in the package:\n" << files;
   EXPECT_EQ(testing::RunShell("dpkg-deb --ctrl-tarfile '" + deb + "' | tar -xO ./conffiles").out, "/etc/plumb/agent.toml\n");
-  EXPECT_EQ(testing::RunShell("dpkg-deb -f '" + deb + "' Package Section Recommends").out,
-            "Package: plumb\nSection: admin\nRecommends: augeas-lenses, gpgv\n");
+  EXPECT_EQ(testing::RunShell("dpkg-deb -f '" + deb + "' Package Section Recommends Suggests").out,
+            "Package: plumb\nSection: admin\nRecommends: augeas-lenses, gpgv\nSuggests: libpq5\n");
   std::string depends = testing::RunShell("dpkg-deb -f '" + deb + "' Depends").out;
   EXPECT_EQ(depends.rfind("libcurl4, ", 0), 0u) << "loaded at run time, so not found by the library scan: " << depends;
   EXPECT_NE(depends.find("libgit2-1.5"), std::string::npos) << depends;

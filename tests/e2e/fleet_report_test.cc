@@ -320,7 +320,25 @@ TEST(FleetReport, DrillsDownToANodeWhoseNameNeedsEncoding) {
 TEST(FleetReport, BadArguments) {
   RunResult none = RunPlumb({"report"});
   EXPECT_EQ(none.code, 2);
-  EXPECT_EQ(none.err, "folders is required\nRun with --help for more information.\n");
+  EXPECT_EQ(none.err, "plumb: error: report needs folders of run reports, or --from postgresql://...\n");
+  RunResult both = RunPlumb({"report", ".", "--from", "postgresql:///fleet"});
+  EXPECT_EQ(both.code, 2);
+  EXPECT_EQ(both.err, "plumb: error: --from reads the report store instead of folders; to load folders into it, use --ingest\n");
+  RunResult not_url = RunPlumb({"report", ".", "--ingest", "fleet.db"});
+  EXPECT_EQ(not_url.code, 2);
+  EXPECT_EQ(not_url.err, "plumb: error: --ingest expects a postgresql:// URL, got 'fleet.db'\n");
+  RunResult from_file = RunPlumb({"report", "--from", "reports/"});
+  EXPECT_EQ(from_file.err, "plumb: error: --from expects a postgresql:// URL, got 'reports/'\n");
+  // No server there: libpq's own words follow plumb's, the password hidden.
+  int port = testing::FreeLoopbackPort();
+  std::string url = "postgresql://plumb:s3cret@127.0.0.1:" + std::to_string(port) + "/fleet";
+  RunResult refused = RunPlumb({"report", "--from", url});
+  EXPECT_EQ(refused.code, 1);
+  std::string shown = "postgresql://plumb:***@127.0.0.1:" + std::to_string(port) + "/fleet";
+  EXPECT_EQ(refused.err, "plumb: error: cannot connect to " + shown + ": connection to server at \"127.0.0.1\", port " +
+                             std::to_string(port) + " failed: Connection refused; Is the server running on that host and "
+                             "accepting TCP/IP connections?\n");
+  EXPECT_EQ(refused.out, "");
   RunResult stale = RunPlumb({"report", ".", "--stale", "soon"});
   EXPECT_EQ(stale.code, 2);
   EXPECT_EQ(stale.err, "plumb: error: --stale expects a duration like \"2d\" or \"12h\", got 'soon'\n");

@@ -16,7 +16,7 @@ std::string Capture(ProgressStyle style, std::chrono::milliseconds step, size_t 
   std::FILE* f = std::fopen(path.c_str(), "wb");
   Progress::Clock::time_point t{};
   {
-    Progress p(style, f, "testing", 2s, [&t] { return t; });
+    Progress p(style, f, "testing", "resources", 2s, [&t] { return t; });
     for (size_t i = 1; i <= updates; ++i) {
       t += step;
       p.Update(i, 10);
