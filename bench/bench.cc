@@ -2,8 +2,9 @@
 // printed next to yardsticks measured in the same invocation (plain C++ loops doing the minimum
 // file work the same job needs), so figures compare as ratios on a noisy shared machine.
 //
-//   plumb_bench [--sizes 2000,20000] [--kv 20000] [--packages 2000] [--users 200] [--graph 100000] [--reps 3]
+//   plumb_bench [--sizes 2000,20000] [--kv 20000] [--packages 2000] [--users 200] [--graph 100000] [--store N] [--reps 3]
 //               [--skip-apply] [--keep] [--plumb PATH]
+//   --store needs a PostgreSQL server: pg_virtualenv -t build/bench/plumb_bench --store 100000 ...
 
 #include <algorithm>
 #include <chrono>
@@ -326,7 +327,7 @@ std::vector<size_t> ParseList(const char* s) {
 // day `day` of November 2026 (1-28).
 std::string NodeReport(size_t node, size_t resources, int day) {
   std::string date = "2026-11-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
-  std::string r = "{\"schema\": \"plumb.run-report/1\", \"run_id\": \"20261120T020000Z-" + std::to_string(node) +
+  std::string r = "{\"schema\": \"plumb.run-report/1\", \"run_id\": \"202611" + std::to_string(day) + "T020000Z-" + std::to_string(node) +
                   "\", \"command\": \"test\", \"started_at\": \"" + date + "T02:00:00.000Z\", \"finished_at\": "
                   "\"" + date + "T02:00:03.000Z\", \"duration_s\": 3.0, \"exit_code\": 4, \"interrupted\": false, "
                   "\"root\": \"/\", \"node\": {\"hostname\": \"node-" + std::to_string(node) + "\", \"facts\": {\"os\": "
@@ -356,6 +357,7 @@ int main(int argc, char** argv) {
   size_t kv_n = 20000;
   size_t packages_n = 2000, users_n = 200, execs_n = 200;
   size_t pull_n = 1000;
+  size_t store_n = 0;
   int reps = 3;
   bool skip_apply = false;
   bool keep = false;
@@ -364,6 +366,7 @@ int main(int argc, char** argv) {
     if (a == "--sizes" && i + 1 < argc) sizes = ParseList(argv[++i]);
     else if (a == "--graph" && i + 1 < argc) graph_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--fleet" && i + 1 < argc) fleet_n = std::strtoul(argv[++i], nullptr, 10);
+    else if (a == "--store" && i + 1 < argc) store_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--kv" && i + 1 < argc) kv_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--packages" && i + 1 < argc) packages_n = std::strtoul(argv[++i], nullptr, 10);
     else if (a == "--users" && i + 1 < argc) users_n = std::strtoul(argv[++i], nullptr, 10);
@@ -376,7 +379,7 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr, "usage: plumb_bench [--sizes 2000,20000] [--kv 20000] [--packages 2000] [--users 200] [--execs 200] "
                            "[--graph 100000] "
-                           "[--fleet 10000] [--pull 1000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]\n");
+                           "[--fleet 10000] [--store 100000] [--pull 1000] [--reps 3] [--skip-apply] [--keep] [--plumb PATH]\n");
       return 2;
     }
   }
@@ -602,6 +605,41 @@ int main(int argc, char** argv) {
                   ("report, " + std::to_string(fleet_n) + " nodes x 100 res").c_str(), Median(t), peak / 1024.0, "-", "-",
                   fleet_n * days, bytes / 1048576.0);
     }
+  }
+  if (store_n > 0 && !std::getenv("PGHOST")) {
+    std::printf("report store: skipped, no PostgreSQL server (run the bench under pg_virtualenv -t)\n");
+  } else if (store_n > 0) {
+    // The report store: `store_n` nodes' runs of 100 resources loaded into PostgreSQL, then the
+    // same report from the store and from the folder. One run each: a load is not repeatable
+    // (the second adds nothing), and the reports take tens of seconds at this size.
+    std::string reports = work + "/store-reports", url = "postgresql:///plumb_bench";
+    fs::create_directories(reports);
+    size_t bytes = 0;
+    for (size_t i = 0; i < store_n; ++i) {
+      std::string text = NodeReport(i, 100, 21);
+      bytes += text.size();
+      Write(reports + "/node-" + std::to_string(i) + "_20261121T020000.000Z_test.json", text);
+    }
+    if (std::system("psql -q -d postgres -c 'DROP DATABASE IF EXISTS plumb_bench' -c 'CREATE DATABASE plumb_bench'") != 0)
+      std::fprintf(stderr, "cannot create the database plumb_bench\n");
+    Sample load = RunPlumb({"report", reports, "--ingest", url});
+    if (load.code != 0) std::fprintf(stderr, "plumb report --ingest exited %d\n", load.code);
+    std::printf("%-34s %9.3fs %10.1f %12s %8s  (%.0f reports/s, %.0f MiB; goal >= 5,000/s)\n",
+                ("load, " + std::to_string(store_n) + " reports x 100 res").c_str(), load.seconds, load.peak_kib / 1024.0,
+                "-", "-", store_n / load.seconds, bytes / 1048576.0);
+    std::vector<std::string> outputs = {"--json", work + "/store.json", "--html", work + "/store.html", "--csv",
+                                        work + "/store.csv", "--junit", work + "/store.xml", "--stale", "3650d"};
+    std::vector<std::string> from = {"report", "--from", url}, folder = {"report", reports};
+    from.insert(from.end(), outputs.begin(), outputs.end());
+    folder.insert(folder.end(), outputs.begin(), outputs.end());
+    Sample db = RunPlumb(from), dir = RunPlumb(folder);
+    if (db.code != 0 || dir.code != 0) std::fprintf(stderr, "plumb report exited %d (store), %d (folder)\n", db.code, dir.code);
+    std::printf("%-34s %9.3fs %10.1f %12s %7.2fx  (goal < 10 s; against the folder's report)\n",
+                ("report from the store, " + std::to_string(store_n)).c_str(), db.seconds, db.peak_kib / 1024.0, "-",
+                db.seconds / dir.seconds);
+    std::printf("%-34s %9.3fs %10.1f %12s %8s\n", ("report from the folder, " + std::to_string(store_n)).c_str(),
+                dir.seconds, dir.peak_kib / 1024.0, "-", "-");
+    std::fflush(stdout);
   }
   if (pull_n > 0) {
     // plumb pull with no new commit, against git fetch of the same repository (file://).

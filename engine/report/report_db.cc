@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -20,9 +21,9 @@ namespace {
 constexpr char kLockKey[] = "1886217570";
 
 // Batches are committed at whichever limit comes first: a failed load loses at most one batch of
-// work, and the texts of one batch are what a load holds in memory.
+// work, and the texts of two batches (one sent, the next parsed) are what a load holds in memory.
 constexpr size_t kBatchReports = 2000;
-constexpr size_t kBatchBytes = size_t{64} << 20;
+constexpr size_t kBatchBytes = size_t{32} << 20;
 
 // A text[] literal for a query parameter.
 std::string ArrayLiteral(const std::vector<std::string>& items) {
@@ -61,6 +62,7 @@ Status InTransaction(SqlConnection& db, const std::function<Status()>& body) {
 struct Parsed {
   std::string text;
   Result<RunDigest> run = Error{ErrorKind::kInternal, "not read"};
+  bool clean = false;  ///< RunIsClean of the run (its resources are not kept)
 };
 
 // Reads and parses `paths` on `threads` threads, each report into its slot.
@@ -80,6 +82,11 @@ void ParseBatch(const std::vector<std::pair<size_t, std::string>>& reports, size
         p.run = Error{ErrorKind::kInternal, "cannot read it"};
       } else {
         p.run = reader.Read(p.text);
+        // Only the run's header, its policies and whether it was clean are stored apart from the text.
+        if (p.run) {
+          p.clean = RunIsClean(*p.run);
+          p.run->resources = {};
+        }
         // PostgreSQL's text holds no NUL character; JSON may spell one (\u0000) in a name.
         if (p.run && (p.run->node.find('\0') != std::string::npos || p.run->run_id.find('\0') != std::string::npos))
           p.run = Error{ErrorKind::kCorrupt, "its node name or run id holds a NUL character"};
@@ -135,7 +142,7 @@ Status StoreBatch(SqlConnection& db, std::vector<Parsed>& batch, const std::vect
     EscapeCopyText(run.run_id, copy);
     copy += '\t';
     EscapeCopyText(run.command, copy);
-    copy += '\t' + std::to_string(run.time) + (state ? "\tt" : "\tf") + (RunIsClean(run) ? "\tt\t" : "\tf\t");
+    copy += '\t' + std::to_string(run.time) + (state ? "\tt" : "\tf") + (p.clean ? "\tt\t" : "\tf\t");
     EscapeCopyText(p.text, copy);
     copy += '\n';
     if (!state) continue;
@@ -224,25 +231,34 @@ Result<IngestResult> IngestReports(SqlConnection& db, const std::vector<std::str
   IngestResult result;
   std::vector<std::pair<size_t, std::string>> warnings = std::move(listing.warnings);
   const auto& reports = listing.reports;
-  std::vector<Parsed> batch;
-  for (size_t begin = 0; begin < reports.size();) {
-    // A batch ends at kBatchReports reports or about kBatchBytes of text (by the files' sizes).
-    size_t end = begin, bytes = 0;
-    while (end < reports.size() && end - begin < kBatchReports && bytes < kBatchBytes) {
-      std::error_code ec;
-      bytes += static_cast<size_t>(std::filesystem::file_size(reports[end].second, ec));
-      ++end;
+  // Batch bounds: kBatchReports reports or about kBatchBytes of text (by the files' sizes).
+  std::vector<size_t> bounds = {0};
+  for (size_t i = 0, bytes = 0; i < reports.size(); ++i) {
+    std::error_code ec;
+    bytes += static_cast<size_t>(std::filesystem::file_size(reports[i].second, ec));
+    if (i + 1 - bounds.back() == kBatchReports || bytes >= kBatchBytes || i + 1 == reports.size()) {
+      bounds.push_back(i + 1);
+      bytes = 0;
     }
-    ParseBatch(reports, begin, end, batch, threads);
+  }
+  // The next batch is read and parsed while this one goes to the server.
+  std::vector<Parsed> batch, next;
+  if (bounds.size() > 1) ParseBatch(reports, bounds[0], bounds[1], batch, threads);
+  for (size_t b = 0; b + 1 < bounds.size(); ++b) {
+    size_t begin = bounds[b];
+    std::future<void> ahead;
+    if (b + 2 < bounds.size())
+      ahead = std::async(std::launch::async, [&, b] { ParseBatch(reports, bounds[b + 1], bounds[b + 2], next, threads); });
     std::vector<size_t> ok;
     for (size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].run) ok.push_back(i);
       else warnings.emplace_back(reports[begin + i].first, "skipped " + reports[begin + i].second + ": " + batch[i].run.error().message);
     }
-    if (!ok.empty())
-      if (Status st = InTransaction(db, [&] { return StoreBatch(db, batch, ok, result); }); !st) return st.error();
-    begin = end;
-    if (progress) progress(begin, reports.size());
+    Status st = ok.empty() ? OkStatus() : InTransaction(db, [&] { return StoreBatch(db, batch, ok, result); });
+    if (ahead.valid()) ahead.get();
+    if (!st) return st.error();
+    std::swap(batch, next);
+    if (progress) progress(bounds[b + 1], reports.size());
   }
   std::sort(warnings.begin(), warnings.end());
   for (auto& [order, w] : warnings) result.warnings.push_back(std::move(w));

@@ -158,6 +158,24 @@ TEST_F(ReportStore, LoadingAgainAddsNothing) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM plumb_runs"), std::to_string(kFleetRuns + 1));
 }
 
+TEST_F(ReportStore, LoadsInBatchesOfTwoThousandReports) {
+  testing::TempDir dir;
+  std::string one = NodeReport("node", kNow - 60, "test", {{"sshd/root", "compliant"}});
+  for (int i = 0; i < 4500; ++i) {
+    std::string text = one;
+    text.replace(text.find("\"hostname\": \"node\""), 18, "\"hostname\": \"node-" + std::to_string(i) + "\"");
+    WriteText(dir / ("reports/n" + std::to_string(10000 + i) + ".json"), text);
+  }
+  std::vector<std::pair<size_t, size_t>> seen;
+  auto loaded = IngestReports(*db_, {dir / "reports"}, 2, [&](size_t done, size_t total) { seen.emplace_back(done, total); });
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->added, 4500u);
+  EXPECT_EQ(seen, (std::vector<std::pair<size_t, size_t>>{{2000, 4500}, {4000, 4500}, {4500, 4500}}));
+  EXPECT_EQ(Scalar("SELECT count(DISTINCT node) FROM plumb_runs"), "4500");
+  EXPECT_EQ(Scalar("SELECT min(node) FROM plumb_runs WHERE seq = (SELECT min(seq) FROM plumb_runs)"), "node-0")
+      << "runs are numbered in the order the files are listed";
+}
+
 TEST_F(ReportStore, ConcurrentLoadsStoreEachRunOnce) {
   testing::TempDir dir;
   for (int i = 0; i < 300; ++i)
