@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <map>
+#include <tuple>
 #include <mutex>
 #include <thread>
 
@@ -52,16 +54,26 @@ bool RunIsClean(const RunDigest& run) {
 void FleetAggregator::Add(RunDigest run, size_t order) {
   // A preview, or a run of a part of the policies: neither is the node's state.
   if (run.command == "dry-run" || run.partial) return;
-  AddTrend(run.node, run.time, order, RunIsClean(run));
+  AddTrend(run.node, run.time, order, RunIsClean(run), ChangedByApply(run));
   for (auto& [id, digest] : run.policies) AddPolicy(id, std::move(digest), run.time, order);
   run.policies.clear();
   AddLatest(std::move(run), order);
 }
 
-void FleetAggregator::AddTrend(const std::string& node, int64_t time, size_t order, bool clean) {
+std::vector<std::string> ChangedByApply(const RunDigest& run) {
+  std::vector<std::string> changed;
+  if (run.command != "apply") return changed;
+  for (const auto& r : run.resources)
+    if (r.outcome == "changed" || (r.outcome == "pending_reboot" && r.set)) changed.push_back(r.id);
+  return changed;
+}
+
+void FleetAggregator::AddTrend(const std::string& node, int64_t time, size_t order, bool clean,
+                               const std::vector<std::string>& changed) {
   NameId n = nodes_.Get(node);
   if (n >= latest_.size()) latest_.resize(n + 1, Latest{{}, SIZE_MAX, {}, {}});
   runs_.push_back({time, n, static_cast<uint32_t>(order), clean});
+  for (const auto& id : changed) changes_.push_back({time, n, ids_.Get(id)});
 }
 
 void FleetAggregator::AddPolicy(const std::string& id, PolicyDigest digest, int64_t time, size_t order) {
@@ -184,6 +196,16 @@ FleetSummary FleetAggregator::Finish(int64_t now, int64_t stale_after_s) && {
       s.trend.push_back({FormatDay(r.time), known, compliant});
   }
   if (s.trend.size() > 30) s.trend.erase(s.trend.begin(), s.trend.end() - 30);
+
+  // Corrective changes: per node and resource, the applies of the window that changed it.
+  std::map<std::pair<NameId, NameId>, size_t> counted;
+  for (const Change& c : changes_)
+    if (c.time >= now - kCorrectiveWindow) counted[{c.node, c.resource}]++;
+  for (const auto& [key, n] : counted)
+    if (n >= 2) s.corrective.push_back({nodes_.names[key.first], ids_.names[key.second], n});
+  std::sort(s.corrective.begin(), s.corrective.end(), [](const CorrectiveChange& a, const CorrectiveChange& b) {
+    return std::tie(b.changes, a.node, a.resource) < std::tie(a.changes, b.node, b.resource);
+  });
   s.resource_ids = std::move(ids_.names);
   s.policy_names = std::move(policies_.names);
   s.outcomes = std::move(outcomes_.names);

@@ -73,6 +73,21 @@ struct TrendPoint {
   size_t compliant = 0;
 };
 
+/// A resource plumb changed in two or more applies of kCorrectiveWindow: its drift came back after
+/// plumb fixed it, so something works against the policy.
+struct CorrectiveChange {
+  std::string node;
+  std::string resource;  ///< "policy/resource"
+  size_t changes = 0;    ///< applies of the window that changed it
+};
+
+/// How far back a fleet report counts corrective changes (as `plumb status` does by default).
+inline constexpr int64_t kCorrectiveWindow = 7 * 86400;
+
+/// The resources an apply run changed ("changed", or "pending_reboot" with a set of its own), as
+/// the corrective changes count them; none for other runs.
+std::vector<std::string> ChangedByApply(const RunDigest& run);
+
 struct FleetSummary {
   int64_t generated_at = 0;
   std::vector<NodeRow> nodes;  ///< by node name
@@ -80,6 +95,7 @@ struct FleetSummary {
   std::vector<PolicyColumn> policies;  ///< by policy name
   std::map<std::string, std::pair<size_t, size_t>> by_severity;  ///< severity -> (compliant, total) node-policy pairs
   std::vector<TrendPoint> trend;  ///< one point per day with runs, oldest first (at most 30)
+  std::vector<CorrectiveChange> corrective;  ///< most changes first, then by node and resource
   std::vector<std::string> warnings;
   size_t runs = 0;  ///< run reports read
   std::vector<std::string> resource_ids, policy_names, outcomes;  ///< the name tables
@@ -102,8 +118,8 @@ class FleetAggregator {
   /// The parts of Add on their own, for a store that keeps them apart (engine/report/report_db.h):
   /// calling AddTrend for every run, AddPolicy for the newest listing of every policy and
   /// AddLatest for the latest run of every node gives what Add of every run gives.
-  /// A run's point in the trend: `clean` is RunIsClean of it.
-  void AddTrend(const std::string& node, int64_t time, size_t order, bool clean);
+  /// A run's point in the trend: `clean` is RunIsClean of it, `changed` ChangedByApply of it.
+  void AddTrend(const std::string& node, int64_t time, size_t order, bool clean, const std::vector<std::string>& changed);
   /// A policy as a run lists it; the newest listing (by time, then order) is kept.
   void AddPolicy(const std::string& id, PolicyDigest digest, int64_t time, size_t order);
   /// A candidate for its node's latest run (its policies and trend point are not taken).
@@ -139,6 +155,11 @@ class FleetAggregator {
   std::vector<Latest> latest_;  ///< by node NameId
   std::vector<Info> info_;      ///< by policy NameId
   std::vector<TrendRun> runs_;
+  struct Change {
+    int64_t time;
+    NameId node, resource;
+  };
+  std::vector<Change> changes_;  ///< of apply runs: rare next to the runs, so kept whole
   std::vector<std::pair<size_t, std::string>> warnings_;
 };
 

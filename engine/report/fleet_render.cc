@@ -129,8 +129,11 @@ Status RenderFleetJson(const FleetSummary& s, const TextSink& sink) {
   for (const auto& [sev, c] : s.by_severity) severities[sev] = {{"compliant", c.first}, {"total", c.second}};
   json trend = json::array();
   for (const auto& t : s.trend) trend.push_back({{"day", t.day}, {"nodes", t.nodes}, {"compliant", t.compliant}});
+  json corrective = json::array();
+  for (const auto& c : s.corrective) corrective.push_back({{"node", c.node}, {"resource", c.resource}, {"changes", c.changes}});
   out << "  \"policies\": " << Nested(policies, 1) << ",\n  \"severities\": " << Nested(severities, 1)
-      << ",\n  \"trend\": " << Nested(trend, 1) << ",\n  \"warnings\": " << Nested(json(s.warnings), 1) << "\n}\n";
+      << ",\n  \"trend\": " << Nested(trend, 1) << ",\n  \"corrective_changes\": " << Nested(corrective, 1)
+      << ",\n  \"warnings\": " << Nested(json(s.warnings), 1) << "\n}\n";
   return out.Finish();
 }
 
@@ -341,6 +344,16 @@ Status RenderFleetHtml(const FleetSummary& s, const TextSink& sink) {
         << detail << "</td></tr>\n";
     }
   h << (findings ? "</tbody></table>\n" : "<p>None.</p>\n");
+  if (!s.corrective.empty()) {
+    h << "<h2>Corrective changes</h2>\n<p>Resources plumb changed in two or more applies of the last "
+      << kCorrectiveWindow / 86400
+      << " days: their drift came back after plumb fixed them, so something works against the policy.</p>\n"
+         "<table id=\"corrective\"><thead><tr><th>node</th><th>resource</th><th>changes</th></tr></thead><tbody>\n";
+    for (const auto& c : s.corrective)
+      h << "<tr><td><a href=\"#node=" << PercentEncodePath(c.node) << "\">" << Html(c.node) << "</a></td><td>"
+        << Html(c.resource) << "</td><td>" << c.changes << "</td></tr>\n";
+    h << "</tbody></table>\n";
+  }
   if (s.stale) {
     h << "<h2>Stale nodes</h2>\n<ul id=\"stale\">";
     for (const auto& n : s.nodes)

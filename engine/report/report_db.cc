@@ -8,6 +8,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -62,7 +63,8 @@ Status InTransaction(SqlConnection& db, const std::function<Status()>& body) {
 struct Parsed {
   std::string text;
   Result<RunDigest> run = Error{ErrorKind::kInternal, "not read"};
-  bool clean = false;  ///< RunIsClean of the run (its resources are not kept)
+  bool clean = false;    ///< RunIsClean of the run (its resources are not kept)
+  std::string changed;  ///< ChangedByApply of the run, as a JSON array
 };
 
 // Reads and parses `paths` on `threads` threads, each report into its slot.
@@ -85,6 +87,7 @@ void ParseBatch(const std::vector<std::pair<size_t, std::string>>& reports, size
         // Only the run's header, its policies and whether it was clean are stored apart from the text.
         if (p.run) {
           p.clean = RunIsClean(*p.run);
+          p.changed = nlohmann::json(ChangedByApply(*p.run)).dump();
           p.run->resources = {};
         }
         // PostgreSQL's text holds no NUL character; JSON may spell one (\u0000) in a name.
@@ -143,6 +146,8 @@ Status StoreBatch(SqlConnection& db, std::vector<Parsed>& batch, const std::vect
     copy += '\t';
     EscapeCopyText(run.command, copy);
     copy += '\t' + std::to_string(run.time) + (state ? "\tt" : "\tf") + (p.clean ? "\tt\t" : "\tf\t");
+    EscapeCopyText(p.changed, copy);
+    copy += '\t';
     EscapeCopyText(p.text, copy);
     copy += '\n';
     if (!state) continue;
@@ -152,7 +157,7 @@ Status StoreBatch(SqlConnection& db, std::vector<Parsed>& batch, const std::vect
         it->second = {digest.title, digest.severity, run.time, seq};
     }
   }
-  if (Status st = db.CopyIn("COPY plumb_runs (seq, node, run_id, command, started_at, state, clean, report) FROM STDIN", copy); !st)
+  if (Status st = db.CopyIn("COPY plumb_runs (seq, node, run_id, command, started_at, state, clean, changed, report) FROM STDIN", copy); !st)
     return st;
   if (policies.empty()) return OkStatus();
   std::vector<std::string> pid, title, severity, time, seq;
@@ -189,6 +194,7 @@ const std::vector<Migration>& ReportSchema() {
        "  started_at bigint NOT NULL,\n"
        "  state boolean NOT NULL,\n"
        "  clean boolean NOT NULL,\n"
+       "  changed text NOT NULL,\n"
        "  report text COMPRESSION lz4 NOT NULL,\n"
        "  UNIQUE (node, run_id)\n"
        ");\n"
@@ -277,8 +283,16 @@ Result<FleetSummary> CollectFleetFromDb(SqlConnection& db, int64_t now, int64_t 
   FleetAggregator fleet;
   // A consistent view of the store while a load may be committing batches.
   if (auto r = db.Query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !r) return r.error();
-  Status st = db.Stream("SELECT node, started_at, seq, clean FROM plumb_runs WHERE state", [&](const SqlRowView& row) {
-    fleet.AddTrend(std::string(row[0]), std::stoll(std::string(row[1])), std::stoull(std::string(row[2])), row[3] == "t");
+  std::vector<std::string> changed;
+  Status st = db.Stream("SELECT node, started_at, seq, clean, changed FROM plumb_runs WHERE state", [&](const SqlRowView& row) {
+    changed.clear();
+    if (row[4] != "[]") {
+      auto list = nlohmann::json::parse(row[4], nullptr, false);
+      if (!list.is_array()) return Status(Error{ErrorKind::kCorrupt, "run " + std::string(row[2]) + ": its changed resources are not a list"});
+      for (const auto& id : list)
+        if (id.is_string()) changed.push_back(id.get<std::string>());
+    }
+    fleet.AddTrend(std::string(row[0]), std::stoll(std::string(row[1])), std::stoull(std::string(row[2])), row[3] == "t", changed);
     return OkStatus();
   });
   if (st) {
@@ -290,7 +304,7 @@ Result<FleetSummary> CollectFleetFromDb(SqlConnection& db, int64_t now, int64_t 
   // Each node's latest report is parsed on the worker threads while the next ones arrive; the
   // queue is bounded, so memory is the reports in flight, not the store.
   std::mutex mu;
-  std::condition_variable changed;
+  std::condition_variable ready;
   std::deque<std::pair<size_t, std::string>> queue;
   bool done = false;
   constexpr size_t kQueued = 64;
@@ -298,11 +312,11 @@ Result<FleetSummary> CollectFleetFromDb(SqlConnection& db, int64_t now, int64_t 
     RunReportReader reader;
     std::unique_lock<std::mutex> lock(mu);
     for (;;) {
-      changed.wait(lock, [&] { return done || !queue.empty(); });
+      ready.wait(lock, [&] { return done || !queue.empty(); });
       if (queue.empty()) return;
       auto [seq, text] = std::move(queue.front());
       queue.pop_front();
-      changed.notify_all();
+      ready.notify_all();
       lock.unlock();
       auto run = reader.Read(text);
       lock.lock();
@@ -317,16 +331,16 @@ Result<FleetSummary> CollectFleetFromDb(SqlConnection& db, int64_t now, int64_t 
         "SELECT DISTINCT ON (node) seq, report FROM plumb_runs WHERE state ORDER BY node, started_at DESC, seq DESC",
         [&](const SqlRowView& row) {
           std::unique_lock<std::mutex> lock(mu);
-          changed.wait(lock, [&] { return queue.size() < kQueued; });
+          ready.wait(lock, [&] { return queue.size() < kQueued; });
           queue.emplace_back(std::stoull(std::string(row[0])), std::string(row[1]));
-          changed.notify_all();
+          ready.notify_all();
           return OkStatus();
         });
     {
       std::lock_guard<std::mutex> lock(mu);
       done = true;
     }
-    changed.notify_all();
+    ready.notify_all();
     for (auto& t : pool) t.join();
   }
   if (auto r = db.Query("COMMIT"); !r && st) st = r.error();

@@ -5,7 +5,8 @@
 ///
 /// The store keeps every run report as recorded (text, compressed by the server with lz4), with
 /// the columns a fleet report selects on: node, run id, command, start time, whether the run is a
-/// node's state (not a dry run, not partial) and whether it was clean; and, per policy, its
+/// node's state (not a dry run, not partial), whether it was clean and what an apply changed
+/// (for corrective changes); and, per policy, its
 /// newest title and severity. A fleet report reads the trend's columns of every run and parses
 /// only each node's latest report, so it produces what the folder report (CollectFleet) produces
 /// from the same runs, with memory bounded by the fleet as there.

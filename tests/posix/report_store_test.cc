@@ -66,11 +66,12 @@ std::string NodeReport(const std::string& node, int64_t t, const std::string& co
 
 // A folder with every kind of run a fleet report weighs: history over days, a dry run, a partial
 // run, two runs of one node in the same second, a policy whose severity a newer run of another
-// node changed, names with tabs, quotes, backslashes and non-ASCII, a broken and a foreign file.
+// node changed, a corrective change, names with tabs, quotes, backslashes and non-ASCII, a broken and a foreign file.
 void WriteFleet(const std::string& dir) {
   auto put = [&](const std::string& name, const std::string& text) { WriteText(dir + "/" + name, text); };
   put("web-01_a.json", NodeReport("web-01", kNow - 2 * kDay, "test", {{"sshd/root", "drifted"}, {"sysctl/fwd", "compliant"}}));
   put("web-01_b.json", NodeReport("web-01", kNow - kDay, "apply", {{"sshd/root", "changed"}, {"sysctl/fwd", "compliant"}}));
+  put("web-01_b2.json", NodeReport("web-01", kNow - kDay + 600, "apply", {{"sshd/root", "changed"}, {"sysctl/fwd", "compliant"}}));
   put("web-01_c.json", NodeReport("web-01", kNow - 3600, "test", {{"sshd/root", "compliant"}, {"sysctl/fwd", "compliant"}}));
   put("web-01_d.json", NodeReport("web-01", kNow - 60, "dry-run", {{"sshd/root", "drifted"}}));
   put("web-02_a.json", NodeReport("web-02", kNow - 3600, "test", {{"sshd/root", "drifted"}, {"sysctl/fwd", "compliant"}}, "low"));
@@ -83,7 +84,7 @@ void WriteFleet(const std::string& dir) {
   put("broken.json", "{\"schema\": \"plumb.run-report/1\", \"run_id\": ");
   put("notes.txt", "not a report");
 }
-constexpr size_t kFleetRuns = 11;
+constexpr size_t kFleetRuns = 12;
 
 // A database of its own for each test, dropped at the end.
 class ReportStore : public ::testing::Test {
@@ -136,7 +137,8 @@ TEST_F(ReportStore, RendersWhatTheFolderRenders) {
   EXPECT_TRUE(stored->warnings.empty());
   EXPECT_EQ(stored->runs, folder.runs);
   EXPECT_EQ(stored->nodes.size(), 6u);
-  EXPECT_EQ(stored->policy_info[0].severity.empty(), false);
+  ASSERT_EQ(folder.corrective.size(), 1u);
+  EXPECT_EQ(folder.corrective[0].node + " " + folder.corrective[0].resource, "web-01 sshd/root");
   for (FleetRenderer render : {RenderFleetJson, RenderFleetCsv, RenderFleetJunit, RenderFleetHtml})
     EXPECT_EQ(RenderToString(render, *stored), RenderToString(render, folder));
   // The report's own text is kept as recorded.
@@ -258,12 +260,12 @@ TEST_F(ReportStore, TheCommandLoadsAndReports) {
   WriteFleet(dir / "reports");
   RunResult load = RunPlumb({"report", dir / "reports", "--ingest", url_});
   EXPECT_EQ(load.code, 0) << load.err;
-  EXPECT_EQ(load.out, "plumb report: 11 runs loaded into " + url_ + ", 0 already there; 2 files skipped\n");
+  EXPECT_EQ(load.out, "plumb report: 12 runs loaded into " + url_ + ", 0 already there; 2 files skipped\n");
   EXPECT_EQ(load.err, "plumb: warning: skipped " + (dir / "reports/broken.json") + ": not JSON\n"
                       "plumb: warning: skipped " + (dir / "reports/notes.txt") + ": not a .json file\n");
   RunResult again = RunPlumb({"report", dir / "reports", "--ingest", url_, "--csv", dir / "loaded.csv"});
   EXPECT_EQ(again.code, 0) << again.err;
-  EXPECT_EQ(again.out, "plumb report: 0 runs loaded into " + url_ + ", 11 already there; 2 files skipped\n"
+  EXPECT_EQ(again.out, "plumb report: 0 runs loaded into " + url_ + ", 12 already there; 2 files skipped\n"
                        "plumb report: 6 nodes: 2 compliant, 3 drifted, 0 failed, 1 waiting for a reboot; 6 stale\n");
   RunResult from = RunPlumb({"report", "--from", url_, "--csv", "-", "--junit", dir / "from.xml"});
   RunResult folder = RunPlumb({"report", dir / "reports", "--csv", "-", "--junit", dir / "folder.xml"});

@@ -191,6 +191,38 @@ TEST(Fleet, TrendCountsEachNodesLatestRunAtTheEndOfEachDay) {
   EXPECT_EQ(std::make_pair(s.trend[2].nodes, s.trend[2].compliant), std::make_pair(size_t{3}, size_t{1}));
 }
 
+TEST(Fleet, CorrectiveChangesAreResourcesChangedInTwoAppliesOfTheLastWeek) {
+  FleetAggregator fleet;
+  size_t order = 0;
+  // hv1: gum/mode changed three times in the week, smb/own once; a test run's "changed" (none
+  // should exist) and a change eight days ago do not count.
+  for (int64_t t : {kNow - 8 * kDay, kNow - 5 * kDay, kNow - 2 * kDay, kNow - 3600})
+    fleet.Add(NodeRun("hv1", t, "apply", {{"gum/mode", "changed"}, {"smb/own", t == kNow - 3600 ? "changed" : "compliant"}}), order++);
+  fleet.Add(NodeRun("hv2", kNow - 2 * kDay, "test", {{"gum/mode", "changed"}}), order++);
+  fleet.Add(NodeRun("hv2", kNow - kDay, "apply", {{"gum/mode", "changed"}}), order++);
+  // fs1: a change waiting for its reboot counts; waiting behind another's change does not.
+  RunDigest waits = NodeRun("fs1", kNow - kDay, "apply", {{"smb/own", "pending_reboot"}, {"gum/mode", "pending_reboot"}});
+  waits.resources[0].set = true;
+  fleet.Add(waits, order++);
+  fleet.Add(waits, order++);
+  FleetSummary s = std::move(fleet).Finish(kNow, 2 * kDay);
+  std::vector<std::string> seen;
+  for (const auto& c : s.corrective) seen.push_back(c.node + " " + c.resource + " " + std::to_string(c.changes));
+  EXPECT_EQ(seen, (std::vector<std::string>{"hv1 gum/mode 3", "fs1 smb/own 2"}));
+  std::string json = RenderToString(RenderFleetJson, s);
+  EXPECT_NE(json.find("\"corrective_changes\": [\n    {\n      \"node\": \"hv1\",\n      \"resource\": \"gum/mode\",\n      \"changes\": 3\n    },"),
+            std::string::npos) << json;
+  std::string html = RenderToString(RenderFleetHtml, s);
+  EXPECT_NE(html.find("<h2>Corrective changes</h2>\n<p>Resources plumb changed in two or more applies of the last 7 days: their "
+                      "drift came back after plumb fixed them, so something works against the policy.</p>\n"
+                      "<table id=\"corrective\"><thead><tr><th>node</th><th>resource</th><th>changes</th></tr></thead><tbody>\n"
+                      "<tr><td><a href=\"#node=hv1\">hv1</a></td><td>gum/mode</td><td>3</td></tr>\n"
+                      "<tr><td><a href=\"#node=fs1\">fs1</a></td><td>smb/own</td><td>2</td></tr>\n</tbody></table>\n"),
+            std::string::npos);
+  EXPECT_EQ(RenderToString(RenderFleetHtml, Aggregate({0, 1, 2, 3, 4, 5})).find("Corrective changes"), std::string::npos)
+      << "no section when there are none";
+}
+
 TEST(Fleet, OfTwoRunsInTheSameSecondTheLaterFileWins) {
   FleetAggregator fleet;
   fleet.Add(NodeRun("hv1", kNow, "test", {{"gum/mode", "compliant"}}), 2);
