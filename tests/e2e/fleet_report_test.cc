@@ -7,51 +7,14 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "engine/util/civil_time.h"
 #include "tests/support/e2e.h"
+#include "tests/support/node_report.h"
 
 namespace plumb {
 namespace {
 
-std::string Utc(int64_t t) {
-  CivilTime c = ToCivil(t);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.000Z", c.year, c.month, c.day, c.hour, c.minute, c.second);
-  return buf;
-}
-
-// A plumb.run-report/1 document as a node records it.
-std::string NodeReport(const std::string& node, int64_t t, const std::string& command,
-                       std::vector<std::pair<std::string, std::string>> resources, const std::string& reboot = "") {
-  nlohmann::ordered_json r;
-  r["schema"] = "plumb.run-report/1";
-  r["run_id"] = "x";
-  r["command"] = command;
-  r["started_at"] = Utc(t);
-  r["finished_at"] = Utc(t + 2);
-  r["exit_code"] = 0;
-  r["node"] = {{"hostname", node}, {"facts", nlohmann::json::object()}};
-  r["policy_repository"] = {{"path", "policies"}, {"revision", "abc123"}, {"ref", nullptr}, {"dirty", false}};
-  r["summary"] = nlohmann::json::object();
-  r["policies"] = {{{"id", "sshd"}, {"title", "SSH"}, {"severity", "high"}, {"path", "sshd.toml"}},
-                   {{"id", "sysctl"}, {"title", "Kernel"}, {"severity", "medium"}, {"path", "sysctl.toml"}}};
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& [id, outcome] : resources) {
-    nlohmann::json res = {{"policy", id.substr(0, id.find('/'))}, {"id", id.substr(id.find('/') + 1)},
-                          {"outcome", outcome}, {"message", nullptr}, {"drift", nlohmann::json::array()}};
-    if (outcome == "drifted") {
-      res["drift"].push_back({{"property", "value"}, {"expected", "no"}, {"actual", "yes"}});
-      res["diff"] = "--- /etc/ssh/sshd_config\n+++ /etc/ssh/sshd_config (desired)\n@@ -1 +1 @@\n-PermitRootLogin yes\n+PermitRootLogin no\n";
-    }
-    if (outcome == "failed") res["message"] = "permission denied";
-    list.push_back(res);
-  }
-  r["resources"] = list;
-  r["reboot_required"] = !reboot.empty();
-  r["reboot_scheduled"] = reboot.empty() ? nlohmann::json(nullptr)
-                                         : nlohmann::json({{"state", reboot}, {"at_local", "2026-11-28 02:00 +0000"}});
-  return r.dump(2);
-}
+using testing::NodeReport;
+using testing::Utc;
 
 TEST(FleetReport, SummarisesEveryKindOfNode) {
   testing::TempDir dir;

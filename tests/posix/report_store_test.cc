@@ -9,12 +9,11 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "engine/report/formats.h"
-#include "engine/util/civil_time.h"
 #include "tests/support/e2e.h"
+#include "tests/support/node_report.h"
 
 namespace plumb {
 namespace {
@@ -22,47 +21,7 @@ namespace {
 constexpr int64_t kDay = 86400;
 constexpr int64_t kNow = 1795318979;  // 2026-11-22T03:42:59Z
 
-std::string Utc(int64_t t) {
-  CivilTime c = ToCivil(t);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.000Z", c.year, c.month, c.day, c.hour, c.minute, c.second);
-  return buf;
-}
-
-// A plumb.run-report/1 document as a node records it.
-std::string NodeReport(const std::string& node, int64_t t, const std::string& command,
-                       std::vector<std::pair<std::string, std::string>> resources, const std::string& severity = "high",
-                       bool partial = false) {
-  static int runs = 0;
-  nlohmann::ordered_json r;
-  r["schema"] = "plumb.run-report/1";
-  r["run_id"] = Utc(t).substr(0, 10) + "-" + std::to_string(++runs);
-  r["command"] = command;
-  r["started_at"] = Utc(t);
-  r["finished_at"] = Utc(t + 2);
-  r["exit_code"] = 0;
-  r["node"] = {{"hostname", node}, {"facts", nlohmann::json::object()}};
-  r["policy_repository"] = {{"path", "policies"}, {"revision", "abc123"}, {"ref", nullptr}, {"dirty", false}};
-  r["partial"] = partial ? nlohmann::json({{"policies", {"sshd"}}, {"tags", nlohmann::json::array()}}) : nlohmann::json(nullptr);
-  r["summary"] = nlohmann::json::object();
-  r["policies"] = {{{"id", "sshd"}, {"title", "SSH"}, {"severity", severity}, {"path", "sshd.toml"}},
-                   {{"id", "sysctl"}, {"title", "Kernel\ttuning \\ \"x\""}, {"severity", "medium"}, {"path", "sysctl.toml"}}};
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& [id, outcome] : resources) {
-    nlohmann::json res = {{"policy", id.substr(0, id.find('/'))}, {"id", id.substr(id.find('/') + 1)},
-                          {"outcome", outcome}, {"message", nullptr}, {"drift", nlohmann::json::array()}};
-    if (outcome == "drifted") {
-      res["drift"].push_back({{"property", "value"}, {"expected", "no"}, {"actual", "yes\\n\t"}});
-      res["diff"] = "--- /etc/ssh/sshd_config\n+++ /etc/ssh/sshd_config (desired)\n@@ -1 +1 @@\n-PermitRootLogin yes\n+PermitRootLogin no\n";
-    }
-    if (outcome == "failed") res["message"] = "permission denied";
-    list.push_back(res);
-  }
-  r["resources"] = list;
-  r["reboot_required"] = false;
-  r["reboot_scheduled"] = nullptr;
-  return r.dump(2);
-}
+using testing::NodeReport;
 
 // A folder with every kind of run a fleet report weighs: history over days, a dry run, a partial
 // run, two runs of one node in the same second, a policy whose severity a newer run of another
@@ -74,8 +33,8 @@ void WriteFleet(const std::string& dir) {
   put("web-01_b2.json", NodeReport("web-01", kNow - kDay + 600, "apply", {{"sshd/root", "changed"}, {"sysctl/fwd", "compliant"}}));
   put("web-01_c.json", NodeReport("web-01", kNow - 3600, "test", {{"sshd/root", "compliant"}, {"sysctl/fwd", "compliant"}}));
   put("web-01_d.json", NodeReport("web-01", kNow - 60, "dry-run", {{"sshd/root", "drifted"}}));
-  put("web-02_a.json", NodeReport("web-02", kNow - 3600, "test", {{"sshd/root", "drifted"}, {"sysctl/fwd", "compliant"}}, "low"));
-  put("web-02_b.json", NodeReport("web-02", kNow - 1800, "test", {{"sshd/root", "failed"}}, "low", true));
+  put("web-02_a.json", NodeReport("web-02", kNow - 3600, "test", {{"sshd/root", "drifted"}, {"sysctl/fwd", "compliant"}}, "", "low"));
+  put("web-02_b.json", NodeReport("web-02", kNow - 1800, "test", {{"sshd/root", "failed"}}, "", "low", true));
   put("db-01_a.json", NodeReport("db-01", kNow - 3600, "apply", {{"sshd/root", "compliant"}, {"sysctl/fwd", "failed"}}));
   put("db-01_b.json", NodeReport("db-01", kNow - 3600, "test", {{"sshd/root", "compliant"}, {"sysctl/fwd", "drifted"}}));
   put("hv-01_a.json", NodeReport("hv-01", kNow - 3600, "apply", {{"sshd/root", "compliant"}, {"sysctl/fwd", "pending_reboot"}}));
