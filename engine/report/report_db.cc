@@ -67,6 +67,15 @@ struct Parsed {
   std::string changed;  ///< ChangedByApply of the run, as a JSON array
 };
 
+// True when a text the store keeps in a column of its own holds a NUL character.
+bool HoldsNul(const RunDigest& run) {
+  auto nul = [](const std::string& text) { return text.find('\0') != std::string::npos; };
+  if (nul(run.node) || nul(run.run_id) || nul(run.command)) return true;
+  for (const auto& [id, digest] : run.policies)
+    if (nul(id) || nul(digest.title) || nul(digest.severity)) return true;
+  return false;
+}
+
 // Reads and parses `paths` on `threads` threads, each report into its slot.
 void ParseBatch(const std::vector<std::pair<size_t, std::string>>& reports, size_t begin, size_t end,
                 std::vector<Parsed>& out, unsigned threads) {
@@ -91,8 +100,7 @@ void ParseBatch(const std::vector<std::pair<size_t, std::string>>& reports, size
           p.run->resources = {};
         }
         // PostgreSQL's text holds no NUL character; JSON may spell one (\u0000) in a name.
-        if (p.run && (p.run->node.find('\0') != std::string::npos || p.run->run_id.find('\0') != std::string::npos))
-          p.run = Error{ErrorKind::kCorrupt, "its node name or run id holds a NUL character"};
+        if (p.run && HoldsNul(*p.run)) p.run = Error{ErrorKind::kCorrupt, "a name in it holds a NUL character"};
       }
     }
   };

@@ -105,6 +105,18 @@ TEST_F(ReportStore, RendersWhatTheFolderRenders) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM plumb_runs WHERE NOT state"), "2") << "the dry run and the partial run";
 }
 
+TEST_F(ReportStore, ANameWithANulCharacterIsSkipped) {
+  testing::TempDir dir;
+  std::string nul = NodeReport("nul-01", kNow - 60, "test", {{"sshd/root", "compliant"}});
+  nul.replace(nul.find("\"SSH\""), 5, "\"SS\\u0000H\"");
+  WriteText(dir / "reports/nul.json", nul);
+  auto loaded = IngestReports(*db_, {dir / "reports"}, 2);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->added, 0u);
+  EXPECT_EQ(loaded->warnings,
+            std::vector<std::string>{"skipped " + (dir / "reports/nul.json") + ": a name in it holds a NUL character"});
+}
+
 TEST_F(ReportStore, LoadingAgainAddsNothing) {
   testing::TempDir dir;
   WriteFleet(dir / "reports");
